@@ -1,0 +1,123 @@
+/**
+ * Till customer cache benchmark in real Chromium: the paged cache (real sync/client code)
+ * against a raw IndexedDB bulk insert (one record per customer, an index per key kind) and
+ * the per-record layout it replaced, in the same run.
+ * Run: npx tsx bench/till.ts [--customers 1000000] [--page 5000] [--per-record 100000] [--lookups 1000]
+ * Prints `name: value unit` lines.
+ */
+import { openBenchPage, reload, type BenchPage } from './till/harness';
+import type { KeyKind, LoadResult } from './till/page';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
+}
+const N = arg('customers', 1_000_000);
+const PAGE = arg('page', 5_000);
+const PER_RECORD_N = Math.min(N, arg('per-record', 100_000));
+const LOOKUPS = arg('lookups', 1_000);
+
+type Lookups = { ms: number[]; misses: number };
+type BenchApi = Record<string, (...args: unknown[]) => Promise<unknown>>;
+
+async function call<T>(p: BenchPage['page'], fn: string, ...args: unknown[]): Promise<T> {
+  return (await p.evaluate(([fn, args]) => (window as unknown as { bench: BenchApi }).bench[fn as string]!(...(args as unknown[])), [fn, args] as const)) as T;
+}
+
+const out = (name: string, value: number | string, unit = ''): void => console.log(`${name}: ${value}${unit ? ` ${unit}` : ''}`);
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+};
+const ms = (x: number): string => x.toFixed(3);
+const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+
+// Deterministic random customer numbers (mulberry32), the same for every layout.
+function sample(count: number, max: number, seed: number, filter: (n: number) => boolean = () => true): number[] {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const ns: number[] = [];
+  while (ns.length < count) {
+    const n = 1 + Math.floor(rand() * max);
+    if (filter(n)) ns.push(n);
+  }
+  return ns;
+}
+
+function reportLoad(prefix: string, n: number, r: LoadResult): void {
+  out(`${prefix}.load.rate`, Math.round(n / r.seconds), 'records/s');
+  out(`${prefix}.load.seconds`, r.seconds.toFixed(1), 's');
+  out(`${prefix}.load.slices`, r.slices.map((s) => `${s.upTo}:${s.rate}`).join(' '), 'upTo:records/s');
+  out(`${prefix}.disk`, (r.diskBytes / 1e6).toFixed(0), 'MB');
+}
+
+async function lookups(p: BenchPage, fn: string, db: string, kind: KeyKind, ns: number[]): Promise<Lookups> {
+  await reload(p); // fresh heap, Chromium's IndexedDB caches partly cold
+  const r = await call<Lookups>(p.page, fn, db, kind, ns);
+  if (r.misses) throw new Error(`${fn} ${kind}: ${r.misses} lookups did not find the right customer`);
+  return r;
+}
+
+const stamp = Date.now();
+const p = await openBenchPage(new URL('./till/page.ts', import.meta.url).pathname);
+try {
+  out('customers', N);
+  out('page.size', PAGE);
+
+  // Raw baseline.
+  const raw = await call<LoadResult>(p.page, 'rawLoad', `raw-${stamp}`, N, PAGE);
+  reportLoad('raw', N, raw);
+
+  // The till's paged cache, with lookups from a second tab while it loads.
+  const tab = await p.newTab();
+  // A lookup every 250 ms: busier than any cashier, without starving the load of CPU on 2 cores.
+  const during = call<Lookups>(tab, 'lookupsDuringLoad', `till-${stamp}`, PAGE, 250);
+  const till = await call<LoadResult & { compactSeconds: number; records: number }>(p.page, 'tillLoad', `till-${stamp}`, N, PAGE);
+  const duringLoad = await during;
+  await tab.close();
+  reportLoad('till', N, till);
+  out('till.compact.seconds', till.compactSeconds.toFixed(1), 's');
+  out('till.load.withCompaction.rate', Math.round(N / (till.seconds + till.compactSeconds)), 'records/s');
+  out('till.records', till.records, 'records');
+  out('till.load.ratio', ratio(raw.seconds, till.seconds + till.compactSeconds), 'x faster than raw (incl. compaction)');
+  out('till.lookup.duringLoad.p50', ms(pct(duringLoad.ms, 0.5)), 'ms');
+  out('till.lookup.duringLoad.p99', ms(pct(duringLoad.ms, 0.99)), 'ms');
+  out('till.lookup.duringLoad.count', duringLoad.ms.length);
+
+  // Lookups after a reload, 1,000 random customers per key kind: the till's cache and a raw
+  // index get on the raw store, alternating so both see the same machine state.
+  const samples = { card: sample(LOOKUPS, N, 1), phone: sample(LOOKUPS, N, 2), bank: sample(LOOKUPS, N, 3, (n) => n % 5 === 0) };
+  const rawAll: number[] = [];
+  for (const kind of ['card', 'phone', 'bank'] as const) {
+    await reload(p);
+    const r = await call<{ till: number[]; raw: number[]; misses: number }>(p.page, 'compareLookups', `till-${stamp}`, `raw-${stamp}`, kind, samples[kind]);
+    if (r.misses) throw new Error(`${kind}: ${r.misses} lookups did not find the right customer`);
+    rawAll.push(...r.raw);
+    out(`till.lookup.${kind}.p50`, ms(pct(r.till, 0.5)), 'ms');
+    out(`till.lookup.${kind}.p99`, ms(pct(r.till, 0.99)), 'ms');
+    out(`raw.lookup.${kind}.p50`, ms(pct(r.raw, 0.5)), 'ms');
+    out(`raw.lookup.${kind}.p99`, ms(pct(r.raw, 0.99)), 'ms');
+    out(`till.lookup.${kind}.p50.ratio`, ratio(pct(r.till, 0.5), pct(r.raw, 0.5)), 'x raw');
+    out(`till.lookup.${kind}.p99.ratio`, ratio(pct(r.till, 0.99), pct(r.raw, 0.99)), 'x raw');
+  }
+  out('raw.lookup.p50', ms(pct(rawAll, 0.5)), 'ms');
+  out('raw.lookup.p99', ms(pct(rawAll, 0.99)), 'ms');
+
+  // The per-record layout this replaced, at a smaller N unless asked otherwise.
+  const per = await call<LoadResult>(p.page, 'perRecordLoad', `per-${stamp}`, PER_RECORD_N, PAGE);
+  out('perRecord.customers', PER_RECORD_N);
+  reportLoad('perRecord', PER_RECORD_N, per);
+  const perCard = await lookups(p, 'perRecordLookups', `per-${stamp}`, 'card', sample(LOOKUPS, PER_RECORD_N, 4));
+  out('perRecord.lookup.card.p50', ms(pct(perCard.ms, 0.5)), 'ms');
+  out('perRecord.lookup.card.p99', ms(pct(perCard.ms, 0.99)), 'ms');
+} finally {
+  await p.close();
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { Kopecks } from '../money';
+import { fromZod, type ParseResult } from './result';
+
+/**
+ * The loyalty programme as the server publishes it: versioned data, no code.
+ * All money and bonus amounts are integer kopecks. A bonus amount of 100 means bonuses
+ * worth 1 rouble; `bonusUnitKopecks` only says how many kopecks one displayed "bonus"
+ * is (default 100: 1 bonus = 1 rouble), so every sum stays an exact integer.
+ */
+
+const kopecks = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const basisPoints = z.number().int().min(0).max(10_000);
+const id = z.string().min(1).max(200);
+
+export const LocalisedTextSchema = z.object({
+  ru: z.string().min(1).max(500),
+  en: z.string().min(1).max(500),
+});
+export type LocalisedText = z.infer<typeof LocalisedTextSchema>;
+
+export const TierSchema = z.object({
+  id,
+  name: LocalisedTextSchema,
+  /** Base accrual rate on the part of a line that earns, e.g. 500 = 5 %. */
+  accrualBasisPoints: basisPoints,
+  /** Rolling spend (kopecks, over `tierPeriodDays`) from which this tier applies. */
+  minSpendKopecks: kopecks,
+});
+export type Tier = z.infer<typeof TierSchema>;
+
+export const RedemptionRulesSchema = z.object({
+  /** Bonuses may pay at most this share of the eligible (non-excluded) receipt, after discounts. */
+  maxShareBasisPoints: basisPoints.default(3_000),
+  /** Every line bonuses touch keeps at least this much to pay in money. */
+  minPayPerLineKopecks: kopecks.default(100),
+  /** Whether the part of a line paid with bonuses also earns bonuses. */
+  redeemedPartEarns: z.boolean().default(false),
+});
+export type RedemptionRules = z.infer<typeof RedemptionRulesSchema>;
+
+/** Tobacco promotion is banned by law (Federal Law 15-FZ, art. 16), so it can never be switched off. */
+export const MANDATORY_EXCLUDED_CATEGORY = 'tobacco';
+
+export const ProgrammeSchema = z
+  .object({
+    id,
+    version: z.number().int().min(0),
+    bonusUnitKopecks: z.number().int().min(1).max(1_000_000).default(100),
+    tiers: z.array(TierSchema).min(1).max(50),
+    tierPeriodDays: z.number().int().min(1).max(3_660).default(365),
+    redemption: RedemptionRulesSchema.default({
+      maxShareBasisPoints: 3_000,
+      minPayPerLineKopecks: 100,
+      redeemedPartEarns: false,
+    }),
+    /** Lines in any of these categories get no discount, no accrual and no redemption. */
+    excludedCategories: z.array(id).max(1_000).default([MANDATORY_EXCLUDED_CATEGORY]),
+    /** Accrued bonuses wait this long (the return window) before they can be spent. */
+    pendingDays: z.number().int().min(0).max(365).default(14),
+    /** Bonuses expire this many days after they were earned. */
+    expiryDays: z.number().int().min(1).max(3_660).default(365),
+    /** Paid once at registration (offers of type "welcome" may add to it). */
+    welcomeBonusKopecks: kopecks.default(0),
+    /** Days a welcome bonus waits before it can be spent (nothing to return, so default 0). */
+    welcomePendingDays: z.number().int().min(0).max(365).default(0),
+    /** Default per-customer budget a till may let a customer spend while it is offline. */
+    offlineAllowanceKopecks: kopecks.default(50_000),
+  })
+  .superRefine((p, ctx) => {
+    const first = p.tiers[0];
+    if (first && first.minSpendKopecks !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'minSpendKopecks'], message: 'the first tier must start at 0 so every member has a tier' });
+    }
+    const seen = new Set<string>();
+    p.tiers.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'id'], message: `duplicate tier id "${t.id}"` });
+      seen.add(t.id);
+      const prev = p.tiers[i - 1];
+      if (prev && t.minSpendKopecks <= prev.minSpendKopecks) {
+        ctx.addIssue({ code: 'custom', path: ['tiers', i, 'minSpendKopecks'], message: 'tier thresholds must increase strictly' });
+      }
+    });
+    if (!p.excludedCategories.includes(MANDATORY_EXCLUDED_CATEGORY)) {
+      ctx.addIssue({ code: 'custom', path: ['excludedCategories'], message: `must include "${MANDATORY_EXCLUDED_CATEGORY}" (tobacco promotion is banned by law)` });
+    }
+    if (p.expiryDays <= p.pendingDays) {
+      ctx.addIssue({ code: 'custom', path: ['expiryDays'], message: 'must be longer than pendingDays, or bonuses would expire before they can be spent' });
+    }
+  });
+
+export type Programme = z.infer<typeof ProgrammeSchema>;
+export type ProgrammeInput = z.input<typeof ProgrammeSchema>;
+
+/** Validate programme data from the server; on any error nothing of it is used. */
+export function parseProgramme(data: unknown): ParseResult<Programme> {
+  return fromZod(ProgrammeSchema.safeParse(data));
+}
+
+/** The tier a customer is on given their rolling spend: the highest tier whose threshold is reached. */
+export function tierForSpend(programme: Programme, rollingSpend: Kopecks): Tier {
+  let chosen = programme.tiers[0];
+  for (const tier of programme.tiers) {
+    if (rollingSpend >= tier.minSpendKopecks) chosen = tier;
+  }
+  // parseProgramme guarantees at least one tier starting at 0.
+  if (!chosen) throw new RangeError('programme has no tiers');
+  return chosen;
+}
+
+export const DAY_MS = 86_400_000;
+
+/**
+ * Spend over the rolling tier period ending at `nowMs` (exclusive of purchases in the future).
+ * The tier is decided before a sale, so the sale being priced never upgrades itself.
+ */
+export function rollingSpend(
+  purchases: readonly { atMs: number; loyaltySpend: Kopecks }[],
+  nowMs: number,
+  periodDays: number,
+): Kopecks {
+  const from = nowMs - periodDays * DAY_MS;
+  let sum = 0;
+  for (const p of purchases) if (p.atMs > from && p.atMs <= nowMs) sum += p.loyaltySpend;
+  return sum;
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DeviceConfigError, deviceIdOf, loadDeviceConfig, parseDeviceConfig } from './config';
+
+describe('device config', () => {
+  it('an empty file means: auto-detect everything with sensible defaults', () => {
+    const cfg = parseDeviceConfig({});
+    expect(cfg.devices).toEqual([]);
+    expect(cfg.autoDetect).toMatchObject({ serial: true, hid: true, serialBaudRate: 9600, serialFraming: { suffix: 'CR', aimIds: false, maxFrameLength: 512 } });
+    expect(cfg.reconnect).toMatchObject({ baseMs: 500, maxMs: 15_000 });
+    expect(cfg.loyaltyCard).toEqual({ prefix: '27', length: 13 });
+  });
+
+  it('fills in per-device defaults and accepts USB ids in lsusb form', () => {
+    const cfg = parseDeviceConfig({
+      devices: [
+        { type: 'scanner', path: '/dev/ttyACM0', framing: { suffix: 'CRLF' } },
+        { type: 'scanner', transport: 'hid', vendorId: '0c2e', productId: '0x0b87' },
+      ],
+    });
+    const [serial, hid] = cfg.devices;
+    expect(serial).toMatchObject({ transport: 'serial', baudRate: 9600, framing: { suffix: 'CRLF', prefix: '', interByteTimeoutMs: 100 } });
+    expect(hid).toMatchObject({ transport: 'hid', vendorId: 0x0c2e, productId: 0x0b87 });
+    expect(cfg.devices.map(deviceIdOf)).toEqual(['serial:/dev/ttyACM0', 'hid:0c2e:0b87']);
+  });
+
+  it('is idempotent, so a loaded config can be passed on and checked again', () => {
+    const once = parseDeviceConfig({ devices: [{ type: 'scanner', transport: 'hid', vendorId: '05e0', productId: 1 }] });
+    expect(parseDeviceConfig(once)).toEqual(once);
+  });
+
+  it('says what is wrong, and where', () => {
+    const bad = () =>
+      parseDeviceConfig({
+        devices: [
+          { type: 'scanner', path: '/dev/ttyACM0', framing: { suffix: 'TAB' } },
+          { type: 'scanner', path: '/dev/ttyACM0' },
+        ],
+        autoDetect: { serial: 'yes' },
+      });
+    expect(bad).toThrow(DeviceConfigError);
+    expect(bad).toThrow(/autoDetect\.serial/);
+    expect(() => parseDeviceConfig({ devices: [{ type: 'scanner', path: '/a' }, { type: 'msr', path: '/a' }] })).toThrow(/duplicate device id/);
+    expect(() => parseDeviceConfig({ devicez: [] })).toThrow(DeviceConfigError);
+  });
+
+  it('loadDeviceConfig reads a file, and reports unreadable or non-JSON files clearly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lt-config-'));
+    try {
+      const ok = join(dir, 'devices.json');
+      writeFileSync(ok, JSON.stringify({ devices: [{ type: 'msr', path: '/dev/ttyUSB1', baudRate: 19200 }] }));
+      expect((await loadDeviceConfig(ok)).devices[0]).toMatchObject({ type: 'msr', baudRate: 19200 });
+      const broken = join(dir, 'broken.json');
+      writeFileSync(broken, '{ "devices": [ ');
+      await expect(loadDeviceConfig(broken)).rejects.toThrow(/not valid JSON/);
+      await expect(loadDeviceConfig(join(dir, 'missing.json'))).rejects.toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the example in drivers/README.md is a valid config', () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const cfg = parseDeviceConfig(JSON.parse(example ?? ''));
+    expect(cfg.devices.length).toBeGreaterThan(2);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FramingConfig } from '../config';
+import { FakeClock } from '../testing/fakeClock';
+import { SerialScanDecoder } from './serialScanDecoder';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+
+function decoder(framing: Partial<FramingConfig> = {}) {
+  const clock = new FakeClock();
+  const scans: Array<{ symbology: string; text: string; rawHex: string }> = [];
+  const diagnostics: string[] = [];
+  const d = new SerialScanDecoder(FramingConfig.parse(framing), clock, {
+    scan: (s) => scans.push(s),
+    diagnostic: (code) => diagnostics.push(code),
+  });
+  return { d, clock, scans, diagnostics };
+}
+
+describe('SerialScanDecoder', () => {
+  it('turns a CR-terminated EAN-13 into a scan, symbology inferred from the check digit', () => {
+    const { d, scans } = decoder();
+    d.push(b('4006381333931\r'));
+    expect(scans).toEqual([{ symbology: 'EAN13', text: '4006381333931', rawHex: Buffer.from('4006381333931').toString('hex') }]);
+  });
+
+  it('uses AIM identifiers when configured, and strips them from the text', () => {
+    const { d, scans } = decoder({ aimIds: true, suffix: 'CRLF' });
+    d.push(b(']C1010460043993125621JgXJ5.T\x1d91EE06\r\n]Q1hello\r\n'));
+    expect(scans.map((s) => [s.symbology, s.text])).toEqual([
+      ['GS1_128', '010460043993125621JgXJ5.T\x1d91EE06'],
+      ['QR', 'hello'],
+    ]);
+  });
+
+  it('leaves a leading "]" alone when AIM ids are off', () => {
+    const { d, scans } = decoder();
+    d.push(b(']E04006381333931\r'));
+    expect(scans.map((s) => [s.symbology, s.text])).toEqual([['UNKNOWN', ']E04006381333931']]);
+  });
+
+  it('strips a configured prefix and drops frames without it', () => {
+    const { d, scans, diagnostics } = decoder({ prefix: '#' });
+    d.push(b('#96385074\r96385074\r'));
+    expect(scans.map((s) => [s.symbology, s.text])).toEqual([['EAN8', '96385074']]);
+    expect(diagnostics).toEqual(['missing-prefix']);
+  });
+
+  it('drops garbage, partial and over-long frames with a diagnostic each, and keeps scanning', () => {
+    const { d, clock, scans, diagnostics } = decoder({ maxFrameLength: 20, interByteTimeoutMs: 50 });
+    d.push(Uint8Array.of(0xff, 0x00, 0x13, 0x0d));
+    d.push(b('x'.repeat(30) + '\r'));
+    d.push(b('40063'));
+    clock.advance(50);
+    d.push(b(']E0\r'));
+    d.push(b('4006381333931\r'));
+    expect(diagnostics).toEqual(['noise', 'frame-too-long', 'partial-frame']);
+    expect(scans.map((s) => s.text)).toEqual([']E0', '4006381333931']);
+  });
+
+  it('an AIM id with no data is not a scan', () => {
+    const { d, scans, diagnostics } = decoder({ aimIds: true });
+    d.push(b(']E0\r'));
+    expect(scans).toEqual([]);
+    expect(diagnostics).toEqual(['empty-frame']);
+  });
+
+  const configs = fc.record({
+    suffix: fc.constantFrom('CR' as const, 'LF' as const, 'CRLF' as const),
+    aimIds: fc.boolean(),
+    charset: fc.constantFrom('ascii' as const, 'utf8' as const),
+  });
+
+  it('fuzz: random bytes without a terminator never produce a scan, even after the timeout', () => {
+    fc.assert(
+      fc.property(configs, fc.array(fc.uint8Array({ maxLength: 80 }).map((u) => u.filter((x) => x !== 0x0d && x !== 0x0a)), { maxLength: 10 }), (cfg, chunks) => {
+        const { d, clock, scans } = decoder(cfg);
+        for (const c of chunks) {
+          d.push(c);
+          clock.advance(30);
+        }
+        clock.advance(1_000);
+        return scans.length === 0;
+      }),
+    );
+  });
+
+  it('fuzz: non-printable content never yields a scan, terminated or not', () => {
+    const controlByte = fc.integer({ min: 0, max: 0x1f }).filter((x) => x !== 0x1d && x !== 0x0d && x !== 0x0a);
+    const noisyFrame = fc
+      .tuple(fc.array(fc.integer({ min: 0x20, max: 0x7e }), { maxLength: 10 }), controlByte, fc.array(fc.integer({ min: 0, max: 255 }).filter((x) => x !== 0x0d && x !== 0x0a), { maxLength: 10 }))
+      .map(([pre, bad, post]) => Uint8Array.from([...pre, bad, ...post, 0x0d, 0x0a]));
+    fc.assert(
+      fc.property(configs, fc.array(noisyFrame, { minLength: 1, maxLength: 5 }), (cfg, noisy) => {
+        const { d, scans, diagnostics } = decoder(cfg);
+        for (const f of noisy) d.push(f);
+        return scans.length === 0 && diagnostics.length > 0;
+      }),
+    );
+  });
+
+  it('fuzz: arbitrary bytes never throw, and every scan is printable text within limits', () => {
+    fc.assert(
+      fc.property(configs, fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }), (cfg, chunks) => {
+        const { d, clock, scans } = decoder({ ...cfg, maxFrameLength: 64 });
+        for (const c of chunks) {
+          d.push(c);
+          clock.advance(10);
+        }
+        return scans.every((s) => s.text.length > 0 && s.text.length <= 64 && !/[\x00-\x1c\x1e\x1f\x7f]/.test(s.text));
+      }),
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+/** Type a code the way a keyboard-wedge scanner does: a fast burst and Enter, focus on no field. */
+export async function scan(page: Page, code: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Касса лояльности' }).click();
+  await page.keyboard.type(code, { delay: 0 });
+  await page.keyboard.press('Enter');
+}
+
+/** Scan a product until it lands in the basket (the catalogue arrives just after the customers). */
+export async function addToBasket(page: Page, product: { ean: string; name: string }): Promise<void> {
+  await expect(async () => {
+    await scan(page, product.ean);
+    await expect(page.getByRole('table', { name: 'Корзина' }).getByText(product.name)).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+}
+
+/** "1 234,56 ₽" as shown on screen -> 123456 kopecks. */
+export function kopecksOf(text: string | null): number {
+  return Math.round(Number((text ?? '').replace(/[^\d,]/g, '').replace(',', '.')) * 100);
+}
+
+/** Ask the till host what the page could ask it, with the page's own session token. */
+export function hostRpc<T>(page: Page, request: unknown): Promise<T> {
+  return page.evaluate(async (body) => {
+    const res = await fetch('./host/rpc', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-till-session': sessionStorage.getItem('lt-session') ?? '' },
+      body: JSON.stringify(body),
+    });
+    return (await res.json()) as unknown;
+  }, request) as Promise<T>;
+}
+
+/**
+ * Write a device config beside a socat pair: the till opens end b, the test plays the device
+ * on end a. Auto-detection is off and reconnects are quick, so tests see unplugging at once.
+ */
+export function devicesConfig(pairDir: string, devices: readonly Record<string, unknown>[]): string {
+  const path = join(pairDir, 'devices.json');
+  writeFileSync(path, JSON.stringify({ devices, autoDetect: { serial: false, hid: false }, reconnect: { baseMs: 100, maxMs: 400 } }));
+  return path;
+}

@@ -1,0 +1,95 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { DeviceEvent } from '../../core/scan';
+import { startBrowserHost, type BrowserHost } from './browserHost';
+import { fileCredentialStore } from './credentialStore';
+import { createHostLog } from './hostLog';
+import { createHostServices } from './hostServices';
+
+const TOKEN = 'session-token-for-tests-0123456789';
+let host: BrowserHost;
+const log = createHostLog();
+const listeners = new Set<(e: DeviceEvent) => void>();
+
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lt-bh-'));
+  const renderer = join(dir, 'renderer');
+  await mkdir(join(renderer, 'assets'), { recursive: true });
+  await writeFile(join(renderer, 'index.html'), '<html>till</html>');
+  await writeFile(join(renderer, 'assets', 'app.js'), 'console.log(1)');
+  await writeFile(join(dir, 'secret.txt'), 'do not serve');
+  const services = createHostServices({
+    mode: 'browser',
+    credentials: fileCredentialStore(join(dir, 'cred.json')),
+    devices: { list: () => [], on: (l) => (listeners.add(l), () => listeners.delete(l)) },
+  });
+  host = await startBrowserHost({ services, rendererDir: renderer, port: 0, sessionToken: TOKEN, log });
+});
+afterAll(async () => {
+  await host.close();
+});
+
+const rpc = (body: unknown, token?: string) =>
+  fetch(new URL('/host/rpc', host.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { 'x-till-session': token } : {}) },
+    body: JSON.stringify(body),
+  });
+
+describe('browser host', () => {
+  it('prints an address that carries the session in the fragment only', () => {
+    expect(host.openUrl).toBe(`${host.url}#session=${TOKEN}`);
+  });
+
+  it('serves the renderer with a strict content security policy', async () => {
+    const res = await fetch(new URL('/assets/app.js', host.url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('javascript');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await (await fetch(new URL('/any/route', host.url))).text()).toBe('<html>till</html>');
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    // Raw requests: fetch would normalise the dots away before they reach the host.
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%00']) {
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: new URL(host.url).port, path, method: 'GET' }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(body, path).not.toContain('do not serve');
+    }
+  });
+
+  it('answers host requests only with the session token', async () => {
+    expect((await rpc({ op: 'status' })).status).toBe(401);
+    expect((await rpc({ op: 'status' }, 'wrong-session-token-given')).status).toBe(401);
+    // IT sees that something knocked; the log never shows the token it tried.
+    expect(log.lines().at(-1)).toMatchObject({ level: 'warn', message: 'browser host: refused a host request without the session token', repeats: 2 });
+    expect(log.text()).not.toContain('wrong-session-token-given');
+    const ok = await rpc({ op: 'status' }, TOKEN);
+    expect(await ok.json()).toMatchObject({ ok: true, value: { mode: 'browser', enrolled: false } });
+    const junk = await fetch(new URL('/host/rpc', host.url), { method: 'POST', headers: { 'x-till-session': TOKEN }, body: '{oops' });
+    expect(await junk.json()).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+
+  it('streams device events over a WebSocket that needs the token', async () => {
+    const refused = new WebSocket(`${host.url.replace('http', 'ws')}host/events?session=wrong`);
+    await new Promise<void>((resolve) => refused.on('error', () => resolve()));
+    const ws = new WebSocket(`${host.url.replace('http', 'ws')}host/events?session=${TOKEN}`);
+    await new Promise<void>((resolve) => ws.on('open', () => resolve()));
+    const got = new Promise<unknown>((resolve) => ws.on('message', (m) => resolve(JSON.parse(String(m)))));
+    const scan: DeviceEvent = { kind: 'scan', deviceId: 'serial:/dev/ttyUSB0', source: 'serial', symbology: 'EAN13', text: '2700000000014', at: 1 };
+    listeners.forEach((l) => l(scan));
+    expect(await got).toEqual(scan);
+    ws.close();
+  });
+});

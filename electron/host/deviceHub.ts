@@ -1,0 +1,73 @@
+import type { DeviceEvent } from '../../core/scan';
+import type { DeviceManager } from '../../drivers';
+import type { DeviceInfo } from '../../sync/protocol/host';
+import type { DeviceSource } from './hostServices';
+
+/**
+ * A stable device source for the host services over a device manager that may be replaced
+ * (the manager needs the chain's lookup secret, known only once the till is enrolled).
+ */
+export interface DeviceHub extends DeviceSource {
+  replace(next: DeviceManager | null): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createDeviceHub(): DeviceHub {
+  const listeners = new Set<(e: DeviceEvent) => void>();
+  let manager: DeviceManager | null = null;
+  let unsubscribe: () => void = () => undefined;
+  const emit = (e: DeviceEvent) => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch {
+        // One broken subscriber (a closed window) must not starve the others.
+      }
+    }
+  };
+  return {
+    list(): DeviceInfo[] {
+      return (manager?.list() ?? []).map((d) => ({
+        deviceId: d.id,
+        deviceType: d.type,
+        status: d.status,
+        lastEventAt: d.lastEventAt,
+        transport: d.transport,
+        address: d.address,
+        detail: d.detail ?? null,
+      }));
+    },
+    async pay(amountKopecks, receiptId) {
+      if (!manager) return { approved: false, declineReason: 'terminal-unavailable' };
+      let r;
+      try {
+        r = await manager.paymentTerminal().pay(amountKopecks, receiptId);
+      } catch {
+        // No payment terminal configured on this till.
+        return { approved: false, declineReason: 'terminal-unavailable' };
+      }
+      return {
+        approved: r.approved,
+        ...(r.tokenHash ? { tokenHash: r.tokenHash } : {}),
+        ...(r.last4 ? { last4: r.last4 } : {}),
+        ...(r.rrn ? { rrn: r.rrn } : {}),
+        ...(r.declineReason ? { declineReason: r.declineReason } : {}),
+      };
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async replace(next) {
+      unsubscribe();
+      const previous = manager;
+      manager = next;
+      unsubscribe = next ? next.on(emit) : () => undefined;
+      await previous?.stop();
+      await next?.start();
+    },
+    async stop() {
+      await this.replace(null);
+    },
+  };
+}

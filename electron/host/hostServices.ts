@@ -1,0 +1,192 @@
+import type { DeviceEvent } from '../../core/scan';
+import { ApiError, EnrolResponse } from '../../sync/protocol/schemas';
+import { MANAGER_TOKEN_HEADER } from '../../sync/protocol/manager';
+import { type PaymentAnswer, HostRequest, type ApiResult, type DeviceInfo, type HostStatus } from '../../sync/protocol/host';
+import type { CredentialStore, StoredCredential } from './credentialStore';
+import { checkServer, collectDiagnostics, exportText, unreachableReason } from './diagnostics';
+import { createHostLog, type HostLog } from './hostLog';
+
+/** The part of the device manager the host needs; the drivers room implements it. */
+export interface DeviceSource {
+  list(): DeviceInfo[];
+  on(listener: (event: DeviceEvent) => void): () => void;
+  /** Card payment on the configured payment terminal, if there is one. */
+  pay?(amountKopecks: number, receiptId: string): Promise<PaymentAnswer>;
+}
+
+export const noDevices: DeviceSource = { list: () => [], on: () => () => undefined };
+
+export type HostResponse =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { code: string; message: string } };
+
+export interface HostServices {
+  /** Validate and run one request from the renderer, whatever transport carried it. */
+  handle(request: unknown): Promise<HostResponse>;
+  onDeviceEvent(listener: (event: DeviceEvent) => void): () => void;
+  status(): Promise<HostStatus>;
+}
+
+export interface HostServicesOptions {
+  mode: 'electron' | 'browser';
+  credentials: CredentialStore;
+  devices?: DeviceSource;
+  fetch?: typeof fetch;
+  /** How long to wait for the central server before calling it unreachable. */
+  timeoutMs?: number;
+  /** The host's log (enrolment, API failures); a private one when not given. */
+  log?: HostLog;
+  /** For the diagnostics screen. */
+  appVersion?: string;
+  dataDir?: string | null;
+  /** The configured server address, checked by diagnostics while the till is not enrolled. */
+  serverUrl?: string | null;
+  /** How long diagnostics waits for `GET /api/v1/health`. */
+  healthTimeoutMs?: number;
+  startedAt?: number;
+}
+
+/**
+ * Host services shared by Electron's IPC and the browser host: the terminal credential
+ * never reaches the renderer; the host attaches it to each API call it forwards.
+ */
+export function createHostServices(options: HostServicesOptions): HostServices {
+  const { credentials, mode } = options;
+  const devices = options.devices ?? noDevices;
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const log = options.log ?? createHostLog();
+  const startedAt = options.startedAt ?? Date.now();
+
+  /** The credential, with its secrets registered so that no log line can carry them. */
+  async function loadCredential(): Promise<StoredCredential | null> {
+    const cred = await credentials.load();
+    if (cred) {
+      log.addSecret(cred.token);
+      log.addSecret(cred.terminal.lookupSecret);
+    }
+    return cred;
+  }
+
+  async function diagnostics() {
+    return collectDiagnostics({
+      mode,
+      appVersion: options.appVersion ?? 'unknown',
+      dataDir: options.dataDir ?? null,
+      startedAt,
+      credential: await loadCredential(),
+      fallbackServerUrl: options.serverUrl ?? null,
+      devices: devices.list(),
+      log,
+      check: (url) => checkServer(url, { fetch: doFetch, timeoutMs: options.healthTimeoutMs ?? Math.min(timeoutMs, 5_000) }),
+    });
+  }
+
+  async function status(): Promise<HostStatus> {
+    const cred = await loadCredential();
+    return {
+      mode,
+      enrolled: cred !== null,
+      serverUrl: cred?.serverUrl ?? null,
+      terminal: cred?.terminal ?? null,
+      devices: devices.list(),
+    };
+  }
+
+  async function enrol(serverUrl: string, code: string, deviceName: string): Promise<HostResponse> {
+    const base = serverUrl.replace(/\/+$/, '');
+    // A one-time code is a credential until used: never in the log.
+    log.addSecret(code);
+    let res: Response;
+    try {
+      res = await doFetch(`${base}/api/v1/enrol`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, deviceName }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      log.warn(`enrolment: cannot reach the server at ${base}: ${unreachableReason(err, timeoutMs).reason}`);
+      return { ok: false, error: { code: 'server_unreachable', message: `Cannot reach the server at ${base}: ${(err as Error).message}` } };
+    }
+    const body: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const parsed = ApiError.safeParse(body);
+      const error = parsed.success ? parsed.data : { code: `http_${res.status}`, message: `The server answered ${res.status}` };
+      log.warn(`enrolment with ${base} refused (${res.status} ${error.code}): ${error.message}`);
+      return { ok: false, error };
+    }
+    const enrolled = EnrolResponse.safeParse(body);
+    if (!enrolled.success) {
+      log.error(`enrolment with ${base}: the server answered with something unexpected`);
+      return { ok: false, error: { code: 'bad_server_answer', message: 'The server answered enrolment with something unexpected.' } };
+    }
+    const { token, ...terminal } = enrolled.data;
+    log.addSecret(token);
+    log.addSecret(terminal.lookupSecret);
+    await credentials.save({ serverUrl: base, token, terminal });
+    log.info(`enrolled as "${terminal.terminalName}" of ${terminal.storeName} (store ${terminal.storeId}) with ${base}`);
+    return { ok: true, value: await status() };
+  }
+
+  async function api(method: 'GET' | 'POST' | 'DELETE', path: string, query: Record<string, string> | undefined, body: unknown, managerToken?: string): Promise<ApiResult> {
+    const cred = await loadCredential();
+    if (!cred) return { status: 401, body: { code: 'not_enrolled', message: 'This terminal is not enrolled yet.' } };
+    const qs = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
+    try {
+      const res = await doFetch(`${cred.serverUrl}${path}${qs}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${cred.token}`,
+          ...(managerToken ? { [MANAGER_TOKEN_HEADER]: managerToken } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const json: unknown = await res.json().catch(() => null);
+      // A customer not found is an answer, not a failure.
+      if (res.status >= 400 && !(res.status === 404 && path === '/api/v1/lookup')) {
+        const e = (json ?? {}) as { code?: unknown; message?: unknown };
+        // The path only: a query may hold a card number or a lookup key.
+        log.warn(`API ${method} ${path} answered ${res.status}${typeof e.code === 'string' ? ` ${e.code}` : ''}${typeof e.message === 'string' ? `: ${e.message}` : ''}`);
+      }
+      return { status: res.status, body: json };
+    } catch (err) {
+      log.warn(`API ${method} ${path}: server unreachable (${unreachableReason(err, timeoutMs).reason})`);
+      return { status: 503, body: { code: 'server_unreachable', message: `Cannot reach the server: ${(err as Error).message}` } };
+    }
+  }
+
+  return {
+    status,
+    onDeviceEvent: (listener) => devices.on(listener),
+    async handle(request) {
+      const parsed = HostRequest.safeParse(request);
+      if (!parsed.success) {
+        return { ok: false, error: { code: 'invalid_request', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } };
+      }
+      const r = parsed.data;
+      switch (r.op) {
+        case 'status':
+          return { ok: true, value: await status() };
+        case 'enrol':
+          return enrol(r.serverUrl, r.code, r.deviceName);
+        case 'api':
+          return { ok: true, value: await api(r.method, r.path, r.query, r.body, r.managerToken) };
+        case 'diagnostics':
+          return { ok: true, value: await diagnostics() };
+        case 'pay': {
+          const answer = devices.pay ? await devices.pay(r.amountKopecks, r.receiptId) : { approved: false, declineReason: 'terminal-unavailable' };
+          log.info(`card payment for receipt ${r.receiptId}: ${answer.approved ? 'approved' : `declined (${answer.declineReason ?? 'no reason'})`}`);
+          return { ok: true, value: answer };
+        }
+        case 'exportLogs': {
+          const d = await diagnostics();
+          log.info('logs exported for IT');
+          return { ok: true, value: exportText(d, log, r.till) };
+        }
+      }
+    },
+  };
+}

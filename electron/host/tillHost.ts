@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { createDeviceManager, loadDeviceConfig, type DeviceConfig, type DeviceConfigInput, type DeviceManager } from '../../drivers';
+import { findAppVersion } from './appVersion';
+import { fileCredentialStore, type Sealer } from './credentialStore';
+import { createDeviceHub } from './deviceHub';
+import { logDeviceEvents } from './deviceLog';
+import { createHostLog, type HostLog } from './hostLog';
+import type { HostConfig } from './hostConfig';
+import { createHostServices, type HostServices } from './hostServices';
+
+export interface TillHost {
+  services: HostServices;
+  /** A line for the console saying what happened with enrolment. */
+  enrolment: string;
+  /** The host's own log (scrubbed ring buffer), shown on the diagnostics screen. */
+  log: HostLog;
+  stop(): Promise<void>;
+}
+
+export type DeviceManagerFactory = (config: DeviceConfig | DeviceConfigInput, lookupSecret: string) => DeviceManager;
+
+const factoryLoggingTo =
+  (log: HostLog): DeviceManagerFactory =>
+  (config, lookupSecret) =>
+    createDeviceManager({
+      config,
+      lookupSecret,
+      onInternalError: (err) => {
+        const message = err instanceof Error ? err.message : 'unknown';
+        console.error('Device layer fault:', log.scrub(message));
+        log.error(`device layer fault: ${message}`);
+      },
+    });
+
+/**
+ * Wire the host the same way for Electron and for the browser host: the credential
+ * store, the devices, and a scripted enrolment when a code is given. Throws a
+ * DeviceConfigError naming the bad field when the device config file is wrong.
+ */
+export async function createTillHost(
+  config: HostConfig,
+  mode: 'electron' | 'browser',
+  extras: { sealer?: Sealer; deviceManager?: DeviceManagerFactory; log?: HostLog; appVersion?: string } = {},
+): Promise<TillHost> {
+  const startedAt = Date.now();
+  const log = extras.log ?? createHostLog();
+  const appVersion = extras.appVersion ?? findAppVersion();
+  log.info(`host starting: Loyalty Till ${appVersion}, ${mode} mode, data in ${config.dataDir}`);
+  log.info(config.deviceConfigPath ? `devices: configured by ${config.deviceConfigPath}` : 'devices: no config file, auto-detecting known scanners');
+  // No file: auto-detect known scanners and claim nothing by path.
+  const deviceConfig: DeviceConfig | DeviceConfigInput = config.deviceConfigPath ? await loadDeviceConfig(config.deviceConfigPath) : {};
+  const makeManager = extras.deviceManager ?? factoryLoggingTo(log);
+  const credentials = fileCredentialStore(join(config.dataDir, extras.sealer ? 'credential.sealed' : 'credential.json'), extras.sealer);
+  const hub = createDeviceHub();
+  const unlog = logDeviceEvents(hub, log);
+  const inner = createHostServices({ mode, credentials, devices: hub, log, appVersion, dataDir: config.dataDir, serverUrl: config.serverUrl, startedAt });
+  // Bank cards are hashed with the chain's secret: (re)start the devices whenever it changes.
+  let secret: string | null = null;
+  const syncDevices = async () => {
+    const next = (await credentials.load())?.terminal.lookupSecret ?? '';
+    if (next === secret) return;
+    secret = next;
+    await hub.replace(makeManager(deviceConfig, next));
+  };
+  const services: HostServices = {
+    ...inner,
+    async handle(request) {
+      const answer = await inner.handle(request);
+      if (answer.ok && (request as { op?: unknown } | null)?.op === 'enrol') await syncDevices();
+      return answer;
+    },
+  };
+
+  let enrolment = 'not enrolled: the till will ask for a server address and an enrolment code';
+  let existing = await credentials.load();
+  if (existing && config.enrolCode) {
+    // A scripted start with a fresh code re-enrols a terminal whose credential the server no longer accepts.
+    const check = await services.handle({ op: 'api', method: 'GET', path: '/api/v1/terminal' });
+    if (check.ok && (check.value as { status: number }).status === 401) {
+      await credentials.clear();
+      existing = null;
+    }
+  }
+  if (existing) {
+    enrolment = `enrolled as "${existing.terminal.terminalName}" of ${existing.terminal.storeName} (${existing.serverUrl})`;
+  } else if (config.enrolCode) {
+    const res = await services.handle({ op: 'enrol', serverUrl: config.serverUrl, code: config.enrolCode, deviceName: config.terminalName });
+    enrolment = res.ok
+      ? `enrolled with ${config.serverUrl} using the given code`
+      : `enrolment failed (${res.error.code}): ${res.error.message}`;
+  }
+  log.info(`enrolment: ${enrolment}`);
+  await syncDevices();
+  return {
+    services,
+    enrolment,
+    log,
+    stop: async () => {
+      await hub.stop();
+      unlog();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+
+export interface SetupScreenProps {
+  defaultServerUrl: string | null;
+  /** Why setup is shown again (for example the server revoked this terminal). */
+  reason?: string | null;
+  enrol: (serverUrl: string, code: string, deviceName: string) => Promise<{ ok: true } | { ok: false; message: string }>;
+}
+
+/** First run for IT: the server address and the one-time enrolment code. */
+export function SetupScreen({ defaultServerUrl, reason, enrol }: SetupScreenProps) {
+  const { t } = useTranslation();
+  const [serverUrl, setServerUrl] = useState(defaultServerUrl ?? 'http://127.0.0.1:8787');
+  const [code, setCode] = useState('');
+  const [name, setName] = useState(t('setup.defaultName'));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const res = await enrol(serverUrl.trim(), code.trim(), name.trim());
+    setBusy(false);
+    if (!res.ok) setError(res.message);
+  };
+
+  return (
+    <section className="setup">
+      <h2>{t('setup.title')}</h2>
+      {reason && <p role="alert" className="warn">{reason}</p>}
+      <p>{t('setup.hint')}</p>
+      <form onSubmit={submit} className="setup-form">
+        <label htmlFor="setup-server">{t('setup.server')}</label>
+        <input id="setup-server" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} required type="url" />
+        <label htmlFor="setup-code">{t('setup.code')}</label>
+        <input id="setup-code" value={code} onChange={(e) => setCode(e.target.value)} required autoFocus autoComplete="off" placeholder="ABCDE-23456" />
+        <label htmlFor="setup-name">{t('setup.name')}</label>
+        <input id="setup-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
+        <button type="submit" disabled={busy}>{t('setup.submit')}</button>
+      </form>
+      {error && <p role="alert" className="warn">{t('setup.failed', { message: error })}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { z } from 'zod';
+import { App } from './App';
+import { initI18n } from './i18n';
+import './styles.css';
+
+// The CSP forbids eval; tell zod not to probe for it.
+z.config({ jitless: true });
+initI18n();
+// Ask the browser not to evict the till's data under storage pressure: it holds unsent sales.
+void navigator.storage?.persist?.().catch(() => undefined);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatRoubles } from '../../core/money';
+import { localeOf } from '../i18n';
+import type { Receipt } from './useSale';
+
+/** Shown only once the sale is durable on this till: what was paid, spent, earned. */
+export function ReceiptSummary({ receipt, onNext, onLink }: { receipt: Receipt; onNext: () => void; onLink: (offer: NonNullable<Receipt['linkOffer']>) => void }) {
+  const { t, i18n } = useTranslation();
+  const money = (k: number) => formatRoubles(k, localeOf(i18n.language));
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Enter' || e.key === 'Escape') {
+        e.preventDefault();
+        onNext();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onNext]);
+  return (
+    <section className="receipt" aria-label={t('receipt.title')} role="status">
+      <h2>{t('receipt.done', { number: receipt.receiptId })}</h2>
+      <dl>
+        <dt>{t('receipt.paid')}</dt>
+        <dd aria-label={t('receipt.paid')}>{money(receipt.paid)}</dd>
+        {receipt.change > 0 && (<><dt>{t('receipt.change')}</dt><dd aria-label={t('receipt.change')}>{money(receipt.change)}</dd></>)}
+        {receipt.customerName && (
+          <>
+            <dt>{t('receipt.redeemed')}</dt>
+            <dd aria-label={t('receipt.redeemed')}>{money(receipt.redeemed)}</dd>
+            <dt>{t('receipt.earned')}</dt>
+            <dd aria-label={t('receipt.earned')}>{money(receipt.accrued)}</dd>
+            <dt>{t('receipt.newBalance', { name: receipt.customerName })}</dt>
+            <dd aria-label={t('receipt.balanceAfter')}>{receipt.newBalance === null ? '—' : money(receipt.newBalance)}</dd>
+          </>
+        )}
+      </dl>
+      {receipt.linkOffer && (
+        <div className="row link-offer" role="group" aria-label={t('receipt.linkTitle')}>
+          <p>{t('receipt.linkAsk', { last4: receipt.linkOffer.last4, name: receipt.linkOffer.name })}</p>
+          <button type="button" className="secondary" onClick={() => onLink(receipt.linkOffer!)}>{t('receipt.link')}</button>
+        </div>
+      )}
+      <button type="button" onClick={onNext}>{t('receipt.next')}</button>
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatRoubles, parseRoubles } from '../../core/money';
+import type { PricedReceipt } from '../../core/engine';
+import type { BasketItem } from '../../sync/client/saleDraft';
+import { localeOf } from '../i18n';
+import type { SaleError } from './useSale';
+
+export interface SalePanelProps {
+  items: BasketItem[];
+  priced: PricedReceipt | null;
+  hasCustomer: boolean;
+  redeem: number;
+  error: SaleError | null;
+  ready: boolean;
+  onAdd: (code: string) => Promise<boolean>;
+  onQuantity: (lineId: string, quantityMilli: number) => void;
+  onRedeem: (kopecks: number) => void;
+  onPay: () => void;
+}
+
+/** The basket, the bonuses to spend and the totals: always on screen during a sale. */
+export function SalePanel(p: SalePanelProps) {
+  const { t, i18n } = useTranslation();
+  const locale = localeOf(i18n.language);
+  const money = (k: number) => formatRoubles(k, locale);
+  const [code, setCode] = useState('');
+  const [bonus, setBonus] = useState('');
+  const codeInput = useRef<HTMLInputElement>(null);
+  const lineOf = (id: string) => p.priced?.lines.find((l) => l.lineId === id);
+
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await p.onAdd(code.trim())) setCode('');
+    codeInput.current?.focus();
+  };
+  const applyBonus = (e: FormEvent) => {
+    e.preventDefault();
+    const k = parseRoubles(bonus);
+    if (k !== null && k >= 0) p.onRedeem(Math.min(k, p.priced?.maxRedeemable ?? 0));
+  };
+
+  return (
+    <section className="sale" aria-label={t('sale.title')}>
+      <form onSubmit={add} className="row">
+        <label htmlFor="product-code" className="visually-hidden">{t('sale.productCode')}</label>
+        <input id="product-code" ref={codeInput} value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('sale.productCode')} autoComplete="off" inputMode="numeric" />
+        <button type="submit" disabled={!p.ready}>{t('sale.add')}</button>
+      </form>
+      {p.error && (
+        <p role="alert" className="warn">
+          {p.error.kind === 'unknownProduct'
+            ? t('sale.unknownProduct', { code: p.error.code })
+            : p.error.kind === 'noCatalogue'
+              ? t('sale.noCatalogue')
+              : p.error.kind === 'declined'
+                ? t('pay.declined', { reason: p.error.reason })
+                : t('sale.storageError', { message: p.error.message })}
+        </p>
+      )}
+      <table className="basket" aria-label={t('sale.basket')}>
+        <thead>
+          <tr>
+            <th>{t('sale.product')}</th>
+            <th>{t('sale.quantity')}</th>
+            <th>{t('sale.price')}</th>
+            <th>{t('sale.amount')}</th>
+            <th><span className="visually-hidden">{t('sale.actions')}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.items.map((item) => {
+            const line = lineOf(item.lineId);
+            const qty = item.product.weighed ? `${(item.quantityMilli / 1000).toLocaleString(locale)} ${t('sale.kg')}` : String(item.quantityMilli / 1000);
+            return (
+              <tr key={item.lineId}>
+                <td>{item.product.name}</td>
+                <td className="qty">
+                  {!item.product.weighed && (
+                    <button type="button" className="small secondary" aria-label={t('sale.less', { name: item.product.name })} onClick={() => p.onQuantity(item.lineId, item.quantityMilli - 1000)}>−</button>
+                  )}
+                  <span aria-label={t('sale.quantityOf', { name: item.product.name })}>{qty}</span>
+                  {!item.product.weighed && (
+                    <button type="button" className="small secondary" aria-label={t('sale.more', { name: item.product.name })} onClick={() => p.onQuantity(item.lineId, item.quantityMilli + 1000)}>+</button>
+                  )}
+                </td>
+                <td>{money(item.product.priceKopecks)}</td>
+                <td>{line ? money(line.net) : '…'}</td>
+                <td>
+                  <button type="button" className="small secondary" aria-label={t('sale.remove', { name: item.product.name })} onClick={() => p.onQuantity(item.lineId, 0)}>✕</button>
+                </td>
+              </tr>
+            );
+          })}
+          {p.items.length === 0 && (
+            <tr>
+              <td colSpan={5} className="hint">{t('sale.empty')}</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {p.hasCustomer && p.priced && (
+        <form onSubmit={applyBonus} className="row bonus">
+          <label htmlFor="bonus-amount">{t('sale.bonusToSpend', { max: money(p.priced.maxRedeemable) })}</label>
+          <input id="bonus-amount" value={bonus} onChange={(e) => setBonus(e.target.value)} inputMode="decimal" autoComplete="off" />
+          <button type="submit" className="secondary">{t('sale.applyBonus')}</button>
+          <button type="button" className="secondary" onClick={() => { setBonus(''); p.onRedeem(p.priced?.maxRedeemable ?? 0); }}>{t('sale.maxBonus')}</button>
+        </form>
+      )}
+      {p.priced && (
+        <dl className="totals" aria-label={t('sale.totals')}>
+          <dt>{t('sale.subtotal')}</dt>
+          <dd>{money(p.priced.totals.subtotal)}</dd>
+          {p.priced.totals.discount > 0 && (<><dt>{t('sale.discount')}</dt><dd>−{money(p.priced.totals.discount)}</dd></>)}
+          {p.priced.totals.redeemed > 0 && (<><dt>{t('sale.redeemed')}</dt><dd aria-label={t('sale.redeemed')}>−{money(p.priced.totals.redeemed)}</dd></>)}
+          <dt className="payable">{t('sale.payable')}</dt>
+          <dd className="payable" aria-label={t('sale.payable')} data-kopecks={p.priced.totals.payable}>{money(p.priced.totals.payable)}</dd>
+          {p.hasCustomer && (<><dt>{t('sale.willEarn')}</dt><dd aria-label={t('sale.willEarn')}>{money(p.priced.totals.accrued)}</dd></>)}
+        </dl>
+      )}
+      {p.priced && p.priced.explanations.length > 0 && (
+        <details className="explanations">
+          <summary>{t('sale.why')}</summary>
+          <ul>
+            {p.priced.explanations.map((e, i) => (
+              <li key={i}>{i18n.language === 'en' ? e.text.en : e.text.ru}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <button type="button" className="pay" disabled={!p.priced} onClick={p.onPay}>{t('sale.pay')}</button>
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitForLine } from './processLines';
+
+/**
+ * `npm start`: the demo on one machine. Starts the central server on embedded PGlite with
+ * demo data, makes an enrolment code for store 1, and starts the till with it: in Electron
+ * when its binary is installed and a display exists, otherwise in browser mode.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const children: ChildProcess[] = [];
+const DEMO_MANAGER_PIN = '482913';
+
+function electronBinary(): string | null {
+  try {
+    // The electron package exports the binary's path, and throws when the download was skipped.
+    const path: unknown = createRequire(import.meta.url)('electron');
+    return typeof path === 'string' ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function shutdown(code: number): never {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const serverPort = process.env.LT_SERVER_PORT ?? '8787';
+  const adminToken = randomBytes(24).toString('base64url');
+  const server = spawn(process.execPath, [resolve(here, 'server.mjs')], {
+    cwd: root,
+    env: { ...process.env, LT_DEMO: '1', LT_ADMIN_TOKEN: adminToken, PORT: serverPort, LT_LOG: process.env.LT_LOG ?? '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(server);
+  server.on('exit', (code) => {
+    console.error(`Server stopped (exit ${code}).`);
+    shutdown(code ?? 1);
+  });
+  console.log('Starting the central server (first run creates the demo data)...');
+  const listening = await waitForLine(server, /listening on (http:\/\/\S+)/, 120_000, (line) => console.log(`[server] ${line}`));
+  const serverUrl = listening[1]!;
+
+  const codeRes = await fetch(`${serverUrl}/api/v1/admin/enrolment-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ storeId: 1 }),
+  });
+  if (!codeRes.ok) throw new Error(`could not create an enrolment code: ${codeRes.status}`);
+  const { code } = (await codeRes.json()) as { code: string };
+  const tillEnv = { ...process.env, LT_SERVER_URL: serverUrl, LT_ENROL_CODE: code };
+  // A demo store manager, so the manager screen (F11) can be tried; an existing one is kept.
+  const manager = await fetch(`${serverUrl}/api/v1/admin/stores/1/managers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Демо-менеджер', pin: DEMO_MANAGER_PIN }),
+  }).catch(() => null);
+  console.log(
+    `Demo: manager PIN ${DEMO_MANAGER_PIN}${manager?.ok ? '' : ' (already set up)'}; head office offers page ${serverUrl}/admin/offers with admin token ${adminToken}`,
+  );
+
+  const electron = electronBinary();
+  const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  if (electron && hasDisplay) {
+    console.log('Starting the till in Electron.');
+    const child = spawn(electron, [root], { cwd: root, env: tillEnv, stdio: 'inherit' });
+    children.push(child);
+    child.on('exit', (c) => shutdown(c ?? 0));
+    return;
+  }
+  console.log(
+    electron
+      ? 'No display found: serving the till to a browser instead of opening an Electron window.'
+      : 'The Electron binary is not installed (npm run electron:fetch installs it): serving the till to a browser instead.',
+  );
+  const host = spawn(process.execPath, [resolve(here, 'host.mjs')], { cwd: root, env: tillEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(host);
+  host.on('exit', (c) => shutdown(c ?? 1));
+  await waitForLine(host, /Open: (http:\/\/\S+)/, 30_000, (line) => console.log(`[till] ${line}`));
+}
+
+process.once('SIGINT', () => shutdown(0));
+process.once('SIGTERM', () => shutdown(0));
+main().catch((err: unknown) => {
+  console.error('npm start failed:', err instanceof Error ? err.message : err);
+  shutdown(1);
+});

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { listPackage, extractFile } from '@electron/asar';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The desktop build's layout, checked without downloading Electron: electron-builder packs
+ * the app around a stand-in Electron folder, and we look where the runtime will look.
+ * Needs `npm run build` first (npm test runs it).
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = mkdtempSync(join(tmpdir(), 'lt-package-'));
+const resources = join(out, 'linux-unpacked', 'resources');
+const asar = join(resources, 'app.asar');
+
+beforeAll(async () => {
+  const fakeElectron = join(out, 'fake-electron');
+  mkdirSync(fakeElectron, { recursive: true });
+  writeFileSync(join(fakeElectron, 'electron'), '#!/bin/sh\n');
+  chmodSync(join(fakeElectron, 'electron'), 0o755);
+  writeFileSync(join(fakeElectron, 'version'), 'v38\n');
+  writeFileSync(join(fakeElectron, 'LICENSE'), '');
+  await promisify(execFile)(
+    join(root, 'node_modules/.bin/electron-builder'),
+    ['--config', 'electron-builder.yml', '--dir', '--linux', `-c.electronDist=${fakeElectron}`, `-c.directories.output=${out}`],
+    { cwd: root, env: { ...process.env, CI: 'true' }, maxBuffer: 16 * 1024 * 1024 },
+  );
+}, 240_000);
+
+describe('packaged desktop build', () => {
+  it('puts main, preload and the renderer in the app archive where package.json points', () => {
+    const files = new Set(listPackage(asar, { isPack: false }).map((f) => f.replace(/\\/g, '/')));
+    const pkg = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string };
+    expect(files.has(`/${pkg.main}`)).toBe(true);
+    for (const f of ['/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/renderer/index.html']) expect(files.has(f), f).toBe(true);
+    expect([...files].some((f) => /^\/dist\/renderer\/assets\/.+\.js$/.test(f))).toBe(true);
+    // Sources, tests and source maps stay out of the shipped app.
+    expect([...files].some((f) => f.startsWith('/core/') || f.startsWith('/e2e/') || f.endsWith('.map'))).toBe(false);
+  });
+
+  it('unpacks the native modules next to the archive, with prebuilds for Linux', () => {
+    const unpacked = join(resources, 'app.asar.unpacked', 'node_modules');
+    expect(readdirSync(join(unpacked, '@serialport/bindings-cpp/prebuilds/linux-x64')).some((f) => f.endsWith('.node'))).toBe(true);
+    expect(readdirSync(join(unpacked, 'node-hid/prebuilds')).some((d) => d.startsWith('HID-linux-x64'))).toBe(true);
+  });
+
+  it('ships the udev rules for the deb to install', () => {
+    expect(existsSync(join(resources, 'udev', '99-loyalty-till.rules'))).toBe(true);
+  });
+});

@@ -1,0 +1,219 @@
+import type { CachedCustomer } from '../protocol/schemas';
+import { packCustomer, toLocal, unpackCustomer } from './customerRow';
+import { hash32 } from './hash';
+import { add, emptyFilter, filterBitsFor, mayHave, needsGrowth } from './idFilter';
+import {
+  COARSE,
+  COARSE_BITS,
+  coarseOf,
+  compactBucket,
+  findEntries,
+  forEachOwner,
+  fragmentRange,
+  resolveLookup,
+  sliceLo,
+  storable,
+  writeFragments,
+  type IndexEntry,
+  type IndexFragment,
+  type IndexPage,
+  type IndexTables,
+} from './pagedIndex';
+import { identifierKeys, type CacheMeta, type DeltaStats, type LocalCustomer, type TillDb } from './tillDb';
+
+/**
+ * The till's customer cache: a key index (lookup key -> customer row, the only thing a
+ * lookup reads) and an id index (customer id -> its keys, read by writers to retire stale
+ * keys). Both are paged indexes; see pagedIndex.ts.
+ */
+// Small key pages keep a lookup's single read near a raw index get (measured: 32 entries, ~4 KB).
+export const keyIndex = (db: TillDb): IndexTables => ({ fragments: db.keyDeltas, pages: db.keyPages, pageEntries: 32 });
+export const idIndex = (db: TillDb): IndexTables => ({ fragments: db.idDeltas, pages: db.idPages, pageEntries: 512 });
+
+/** Tables a writer's transaction must cover. */
+export const cacheTables = (db: TillDb) => [db.keyDeltas, db.keyPages, db.idDeltas, db.idPages, db.cacheMeta, db.cacheFilter];
+
+const emptyStats = (): DeltaStats => ({ entries: new Array<number>(COARSE).fill(0), fragments: new Array<number>(COARSE).fill(0) });
+const emptyMeta = (): CacheMeta => ({ name: 'cache', seq: 0, customers: 0, keys: 0, keyDeltas: emptyStats(), idDeltas: emptyStats() });
+
+function addStats(stats: DeltaStats, written: Map<number, number>): void {
+  for (const [c, n] of written) {
+    stats.entries[c] = (stats.entries[c] ?? 0) + n;
+    stats.fragments[c] = (stats.fragments[c] ?? 0) + 1;
+  }
+}
+
+/** A batch turned into index rows ahead of its transaction, so the write lock is held for writing, not for JSON. */
+export interface PreparedBatch {
+  items: { id: string; keys: string[] | null; row: string; idRow: string }[];
+}
+
+export function prepareCustomers(items: readonly CachedCustomer[]): PreparedBatch {
+  const bad = items.find((c) => !storable(c.id));
+  if (bad) throw new Error(`The server sent a customer id the cache cannot store: ${JSON.stringify(bad.id)}`);
+  return {
+    items: items.map((c) => {
+      const keys = c.deleted ? null : identifierKeys(c).filter(storable);
+      return { id: c.id, keys, row: keys ? packCustomer(toLocal(c, keys)) : '', idRow: keys ? JSON.stringify(keys) : '' };
+    }),
+  };
+}
+
+/**
+ * Store a prepared batch of customers (inserts, updates, deletes) as one set of fragments. Run
+ * inside a read-write transaction over `cacheTables(db)`. `moreToCome` (customers the server
+ * still has for this load) sizes the id filter up front so a bulk load never has to grow it.
+ */
+export async function storeCustomers(db: TillDb, batch: PreparedBatch, moreToCome = 0): Promise<void> {
+  const { items } = batch;
+  if (items.length === 0) return;
+  const [meta = emptyMeta(), stored] = await Promise.all([db.cacheMeta.get('cache'), db.cacheFilter.get('ids')]);
+  let filter = stored ?? emptyFilter(filterBitsFor(items.length + moreToCome));
+  const wanted = filter.count + items.length + moreToCome;
+  if (needsGrowth(filter, wanted)) {
+    const grown = emptyFilter(filterBitsFor(wanted * 2));
+    await forEachOwner(idIndex(db), (id) => add(grown, id));
+    filter = grown;
+  }
+
+  const maybeKnown = items.map((c) => mayHave(filter, c.id));
+  const known = await findEntries(idIndex(db), items.filter((_, i) => maybeKnown[i]).map((c) => c.id));
+  // Live keys of customers already met in this batch (null: deleted).
+  const current = new Map<string, string[] | null>();
+  const keysBefore = (id: string): string[] | null => {
+    const met = current.get(id);
+    if (met !== undefined) return met;
+    const e = known.get(id);
+    return e ? (JSON.parse(e.row) as string[]) : null;
+  };
+
+  let keyEntries: IndexEntry[] = [];
+  let idEntries: IndexEntry[] = [];
+  items.forEach((c, i) => {
+    const before = keysBefore(c.id);
+    const after = c.keys;
+    const retired = (before ?? []).filter((k) => !after?.includes(k));
+    if (current.has(c.id)) {
+      // Seen earlier in this batch (rare): its entries for the keys written now are superseded.
+      const rewritten = new Set([...retired, ...(after ?? [])]);
+      keyEntries = keyEntries.filter((e) => e.owner !== c.id || !rewritten.has(e.key));
+      idEntries = idEntries.filter((e) => e.owner !== c.id);
+    }
+    for (const key of retired) keyEntries.push({ key, owner: c.id, row: '' });
+    for (const key of after ?? []) keyEntries.push({ key, owner: c.id, row: c.row });
+    idEntries.push({ key: c.id, owner: c.id, row: c.idRow });
+    meta.customers += (after ? 1 : 0) - (before ? 1 : 0);
+    meta.keys += (after?.length ?? 0) - (before?.length ?? 0);
+    current.set(c.id, after);
+    if (after && !maybeKnown[i]) add(filter, c.id);
+  });
+
+  meta.seq += 1;
+  // Reversed: newest first, as the index expects among entries for the same key.
+  const [keysWritten, idsWritten] = await Promise.all([
+    writeFragments(keyIndex(db), keyEntries.reverse(), meta.seq),
+    writeFragments(idIndex(db), idEntries.reverse(), meta.seq),
+  ]);
+  addStats(meta.keyDeltas, keysWritten);
+  addStats(meta.idDeltas, idsWritten);
+  await Promise.all([db.cacheMeta.put(meta), db.cacheFilter.put(filter)]);
+}
+
+/** The open IndexedDB connection under Dexie: lookups use it directly, Dexie's promise layer roughly doubled their time. */
+async function connection(db: TillDb): Promise<IDBDatabase> {
+  if (!db.isOpen()) await db.open();
+  return db.backendDB();
+}
+
+function readLookup(idb: IDBDatabase, h: number, bits: number): Promise<[IndexFragment[], IndexPage | undefined]> {
+  return new Promise((resolve, reject) => {
+    const tx = idb.transaction(['keyDeltas', 'keyPages'], 'readonly');
+    const [lo, hi] = fragmentRange(coarseOf(h));
+    let fragments: IndexFragment[] | null = null;
+    let page: IndexPage | undefined | null = null;
+    const done = () => {
+      if (fragments !== null && page !== null) resolve([fragments, page]);
+    };
+    const frags = tx.objectStore('keyDeltas').getAll(IDBKeyRange.bound(lo, hi));
+    frags.onsuccess = () => {
+      fragments = frags.result as IndexFragment[];
+      done();
+    };
+    const get = tx.objectStore('keyPages').get(sliceLo(h, bits));
+    get.onsuccess = () => {
+      page = (get.result as IndexPage | undefined) ?? undefined;
+      done();
+    };
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('lookup transaction aborted'));
+  });
+}
+
+/** Page bits per coarse bucket as last seen by this connection; a wrong guess corrects itself. */
+const knownBits = new WeakMap<TillDb, Uint8Array>();
+
+async function readKeyRecords(db: TillDb, h: number): Promise<[IndexFragment[], IndexPage | undefined]> {
+  const c = coarseOf(h);
+  let bits = knownBits.get(db) ?? new Uint8Array(COARSE).fill(COARSE_BITS);
+  knownBits.set(db, bits);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const guess = bits[c] ?? COARSE_BITS;
+    const [fragments, page] = await readLookup(await connection(db), h, guess);
+    if (page && page.bits === guess) return [fragments, page];
+    // Every slice of a compacted bucket is stored, so no page at the bucket's first slice means no pages at all.
+    if (!page && guess === COARSE_BITS) return [fragments, undefined];
+    bits[c] = page ? page.bits : COARSE_BITS; // re-sliced since we last looked: try again with what we learnt
+  }
+  throw new Error('The customer cache changed shape during a lookup; try again.');
+}
+
+/** The cached customer a lookup key points at, if any: one read-only transaction, two requests in parallel. */
+export async function lookupCustomer(db: TillDb, key: string): Promise<LocalCustomer | undefined> {
+  const h = hash32(key);
+  let records: [IndexFragment[], IndexPage | undefined];
+  try {
+    records = await readKeyRecords(db, h);
+  } catch (e) {
+    // The connection may have been closed under us (another tab upgraded the schema): reopen once.
+    if (!(e instanceof DOMException && e.name === 'InvalidStateError')) throw e;
+    db.close();
+    records = await readKeyRecords(db, h);
+  }
+  const entry = resolveLookup(key, ...records);
+  return entry ? unpackCustomer(entry.owner, entry.row) : undefined;
+}
+
+export interface CompactionPolicy {
+  /** Merge a coarse bucket's fragments into its pages once they hold this many entries. */
+  majorEntries: number;
+  /** Merge a coarse bucket's fragments into one once there are more than this many. */
+  maxFragments: number;
+}
+
+/** ~512 pending entries per coarse bucket keeps a lookup's fragment read near one page's size. */
+export const DEFAULT_COMPACTION: CompactionPolicy = { majorEntries: 512, maxFragments: 8 };
+
+/**
+ * Bring both indexes back to few, small records per bucket. One short transaction per coarse
+ * bucket, so lookups interleave; safe to interrupt and repeat.
+ */
+export async function compactCache(db: TillDb, policy: CompactionPolicy = DEFAULT_COMPACTION): Promise<void> {
+  const meta = await db.cacheMeta.get('cache');
+  if (!meta) return;
+  for (const which of ['keyDeltas', 'idDeltas'] as const) {
+    const tables = which === 'keyDeltas' ? keyIndex(db) : idIndex(db);
+    for (let c = 0; c < COARSE; c++) {
+      const entries = meta[which].entries[c] ?? 0;
+      const fragments = meta[which].fragments[c] ?? 0;
+      const mode = entries >= policy.majorEntries ? 'major' : fragments > policy.maxFragments ? 'minor' : null;
+      if (!mode) continue;
+      await db.transaction('rw', tables.fragments, tables.pages, db.cacheMeta, async () => {
+        const left = await compactBucket(tables, c, mode);
+        const fresh = (await db.cacheMeta.get('cache')) ?? emptyMeta();
+        fresh[which].entries[c] = left;
+        fresh[which].fragments[c] = left > 0 ? 1 : 0;
+        await db.cacheMeta.put(fresh);
+      });
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { indexOffers, toLocal, welcomeBonus, type Offer, type Programme } from '../../core/engine';
+import { phoneLookupKey } from '../../core/lookupKey';
+import { maskPhone } from '../../core/phone';
+import type { ConsentChannel, RegistrationEvent } from '../protocol/events';
+import type { CachedCustomer } from '../protocol/schemas';
+import { cacheTables, prepareCustomers, storeCustomers } from './customerCache';
+import { randomId } from './ids';
+import type { BalanceDeltaRecord, OutboxRecord } from './outbox';
+import type { TillDb } from './tillDb';
+
+/** Consent text versions shown on the registration screen; the server keeps which one was agreed to. */
+export const CONSENT_TEXT_VERSION = { personalData: 'pd-2025-01', marketing: 'mk-2025-01' } as const;
+
+export interface RegistrationForm {
+  firstName: string;
+  /** Already normalised to E.164 (core/phone). */
+  phone: string;
+  email?: string | undefined;
+  /** YYYY-MM-DD */
+  birthday?: string | undefined;
+  cardNumber?: string | undefined;
+  personalDataConsent: boolean;
+  marketing: Partial<Record<ConsentChannel, boolean>>;
+}
+
+export interface RegistrationContext {
+  storeId: number;
+  regionId: string;
+  timeZone: string;
+  lookupSecret: string;
+  programme: Programme;
+  offers: readonly Offer[];
+}
+
+/** The welcome bonus a new customer gets at this store now, as the engine says. */
+export function welcomeFor(ctx: RegistrationContext, now: Date) {
+  const local = toLocal({ kind: 'instant', instant: now.toISOString(), timeZone: ctx.timeZone });
+  return welcomeBonus(ctx.programme, indexOffers(ctx.offers), {
+    customer: { id: 'new', availableBonusKopecks: 0, rollingSpendKopecks: 0, segments: [], purchaseCount: 0, birthday: null },
+    store: { id: String(ctx.storeId), regionId: ctx.regionId },
+    at: { kind: 'local', year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute },
+  });
+}
+
+/**
+ * Register a customer at the till, online or not. The full contact goes only into the
+ * outbox (strict durability) and leaves the till once the server acknowledges it; the
+ * cache keeps what any customer has there: first name, masked phone, lookup keys.
+ */
+export async function registerCustomer(db: TillDb, ctx: RegistrationContext, form: RegistrationForm, now = new Date()): Promise<{ event: RegistrationEvent; customer: CachedCustomer }> {
+  if (!form.personalDataConsent) throw new Error('personal-data consent is required');
+  const givenAt = now.toISOString();
+  const welcome = welcomeFor(ctx, now);
+  const event: RegistrationEvent = {
+    eventId: randomId(),
+    occurredAt: givenAt,
+    type: 'registration',
+    customerId: randomId(),
+    firstName: form.firstName.trim(),
+    phone: form.phone,
+    ...(form.email ? { email: form.email.trim() } : {}),
+    ...(form.birthday ? { birthday: form.birthday } : {}),
+    ...(form.cardNumber ? { cardNumber: form.cardNumber } : {}),
+    consents: [
+      { purpose: 'personal_data', channel: null, granted: true, textVersion: CONSENT_TEXT_VERSION.personalData, givenAt },
+      ...(Object.entries(form.marketing) as [ConsentChannel, boolean][]).map(([channel, granted]) => ({
+        purpose: 'marketing' as const, channel, granted, textVersion: CONSENT_TEXT_VERSION.marketing, givenAt,
+      })),
+    ],
+    welcomeBonusKopecks: welcome.amount,
+  };
+  const pendingWelcome = welcome.pendingDays > 0;
+  await db.transaction('rw', [db.outbox, db.balanceDeltas], async () => {
+    await db.outbox.add({ eventId: event.eventId, type: 'registration', event, status: 'pending', createdAt: now.getTime(), attempts: 0, lastError: null, rejection: null } satisfies OutboxRecord);
+    if (welcome.amount > 0) {
+      await db.balanceDeltas.add({
+        eventId: event.eventId, customerId: event.customerId,
+        available: pendingWelcome ? 0 : welcome.amount, pending: pendingWelcome ? welcome.amount : 0,
+      } satisfies BalanceDeltaRecord);
+    }
+  });
+  const lowestTier = [...ctx.programme.tiers].sort((a, b) => a.minSpendKopecks - b.minSpendKopecks)[0];
+  const customer: CachedCustomer = {
+    id: event.customerId,
+    firstName: event.firstName,
+    maskedPhone: maskPhone(form.phone),
+    tier: lowestTier?.id ?? 'base',
+    balance: 0,
+    pending: 0,
+    cards: form.cardNumber ? [form.cardNumber] : [],
+    phoneKey: await phoneLookupKey(ctx.lookupSecret, form.phone),
+    bankKeys: [],
+    deleted: false,
+  };
+  // So the customer can be found on this till at once, even offline. The outbox entry is
+  // already durable: should this write be lost, the next pull brings the customer anyway.
+  const writer = db.cacheWriter();
+  await writer.transaction('rw', cacheTables(writer), () => storeCustomers(writer, prepareCustomers([customer])));
+  return { event, customer };
+}

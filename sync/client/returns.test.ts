@@ -1,0 +1,78 @@
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CachedCustomer } from '../protocol/schemas';
+import { demoCardNumber, demoProduct } from '../server/demoSeed';
+import { testDatabases } from '../server/testing/databases';
+import { startTestServer, type TestServer } from '../server/testing/fixtures';
+import { toApiAnswer, type ApiCaller } from './api';
+import { pullCatalogue } from './catalogue';
+import { commitSale, pushOutbox, shownBalance } from './outbox';
+import { commitReturn, findReceipt, receiptsSince, returnable } from './returns';
+import { addProduct, priceDraft, saleContext, saleEvent, type BasketItem } from './saleDraft';
+import { TillDb } from './tillDb';
+
+let server: TestServer;
+let api: ApiCaller;
+let till: TillDb;
+let terminal: { storeId: number; regionId?: string; storeTimeZone: string };
+beforeAll(async () => {
+  server = await startTestServer(testDatabases()[0]!.open, { customers: 20 });
+  const t = await server.enrol(1);
+  terminal = t;
+  api = async (method, path, query, body) => {
+    const qs = query ? `?${new URLSearchParams(query)}` : '';
+    const res = await server.inject({ method, url: `${path}${qs}`, headers: { authorization: `Bearer ${t.token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    return toApiAnswer(res.statusCode, res.json());
+  };
+  till = new TillDb('returns-test');
+  await pullCatalogue(till, api);
+});
+afterAll(() => server.close());
+
+async function customer(n: number) {
+  const res = await api('GET', '/api/v1/lookup', { card: demoCardNumber(n) });
+  if (!res.ok) throw new Error(res.message);
+  return CachedCustomer.parse((res.body as { customer: unknown }).customer);
+}
+
+describe('returns at the till', () => {
+  it('returns part, then the rest, of a receipt: bonuses come back and accrual goes, exactly as the server counts', async () => {
+    const c = await customer(9);
+    const programme = (await till.programme.get('current'))!.programme;
+    const offers = (await till.offers.toArray()).map((o) => o.offer);
+    const ctx = saleContext(terminal, programme, offers, true);
+    let items: BasketItem[] = [];
+    for (const n of [1, 2, 2, 4]) items = addProduct(items, (await till.products.where('ean').equals(demoProduct(n).ean).first())!);
+    const now = new Date();
+    const { input, priced } = priceDraft(ctx, items, { id: c.id, tier: c.tier, available: c.balance }, 'max', 'T-000001', now);
+    expect(priced.totals.redeemed).toBeGreaterThan(0);
+    await commitSale(till, { event: saleEvent(input, priced, { method: 'cash', amountKopecks: priced.totals.payable }, now), priced });
+    expect(await pushOutbox(till, api)).toMatchObject({ applied: 1 });
+
+    const receipt = (await findReceipt(till, 'R-T-000001'))!;
+    expect(receipt).toBeDefined();
+    const bread = items.find((i) => i.product.ean === demoProduct(2).ean)!;
+    const first = await commitReturn(till, receipt, [{ lineId: bread.lineId, quantityMilli: 1_000 }]);
+    expect(first.result.totals.restoredBonus).toBeGreaterThan(0);
+    expect(returnable((await findReceipt(till, 'T-000001'))!).get(bread.lineId)).toBe(1_000);
+
+    const again = (await findReceipt(till, 'T-000001'))!;
+    const rest = [...returnable(again)].map(([lineId, quantityMilli]) => ({ lineId, quantityMilli }));
+    const second = await commitReturn(till, again, rest);
+    expect(second.result.receiptFullyReturned).toBe(true);
+    expect(first.result.totals.restoredBonus + second.result.totals.restoredBonus).toBe(priced.totals.redeemed);
+    expect(first.result.totals.reversedAccrual + second.result.totals.reversedAccrual).toBe(priced.totals.accrued);
+
+    expect(await pushOutbox(till, api)).toMatchObject({ ok: true, applied: 2 });
+    const after = await customer(9);
+    expect(after.balance).toBe(c.balance);
+    expect(await shownBalance(till, c.id, { available: c.balance, pending: c.pending })).toEqual({ available: after.balance, pending: after.pending });
+    expect((await receiptsSince(till, now.getTime() - 1)).map((r) => r.receiptId)).toEqual(['T-000001']);
+  });
+
+  it('refuses to return more than was sold', async () => {
+    const receipt = (await findReceipt(till, 'T-000001'))!;
+    const line = receipt.event.sale.lines[0]!;
+    await expect(commitReturn(till, receipt, [{ lineId: line.lineId, quantityMilli: 1_000 }])).rejects.toThrow();
+  });
+});

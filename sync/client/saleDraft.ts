@@ -1,0 +1,108 @@
+import { randomId } from './ids';
+import {
+  indexOffers, priceReceipt, toLocal, type Offer, type OfferIndex, type PricedReceipt, type Programme, type SaleInput,
+} from '../../core/engine';
+import type { SaleEvent } from '../protocol/events';
+import type { ProductItem } from '../protocol/pull';
+
+/** One basket line as the cashier sees it. Quantity in thousandths (a piece is 1000, a gram is 1). */
+export interface BasketItem {
+  lineId: string;
+  product: ProductItem;
+  quantityMilli: number;
+}
+
+export interface DraftCustomer {
+  id: string;
+  tier: string;
+  /** Spendable now as this till knows it: server balance plus this till's unacknowledged deltas. */
+  available: number;
+}
+
+export interface SaleContext {
+  storeId: number;
+  regionId: string;
+  timeZone: string;
+  programme: Programme;
+  offers: OfferIndex;
+  online: boolean;
+}
+
+export function saleContext(
+  terminal: { storeId: number; regionId?: string | undefined; storeTimeZone: string },
+  programme: Programme,
+  offers: readonly Offer[],
+  online: boolean,
+): SaleContext {
+  return { storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, programme, offers: indexOffers(offers), online };
+}
+
+/** Add a product: a piece line gains one more piece; weighed goods always get a line of their own. */
+export function addProduct(items: readonly BasketItem[], product: ProductItem, quantityMilli = product.weighed ? 1_000 : 1_000): BasketItem[] {
+  const existing = !product.weighed && items.find((i) => i.product.id === product.id);
+  if (existing) return items.map((i) => (i === existing ? { ...i, quantityMilli: i.quantityMilli + 1_000 } : i));
+  return [...items, { lineId: randomId(), product, quantityMilli }];
+}
+
+export function setQuantity(items: readonly BasketItem[], lineId: string, quantityMilli: number): BasketItem[] {
+  if (quantityMilli <= 0) return items.filter((i) => i.lineId !== lineId);
+  return items.map((i) => (i.lineId === lineId ? { ...i, quantityMilli } : i));
+}
+
+/**
+ * Price the basket with the engine, exactly as the server will check it. The tier is the
+ * one the server last reported: the till passes the tier's own spend threshold as the rolling
+ * spend, since it does not know the customer's spend elsewhere.
+ */
+export function priceDraft(
+  ctx: SaleContext,
+  items: readonly BasketItem[],
+  customer: DraftCustomer | null,
+  redeem: number | 'max',
+  receiptId: string,
+  now: Date,
+): { input: SaleInput; priced: PricedReceipt } {
+  const local = toLocal({ kind: 'instant', instant: now.toISOString(), timeZone: ctx.timeZone });
+  const tier = customer ? ctx.programme.tiers.find((t) => t.id === customer.tier) : undefined;
+  const input: SaleInput = {
+    receiptId,
+    store: { id: String(ctx.storeId), regionId: ctx.regionId },
+    at: { kind: 'local', year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute },
+    customer: customer
+      ? {
+          id: customer.id,
+          availableBonusKopecks: Math.max(0, customer.available),
+          rollingSpendKopecks: tier?.minSpendKopecks ?? 0,
+          segments: [],
+          purchaseCount: 1,
+          birthday: null,
+        }
+      : null,
+    lines: items.map((i) => ({
+      lineId: i.lineId,
+      productId: i.product.id,
+      categories: i.product.categories,
+      unitPriceKopecks: i.product.priceKopecks,
+      quantityMilli: i.quantityMilli,
+      weighed: i.product.weighed,
+    })),
+    redeem,
+    online: ctx.online,
+    offlineAllowanceKopecks: ctx.programme.offlineAllowanceKopecks,
+    usage: {},
+  };
+  return { input, priced: priceReceipt({ ...input, programme: ctx.programme, offers: ctx.offers }) };
+}
+
+/** The event that goes into the outbox when the customer has paid. */
+export function saleEvent(input: SaleInput, priced: PricedReceipt, payment: SaleEvent['payment'], now: Date): SaleEvent {
+  const t = priced.totals;
+  return {
+    eventId: randomId(),
+    occurredAt: now.toISOString(),
+    type: 'sale',
+    sale: { ...input, redeem: t.redeemed },
+    totals: { payable: t.payable, redeemed: t.redeemed, accrued: t.accrued, discount: t.discount },
+    payment,
+  };
+}

@@ -1,0 +1,151 @@
+import Dexie, { type Table } from 'dexie';
+import type { Offer, Programme } from '../../core/engine';
+import type { ProductItem } from '../protocol/pull';
+import type { CachedCustomer } from '../protocol/schemas';
+import type { AckedBalanceRecord, BalanceDeltaRecord, OutboxRecord, ReceiptRecord } from './outbox';
+import type { IndexFragment, IndexPage } from './pagedIndex';
+
+/** A customer as the till keeps it: display fields and the lookup keys that point at it. */
+export interface LocalCustomer {
+  id: string;
+  firstName: string;
+  maskedPhone: string | null;
+  tier: string;
+  /** Last balance the server reported, kopecks. */
+  balance: number;
+  pending: number;
+  /** Identifier keys ("card:…", "phone:…", "bank:…") so a later page can remove stale ones. */
+  keys: string[];
+}
+
+export interface SyncState {
+  collection: string;
+  cursor: string;
+  /** Rows the server said were left after the last stored page. */
+  remaining: number;
+  /** Rows stored so far in this load, for the progress bar. */
+  loaded: number;
+  updatedAt: number;
+  complete: boolean;
+}
+
+/** Per coarse bucket: how much sits in an index's change fragments, so compaction knows where to work. */
+export interface DeltaStats {
+  entries: number[];
+  fragments: number[];
+}
+
+/** Bookkeeping of the paged customer cache, changed in the same transaction as the pages it describes. */
+export interface CacheMeta {
+  name: 'cache';
+  /** Sequence of the last stored batch: newer fragments win over older ones. */
+  seq: number;
+  /** Live customers and live lookup keys in the cache. */
+  customers: number;
+  keys: number;
+  keyDeltas: DeltaStats;
+  idDeltas: DeltaStats;
+}
+
+/** Bloom filter over every customer id ever stored, so a bulk load skips reading old keys of customers it never had. */
+export interface IdFilterRecord {
+  name: 'ids';
+  /** Number of bits, a power of two. */
+  bits: number;
+  count: number;
+  data: Uint8Array;
+}
+
+
+/** Read-only counts standing where v1 had per-record tables, so callers can still ask "how many". */
+export interface CountView {
+  count(): Promise<number>;
+}
+
+export class TillDb extends Dexie {
+  /** Lookup key -> customer row: change fragments (level 0) and compacted hash-range pages (level 1). */
+  keyDeltas!: Table<IndexFragment, number>;
+  keyPages!: Table<IndexPage, number>;
+  /** Customer id -> its lookup keys, to retire stale keys when a customer changes or is deleted. */
+  idDeltas!: Table<IndexFragment, number>;
+  idPages!: Table<IndexPage, number>;
+  cacheMeta!: Table<CacheMeta, string>;
+  cacheFilter!: Table<IdFilterRecord, string>;
+  syncState!: Table<SyncState, string>;
+  journal!: Table<ReceiptRecord, string>;
+  outbox!: Table<OutboxRecord, number>;
+  balanceDeltas!: Table<BalanceDeltaRecord, string>;
+  ackedBalances!: Table<AckedBalanceRecord, string>;
+  products!: Table<ProductItem, string>;
+  offers!: Table<{ id: string; offer: Offer }, string>;
+  programme!: Table<{ key: 'current'; programme: Programme }, string>;
+  readonly customers: CountView;
+  readonly identifiers: CountView;
+  private relaxed: TillDb | null = null;
+  private readonly durability: 'strict' | 'relaxed';
+
+  constructor(name = 'loyalty-till', options: { durability?: 'strict' | 'relaxed' } = {}) {
+    super(name, { chromeTransactionDurability: options.durability ?? 'strict' });
+    this.durability = options.durability ?? 'strict';
+    this.version(1).stores({
+      customers: 'id',
+      identifiers: 'key, customerId',
+      syncState: 'collection',
+    });
+    // v2: the per-record cache becomes a paged key index. The v1 rows are dropped and the
+    // cursor is reset, so the till reloads from the server (the truth) rather than
+    // converting a cache inside the upgrade transaction, which could leave a till unable to open.
+    this.version(2)
+      .stores({
+        customers: null,
+        identifiers: null,
+        keyDeltas: 'id',
+        keyPages: 'lo',
+        idDeltas: 'id',
+        idPages: 'lo',
+        cacheMeta: 'name',
+        cacheFilter: 'name',
+        syncState: 'collection',
+        journal: 'receiptId, createdAt',
+        outbox: '++seq, &eventId, status',
+        balanceDeltas: 'eventId, customerId',
+        // Used by the outbox work in progress (sync/client/outbox.ts); declared here so v2 ships it.
+        ackedBalances: 'eventId, customerId, at',
+      })
+      .upgrade((tx) => tx.table('syncState').delete('customers'));
+    // v3: the catalogue a sale needs offline: this store's products and prices, offers, programme.
+    this.version(3).stores({
+      products: 'id, ean',
+      offers: 'id',
+      programme: 'key',
+    });
+    this.customers = { count: async () => (await this.cacheMeta.get('cache'))?.customers ?? 0 };
+    this.identifiers = { count: async () => (await this.cacheMeta.get('cache'))?.keys ?? 0 };
+  }
+
+  /**
+   * A second connection whose transactions commit with relaxed durability, for the customer
+   * cache only. Atomicity is the same, so a page and its cursor still land together; a crash
+   * may just forget the last few pages, which the resume fetches again. Checkout and outbox
+   * writes must use this (strict) connection. Measured: strict made every cache transaction
+   * wait for a disk flush, most of the time of a bulk load's compaction.
+   */
+  cacheWriter(): TillDb {
+    if (this.durability === 'relaxed') return this;
+    this.relaxed ??= new TillDb(this.name, { durability: 'relaxed' });
+    return this.relaxed;
+  }
+
+  override close(options?: { disableAutoOpen: boolean }): void {
+    this.relaxed?.close(options);
+    super.close(options);
+  }
+}
+
+export function identifierKeys(c: CachedCustomer): string[] {
+  return [
+    ...c.cards.map((n) => `card:${n}`),
+    ...(c.phoneKey ? [`phone:${c.phoneKey}`] : []),
+    ...c.bankKeys.map((k) => `bank:${k}`),
+  ];
+}

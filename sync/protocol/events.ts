@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { SaleInputSchema } from '../../core/engine';
+
+/**
+ * Till events pushed to the server (POST /api/v1/push). Every event carries an `eventId`
+ * made at the till; the server applies each at most once and answers every resend of it
+ * with the first answer.
+ */
+
+export const MAX_PUSH_BATCH = 500;
+
+const kopecks = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const tillId = z.string().min(1).max(200);
+const instant = z.iso.datetime({ offset: true });
+/** Keyed hashes (phone, bank card) as core/lookupKey makes them. */
+export const LookupKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'expected a lookup key (base64url)');
+export const CardNumber = z.string().regex(/^\d{6,19}$/, 'expected 6-19 digits');
+
+/** A customer as events name it: the server's id ("123"), or the till-made uuid of a registration. */
+export const CustomerRef = z.union([z.string().regex(/^[1-9]\d{0,17}$/), z.uuid()]);
+export type CustomerRef = z.infer<typeof CustomerRef>;
+
+export const ConsentChannel = z.enum(['sms', 'email', 'push', 'messenger']);
+export type ConsentChannel = z.infer<typeof ConsentChannel>;
+
+/** One consent decision, kept as its own versioned record (never overwritten). */
+export const ConsentRecord = z
+  .object({
+    purpose: z.enum(['personal_data', 'marketing']),
+    /** Marketing is consented per channel; personal-data processing has none. */
+    channel: ConsentChannel.nullable().default(null),
+    granted: z.boolean(),
+    /** Version of the consent text the customer was shown. */
+    textVersion: z.string().trim().min(1).max(50),
+    givenAt: instant,
+  })
+  .refine((c) => (c.purpose === 'marketing') === (c.channel !== null), {
+    path: ['channel'],
+    message: 'marketing consent needs a channel; personal-data consent has none',
+  });
+export type ConsentRecord = z.infer<typeof ConsentRecord>;
+
+const base = {
+  eventId: z.uuid(),
+  /** When it happened at the till (the till's clock). */
+  occurredAt: instant,
+};
+
+export const SaleTotals = z.object({
+  payable: kopecks,
+  redeemed: kopecks,
+  accrued: kopecks,
+  discount: kopecks,
+});
+export type SaleTotals = z.infer<typeof SaleTotals>;
+
+export const SaleEvent = z
+  .object({
+    ...base,
+    type: z.literal('sale'),
+    /** Exactly what the till priced, in the engine's input format. */
+    sale: SaleInputSchema,
+    /** What the till priced and the customer saw. */
+    totals: SaleTotals,
+    payment: z.object({
+      method: z.enum(['cash', 'card']),
+      amountKopecks: kopecks,
+      /** Keyed hash of the bank card paid with, never the card number. */
+      bankKey: LookupKey.optional(),
+    }),
+  })
+  .refine((e) => e.sale.customer === null || CustomerRef.safeParse(e.sale.customer.id).success, {
+    path: ['sale', 'customer', 'id'],
+    message: "expected the server's customer id or a till-made registration uuid",
+  });
+export type SaleEvent = z.infer<typeof SaleEvent>;
+
+export const ReturnEvent = z.object({
+  ...base,
+  type: z.literal('return'),
+  /** Till-made id of the return document. */
+  returnId: tillId,
+  original: z.object({ eventId: z.uuid(), receiptId: tillId }),
+  lines: z
+    .array(z.object({ lineId: tillId, quantityMilli: z.number().int().min(1).max(1_000_000_000) }))
+    .min(1)
+    .max(1_000),
+  /** What the till computed, for comparison; the server posts its own figures. */
+  totals: z.object({ refund: kopecks, restoredBonus: kopecks, reversedAccrual: kopecks }).optional(),
+});
+export type ReturnEvent = z.infer<typeof ReturnEvent>;
+
+export const RegistrationEvent = z
+  .object({
+    ...base,
+    type: z.literal('registration'),
+    /** Made at the till; later events may name the customer by it. */
+    customerId: z.uuid(),
+    firstName: z.string().trim().min(1).max(100),
+    phone: z.e164(),
+    email: z.email().max(254).optional(),
+    birthday: z.iso.date().optional(),
+    cardNumber: CardNumber.optional(),
+    consents: z.array(ConsentRecord).min(1).max(10),
+    /** The welcome bonus the till showed. */
+    welcomeBonusKopecks: kopecks,
+  })
+  .refine((r) => r.consents.some((c) => c.purpose === 'personal_data' && c.granted), {
+    path: ['consents'],
+    message: 'registration needs the personal-data consent, granted',
+  });
+export type RegistrationEvent = z.infer<typeof RegistrationEvent>;
+
+export const CardLinkEvent = z
+  .object({
+    ...base,
+    type: z.literal('cardLink'),
+    customerId: CustomerRef,
+    kind: z.enum(['card', 'bank']),
+    /** A loyalty card number, or a bank card's lookup key. */
+    key: z.string().min(6).max(64),
+  })
+  .refine((e) => (e.kind === 'card' ? CardNumber : LookupKey).safeParse(e.key).success, {
+    path: ['key'],
+    message: 'a card is 6-19 digits; a bank card is its lookup key',
+  });
+export type CardLinkEvent = z.infer<typeof CardLinkEvent>;
+
+export const ConsentEvent = z.object({
+  ...base,
+  type: z.literal('consent'),
+  customerId: CustomerRef,
+  consent: ConsentRecord,
+});
+export type ConsentEvent = z.infer<typeof ConsentEvent>;
+
+export const TillEvent = z.discriminatedUnion('type', [SaleEvent, ReturnEvent, RegistrationEvent, CardLinkEvent, ConsentEvent]);
+export type TillEvent = z.infer<typeof TillEvent>;
+export type TillEventType = TillEvent['type'];
+
+/**
+ * The batch. Items are checked one by one so that one bad event is rejected alone; only an
+ * item without a usable eventId fails the whole request (there is nothing to answer it by).
+ */
+export const PushRequest = z.object({
+  events: z
+    .array(z.looseObject({ eventId: z.uuid(), type: z.string().max(40).optional() }))
+    .min(1)
+    .max(MAX_PUSH_BATCH),
+});
+export type PushRequest = z.infer<typeof PushRequest>;
+
+/** Bonus figures as posted to the ledger by one event. */
+export const Posted = z.object({
+  redeemed: z.number().int().optional(),
+  accrued: z.number().int().optional(),
+  welcome: z.number().int().optional(),
+  restoredBonus: z.number().int().optional(),
+  reversedAccrual: z.number().int().optional(),
+  /** A manual adjustment by head office, signed. */
+  adjusted: z.number().int().optional(),
+});
+
+export const AppliedResult = z.object({
+  type: z.enum(['sale', 'return', 'registration', 'cardLink', 'consent', 'adjustment']),
+  /** The server's id of the customer the event touched (after alias resolution), if any. */
+  customerId: z.string().nullable(),
+  /** A registration whose phone was already known: the customer it joined. */
+  mergedInto: z.string().optional(),
+  posted: Posted,
+  /** Ledger balance after the event: spendable and pending, in kopecks. */
+  balance: z.object({ available: z.number().int(), pending: z.number().int() }).nullable(),
+  /** Exception kinds this event raised for head office (price differences, overdraft...). */
+  flags: z.array(z.string()),
+});
+export type AppliedResult = z.infer<typeof AppliedResult>;
+
+export const Rejected = z.object({
+  code: z.string(),
+  message: z.string(),
+  /**
+   * True when the event may succeed later as it is (e.g. it names a customer or receipt the
+   * server has not received yet): such a rejection is not recorded; resend it later.
+   */
+  retryable: z.boolean(),
+});
+
+/** What the first delivery of an event got, stored and repeated for every resend. */
+export const EventOutcome = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('applied'), result: AppliedResult }),
+  Rejected.extend({ status: z.literal('rejected') }),
+]);
+export type EventOutcome = z.infer<typeof EventOutcome>;
+
+export const PushResultItem = z.discriminatedUnion('status', [
+  z.object({ eventId: z.string(), status: z.literal('applied'), result: AppliedResult }),
+  z.object({ eventId: z.string(), status: z.literal('duplicate'), original: EventOutcome }),
+  Rejected.extend({ eventId: z.string(), status: z.literal('rejected') }),
+]);
+export type PushResultItem = z.infer<typeof PushResultItem>;
+
+export const PushResponse = z.object({ results: z.array(PushResultItem) });
+export type PushResponse = z.infer<typeof PushResponse>;

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { DeviceStatus } from '../../core/scan';
+import { ManagerApiPath } from './manager';
+import { TerminalInfo } from './schemas';
+
+/**
+ * The bridge between the till's renderer and its host (Electron main over IPC, or the
+ * browser-mode host over HTTP + WebSocket). One request schema for both transports.
+ */
+export const ApiPath = z
+  .string()
+  .regex(/^\/api\/v1\/(terminal|lookup|push|pull\/[a-z]+)$/, 'not an API path the till may call');
+
+export const HostRequest = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('status') }),
+  z.object({
+    op: z.literal('enrol'),
+    serverUrl: z.url({ protocol: /^https?$/ }),
+    code: z.string().trim().min(6).max(64),
+    deviceName: z.string().trim().min(1).max(100),
+  }),
+  z.object({
+    op: z.literal('api'),
+    method: z.enum(['GET', 'POST', 'DELETE']),
+    path: z.union([ApiPath, ManagerApiPath]),
+    query: z.record(z.string(), z.string().max(200)).optional(),
+    body: z.unknown().optional(),
+    /** A store manager's session token, for the manager paths (sent as x-manager-token). */
+    managerToken: z.string().min(32).max(200).optional(),
+  }),
+  /** For IT: versions, enrolment (never the credential), server reachability, devices, recent host log. */
+  z.object({ op: z.literal('diagnostics') }),
+  /** Take a card payment on the payment terminal; answers a PaymentAnswer. */
+  z.object({ op: z.literal('pay'), amountKopecks: z.number().int().positive().max(100_000_000), receiptId: z.string().min(1).max(64) }),
+  /**
+   * The host log and diagnostics as one text file for IT. `till` is the renderer's own part
+   * (cache sizes, outbox, schema version); the host scrubs it with the rest.
+   */
+  z.object({ op: z.literal('exportLogs'), till: z.record(z.string(), z.unknown()).optional() }),
+]);
+export type HostRequest = z.infer<typeof HostRequest>;
+
+export const DeviceInfo = z.object({
+  deviceId: z.string(),
+  deviceType: z.enum(['scanner', 'msr', 'payment-terminal']),
+  status: DeviceStatus,
+  lastEventAt: z.number().int().nullable(),
+  transport: z.enum(['serial', 'hid']).optional(),
+  /** Port path, or vendor:product for HID. */
+  address: z.string().optional(),
+  /** Why it is not connected, when known. */
+  detail: z.string().nullable().optional(),
+});
+export type DeviceInfo = z.infer<typeof DeviceInfo>;
+
+export const HostStatus = z.object({
+  mode: z.enum(['electron', 'browser']),
+  enrolled: z.boolean(),
+  serverUrl: z.string().nullable(),
+  terminal: TerminalInfo.nullable(),
+  devices: z.array(DeviceInfo),
+});
+export type HostStatus = z.infer<typeof HostStatus>;
+
+/** What an `api` request answers: the server's status and JSON body, or a host-made error. */
+export const ApiResult = z.object({
+  status: z.number().int(),
+  body: z.unknown(),
+});
+export type ApiResult = z.infer<typeof ApiResult>;
+
+export const HostError = z.object({ code: z.string(), message: z.string() });
+
+/** One line of the host's own log, personal data and secrets already scrubbed. */
+export const HostLogLine = z.object({
+  /** ISO time of the first occurrence. */
+  at: z.string(),
+  level: z.enum(['info', 'warn', 'error']),
+  message: z.string(),
+  /** The same message in a row is kept once, counted. */
+  repeats: z.number().int().min(1),
+  /** ISO time of the last repeat, when repeats > 1. */
+  lastAt: z.string().optional(),
+});
+export type HostLogLine = z.infer<typeof HostLogLine>;
+
+/** `GET /api/v1/health` as the host saw it. Skew = server time - midpoint of the request. */
+export const ServerCheck = z.discriminatedUnion('reachable', [
+  z.object({
+    reachable: z.literal(true),
+    url: z.string(),
+    checkedAt: z.string(),
+    roundTripMs: z.number().nonnegative(),
+    clockSkewMs: z.number().int(),
+    serverTime: z.string(),
+    protocol: z.number().int(),
+    /** false: the server speaks another protocol version than this till. */
+    protocolMatches: z.boolean(),
+  }),
+  z.object({
+    reachable: z.literal(false),
+    url: z.string(),
+    checkedAt: z.string(),
+    /** timeout | refused | dns | network | http_<status> | bad_answer */
+    code: z.string(),
+    reason: z.string(),
+  }),
+]);
+export type ServerCheck = z.infer<typeof ServerCheck>;
+
+/** What `diagnostics` answers. Never carries the terminal token or the lookup secret. */
+export const HostDiagnostics = z.object({
+  collectedAt: z.string(),
+  appVersion: z.string(),
+  mode: z.enum(['electron', 'browser']),
+  versions: z.object({
+    node: z.string().nullable(),
+    electron: z.string().nullable(),
+    chromium: z.string().nullable(),
+    platform: z.string(),
+    arch: z.string(),
+  }),
+  hostStartedAt: z.string(),
+  dataDir: z.string().nullable(),
+  enrolment: z
+    .object({
+      terminalId: z.string(),
+      terminalName: z.string(),
+      storeId: z.number().int(),
+      storeName: z.string(),
+      chainName: z.string(),
+      serverUrl: z.string(),
+    })
+    .nullable(),
+  /** null: no server address known yet (not enrolled and none configured). */
+  server: ServerCheck.nullable(),
+  devices: z.array(DeviceInfo),
+  /** The most recent host log lines, newest last. */
+  log: z.array(HostLogLine),
+});
+export type HostDiagnostics = z.infer<typeof HostDiagnostics>;
+
+/** What `exportLogs` answers: the whole file for IT to save. */
+export const HostLogExport = z.object({
+  text: z.string(),
+  terminalName: z.string().nullable(),
+  generatedAt: z.string(),
+});
+export type HostLogExport = z.infer<typeof HostLogExport>;
+
+/** What the payment terminal said. A bank card reaches the till only as its keyed hash and last four. */
+export const PaymentAnswer = z.object({
+  approved: z.boolean(),
+  tokenHash: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/).optional(),
+  last4: z.string().regex(/^\d{4}$/).optional(),
+  rrn: z.string().max(12).optional(),
+  declineReason: z.string().max(200).optional(),
+});
+export type PaymentAnswer = z.infer<typeof PaymentAnswer>;

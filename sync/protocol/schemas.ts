@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/** Wire schemas shared by the server, the host and the till. Version 1 of the protocol. */
+export const PROTOCOL_VERSION = 1;
+
+export const ApiError = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export const EnrolRequest = z.object({
+  code: z.string().trim().min(6).max(64),
+  deviceName: z.string().trim().min(1).max(100),
+});
+export type EnrolRequest = z.infer<typeof EnrolRequest>;
+
+export const TerminalInfo = z.object({
+  terminalId: z.string(),
+  terminalName: z.string(),
+  storeId: z.number().int(),
+  storeName: z.string(),
+  storeTimeZone: z.string(),
+  /** The store's region as offers name it; absent from tills enrolled before it existed. */
+  regionId: z.string().optional(),
+  chainId: z.number().int(),
+  chainName: z.string(),
+  cardPrefix: z.string().regex(/^\d{1,6}$/),
+  /** Key for phone and bank-card lookup hashes; the till needs it to look up what it is given. */
+  lookupSecret: z.string().min(16),
+});
+export type TerminalInfo = z.infer<typeof TerminalInfo>;
+
+export const EnrolResponse = TerminalInfo.extend({
+  token: z.string().min(32),
+});
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+export const CreateEnrolmentCodeRequest = z.object({
+  storeId: z.number().int().positive(),
+  ttlMinutes: z.number().int().min(1).max(24 * 60).default(30),
+});
+
+export const EnrolmentCode = z.object({
+  code: z.string(),
+  storeId: z.number().int(),
+  expiresAt: z.string(),
+});
+export type EnrolmentCode = z.infer<typeof EnrolmentCode>;
+
+/** What a till caches about a customer: display fields and lookup keys, nothing more. */
+export const CachedCustomer = z.object({
+  id: z.string(),
+  firstName: z.string(),
+  maskedPhone: z.string().nullable(),
+  tier: z.string(),
+  /** Spendable bonuses in kopecks, per the server's ledger. */
+  balance: z.number().int(),
+  /** Accrued but still inside the return window, in kopecks. */
+  pending: z.number().int(),
+  cards: z.array(z.string()),
+  phoneKey: z.string().nullable(),
+  bankKeys: z.array(z.string()),
+  deleted: z.boolean().default(false),
+});
+export type CachedCustomer = z.infer<typeof CachedCustomer>;
+
+export const PullQuery = z.object({
+  cursor: z.string().regex(/^\d{1,19}$/).default('0'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(2_000),
+});
+export type PullQuery = z.infer<typeof PullQuery>;
+
+export const CustomerPage = z.object({
+  collection: z.literal('customers'),
+  items: z.array(CachedCustomer),
+  /** Opaque position after this page; store it together with the page, then ask again with it. */
+  cursor: z.string(),
+  hasMore: z.boolean(),
+  /** Rows still to come after this page, for a progress bar. */
+  remaining: z.number().int().nonnegative(),
+});
+export type CustomerPage = z.infer<typeof CustomerPage>;
+
+export const LookupQuery = z
+  .object({
+    card: z.string().regex(/^\d{6,19}$/).optional(),
+    phoneKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
+    bankKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
+  })
+  .refine((q) => [q.card, q.phoneKey, q.bankKey].filter(Boolean).length === 1, {
+    message: 'give exactly one of card, phoneKey, bankKey',
+  });
+export type LookupQuery = z.infer<typeof LookupQuery>;
+
+export const LookupResponse = z.object({ customer: CachedCustomer });

@@ -1,0 +1,367 @@
+import type { Database } from './database';
+
+/**
+ * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
+ * PGlite and PostgreSQL. Never edit a migration that has shipped; add a new one.
+ */
+export const MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [
+  {
+    id: 1,
+    name: 'core schema',
+    sql: `
+CREATE SEQUENCE change_seq;
+
+CREATE TABLE chains (
+  id serial PRIMARY KEY,
+  name text NOT NULL,
+  card_prefix text NOT NULL DEFAULT '27',
+  lookup_secret text NOT NULL
+);
+
+CREATE TABLE regions (
+  id serial PRIMARY KEY,
+  chain_id int NOT NULL REFERENCES chains(id),
+  name text NOT NULL
+);
+
+CREATE TABLE stores (
+  id serial PRIMARY KEY,
+  chain_id int NOT NULL REFERENCES chains(id),
+  region_id int REFERENCES regions(id),
+  name text NOT NULL,
+  time_zone text NOT NULL DEFAULT 'Europe/Moscow'
+);
+
+CREATE TABLE terminals (
+  id uuid PRIMARY KEY,
+  store_id int NOT NULL REFERENCES stores(id),
+  name text NOT NULL,
+  token_hash text NOT NULL UNIQUE,
+  enrolled_at timestamptz NOT NULL DEFAULT now(),
+  revoked_at timestamptz
+);
+
+CREATE TABLE enrolment_codes (
+  code_hash text PRIMARY KEY,
+  store_id int NOT NULL REFERENCES stores(id),
+  expires_at timestamptz NOT NULL,
+  used_at timestamptz,
+  terminal_id uuid
+);
+
+CREATE TABLE customers (
+  id bigserial PRIMARY KEY,
+  chain_id int NOT NULL REFERENCES chains(id),
+  first_name text NOT NULL,
+  last_name text,
+  phone_e164 text,
+  email text,
+  birthday date,
+  tier text NOT NULL DEFAULT 'base',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  -- Bumped on any change a till must see (identifiers, balance, display fields).
+  change_seq bigint NOT NULL DEFAULT nextval('change_seq')
+);
+CREATE INDEX customers_pull ON customers (chain_id, change_seq);
+
+-- kind: card | phone | bank. Phone and bank keys are keyed hashes, never the raw value.
+CREATE TABLE identifiers (
+  chain_id int NOT NULL REFERENCES chains(id),
+  kind text NOT NULL CHECK (kind IN ('card', 'phone', 'bank')),
+  key text NOT NULL,
+  customer_id bigint NOT NULL REFERENCES customers(id),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (chain_id, kind, key)
+);
+CREATE INDEX identifiers_customer ON identifiers (customer_id);
+
+CREATE TABLE consents (
+  id bigserial PRIMARY KEY,
+  customer_id bigint NOT NULL REFERENCES customers(id),
+  purpose text NOT NULL,
+  channel text,
+  granted boolean NOT NULL,
+  text_version text NOT NULL,
+  source text NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Append-only. Balances are derived from it; the balances table is a cache kept in the same transaction.
+CREATE TABLE ledger (
+  id bigserial PRIMARY KEY,
+  customer_id bigint NOT NULL REFERENCES customers(id),
+  kind text NOT NULL CHECK (kind IN ('accrual', 'redemption', 'expiry', 'return', 'adjustment', 'welcome')),
+  amount bigint NOT NULL,
+  active_from timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz,
+  receipt_id text,
+  event_id uuid,
+  reason text,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ledger_customer ON ledger (customer_id);
+
+CREATE TABLE balances (
+  customer_id bigint PRIMARY KEY REFERENCES customers(id),
+  balance bigint NOT NULL DEFAULT 0,
+  pending bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE offers (
+  id text PRIMARY KEY,
+  chain_id int NOT NULL REFERENCES chains(id),
+  body jsonb NOT NULL,
+  change_seq bigint NOT NULL DEFAULT nextval('change_seq')
+);
+
+CREATE TABLE programmes (
+  chain_id int PRIMARY KEY REFERENCES chains(id),
+  version int NOT NULL,
+  body jsonb NOT NULL
+);
+`,
+  },
+  {
+    id: 2,
+    name: 'ledger of record, push, catalogue',
+    sql: `
+-- Lots: every credit (accrual, welcome, positive adjustment, restore) is a lot, identified by its
+-- ledger row id. A debit row names the lot it draws from; lot_id NULL marks a debit no lot
+-- backed (offline overspend: the customer's debt). Two buckets: pending (inside the return
+-- window) and available; activation moves a lot from one to the other with a pair of rows.
+ALTER TABLE ledger DROP CONSTRAINT ledger_kind_check;
+ALTER TABLE ledger ADD CONSTRAINT ledger_kind_check CHECK (kind IN
+  ('accrual', 'welcome', 'activation', 'redemption', 'expiry', 'return', 'adjustment', 'settlement'));
+ALTER TABLE ledger ADD COLUMN bucket text NOT NULL DEFAULT 'available' CHECK (bucket IN ('available', 'pending'));
+ALTER TABLE ledger ADD COLUMN lot_id bigint;
+ALTER TABLE ledger ADD COLUMN terminal_id uuid;
+-- Credits written before lots existed become lots of their own.
+UPDATE ledger SET lot_id = id WHERE amount > 0;
+CREATE INDEX ledger_event ON ledger (event_id) WHERE event_id IS NOT NULL;
+
+CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the bonus ledger is append-only';
+END
+$$;
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON ledger
+  FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
+
+-- Cache of each lot's state, derived from the ledger and kept in the same transaction.
+CREATE TABLE lots (
+  id bigint PRIMARY KEY,
+  customer_id bigint NOT NULL REFERENCES customers(id),
+  amount bigint NOT NULL,
+  remaining bigint NOT NULL CHECK (remaining >= 0),
+  earned_at timestamptz NOT NULL,
+  available_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  activated boolean NOT NULL
+);
+INSERT INTO lots (id, customer_id, amount, remaining, earned_at, available_at, expires_at, activated)
+  SELECT id, customer_id, amount, amount, created_at, created_at, COALESCE(expires_at, created_at + interval '365 days'), true
+  FROM ledger WHERE lot_id = id;
+CREATE INDEX lots_customer ON lots (customer_id);
+CREATE INDEX lots_due_activation ON lots (available_at) WHERE NOT activated;
+CREATE INDEX lots_due_expiry ON lots (expires_at) WHERE remaining > 0;
+
+-- Debt: what unbacked debits (lot_id NULL) still owe, as a positive number.
+ALTER TABLE balances ADD COLUMN debt bigint NOT NULL DEFAULT 0;
+
+ALTER TABLE customers ADD COLUMN store_id int REFERENCES stores(id);
+ALTER TABLE customers ADD COLUMN purchase_count int NOT NULL DEFAULT 0;
+ALTER TABLE customers ADD COLUMN segments text[] NOT NULL DEFAULT '{}';
+ALTER TABLE customers ADD COLUMN registered_by_event uuid;
+
+-- Till-made customer ids (registrations) and the customer each one resolved to, merges included.
+CREATE TABLE customer_aliases (
+  alias uuid PRIMARY KEY,
+  customer_id bigint NOT NULL REFERENCES customers(id),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX customer_aliases_customer ON customer_aliases (customer_id);
+
+ALTER TABLE consents ADD COLUMN event_id uuid;
+ALTER TABLE consents ADD COLUMN terminal_id uuid;
+ALTER TABLE consents ADD COLUMN given_at timestamptz;
+ALTER TABLE consents ADD CONSTRAINT consents_purpose CHECK (purpose IN ('personal_data', 'marketing'));
+ALTER TABLE consents ADD CONSTRAINT consents_channel CHECK (
+  (purpose = 'marketing' AND channel IN ('sms', 'email', 'push', 'messenger')) OR (purpose <> 'marketing' AND channel IS NULL));
+CREATE INDEX consents_customer ON consents (customer_id, purpose, channel, id);
+
+-- Exactly once: one row per event id ever seen, with the answer it got.
+CREATE TABLE applied_events (
+  event_id uuid PRIMARY KEY,
+  terminal_id uuid REFERENCES terminals(id),
+  store_id int REFERENCES stores(id),
+  type text NOT NULL,
+  status text NOT NULL CHECK (status IN ('applying', 'applied', 'rejected')),
+  result jsonb NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE receipts (
+  event_id uuid PRIMARY KEY,
+  chain_id int NOT NULL REFERENCES chains(id),
+  receipt_id text NOT NULL,
+  terminal_id uuid NOT NULL REFERENCES terminals(id),
+  store_id int NOT NULL REFERENCES stores(id),
+  customer_id bigint REFERENCES customers(id),
+  sold_at timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  sale jsonb NOT NULL,
+  till_totals jsonb NOT NULL,
+  server_totals jsonb NOT NULL,
+  -- The receipt the ledger follows (till figures spread over the server's lines); returns price against it.
+  posted jsonb NOT NULL,
+  -- Per total, till vs server, when they differ.
+  difference jsonb,
+  eligible_net bigint NOT NULL,
+  payment jsonb NOT NULL,
+  redemption_takes jsonb NOT NULL DEFAULT '[]',
+  accrual_lot_id bigint
+);
+CREATE UNIQUE INDEX receipts_terminal_receipt ON receipts (terminal_id, receipt_id);
+CREATE INDEX receipts_customer ON receipts (customer_id, sold_at) WHERE customer_id IS NOT NULL;
+
+CREATE TABLE receipt_returns (
+  event_id uuid PRIMARY KEY,
+  sale_event_id uuid NOT NULL REFERENCES receipts(event_id),
+  return_id text NOT NULL,
+  terminal_id uuid NOT NULL REFERENCES terminals(id),
+  store_id int NOT NULL REFERENCES stores(id),
+  returned_at timestamptz NOT NULL DEFAULT now(),
+  result jsonb NOT NULL,
+  restored_takes jsonb NOT NULL DEFAULT '[]',
+  difference jsonb
+);
+CREATE INDEX receipt_returns_sale ON receipt_returns (sale_event_id);
+
+CREATE TABLE offer_uses (
+  customer_id bigint NOT NULL REFERENCES customers(id),
+  offer_id text NOT NULL,
+  used_at timestamptz NOT NULL,
+  event_id uuid NOT NULL
+);
+CREATE INDEX offer_uses_customer ON offer_uses (customer_id, offer_id, used_at);
+
+-- What head office must look at: price differences, overdrafts, merges, rejected events.
+CREATE TABLE exceptions (
+  id bigserial PRIMARY KEY,
+  chain_id int NOT NULL REFERENCES chains(id),
+  kind text NOT NULL,
+  event_id uuid,
+  terminal_id uuid,
+  store_id int,
+  customer_id bigint,
+  details jsonb NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX exceptions_kind ON exceptions (chain_id, kind, id);
+
+ALTER TABLE programmes ADD COLUMN change_seq bigint NOT NULL DEFAULT nextval('change_seq');
+ALTER TABLE offers ADD COLUMN deleted boolean NOT NULL DEFAULT false;
+CREATE INDEX offers_pull ON offers (chain_id, change_seq);
+
+CREATE TABLE categories (
+  chain_id int NOT NULL REFERENCES chains(id),
+  id text NOT NULL,
+  parent_id text,
+  name text NOT NULL,
+  PRIMARY KEY (chain_id, id)
+);
+
+CREATE TABLE products (
+  chain_id int NOT NULL REFERENCES chains(id),
+  id text NOT NULL,
+  ean text,
+  name text NOT NULL,
+  category_id text NOT NULL,
+  weighed boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (chain_id, id),
+  FOREIGN KEY (chain_id, category_id) REFERENCES categories (chain_id, id)
+);
+CREATE UNIQUE INDEX products_ean ON products (chain_id, ean) WHERE ean IS NOT NULL;
+
+-- A product is sold in a store when it has a price there. A product change bumps its prices' change_seq.
+CREATE TABLE store_prices (
+  store_id int NOT NULL REFERENCES stores(id),
+  chain_id int NOT NULL,
+  product_id text NOT NULL,
+  price_kopecks bigint NOT NULL CHECK (price_kopecks >= 0),
+  deleted boolean NOT NULL DEFAULT false,
+  change_seq bigint NOT NULL DEFAULT nextval('change_seq'),
+  PRIMARY KEY (store_id, product_id),
+  FOREIGN KEY (chain_id, product_id) REFERENCES products (chain_id, id)
+);
+CREATE INDEX store_prices_pull ON store_prices (store_id, change_seq);
+`,
+  },
+  {
+    id: 3,
+    name: 'store managers, store-day figures',
+    sql: `
+-- A store manager unlocks manager screens on the store's tills. The PIN is kept only as a
+-- salted scrypt hash ('scrypt$N$r$p$salt$key'); the card, when given, as a SHA-256 hash.
+CREATE TABLE managers (
+  id bigserial PRIMARY KEY,
+  store_id int NOT NULL REFERENCES stores(id),
+  name text NOT NULL,
+  pin_hash text NOT NULL,
+  card_hash text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  revoked_at timestamptz
+);
+CREATE INDEX managers_store ON managers (store_id) WHERE revoked_at IS NULL;
+CREATE UNIQUE INDEX managers_card ON managers (store_id, card_hash) WHERE card_hash IS NOT NULL AND revoked_at IS NULL;
+
+-- Manager tokens (SHA-256 at rest), each bound to the terminal it was opened on.
+CREATE TABLE manager_sessions (
+  token_hash text PRIMARY KEY,
+  manager_id bigint NOT NULL REFERENCES managers(id),
+  terminal_id uuid NOT NULL REFERENCES terminals(id),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  ended_at timestamptz
+);
+CREATE INDEX manager_sessions_terminal ON manager_sessions (terminal_id, expires_at);
+
+-- Unlock attempts not (yet) known to have succeeded, per terminal: the throttle's window.
+-- In the database, so every server instance counts the same attempts.
+CREATE TABLE manager_unlock_attempts (
+  id bigserial PRIMARY KEY,
+  terminal_id uuid NOT NULL REFERENCES terminals(id),
+  attempted_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX manager_unlock_attempts_terminal ON manager_unlock_attempts (terminal_id, attempted_at);
+
+-- Figures go by the till's clock (as sold_at does): when a registration and a return happened.
+ALTER TABLE customers ADD COLUMN registered_at timestamptz;
+UPDATE customers SET registered_at = created_at WHERE registered_by_event IS NOT NULL;
+CREATE INDEX customers_store_registered ON customers (store_id, registered_at) WHERE registered_at IS NOT NULL;
+
+ALTER TABLE receipt_returns ADD COLUMN occurred_at timestamptz;
+UPDATE receipt_returns SET occurred_at = returned_at;
+ALTER TABLE receipt_returns ALTER COLUMN occurred_at SET DEFAULT now(), ALTER COLUMN occurred_at SET NOT NULL;
+CREATE INDEX receipt_returns_store_day ON receipt_returns (store_id, occurred_at);
+CREATE INDEX receipts_store_day ON receipts (store_id, sold_at);
+`,
+  },
+];
+
+export async function migrate(db: Database): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    // Two server instances starting together must not both migrate.
+    if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7410001)');
+    await tx.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await tx.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => Number(r.id)));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.id)) continue;
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+      applied.push(m.id);
+    }
+    return applied;
+  });
+}

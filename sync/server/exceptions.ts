@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { Sql } from './db/database';
+
+/**
+ * The exceptions report: what head office must look at. Details carry ids and amounts only,
+ * never personal data.
+ */
+export type ExceptionKind =
+  | 'price_difference'
+  | 'accrual_clamped'
+  | 'welcome_difference'
+  | 'welcome_not_granted'
+  | 'overdraft'
+  | 'payment_mismatch'
+  | 'return_difference'
+  | 'return_shortfall'
+  | 'registration_merged'
+  | 'registration_repeated'
+  | 'card_taken'
+  | 'rejected_event'
+  /** A till reached the limit of wrong manager PINs (or cards): someone may be guessing. */
+  | 'manager_unlock_locked';
+
+export interface ExceptionDraft {
+  kind: ExceptionKind;
+  customerId?: number | null;
+  details?: Record<string, unknown>;
+}
+
+export interface ExceptionSource {
+  chainId: number;
+  eventId: string | null;
+  terminalId: string | null;
+  storeId: number | null;
+}
+
+export async function recordExceptions(tx: Sql, source: ExceptionSource, drafts: readonly ExceptionDraft[]): Promise<void> {
+  if (drafts.length === 0) return;
+  await tx.query(
+    `INSERT INTO exceptions (chain_id, kind, event_id, terminal_id, store_id, customer_id, details)
+     SELECT $1, x.kind, $2, $3, $4, x.customer_id, x.details::jsonb
+     FROM unnest($5::text[], $6::bigint[], $7::text[]) AS x(kind, customer_id, details)`,
+    [
+      source.chainId, source.eventId, source.terminalId, source.storeId,
+      drafts.map((d) => d.kind), drafts.map((d) => d.customerId ?? null), drafts.map((d) => JSON.stringify(d.details ?? {})),
+    ],
+  );
+}
+
+export const ExceptionsQuery = z.object({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  kind: z.string().regex(/^[a-z_]{1,40}$/).optional(),
+});
+
+export const ExceptionItem = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  eventId: z.string().nullable(),
+  terminalId: z.string().nullable(),
+  storeId: z.number().int().nullable(),
+  customerId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+export type ExceptionItem = z.infer<typeof ExceptionItem>;
+
+export async function listExceptions(
+  db: Sql,
+  chainId: number | null,
+  q: z.infer<typeof ExceptionsQuery>,
+): Promise<{ items: ExceptionItem[]; cursor: string; hasMore: boolean }> {
+  const rows = await db.query<{
+    id: number; kind: string; event_id: string | null; terminal_id: string | null; store_id: number | null;
+    customer_id: number | null; details: Record<string, unknown>; created_at: Date;
+  }>(
+    `SELECT id, kind, event_id::text, terminal_id::text, store_id, customer_id, details, created_at FROM exceptions
+     WHERE id > $1 AND ($2::int IS NULL OR chain_id = $2) AND ($3::text IS NULL OR kind = $3)
+     ORDER BY id LIMIT $4`,
+    [q.after, chainId, q.kind ?? null, q.limit + 1],
+  );
+  const page = rows.slice(0, q.limit);
+  const items = page.map((r) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    eventId: r.event_id,
+    terminalId: r.terminal_id,
+    storeId: r.store_id,
+    customerId: r.customer_id === null ? null : String(r.customer_id),
+    details: r.details,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+  return { items, cursor: String(items.at(-1)?.id ?? q.after), hasMore: rows.length > q.limit };
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { ZodError } from 'zod';
+import { buildApp } from './app';
+import { readServerConfig } from './config';
+import { openDatabase } from './db/database';
+import { migrate } from './db/migrations';
+import { seedDemo } from './demoSeed';
+import { scheduleLedgerJobs } from './jobs';
+import { safeError } from './safeLog';
+
+/** Entry point of the central server: `node dist/node/server.mjs`. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = readServerConfig(process.env);
+  } catch (err) {
+    if (err instanceof ZodError) {
+      console.error(`Server configuration is invalid: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  let db;
+  try {
+    db = await openDatabase(config.database);
+  } catch (err) {
+    console.error(`Cannot open the database (${config.databaseLabel}): ${(err as Error).message}`);
+    process.exit(3);
+  }
+  const applied = await migrate(db);
+  if (applied.length > 0) console.log(`Applied migrations: ${applied.join(', ')}`);
+  if (config.demo) {
+    const started = Date.now();
+    const seeded = await seedDemo(db, config.demoCustomers);
+    if (seeded.seeded) console.log(`Demo data: 1 chain, 2 stores, ${seeded.customers} customers (${Date.now() - started} ms)`);
+  }
+  let adminToken = config.adminToken;
+  if (!adminToken) {
+    // Without a configured admin token, make one for this run only and say so.
+    adminToken = randomBytes(24).toString('base64url');
+    console.log(`No LT_ADMIN_TOKEN set; administrator token for this run: ${adminToken}`);
+  }
+  const app = await buildApp({ db, adminToken, logger: config.log, rateLimit: config.rateLimit });
+  const address = await app.listen({ host: config.host, port: config.port });
+  console.log(`Loyalty Till server listening on ${address} (${config.databaseLabel})`);
+  // Jobs are idempotent and lock per customer, so every instance may run them.
+  const stopJobs =
+    config.jobsIntervalSeconds > 0
+      ? scheduleLedgerJobs(db, config.jobsIntervalSeconds * 1000, (err) => app.log.error(safeError(err), 'ledger jobs failed'))
+      : async () => undefined;
+  const stop = async () => {
+    await stopJobs();
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error('Server failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+/**
+ * Why an event was not applied. Permanent rejections are recorded with the event id, so a
+ * resend gets the same answer; retryable ones (something the event needs has not arrived
+ * yet) are not recorded, and the till resends the event later.
+ */
+export type RejectCode =
+  | 'invalid_event'
+  | 'wrong_store'
+  | 'customer_unknown'
+  | 'receipt_unknown'
+  | 'receipt_mismatch'
+  | 'receipt_id_reused'
+  | 'sale_invalid'
+  | 'totals_inconsistent'
+  | 'redemption_exceeds_allowance'
+  | 'return_invalid'
+  | 'identifier_taken'
+  | 'no_programme'
+  | 'event_id_conflict'
+  | 'server_error';
+
+export class Rejection extends Error {
+  constructor(
+    readonly code: RejectCode,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super(message);
+    this.name = 'Rejection';
+  }
+}
+
+export function reject(code: RejectCode, message: string): never {
+  throw new Rejection(code, message, false);
+}
+
+export function retryLater(code: RejectCode, message: string): never {
+  throw new Rejection(code, message, true);
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { MAX_PUSH_BATCH, PushRequest, type PushResponse } from '../../protocol/events';
+import { HttpError } from '../httpError';
+import { pushBatch } from '../push/pushBatch';
+import type { RouteDeps } from './deps';
+
+/** Till events in, one answer per event: applied, duplicate (with the first answer) or rejected. */
+export function pushRoutes(app: FastifyInstance, { db, guards, rules }: RouteDeps): void {
+  app.post('/api/v1/push', { preHandler: [guards.requireTerminal, guards.rateLimit] }, async (req): Promise<PushResponse> => {
+    const raw = req.body as { events?: unknown } | null;
+    if (raw && Array.isArray(raw.events) && raw.events.length > MAX_PUSH_BATCH) {
+      throw new HttpError(413, 'batch_too_large', `At most ${MAX_PUSH_BATCH} events per request; this one has ${raw.events.length}.`);
+    }
+    const body = PushRequest.parse(req.body);
+    const terminal = guards.terminalOf(req);
+    const results = await pushBatch(db, rules, terminal, body.events, req.log);
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    req.log.info(
+      { terminalId: terminal.terminalId, events: results.length, applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected') },
+      'push',
+    );
+    return { results };
+  });
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { EnrolRequest, LookupQuery } from '../../protocol/schemas';
+import { lookupCustomer } from '../customers';
+import { HttpError } from '../httpError';
+import { enrol, terminalInfo } from '../terminals';
+import type { RouteDeps } from './deps';
+
+/** Enrolment, the terminal's own info, and online lookup of a customer the till has not cached. */
+export function terminalRoutes(app: FastifyInstance, { db, guards }: RouteDeps): void {
+  const terminal = { preHandler: [guards.requireTerminal, guards.rateLimit] };
+
+  app.post('/api/v1/enrol', async (req) => {
+    const body = EnrolRequest.parse(req.body);
+    return enrol(db, body.code, body.deviceName);
+  });
+
+  app.get('/api/v1/terminal', terminal, async (req) => terminalInfo(db, guards.terminalOf(req).terminalId));
+
+  app.get('/api/v1/lookup', terminal, async (req) => {
+    const q = LookupQuery.parse(req.query);
+    const by = q.card
+      ? { kind: 'card' as const, key: q.card }
+      : q.phoneKey
+        ? { kind: 'phone' as const, key: q.phoneKey }
+        : { kind: 'bank' as const, key: q.bankKey ?? '' };
+    const customer = await lookupCustomer(db, guards.terminalOf(req).chainId, by);
+    if (!customer) throw new HttpError(404, 'customer_not_found', 'No customer has this identifier.');
+    return { customer };
+  });
+}
