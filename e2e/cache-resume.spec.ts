@@ -1,30 +1,19 @@
 import { expect, test, type Locator } from '@playwright/test';
 import { demoCardNumber } from '../sync/server/demoSeed';
-import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
+import { tillForFile } from './support/processes';
 import { withQuery } from './support/tillUrl';
 
 const CUSTOMERS = 30_000;
 // Small pages make the initial load take long enough to reload the till in the middle of it.
 const PAGE_SIZE = '150';
 
-let server: RunningServer;
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  server = await startServer(CUSTOMERS);
-  host = await startTillHost(server);
-});
-test.afterAll(async () => {
-  await host?.stop();
-  await server?.stop();
-});
+const till = tillForFile(CUSTOMERS);
 
 const progressOf = (bar: Locator) => bar.evaluate((el) => ({ value: (el as HTMLProgressElement).value, max: (el as HTMLProgressElement).max }));
 
 test('the initial customer load survives a reload mid-way, resumes where it was and completes', async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  await page.goto(withQuery(host.openUrl, { pullPageSize: PAGE_SIZE }));
+  await page.goto(withQuery(till.host.openUrl, { pullPageSize: PAGE_SIZE }));
   const bar = page.locator('progress#cache-progress');
   await expect(bar).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(/Загружено [\d\s ]+ из 30\s000/)).toBeVisible();
@@ -50,8 +39,8 @@ test('the initial customer load survives a reload mid-way, resumes where it was 
 
   // A customer from the last page, found with the server stopped: it came from the cache.
   const card = demoCardNumber(CUSTOMERS);
-  const onServer = await server.admin<{ firstName: string }>('GET', `/api/v1/admin/customers?card=${card}`);
-  await server.stop();
+  const onServer = await till.server.admin<{ firstName: string }>('GET', `/api/v1/admin/customers?card=${card}`);
+  await till.server.stop();
   const input = page.getByRole('textbox', { name: 'Карта или телефон' });
   await input.fill(card);
   await input.press('Enter');

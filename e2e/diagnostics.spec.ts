@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createSocatPair, type SocatPair } from '../drivers/testing/socatPair';
+import { browserCredentialStore } from '../electron/host/credentialStore';
 import { demoCardNumber } from '../sync/server/demoSeed';
 import { devicesConfig } from './support/till';
 import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
@@ -117,7 +118,9 @@ test('IT opens diagnostics: devices, server, cache and outbox; sees the server g
   expect(text).toContain('"customers": 1000');
   expect(text).toMatch(/"waiting": 0/);
   expect(text).toContain('unreachable (refused)');
-  const credential = JSON.parse(readFileSync(join(tillDir, 'credential.json'), 'utf8')) as { token: string; terminal: { lookupSecret: string } };
+  // The credential file is encrypted with a machine-bound key: read it as the host does.
+  const credential = (await (await browserCredentialStore(tillDir)).load())!;
+  expect(credential).not.toBeNull();
   expect(text).not.toContain(credential.token);
   expect(text).not.toContain(credential.terminal.lookupSecret);
   expect(text).not.toContain(card);

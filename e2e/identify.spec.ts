@@ -1,21 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { demoCardNumber } from '../sync/server/demoSeed';
-import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
+import { tillForFile } from './support/processes';
 
-let server: RunningServer;
-let host: RunningHost;
-
-test.beforeAll(async () => {
-  server = await startServer(10_000);
-  host = await startTillHost(server);
-});
-test.afterAll(async () => {
-  await host?.stop();
-  await server?.stop();
-});
+const till = tillForFile(10_000);
 
 test('a cashier identifies customers by card and phone, online and then with the server stopped', async ({ page }, testInfo) => {
-  await page.goto(host.openUrl);
+  await page.goto(till.host.openUrl);
   // The session token leaves the address bar once the till has read it.
   await expect(page).not.toHaveURL(/session=/);
   await expect(page.getByText('База клиентов загружена: 10 000')).toBeVisible({ timeout: 60_000 });
@@ -25,7 +15,7 @@ test('a cashier identifies customers by card and phone, online and then with the
   const customer = page.getByRole('article', { name: 'Клиент' });
 
   const card = demoCardNumber(42);
-  const onServer = await server.admin<{ firstName: string; balance: number; ledgerBalance: number }>('GET', `/api/v1/admin/customers?card=${card}`);
+  const onServer = await till.server.admin<{ firstName: string; balance: number; ledgerBalance: number }>('GET', `/api/v1/admin/customers?card=${card}`);
   expect(onServer.balance).toBe(onServer.ledgerBalance);
   await input.fill(card);
   await input.press('Enter');
@@ -50,7 +40,7 @@ test('a cashier identifies customers by card and phone, online and then with the
   await input.press('Enter');
   await expect(page.getByRole('alert')).toContainText('контрольная цифра');
 
-  await server.stop();
+  await till.server.stop();
 
   await page.keyboard.press('Escape');
   await input.fill(demoCardNumber(7));
@@ -68,7 +58,7 @@ test('a cashier identifies customers by card and phone, online and then with the
 });
 
 test('the till speaks English when the cashier picks it', async ({ page }) => {
-  await page.goto(host.openUrl);
+  await page.goto(till.host.openUrl);
   await page.getByRole('combobox', { name: 'Язык' }).selectOption('en');
   await expect(page.getByRole('textbox', { name: 'Card or phone' })).toBeVisible();
   await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');

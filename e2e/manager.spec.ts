@@ -1,23 +1,32 @@
 import { expect, test } from '@playwright/test';
 import { demoCardNumber, demoProduct } from '../sync/server/demoSeed';
-import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
+import { tillForFile } from './support/processes';
+import { scan } from './support/till';
 
-let server: RunningServer;
-let host: RunningHost;
-test.beforeAll(async () => {
-  server = await startServer(500);
-  host = await startTillHost(server);
-  await server.admin('POST', '/api/v1/admin/stores/1/managers', { name: 'Ирина Петрова', pin: '482913' });
-});
-test.afterAll(async () => {
-  await host?.stop();
-  await server?.stop();
+const MANAGER_CARD = '7700000000017';
+
+const till = tillForFile(500, async (server) => {
+  // The store has a cashier, so the till asks who is at it before the first sale.
+  await server.admin('POST', '/api/v1/admin/stores/1/cashiers', { personnelNo: '101', name: 'Анна Смирнова', pin: '1357' });
+  await server.admin('POST', '/api/v1/admin/stores/1/managers', { name: 'Ирина Петрова', pin: '482913', card: MANAGER_CARD });
 });
 
-test("a store manager signs in with a PIN and sees today's figures and the store's offers", async ({ page }, testInfo) => {
-  await page.goto(host.openUrl);
+test("a cashier starts the shift; a store manager unlocks with a card or a PIN and sees today's figures per till and per cashier", async ({ page }, testInfo) => {
+  await page.goto(till.host.openUrl);
   await expect(page.getByText('База клиентов загружена: 500')).toBeVisible({ timeout: 60_000 });
-  // One sale with a card first, so the day has figures.
+  // Shift start: personnel number, Enter, PIN, Enter.
+  await expect(page.getByRole('heading', { name: 'Вход кассира' })).toBeVisible({ timeout: 30_000 });
+  await page.getByLabel('Табельный номер').fill('101');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('PIN-код кассира')).toBeFocused();
+  await page.keyboard.type('0000');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('Неверный номер или PIN');
+  await page.getByLabel('PIN-код кассира').fill('1357');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Кассир: Анна Смирнова')).toBeVisible();
+
+  // One sale with a card first, so the day has figures; a phone nobody has is offered registration first.
   const code = page.getByRole('textbox', { name: 'Штрихкод или код товара' });
   await expect(async () => {
     await code.fill(demoProduct(1).ean);
@@ -25,6 +34,9 @@ test("a store manager signs in with a PIN and sees today's figures and the store
     await expect(page.getByRole('table', { name: 'Корзина' }).getByText(demoProduct(1).name)).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
   const input = page.getByRole('textbox', { name: 'Карта или телефон' });
+  await input.fill('+7 977 000-11-22');
+  await input.press('Enter');
+  await expect(page.getByRole('button', { name: 'Зарегистрировать' })).toBeVisible();
   await input.fill(demoCardNumber(12));
   await input.press('Enter');
   await expect(page.getByRole('article', { name: 'Клиент' })).toBeVisible();
@@ -39,8 +51,8 @@ test("a store manager signs in with a PIN and sees today's figures and the store
   await pin.fill('111111');
   await page.getByRole('button', { name: 'Войти' }).click();
   await expect(page.getByRole('alert')).toBeVisible();
-  await pin.fill('482913');
-  await page.getByRole('button', { name: 'Войти' }).click();
+  // The manager card, scanned with a keyboard-wedge scanner, unlocks like the PIN.
+  await scan(page, MANAGER_CARD);
   await expect(page.getByRole('heading', { name: 'Менеджер: Ирина Петрова' })).toBeVisible();
 
   const figures = page.getByRole('table', { name: 'Показатели за день' });
@@ -48,10 +60,27 @@ test("a store manager signs in with a PIN and sees today's figures and the store
   await expect(storeRow.getByRole('cell').nth(1)).toHaveText('1', { timeout: 15_000 });
   await expect(storeRow.getByRole('cell').nth(2)).toHaveText('100 %');
   await expect(figures.getByRole('row', { name: /Касса 1/ }).getByRole('cell').nth(1)).toHaveText('1');
+  // Per cashier: her receipt and the one registration offered.
+  const anna = page.getByRole('table', { name: 'Показатели по кассирам' }).getByRole('row', { name: /Анна Смирнова \(101\)/ });
+  await expect(anna.getByRole('cell').nth(1)).toHaveText('1');
+  await expect(anna.getByRole('cell').nth(2)).toHaveText('100 %');
+  await expect(anna.getByRole('cell').nth(3)).toHaveText('1', { timeout: 15_000 });
+  await expect(anna.getByRole('cell').nth(4)).toHaveText('0');
 
   const offers = page.getByRole('list', { name: 'Список акций' });
   await expect(offers.getByRole('listitem').first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('manager.png') });
   await page.getByRole('button', { name: 'Выйти' }).click();
   await expect(page.getByRole('heading', { name: 'Менеджер: Ирина Петрова' })).toHaveCount(0);
+
+  // And with the PIN, keyboard only.
+  await page.keyboard.press('F11');
+  await page.getByLabel('PIN-код менеджера').fill('482913');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Менеджер: Ирина Петрова' })).toBeVisible();
+  await page.getByRole('button', { name: 'Выйти' }).click();
+
+  // F6 ends the cashier's turn: the till asks who is next.
+  await page.keyboard.press('F6');
+  await expect(page.getByRole('heading', { name: 'Вход кассира' })).toBeVisible();
 });

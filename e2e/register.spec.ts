@@ -1,24 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { demoCardNumber } from '../sync/server/demoSeed';
-import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
+import { startServer, tillForFile } from './support/processes';
 
-let server: RunningServer;
-let host: RunningHost;
-test.beforeAll(async () => {
-  server = await startServer(1_000);
-  host = await startTillHost(server);
-});
-test.afterAll(async () => {
-  await host?.stop();
-  await server?.stop();
-});
+const till = tillForFile(1_000);
 
 test('a new customer is registered offline with consent, found at once, and reaches the server', async ({ page }, testInfo) => {
-  await page.goto(host.openUrl);
+  await page.goto(till.host.openUrl);
   await expect(page.getByText('База клиентов загружена: 1 000')).toBeVisible({ timeout: 60_000 });
   // The catalogue (with the welcome bonus rules) follows the customers.
   await expect(page.getByRole('button', { name: 'Добавить' })).toBeEnabled({ timeout: 30_000 });
-  await server.stop();
+  await till.server.stop();
 
   const input = page.getByRole('textbox', { name: 'Карта или телефон' });
   await input.fill('8 916 888-77-66');
@@ -51,10 +42,11 @@ test('a new customer is registered offline with consent, found at once, and reac
   await input.fill('+7 916 888 77 66');
   await input.press('Enter');
   await expect(customer.getByRole('heading', { name: 'Ксения' })).toBeVisible();
-  await expect(page.getByLabel('К отправке: 1')).toBeVisible({ timeout: 15_000 });
+  // Two events wait: the registration offered (the till showed "register") and the registration.
+  await expect(page.getByLabel('К отправке: 2')).toBeVisible({ timeout: 15_000 });
 
-  server = await startServer(1_000, server);
+  till.server = await startServer(1_000, till.server);
   await expect(page.getByLabel('К отправке: 0')).toBeVisible({ timeout: 60_000 });
-  const onServer = await server.admin<{ firstName: string }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(5_555)}`);
+  const onServer = await till.server.admin<{ firstName: string }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(5_555)}`);
   expect(onServer.firstName).toBe('Ксения');
 });

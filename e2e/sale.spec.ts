@@ -1,18 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { demoCardNumber, demoProduct } from '../sync/server/demoSeed';
 import { addToBasket, kopecksOf, scan } from './support/till';
-import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
+import { startServer, tillForFile } from './support/processes';
 
-let server: RunningServer;
-let host: RunningHost;
-test.beforeAll(async () => {
-  server = await startServer(1_000);
-  host = await startTillHost(server);
-});
-test.afterAll(async () => {
-  await host?.stop();
-  await server?.stop();
-});
+const till = tillForFile(1_000);
 
 // Demo products: 1 is yoghurt, 2 bakery, 7 tobacco (no loyalty effect), 3 fruit (weighed).
 const YOGHURT = demoProduct(1);
@@ -21,7 +12,7 @@ const BREAD = demoProduct(2);
 
 
 async function ready(page: Page) {
-  await page.goto(host.openUrl);
+  await page.goto(till.host.openUrl);
   await expect(page.getByText('База клиентов загружена: 1 000')).toBeVisible({ timeout: 60_000 });
   // The catalogue arrives right after the customers: a product scan then lands in the basket.
   await addToBasket(page, YOGHURT);
@@ -39,7 +30,7 @@ test('a sale with bonuses survives a reload before sync and reaches the server e
   await scan(page, demoCardNumber(42));
   const customer = page.getByRole('article', { name: 'Клиент' });
   await expect(customer.getByLabel('Телефон')).toHaveText('+7 *** ***-00-42');
-  const before = await server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(42)}`);
+  const before = await till.server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(42)}`);
 
   await page.getByRole('button', { name: 'Списать максимум' }).click();
   await expect(page.getByLabel('Оплачено бонусами')).toBeVisible();
@@ -48,7 +39,7 @@ test('a sale with bonuses survives a reload before sync and reaches the server e
   await page.screenshot({ path: testInfo.outputPath('basket-with-bonuses.png') });
 
   // The network goes away before the customer pays.
-  await server.stop();
+  await till.server.stop();
   await page.keyboard.press('F9');
   const dialog = page.getByRole('dialog', { name: 'Оплата наличными' });
   await dialog.getByLabel('Получено от покупателя').fill('5000');
@@ -63,9 +54,9 @@ test('a sale with bonuses survives a reload before sync and reaches the server e
   await page.reload();
   await expect(page.getByLabel('К отправке: 1')).toBeVisible({ timeout: 15_000 });
 
-  server = await startServer(1_000, server);
+  till.server = await startServer(1_000, till.server);
   await expect(page.getByLabel('К отправке: 0')).toBeVisible({ timeout: 60_000 });
-  const after = await server.admin<{ balance: number; ledgerBalance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(42)}`);
+  const after = await till.server.admin<{ balance: number; ledgerBalance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(42)}`);
   const redeemed = kopecksOf(redeemedText);
   expect(redeemed).toBeGreaterThan(0);
   expect(after.balance).toBe(before.balance - redeemed);
@@ -74,7 +65,7 @@ test('a sale with bonuses survives a reload before sync and reaches the server e
   await page.reload();
   await expect(page.getByLabel('К отправке: 0')).toBeVisible({ timeout: 15_000 });
   await page.waitForTimeout(6_000);
-  const later = await server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(42)}`);
+  const later = await till.server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(42)}`);
   expect(later.balance).toBe(after.balance);
 });
 
@@ -94,7 +85,7 @@ test('a cashier finds a receipt in the shift history and returns a line: bonuses
   await scan(page, BREAD.ean);
   await scan(page, demoCardNumber(43));
   await expect(page.getByRole('article', { name: 'Клиент' }).getByLabel('Телефон')).toHaveText('+7 *** ***-00-43');
-  const before = await server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(43)}`);
+  const before = await till.server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(43)}`);
   await page.getByRole('button', { name: 'Списать максимум' }).click();
   await expect(page.getByLabel('Оплачено бонусами')).toBeVisible();
   await page.keyboard.press('F9');
@@ -119,7 +110,7 @@ test('a cashier finds a receipt in the shift history and returns a line: bonuses
   expect(restored).toBeGreaterThan(0);
   // The sale and the return reach the server, each once: spent, then partly given back.
   await expect
-    .poll(async () => (await server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(43)}`)).balance, { timeout: 30_000 })
+    .poll(async () => (await till.server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(43)}`)).balance, { timeout: 30_000 })
     .toBe(before.balance - spent + restored);
   await page.keyboard.press('F4');
   await expect(page.getByRole('table', { name: 'Чеки смены' }).getByText('был возврат')).toBeVisible();

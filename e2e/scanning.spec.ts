@@ -5,7 +5,8 @@ import { expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { demoCardNumber } from '../sync/server/demoSeed';
 import { writeBarcodeY4m } from './support/barcodeVideo';
-import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
+import { wedgeType } from './support/till';
+import { tillForFile } from './support/processes';
 
 // Chromium's fake camera plays a video of customer 77's loyalty card barcode.
 const CAMERA_CARD = demoCardNumber(77);
@@ -19,27 +20,17 @@ test.use({
   },
 });
 
-let server: RunningServer;
-let host: RunningHost;
-test.beforeAll(async () => {
-  server = await startServer(1_000);
-  host = await startTillHost(server);
-});
-test.afterAll(async () => {
-  await host?.stop();
-  await server?.stop();
-});
+const till = tillForFile(1_000);
 
 test.beforeEach(async ({ page }) => {
-  await page.goto(host.openUrl);
+  await page.goto(till.host.openUrl);
   await expect(page.getByText('База клиентов загружена: 1 000')).toBeVisible({ timeout: 60_000 });
 });
 
 test('a keyboard-wedge scan identifies the customer wherever the focus is', async ({ page }) => {
   const customer = page.getByRole('article', { name: 'Клиент' });
   await page.getByRole('heading', { name: 'Касса лояльности' }).click();
-  await page.keyboard.type(demoCardNumber(42), { delay: 0 });
-  await page.keyboard.press('Enter');
+  await wedgeType(page, demoCardNumber(42));
   await expect(customer.getByLabel('Телефон')).toHaveText('+7 *** ***-00-42');
   await expect(customer.getByText('по карте')).toBeVisible();
 });
@@ -47,7 +38,7 @@ test('a keyboard-wedge scan identifies the customer wherever the focus is', asyn
 test('a cashier typing slowly is not taken for a scanner', async ({ page }) => {
   const input = page.getByRole('textbox', { name: 'Карта или телефон' });
   await input.click();
-  await page.keyboard.type('89160000043', { delay: 90 });
+  await wedgeType(page, '89160000043', { gapMs: 90, enter: false });
   await expect(input).toHaveValue('89160000043');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('article', { name: 'Клиент' }).getByText('по телефону')).toBeVisible();
@@ -65,15 +56,14 @@ test('the camera reads a loyalty card barcode', async ({ page }, testInfo) => {
 test('a keyboard-wedge card reader: a loyalty stripe identifies, a bank card number never shows', async ({ page }) => {
   const customer = page.getByRole('article', { name: 'Клиент' });
   await page.getByRole('heading', { name: 'Касса лояльности' }).click();
-  await page.keyboard.type(`;${demoCardNumber(45)}?`, { delay: 0 });
-  await page.keyboard.press('Enter');
+  await wedgeType(page, `;${demoCardNumber(45)}?`);
   await expect(customer.getByLabel('Телефон')).toHaveText('+7 *** ***-00-45');
 
   // A slow reader (a key every 30 ms, no Enter) with the focus in the field: the bank
   // card's number must not land in it, and the customer already found stays.
   const input = page.getByRole('textbox', { name: 'Карта или телефон' });
   await input.click();
-  await page.keyboard.type('%B4111111111111111^IVANOV/IVAN^29121010000000000000?;4111111111111111=29121010000000000000?', { delay: 30 });
+  await wedgeType(page, '%B4111111111111111^IVANOV/IVAN^29121010000000000000?;4111111111111111=29121010000000000000?', { gapMs: 30, enter: false });
   await expect(page.getByRole('alert')).toContainText('Считана банковская карта');
   await expect(input).toHaveValue(demoCardNumber(45));
   await expect(customer.getByLabel('Телефон')).toHaveText('+7 *** ***-00-45');

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
 import { readHostConfig } from './host/hostConfig';
 import { createTillHost } from './host/tillHost';
+import { readWindowConfig } from './host/windowConfig';
 import { HOST_CHANNEL, DEVICE_CHANNEL } from './ipcChannels';
 
 /**
@@ -34,7 +35,11 @@ async function start(): Promise<void> {
   // Deny every permission but the camera, which the scanner view needs.
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'media'));
 
-  const kiosk = process.env.LT_KIOSK === '1';
+  // Kiosk: LT_KIOSK, else the machine's config file, else the installed build's default (host/windowConfig.ts).
+  const windowConfig = readWindowConfig(process.env, app.isPackaged ? process.resourcesPath : undefined);
+  for (const problem of windowConfig.problems) console.warn(`Ignoring till config ${problem}`);
+  console.log(`Kiosk mode ${windowConfig.kiosk ? 'on' : 'off'} (${windowConfig.source})`);
+  const kiosk = windowConfig.kiosk;
   const win = new BrowserWindow({
     width: 1280,
     height: 800,

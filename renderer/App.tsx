@@ -2,9 +2,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { classifyCard, parseTracks } from '../core/cardTracks';
 import { identify } from '../core/identify';
+import { recordRegistrationOffered } from '../sync/client/cashiers';
+import type { FindResult } from '../sync/client/findCustomer';
 import { registerCustomer, welcomeFor, type RegistrationForm as RegistrationFormData } from '../sync/client/registration';
 import type { LocalCustomer } from '../sync/client/tillDb';
 import { CameraPanel } from './components/CameraPanel';
+import { CashierSignIn } from './components/CashierSignIn';
 import { IdentifyPanel } from './components/IdentifyPanel';
 import { SetupScreen } from './components/SetupScreen';
 import { StatusBar } from './components/StatusBar';
@@ -22,17 +25,26 @@ import { useTill } from './useTill';
 
 export function App() {
   const { t } = useTranslation();
-  const { phase, sync, find, onDeviceEvent, enrol, devices, db, pushNow, bridge, findByBankCard, payByCard } = useTill();
+  const { phase, sync, find, onDeviceEvent, enrol, devices, db, pushNow, bridge, findByBankCard, payByCard, cashier, signInCashier, signOutCashier } = useTill();
   const [diagnostics, setDiagnostics] = useState(false);
   const closeDiagnostics = useCallback(() => setDiagnostics(false), []);
   const [manager, setManager] = useState(false);
   const closeManager = useCallback(() => setManager(false), []);
   const terminal = phase.phase === 'ready' ? phase.status.terminal : null;
+  // A store with cashiers: nobody sells until one has signed in (the shift's owner).
+  const needsSignIn = phase.phase === 'ready' && (!cashier.loaded || (cashier.required && cashier.current === null));
+  const gate = useRef({ manager, needsSignIn });
+  gate.current = { manager, needsSignIn };
+  const [managerScan, setManagerScan] = useState<{ text: string; seq: number } | null>(null);
   const sale = useSale(db, terminal, sync.online !== false);
   const [scanned, setScanned] = useState<{ text: string; seq: number } | null>(null);
   const [camera, setCamera] = useState(false);
   const [paying, setPaying] = useState(false);
   const [saleSeq, setSaleSeq] = useState(0);
+  // A checkout the till could not save closes the payment dialog, which would hide the alert saying why.
+  useEffect(() => {
+    if (sale.error?.kind === 'storage') setPaying(false);
+  }, [sale.error]);
   const [notice, setNotice] = useState<string | null>(null);
   const [mode, setMode] = useState<'sale' | 'return' | 'history'>('sale');
   const [returnOf, setReturnOf] = useState<{ no: string; seq: number } | null>(null);
@@ -51,6 +63,9 @@ export function App() {
   const cardPrefix = terminal?.cardPrefix;
   const accept = useCallback(
     (text: string) => {
+      // The manager screen takes a scan as a manager card; the sign-in screen takes none.
+      if (gate.current.manager) return setManagerScan((s) => ({ text, seq: (s?.seq ?? 0) + 1 }));
+      if (gate.current.needsSignIn) return;
       setNotice(null);
       const what = identify(text, { cardPrefix });
       if (what.kind === 'product') {
@@ -94,6 +109,9 @@ export function App() {
       } else if (e.key === 'F12') {
         e.preventDefault();
         setDiagnostics((d) => !d);
+      } else if (e.key === 'F6') {
+        e.preventDefault();
+        void signOutCashier();
       } else if (e.key === 'F8') {
         e.preventDefault();
         setCamera((c) => !c);
@@ -107,7 +125,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [canPay]);
+  }, [canPay, signOutCashier]);
 
   const pay = useCallback(
     async (tendered: number) => {
@@ -161,16 +179,36 @@ export function App() {
   );
   const nextSale = useCallback(() => sale.dismissReceipt(), [sale]);
 
+  // The register choice shows for a customer nobody could find: count it, once per sale.
+  const offeredIn = useRef<number | null>(null);
+  const findAndCount = useCallback(
+    async (text: string): Promise<FindResult | null> => {
+      const result = await find(text);
+      if (result?.kind === 'notFound' && db && offeredIn.current !== saleSeq) {
+        offeredIn.current = saleSeq;
+        void recordRegistrationOffered(db, result.via).then(pushNow, () => undefined);
+      }
+      return result;
+    },
+    [find, db, saleSeq, pushNow],
+  );
+
   return (
     <div className="app">
       <header className="top">
         <h1>{t('app.title')}</h1>
+        {cashier.current && (
+          <div className="row shift">
+            <span>{t('cashier.current', { name: cashier.current.name })}</span>
+            <button type="button" className="secondary small" onClick={() => void signOutCashier()}>{t('cashier.change')}</button>
+          </div>
+        )}
       </header>
       <main>
         {diagnostics ? (
           <DiagnosticsScreen bridge={bridge} db={db} sync={sync} onClose={closeDiagnostics} />
         ) : manager && phase.phase === 'ready' ? (
-          <ManagerScreen bridge={bridge} onClose={closeManager} />
+          <ManagerScreen bridge={bridge} onClose={closeManager} scanned={managerScan} db={db} timeZone={terminal?.storeTimeZone ?? 'Europe/Moscow'} />
         ) : (
         <>
         {phase.phase === 'starting' && <p aria-busy="true">…</p>}
@@ -178,7 +216,13 @@ export function App() {
         {phase.phase === 'notEnrolled' && (
           <SetupScreen defaultServerUrl={phase.status.serverUrl} reason={phase.revoked ? t('setup.revoked') : null} enrol={enrol} />
         )}
-        {phase.phase === 'ready' && (
+        {phase.phase === 'ready' && needsSignIn && (
+          <>
+            <SyncProgress sync={sync} />
+            {cashier.loaded && <CashierSignIn signIn={signInCashier} />}
+          </>
+        )}
+        {phase.phase === 'ready' && !needsSignIn && (
           <>
             <SyncProgress sync={sync} />
             {notice && <p role="alert" className="warn">{notice}</p>}
@@ -215,13 +259,14 @@ export function App() {
               <div className="col-customer">
                 <IdentifyPanel
                   key={saleSeq}
-                  find={find}
+                  find={findAndCount}
                   scanned={scanned}
                   onCustomer={sale.chooseCustomer}
                   available={sale.available}
                   register={register}
                   welcomeBonus={welcome}
                   cardPrefix={terminal?.cardPrefix ?? '27'}
+                  panel={sale.panel}
                 />
                 <div className="row tools">
                   <button type="button" className="secondary" aria-pressed={camera} onClick={() => setCamera((c) => !c)}>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DeviceEvent } from '../core/scan';
 import type { ApiCaller } from '../sync/client/api';
+import { currentCashier, needsCashier, pullCashiers, signIn, signOut, type SignedIn, type SignInResult } from '../sync/client/cashiers';
 import { findCustomer, findCustomerByBankCard, type FindResult } from '../sync/client/findCustomer';
 import { pullCatalogue } from '../sync/client/catalogue';
 import { forgetAckedBefore, outboxStats, pushOutbox, retryDelay } from '../sync/client/outbox';
@@ -30,7 +31,10 @@ export interface SyncView {
   catalogueAt: number | null;
   /** Customers in the till's cache after the last complete pull. */
   cached: number | null;
+  /** The last sync failure as it happened (English, for diagnostics and logs). */
   error: string | null;
+  /** What failed: a pull code ('offline', 'storage_full', ...) or 'push'; the screen words it per language. */
+  errorCode: string | null;
 }
 
 const PULL_EVERY_MS = 30_000;
@@ -87,9 +91,17 @@ export function useTill() {
     [bridge],
   );
   const [sync, setSync] = useState<SyncView>({
-    progress: null, running: false, online: null, lastSyncAt: null, error: null, waiting: 0, rejected: 0, offlineSince: null, catalogueAt: null, cached: null,
+    progress: null, running: false, online: null, lastSyncAt: null, error: null, errorCode: null, waiting: 0, rejected: 0, offlineSince: null, catalogueAt: null, cached: null,
   });
   const dbRef = useRef<TillDb | null>(null);
+  /** Cashier sign-in: needed when the store has cashiers; `loaded` once the till has looked. */
+  const [cashier, setCashier] = useState<{ loaded: boolean; required: boolean; current: SignedIn | null }>({ loaded: false, required: false, current: null });
+  const refreshCashier = useCallback(async () => {
+    const db = dbRef.current;
+    if (!db) return;
+    const [required, current] = await Promise.all([needsCashier(db), currentCashier(db)]);
+    setCashier({ loaded: true, required, current });
+  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -141,6 +153,10 @@ export function useTill() {
     };
     const run = async () => {
       const startedAt = Date.now();
+      // Cashiers first: a small list, and a shift cannot start without it.
+      await pullCashiers(db, api);
+      if (stopped) return;
+      await refreshCashier();
       const existing = await db.syncState.get('customers');
       if (existing) setSync((s) => ({ ...s, progress: { loaded: existing.loaded, remaining: existing.remaining, complete: existing.complete } }));
       setSync((s) => ({ ...s, running: true }));
@@ -162,6 +178,7 @@ export function useTill() {
         online: outcome.ok ? true : !outcome.offline,
         lastSyncAt: outcome.ok ? Date.now() : s.lastSyncAt,
         error: outcome.ok ? null : outcome.message,
+        errorCode: outcome.ok ? null : outcome.code,
       }));
       timer = setTimeout(() => void run(), PULL_EVERY_MS);
     };
@@ -171,7 +188,28 @@ export function useTill() {
       clearTimeout(timer);
       worker?.terminate();
     };
-  }, [ready, api]);
+  }, [ready, api, refreshCashier]);
+
+  // What this till already knows, at once; the pull loop refreshes it with the server's list.
+  useEffect(() => {
+    if (ready) void refreshCashier();
+  }, [ready, refreshCashier]);
+
+  const signInCashier = useCallback(
+    async (personnelNo: string, pin: string): Promise<SignInResult | null> => {
+      const db = dbRef.current;
+      if (!db) return null;
+      const result = await signIn(db, personnelNo, pin);
+      await refreshCashier();
+      return result;
+    },
+    [refreshCashier],
+  );
+  const signOutCashier = useCallback(async () => {
+    const db = dbRef.current;
+    if (db) await signOut(db);
+    await refreshCashier();
+  }, [refreshCashier]);
 
   // Remember since when the server has been away, for the status bar.
   useEffect(() => {
@@ -195,7 +233,7 @@ export function useTill() {
       const outcome = await pushOutbox(db, api).finally(() => (inFlight = false));
       const stats = await outboxStats(db);
       if (stopped) return;
-      setSync((s) => ({ ...s, ...stats, ...(outcome.ok ? {} : { online: !outcome.offline, error: outcome.message }) }));
+      setSync((s) => ({ ...s, ...stats, ...(outcome.ok ? {} : { online: !outcome.offline, error: outcome.message, errorCode: 'push' }) }));
       attempt = outcome.ok ? 0 : attempt + 1;
       timer = setTimeout(() => void tick(), outcome.ok ? (outcome.more ? 0 : PUSH_EVERY_MS) : retryDelay(attempt));
     };
@@ -248,5 +286,8 @@ export function useTill() {
 
   const onDeviceEvent = useCallback((listener: (e: DeviceEvent) => void) => bridge.onDeviceEvent(listener), [bridge]);
 
-  return { phase, sync, find, onDeviceEvent, enrol, devices, db: ready ? dbRef.current : null, pushNow: () => pushNow.current(), bridge, findByBankCard, payByCard };
+  return {
+    phase, sync, find, onDeviceEvent, enrol, devices, db: ready ? dbRef.current : null, pushNow: () => pushNow.current(), bridge, findByBankCard, payByCard,
+    cashier, signInCashier, signOutCashier,
+  };
 }

@@ -14,6 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const children: ChildProcess[] = [];
 const DEMO_MANAGER_PIN = '482913';
+const DEMO_CASHIER = { personnelNo: '101', pin: '1357' } as const;
 
 function electronBinary(): string | null {
   try {
@@ -61,8 +62,14 @@ async function main(): Promise<void> {
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'Демо-менеджер', pin: DEMO_MANAGER_PIN }),
   }).catch(() => null);
+  // A demo cashier, so a shift starts with a sign-in (personnel number, then PIN); kept if present.
+  const cashier = await fetch(`${serverUrl}/api/v1/admin/stores/1/cashiers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ personnelNo: DEMO_CASHIER.personnelNo, name: 'Анна Смирнова', pin: DEMO_CASHIER.pin }),
+  }).catch(() => null);
   console.log(
-    `Demo: manager PIN ${DEMO_MANAGER_PIN}${manager?.ok ? '' : ' (already set up)'}; head office offers page ${serverUrl}/admin/offers with admin token ${adminToken}`,
+    `Demo: manager PIN ${DEMO_MANAGER_PIN}${manager?.ok ? '' : ' (already set up)'}; cashier ${DEMO_CASHIER.personnelNo}, PIN ${DEMO_CASHIER.pin}${cashier?.ok ? '' : ' (already set up)'}; head office offers page ${serverUrl}/admin/offers with admin token ${adminToken}`,
   );
 
   const electron = electronBinary();

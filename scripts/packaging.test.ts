@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { listPackage, extractFile } from '@electron/asar';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readWindowConfig, TillConfigFile } from '../electron/host/windowConfig';
 
 /**
  * The desktop build's layout, checked without downloading Electron: electron-builder packs
@@ -50,5 +51,22 @@ describe('packaged desktop build', () => {
 
   it('ships the udev rules for the deb to install', () => {
     expect(existsSync(join(resources, 'udev', '99-loyalty-till.rules'))).toBe(true);
+  });
+
+  it('ships the kiosk default that main reads, valid and on', () => {
+    const shipped = JSON.parse(readFileSync(join(resources, 'till-config.json'), 'utf8')) as unknown;
+    expect(TillConfigFile.parse(shipped)).toEqual({ kiosk: true });
+    expect(readWindowConfig({ LT_CONFIG: join(out, 'no-machine-config.json') }, resources)).toMatchObject({ kiosk: true, problems: [] });
+  });
+
+  it('has a 512x512 PNG app icon, named for Linux and Windows', () => {
+    const png = readFileSync(join(root, 'build', 'icon.png'));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+    // No YAML parser among our dependencies: the top-level key and the one in each platform's block.
+    const yml = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+    expect(yml).toMatch(/^icon: build\/icon\.png$/m);
+    for (const platform of ['linux', 'win']) expect(yml, platform).toMatch(new RegExp(`^${platform}:\\n(?:  .*\\n)*?  icon: build/icon\\.png$`, 'm'));
   });
 });

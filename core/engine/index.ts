@@ -31,6 +31,7 @@ export { indexOffers, usesInPeriod, type OfferIndex } from './eligibility';
 export { priceReceipt, type PriceInput, type PricedReceipt, type PricedLine, type ReceiptTotals } from './pricing';
 export { priceReturn, type ReturnLineRequest, type ReturnedLine, type ReturnResult } from './returns';
 export { welcomeBonus, type WelcomeContext, type WelcomeResult } from './welcome';
+export { personalOffers, type PersonalOffersContext } from './personal';
 export {
   makeLot,
   lotState,

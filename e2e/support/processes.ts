@@ -1,3 +1,4 @@
+import { test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
@@ -86,4 +87,29 @@ export async function startTillHost(
   });
   const m = await waitForLine(child, /Open: (http:\/\/\S+)/, 30_000);
   return { openUrl: m[1]!, stop: stopper(child) };
+}
+
+export interface TillUnderTest {
+  server: RunningServer;
+  host: RunningHost;
+}
+
+/**
+ * A spec file's server (with `customers` demo customers) and its enrolled till host, started
+ * before the file's tests and stopped after; `prepare` runs in between (say, adding cashiers).
+ * The fields are set once beforeAll has run; a test may replace `server` (a restart).
+ */
+export function tillForFile(customers: number, prepare?: (server: RunningServer) => Promise<void>): TillUnderTest {
+  const till = {} as TillUnderTest;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    till.server = await startServer(customers);
+    await prepare?.(till.server);
+    till.host = await startTillHost(till.server);
+  });
+  test.afterAll(async () => {
+    await till.host?.stop();
+    await till.server?.stop();
+  });
+  return till;
 }

@@ -2,11 +2,31 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
-/** Type a code the way a keyboard-wedge scanner does: a fast burst and Enter, focus on no field. */
+/**
+ * Keys the way a keyboard-wedge device sends them: real (trusted) key events whose timestamps
+ * are `gapMs` apart, then Enter. The till tells scanners from people by those gaps, so they are
+ * set here rather than left to how busy the machine happens to be when the test types.
+ */
+export async function wedgeType(page: Page, text: string, { gapMs = 5, enter = true }: { gapMs?: number; enter?: boolean } = {}): Promise<void> {
+  const keys: { key: string; text: string; code?: string; windowsVirtualKeyCode?: number }[] = [...text].map((ch) => ({ key: ch, text: ch }));
+  if (enter) keys.push({ key: 'Enter', text: '\r', code: 'Enter', windowsVirtualKeyCode: 13 });
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    let at = Date.now() / 1000;
+    for (const k of keys) {
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', timestamp: at, ...k });
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', timestamp: at, key: k.key, ...(k.code ? { code: k.code, windowsVirtualKeyCode: k.windowsVirtualKeyCode } : {}) });
+      at += gapMs / 1000;
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Scan a code with a keyboard-wedge scanner while the focus is on no field. */
 export async function scan(page: Page, code: string): Promise<void> {
-  await page.getByRole('heading', { name: 'Касса лояльности' }).click();
-  await page.keyboard.type(code, { delay: 0 });
-  await page.keyboard.press('Enter');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await wedgeType(page, code);
 }
 
 /** Scan a product until it lands in the basket (the catalogue arrives just after the customers). */

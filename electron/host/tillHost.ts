@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createDeviceManager, loadDeviceConfig, type DeviceConfig, type DeviceConfigInput, type DeviceManager } from '../../drivers';
 import { findAppVersion } from './appVersion';
-import { fileCredentialStore, type Sealer } from './credentialStore';
+import { browserCredentialStore, fileCredentialStore, type Sealer } from './credentialStore';
 import { createDeviceHub } from './deviceHub';
 import { logDeviceEvents } from './deviceLog';
 import { createHostLog, type HostLog } from './hostLog';
@@ -50,7 +50,10 @@ export async function createTillHost(
   // No file: auto-detect known scanners and claim nothing by path.
   const deviceConfig: DeviceConfig | DeviceConfigInput = config.deviceConfigPath ? await loadDeviceConfig(config.deviceConfigPath) : {};
   const makeManager = extras.deviceManager ?? factoryLoggingTo(log);
-  const credentials = fileCredentialStore(join(config.dataDir, extras.sealer ? 'credential.sealed' : 'credential.json'), extras.sealer);
+  // Electron seals with the OS keyring; the browser host (or Electron without a keyring) with a machine-bound key.
+  const credentials = extras.sealer
+    ? fileCredentialStore(join(config.dataDir, 'credential.sealed'), extras.sealer)
+    : await browserCredentialStore(config.dataDir);
   const hub = createDeviceHub();
   const unlog = logDeviceEvents(hub, log);
   const inner = createHostServices({ mode, credentials, devices: hub, log, appVersion, dataDir: config.dataDir, serverUrl: config.serverUrl, startedAt });

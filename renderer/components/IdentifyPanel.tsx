@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FindResult } from '../../sync/client/findCustomer';
+import type { CustomerPanelInfo } from '../../sync/client/saleDraft';
 import type { LocalCustomer } from '../../sync/client/tillDb';
 import { CustomerCard } from './CustomerCard';
 import { RegistrationForm } from './RegistrationForm';
@@ -18,9 +19,11 @@ export interface IdentifyPanelProps {
   register?: (form: RegistrationFormData) => Promise<{ ok: true; customer: LocalCustomer } | { ok: false; message: string }>;
   welcomeBonus?: number | null;
   cardPrefix?: string;
+  /** Offers and birthday for the sale's customer, shown in their card. */
+  panel?: CustomerPanelInfo | null;
 }
 
-export function IdentifyPanel({ find, scanned, onCustomer, available, register, welcomeBonus = null, cardPrefix = '27' }: IdentifyPanelProps) {
+export function IdentifyPanel({ find, scanned, onCustomer, available, register, welcomeBonus = null, cardPrefix = '27', panel = null }: IdentifyPanelProps) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [result, setResult] = useState<FindResult | null>(null);
@@ -119,6 +122,7 @@ export function IdentifyPanel({ find, scanned, onCustomer, available, register, 
         }
         result={result}
         available={available ?? null}
+        panel={panel}
         onTryAnother={() => {
           setText('');
           setResult(null);
@@ -130,12 +134,12 @@ export function IdentifyPanel({ find, scanned, onCustomer, available, register, 
   );
 }
 
-function Outcome({ result, onTryAnother, available, onRegister }: { result: FindResult | null; onTryAnother: () => void; available: number | null; onRegister: ((q: { kind: string; e164?: string; cardNumber?: string }) => void) | undefined }) {
+function Outcome({ result, onTryAnother, available, onRegister, panel }: { result: FindResult | null; onTryAnother: () => void; available: number | null; panel: CustomerPanelInfo | null; onRegister: ((q: { kind: string; e164?: string; cardNumber?: string }) => void) | undefined }) {
   const { t } = useTranslation();
   if (!result) return null;
   switch (result.kind) {
     case 'found':
-      return <CustomerCard customer={available === null ? result.customer : { ...result.customer, balance: available }} via={result.via} />;
+      return <CustomerCard customer={available === null ? result.customer : { ...result.customer, balance: available }} via={result.via} panel={panel} />;
     case 'notFound':
       return (
         <div role="alert" className="not-found">

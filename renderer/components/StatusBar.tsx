@@ -9,7 +9,7 @@ export function StatusBar({ sync, store, terminal, devices, onDiagnostics, onMan
     ? new Date(sync.lastSyncAt).toLocaleTimeString(localeOf(i18n.language), { hour: '2-digit', minute: '2-digit', second: '2-digit' })
     : t('status.never');
   return (
-    <footer className="status-bar" role="status" aria-label="status">
+    <footer className="status-bar" role="status" aria-label={t('status.label')}>
       <span className={`pill ${sync.online === false ? 'pill-bad' : 'pill-good'}`} aria-label={sync.online === false ? t('status.offline') : t('status.online')}>
         {sync.online === false ? t('status.offline') : t('status.online')}
       </span>

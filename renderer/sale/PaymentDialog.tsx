@@ -13,7 +13,8 @@ export function PaymentDialog({ payable, onPay, onCard, onCancel }: {
 }) {
   const { t, i18n } = useTranslation();
   const money = (k: number) => formatRoubles(k, localeOf(i18n.language));
-  const [text, setText] = useState((payable / 100).toFixed(2).replace('.', ','));
+  // Pre-filled the way the cashier would type it in this language ("12,50" in Russian, "12.50" in English).
+  const [text, setText] = useState(() => (payable / 100).toFixed(2).replace('.', i18n.language === 'en' ? '.' : ','));
   const [busy, setBusy] = useState(false);
   const [cardError, setCardError] = useState<string | null>(null);
   const card = async () => {

@@ -55,7 +55,9 @@ export function SalePanel(p: SalePanelProps) {
               ? t('sale.noCatalogue')
               : p.error.kind === 'declined'
                 ? t('pay.declined', { reason: p.error.reason })
-                : t('sale.storageError', { message: p.error.message })}
+                : p.error.full
+                  ? t('sale.storageFull')
+                  : t('sale.storageError', { message: p.error.message })}
         </p>
       )}
       <table className="basket" aria-label={t('sale.basket')}>

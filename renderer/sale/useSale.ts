@@ -2,9 +2,10 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Offer, PricedReceipt, Programme } from '../../core/engine';
 import { randomId, receiptNumber } from '../../sync/client/ids';
 import { commitSale, enqueue, shownBalance } from '../../sync/client/outbox';
+import { isQuotaError } from '../../sync/client/storageError';
 import type { CardLinkEvent, SaleEvent } from '../../sync/protocol/events';
 import type { PaymentAnswer } from '../../sync/protocol/host';
-import { addProduct, priceDraft, saleContext, saleEvent, setQuantity, type BasketItem } from '../../sync/client/saleDraft';
+import { addProduct, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type BasketItem, type CustomerPanelInfo } from '../../sync/client/saleDraft';
 import type { LocalCustomer, TillDb } from '../../sync/client/tillDb';
 import type { TerminalInfo } from '../../sync/protocol/schemas';
 
@@ -22,7 +23,7 @@ export interface Receipt {
   newBalance: number | null;
 }
 
-export type SaleError = { kind: 'unknownProduct'; code: string } | { kind: 'noCatalogue' } | { kind: 'storage'; message: string } | { kind: 'declined'; reason: string };
+export type SaleError = { kind: 'unknownProduct'; code: string } | { kind: 'noCatalogue' } | { kind: 'storage'; message: string; /** The disk or the browser's quota is full: no sale can be saved until space is freed. */ full: boolean } | { kind: 'declined'; reason: string };
 
 /** One sale at a time: basket, customer, bonuses, payment, and the durable checkout. */
 export function useSale(db: TillDb | null, terminal: TerminalInfo | null, online: boolean) {
@@ -61,7 +62,13 @@ export function useSale(db: TillDb | null, terminal: TerminalInfo | null, online
     () => (catalogue && terminal ? saleContext(terminal, catalogue.programme, catalogue.offers, online) : null),
     [catalogue, terminal, online],
   );
-  const draftCustomer = customer && available !== null ? { id: customer.id, tier: customer.tier, available } : null;
+  const draftCustomer = customer && available !== null ? { id: customer.id, tier: customer.tier, available, birthday: customer.birthday ?? null } : null;
+
+  // Offers for this customer in person and their birthday, for the panel; the engine decides which apply.
+  const panel: CustomerPanelInfo | null = useMemo(
+    () => (ctx && customer ? customerPanel(ctx, { id: customer.id, tier: customer.tier, birthday: customer.birthday ?? null }, new Date()) : null),
+    [ctx, customer],
+  );
 
   // Priced on every change: the engine takes well under a millisecond for a normal basket.
   const priced: PricedReceipt | null = useMemo(() => {
@@ -91,15 +98,17 @@ export function useSale(db: TillDb | null, terminal: TerminalInfo | null, online
   const finish = useCallback(
     async (buyer: LocalCustomer | null, buyerAvailable: number | null, receiptId: string, now: Date, payment: SaleEvent['payment'], change: number, linkOffer: Receipt['linkOffer']): Promise<Receipt | null> => {
       if (!db || !ctx) return null;
-      const who = buyer && buyerAvailable !== null ? { id: buyer.id, tier: buyer.tier, available: buyerAvailable } : null;
+      const who = buyer && buyerAvailable !== null ? { id: buyer.id, tier: buyer.tier, available: buyerAvailable, birthday: buyer.birthday ?? null } : null;
       const { input, priced: final } = priceDraft(ctx, items, who, who && buyer === customer ? redeem : 0, receiptId, now);
       const event = saleEvent(input, final, { ...payment, amountKopecks: final.totals.payable }, now);
       try {
         await commitSale(db, { event, priced: final });
       } catch (err) {
-        setError({ kind: 'storage', message: err instanceof Error ? err.message : String(err) });
+        // The basket, customer and bonuses stay as they were, so the same sale can be paid again once storage works.
+        setError({ kind: 'storage', message: err instanceof Error ? err.message : String(err), full: isQuotaError(err) });
         return null;
       }
+      setError(null);
       const after = buyer ? await shownBalance(db, buyer.id, { available: buyer.balance, pending: buyer.pending }) : null;
       const done: Receipt = {
         receiptId, method: payment.method, linkOffer,
@@ -150,7 +159,7 @@ export function useSale(db: TillDb | null, terminal: TerminalInfo | null, online
           if (found) {
             // Paid already: the card's owner earns on this sale, but only if member pricing would not change the amount.
             const shown = await shownBalance(db, found.id, { available: found.balance, pending: found.pending });
-            const check = priceDraft(ctx, items, { id: found.id, tier: found.tier, available: shown.available }, 0, receiptId, now).priced;
+            const check = priceDraft(ctx, items, { id: found.id, tier: found.tier, available: shown.available, birthday: found.birthday ?? null }, 0, receiptId, now).priced;
             if (check.totals.payable === priced.totals.payable) {
               buyer = found;
               buyerAvailable = shown.available;
@@ -185,7 +194,7 @@ export function useSale(db: TillDb | null, terminal: TerminalInfo | null, online
   }, []);
 
   return {
-    items, customer, available, redeem, setRedeem, priced, error, receipt, ready: ctx !== null, catalogue,
+    items, customer, available, redeem, setRedeem, priced, error, receipt, ready: ctx !== null, catalogue, panel,
     addByCode, changeQuantity, chooseCustomer, payCash, payCard, linkCard, reset, reloadCatalogue, dismissReceipt: () => setReceipt(null),
   };
 }

@@ -43,7 +43,12 @@ export function useKeyboardWedge(onScan: (text: string) => void): void {
     const expireLater = () => {
       clearTimeout(timer);
       const wait = detector.holdingFor;
-      if (wait !== null) timer = setTimeout(() => act(detector.expire(performance.now())), wait + 20);
+      if (wait === null) return;
+      timer = setTimeout(() => {
+        act(detector.expire(performance.now()));
+        // Still held: the last key's timestamp was later than the clock read here; look again.
+        expireLater();
+      }, wait + 20);
     };
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.altKey || e.metaKey) return;

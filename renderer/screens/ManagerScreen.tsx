@@ -1,15 +1,33 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
+import { tillFigures } from '../../sync/client/cashiers';
+import type { TillDb } from '../../sync/client/tillDb';
 import { ApiResult } from '../../sync/protocol/host';
-import { ManagerSession, StoreFigures, StoreOffers, type OfferStatus } from '../../sync/protocol/manager';
+import { ManagerCard, ManagerSession, StoreFigures, StoreOffers, type FiguresRow, type OfferStatus } from '../../sync/protocol/manager';
 import type { HostBridge } from '../host/bridge';
 import { localeOf } from '../i18n';
 
-type Call = { ok: true; body: unknown } | { ok: false; message: string };
+type Call = { ok: true; body: unknown } | { ok: false; message: string; offline: boolean };
+type TillView = Awaited<ReturnType<typeof tillFigures>>;
 
-/** The store manager's corner of the till, behind a PIN: today's figures and this store's offers. */
-export function ManagerScreen({ bridge, onClose }: { bridge: HostBridge; onClose: () => void }) {
+export interface ManagerScreenProps {
+  bridge: HostBridge;
+  onClose: () => void;
+  /** Scans (keyboard wedge or scanner) while this screen is open: a manager card unlocks it. */
+  scanned?: { text: string; seq: number } | null;
+  /** The till's own database and store time zone, for this till's figures while the server is away. */
+  db?: TillDb | null;
+  timeZone?: string;
+}
+
+/**
+ * The store manager's corner of the till, behind a PIN or a manager card: today's figures
+ * (per till and per cashier) and this store's offers. With the server away nobody can be
+ * checked, and the screen shows only this till's own per-cashier counts from its journal:
+ * the counts the shift's receipts (F4) already show, never a customer's data.
+ */
+export function ManagerScreen({ bridge, onClose, scanned = null, db = null, timeZone = 'Europe/Moscow' }: ManagerScreenProps) {
   const { t, i18n } = useTranslation();
   const locale = localeOf(i18n.language);
   const money = (k: number) => formatRoubles(k, locale);
@@ -20,16 +38,17 @@ export function ManagerScreen({ bridge, onClose }: { bridge: HostBridge; onClose
   const [offers, setOffers] = useState<StoreOffers | null>(null);
   const [status, setStatus] = useState<OfferStatus>('active');
   const [q, setQ] = useState('');
+  const [offline, setOffline] = useState<TillView | null>(null);
 
   const call = useCallback(
     async (method: 'GET' | 'POST' | 'DELETE', path: string, opts: { query?: Record<string, string>; body?: unknown; token?: string } = {}): Promise<Call> => {
       const res = await bridge.request({ op: 'api', method, path, query: opts.query, body: opts.body, managerToken: opts.token });
-      if (!res.ok) return { ok: false, message: res.error.message };
+      if (!res.ok) return { ok: false, message: res.error.message, offline: false };
       const r = ApiResult.safeParse(res.value);
-      if (!r.success) return { ok: false, message: t('manager.badAnswer') };
+      if (!r.success) return { ok: false, message: t('manager.badAnswer'), offline: false };
       if (r.data.status >= 200 && r.data.status < 300) return { ok: true, body: r.data.body };
-      const b = r.data.body as { message?: unknown } | null;
-      return { ok: false, message: typeof b?.message === 'string' ? b.message : `HTTP ${r.data.status}` };
+      const b = r.data.body as { message?: unknown; code?: unknown } | null;
+      return { ok: false, message: typeof b?.message === 'string' ? b.message : `HTTP ${r.data.status}`, offline: b?.code === 'server_unreachable' };
     },
     [bridge, t],
   );
@@ -42,16 +61,39 @@ export function ManagerScreen({ bridge, onClose }: { bridge: HostBridge; onClose
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const signIn = async (e: FormEvent) => {
+  const unlock = useCallback(
+    async (credential: { pin: string } | { card: string }) => {
+      setError(null);
+      const res = await call('POST', '/api/v1/manager/session', { body: credential });
+      setPin('');
+      if (!res.ok) {
+        setError(res.message);
+        if (res.offline && db) setOffline(await tillFigures(db, timeZone));
+        return;
+      }
+      const s = ManagerSession.safeParse(res.body);
+      if (s.success) {
+        setOffline(null);
+        setSession(s.data);
+      } else setError(t('manager.badAnswer'));
+    },
+    [call, db, timeZone, t],
+  );
+  const signIn = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    const res = await call('POST', '/api/v1/manager/session', { body: { pin } });
-    setPin('');
-    if (!res.ok) return setError(res.message);
-    const s = ManagerSession.safeParse(res.body);
-    if (s.success) setSession(s.data);
-    else setError(t('manager.badAnswer'));
+    void unlock({ pin });
   };
+
+  // A manager card, scanned while the screen waits for a PIN (the till routes scans here).
+  const seenScan = useRef(scanned?.seq ?? 0);
+  useEffect(() => {
+    if (!scanned || scanned.seq === seenScan.current) return;
+    seenScan.current = scanned.seq;
+    if (session) return;
+    const card = ManagerCard.safeParse(scanned.text.replace(/\D/g, ''));
+    if (card.success) void unlock({ card: card.data });
+    else setError(t('manager.pinOrCard'));
+  }, [scanned, session, unlock, t]);
 
   useEffect(() => {
     if (!session) return;
@@ -78,10 +120,15 @@ export function ManagerScreen({ bridge, onClose }: { bridge: HostBridge; onClose
     onClose();
   };
 
+  const share = (n: { basisPoints: number | null }) => (n.basisPoints === null ? '—' : `${(n.basisPoints / 100).toLocaleString(locale)} %`);
+  const cashierLabel = (c: { cashierId: string | null; cashierName: string | null; personnelNo: string | null }) =>
+    c.cashierId === null ? t('manager.noCashier') : `${c.cashierName ?? c.cashierId}${c.personnelNo ? ` (${c.personnelNo})` : ''}`;
+
   if (!session) {
     return (
       <section className="setup" aria-label={t('manager.title')}>
         <h2>{t('manager.title')}</h2>
+        <p className="hint">{t('manager.pinOrCard')}</p>
         <form onSubmit={signIn} className="setup-form">
           <label htmlFor="manager-pin">{t('manager.pin')}</label>
           <input id="manager-pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))} autoFocus />
@@ -91,12 +138,22 @@ export function ManagerScreen({ bridge, onClose }: { bridge: HostBridge; onClose
           </div>
         </form>
         {error && <p role="alert" className="warn">{error}</p>}
+        {offline && (
+          <>
+            <p className="hint">{t('manager.offline', { date: offline.date })}</p>
+            <CashierTable
+              label={t('manager.tillFigures')}
+              rows={[{ key: 'till', name: t('manager.tillTotal'), ...offline.totals }, ...offline.cashiers.map((c) => ({ key: c.cashierId ?? 'none', name: cashierLabel(c), ...c }))]}
+              share={(r) => share({ basisPoints: r.receipts === 0 ? null : Math.floor((2 * r.identifiedReceipts * 10_000 + r.receipts) / (2 * r.receipts)) })}
+              money={money}
+            />
+          </>
+        )}
       </section>
     );
   }
 
   const rows = figures ? [{ terminalName: t('manager.store'), terminalId: 'store', ...figures.totals }, ...figures.terminals] : [];
-  const share = (n: { basisPoints: number | null }) => (n.basisPoints === null ? '—' : `${(n.basisPoints / 100).toLocaleString(locale)} %`);
   return (
     <section className="sale" aria-label={t('manager.title')}>
       <div className="row">
@@ -114,6 +171,7 @@ export function ManagerScreen({ bridge, onClose }: { bridge: HostBridge; onClose
             <th>{t('manager.sales')}</th>
             <th>{t('manager.earned')}</th>
             <th>{t('manager.redeemed')}</th>
+            <th>{t('manager.offered')}</th>
             <th>{t('manager.registrations')}</th>
           </tr>
         </thead>
@@ -126,11 +184,20 @@ export function ManagerScreen({ bridge, onClose }: { bridge: HostBridge; onClose
               <td>{money(r.salesKopecks)}</td>
               <td>{money(r.accruedKopecks)}</td>
               <td>{money(r.redeemedKopecks)}</td>
+              <td>{r.registrationsOffered}</td>
               <td>{r.registrations}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {figures && (
+        <CashierTable
+          label={t('manager.cashiersTable')}
+          rows={figures.cashiers.map((c) => ({ key: c.cashierId ?? 'none', name: cashierLabel(c), ...c }))}
+          share={(r) => share(r.identifiedShare)}
+          money={money}
+        />
+      )}
       <h3>{t('manager.offers')}</h3>
       <div className="row">
         {(['active', 'upcoming', 'ended'] as const).map((s) => (
@@ -156,5 +223,50 @@ export function ManagerScreen({ bridge, onClose }: { bridge: HostBridge; onClose
         {offers && offers.offers.length === 0 && <li className="hint">{t('manager.noOffers')}</li>}
       </ul>
     </section>
+  );
+}
+
+type CashierFigures = Pick<FiguresRow, 'receipts' | 'identifiedReceipts' | 'salesKopecks' | 'accruedKopecks' | 'redeemedKopecks' | 'registrationsOffered' | 'registrations'>;
+
+/** One row per cashier: receipts, identified share, registrations offered and completed, bonuses. */
+function CashierTable<R extends CashierFigures & { key: string; name: string }>({ label, rows, share, money }: {
+  label: string;
+  rows: R[];
+  share: (r: R) => string;
+  money: (k: number) => string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h3>{label}</h3>
+      <table className="basket" aria-label={label}>
+        <thead>
+          <tr>
+            <th>{t('manager.cashier')}</th>
+            <th>{t('manager.receipts')}</th>
+            <th>{t('manager.identified')}</th>
+            <th>{t('manager.offered')}</th>
+            <th>{t('manager.registrations')}</th>
+            <th>{t('manager.earned')}</th>
+            <th>{t('manager.redeemed')}</th>
+            <th>{t('manager.sales')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <td>{r.name}</td>
+              <td>{r.receipts}</td>
+              <td>{share(r)}</td>
+              <td>{r.registrationsOffered}</td>
+              <td>{r.registrations}</td>
+              <td>{money(r.accruedKopecks)}</td>
+              <td>{money(r.redeemedKopecks)}</td>
+              <td>{money(r.salesKopecks)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -12,7 +12,7 @@ let n = 0;
 const freshDb = () => new TillDb(`cache-test-${++n}`);
 const card = (c: CachedCustomer) => `card:${c.cards[0]}`;
 const local = (c: CachedCustomer): LocalCustomer => ({
-  id: c.id, firstName: c.firstName, maskedPhone: c.maskedPhone, tier: c.tier, balance: c.balance, pending: c.pending, keys: identifierKeys(c),
+  id: c.id, firstName: c.firstName, maskedPhone: c.maskedPhone, tier: c.tier, balance: c.balance, pending: c.pending, keys: identifierKeys(c), birthday: c.birthday ?? null,
 });
 
 describe('paged customer cache', () => {

@@ -10,6 +10,7 @@ import {
   findEntries,
   forEachOwner,
   fragmentRange,
+  markerOf,
   resolveLookup,
   sliceLo,
   storable,
@@ -27,7 +28,7 @@ import { identifierKeys, type CacheMeta, type DeltaStats, type LocalCustomer, ty
  * keys). Both are paged indexes; see pagedIndex.ts.
  */
 // Small key pages keep a lookup's single read near a raw index get (measured: 32 entries, ~4 KB).
-export const keyIndex = (db: TillDb): IndexTables => ({ fragments: db.keyDeltas, pages: db.keyPages, pageEntries: 32 });
+export const keyIndex = (db: TillDb): IndexTables => ({ fragments: db.keyDeltas, pages: db.keyPages, pageEntries: 32, markPages: true });
 export const idIndex = (db: TillDb): IndexTables => ({ fragments: db.idDeltas, pages: db.idPages, pageEntries: 512 });
 
 /** Tables a writer's transaction must cover. */
@@ -119,65 +120,110 @@ export async function storeCustomers(db: TillDb, batch: PreparedBatch, moreToCom
   await Promise.all([db.cacheMeta.put(meta), db.cacheFilter.put(filter)]);
 }
 
-/** The open IndexedDB connection under Dexie: lookups use it directly, Dexie's promise layer roughly doubled their time. */
-async function connection(db: TillDb): Promise<IDBDatabase> {
-  if (!db.isOpen()) await db.open();
-  return db.backendDB();
+/**
+ * Per connection, per coarse bucket, what the last lookup learnt: the bucket's page bits, or
+ * NO_PAGES (not compacted yet), or 0 (not looked at yet); and whether its level 0 held
+ * entries. Only a hint for which records to ask for first (level 0 beside the page at once,
+ * rather than after the page's marker says so); what a lookup returns rests on what its own
+ * transaction read, so another tab or worker writing in between cannot make it stale.
+ */
+const NO_PAGES = 255;
+interface Hint {
+  bits: Uint8Array;
+  level0: Uint8Array;
+  /** Bits to try in a bucket not looked at yet: the last ones learnt anywhere. */
+  guess: number;
 }
+const hints = new WeakMap<TillDb, Hint>();
 
-function readLookup(idb: IDBDatabase, h: number, bits: number): Promise<[IndexFragment[], IndexPage | undefined]> {
+type KeyRecords = [IndexFragment[], IndexPage | undefined];
+/** `retry`: the bucket was re-sliced since we last looked; ask again with the bits now known. */
+type Read = KeyRecords | 'retry';
+
+/**
+ * One read-only transaction: the key's page and its level-0 marker in one range request, and
+ * the bucket's level-0 fragments only when the marker (or no pages at all) says so.
+ */
+function readKeyRecords(idb: IDBDatabase, h: number, hint: Hint): Promise<Read> {
+  const c = coarseOf(h);
+  const known = hint.bits[c]!;
+  const bits = known === 0 ? hint.guess : known === NO_PAGES ? COARSE_BITS : known;
+  const lo = sliceLo(h, bits);
   return new Promise((resolve, reject) => {
     const tx = idb.transaction(['keyDeltas', 'keyPages'], 'readonly');
-    const [lo, hi] = fragmentRange(coarseOf(h));
     let fragments: IndexFragment[] | null = null;
+    let fragmentsAsked = false;
     let page: IndexPage | undefined | null = null;
     const done = () => {
       if (fragments !== null && page !== null) resolve([fragments, page]);
     };
-    const frags = tx.objectStore('keyDeltas').getAll(IDBKeyRange.bound(lo, hi));
-    frags.onsuccess = () => {
-      fragments = frags.result as IndexFragment[];
-      done();
+    const askFragments = () => {
+      if (fragmentsAsked) return;
+      fragmentsAsked = true;
+      const [flo, fhi] = fragmentRange(c);
+      const r = tx.objectStore('keyDeltas').getAll(IDBKeyRange.bound(flo, fhi));
+      r.onsuccess = () => {
+        fragments = r.result as IndexFragment[];
+        hint.level0[c] = fragments.length > 0 ? 1 : 0;
+        done();
+      };
     };
-    const get = tx.objectStore('keyPages').get(sliceLo(h, bits));
-    get.onsuccess = () => {
-      page = (get.result as IndexPage | undefined) ?? undefined;
-      done();
+    if (known === NO_PAGES || hint.level0[c]) askFragments(); // loading, or changes pending: level 0 likely matters
+    const r = tx.objectStore('keyPages').getAll(IDBKeyRange.bound(lo, markerOf(lo)));
+    r.onsuccess = () => {
+      const records = r.result as IndexPage[];
+      const found = records[0]?.lo === lo ? records[0] : undefined;
+      if (found && found.bits === bits) {
+        hint.bits[c] = bits;
+        hint.guess = bits;
+        page = found;
+        if (records.length > 1) {
+          hint.level0[c] = 1;
+          askFragments(); // marked: this page has newer entries in level 0
+        }
+        else if (!fragmentsAsked) fragments = [];
+        return done();
+      }
+      // Every slice of a compacted bucket is stored, so no page at the bucket's first slice means no pages at all.
+      if (!found && bits === COARSE_BITS) {
+        hint.bits[c] = NO_PAGES;
+        page = undefined;
+        askFragments();
+        return done();
+      }
+      hint.bits[c] = found ? found.bits : NO_PAGES;
+      resolve('retry');
     };
     tx.onerror = () => reject(tx.error);
     tx.onabort = () => reject(tx.error ?? new Error('lookup transaction aborted'));
   });
 }
 
-/** Page bits per coarse bucket as last seen by this connection; a wrong guess corrects itself. */
-const knownBits = new WeakMap<TillDb, Uint8Array>();
-
-async function readKeyRecords(db: TillDb, h: number): Promise<[IndexFragment[], IndexPage | undefined]> {
-  const c = coarseOf(h);
-  let bits = knownBits.get(db) ?? new Uint8Array(COARSE).fill(COARSE_BITS);
-  knownBits.set(db, bits);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const guess = bits[c] ?? COARSE_BITS;
-    const [fragments, page] = await readLookup(await connection(db), h, guess);
-    if (page && page.bits === guess) return [fragments, page];
-    // Every slice of a compacted bucket is stored, so no page at the bucket's first slice means no pages at all.
-    if (!page && guess === COARSE_BITS) return [fragments, undefined];
-    bits[c] = page ? page.bits : COARSE_BITS; // re-sliced since we last looked: try again with what we learnt
+async function readWithRetries(db: TillDb, h: number): Promise<KeyRecords> {
+  // The open IndexedDB connection under Dexie: lookups use it directly, Dexie's promise layer roughly doubled their time.
+  if (!db.isOpen()) await db.open();
+  const idb = db.backendDB();
+  let hint = hints.get(db);
+  if (!hint) hints.set(db, (hint = { bits: new Uint8Array(COARSE), level0: new Uint8Array(COARSE), guess: COARSE_BITS }));
+  // A wrong guess costs at most: try the guess, learn there are no pages or other bits, read with those.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const read = await readKeyRecords(idb, h, hint);
+    if (read !== 'retry') return read;
   }
   throw new Error('The customer cache changed shape during a lookup; try again.');
 }
 
-/** The cached customer a lookup key points at, if any: one read-only transaction, two requests in parallel. */
+/** The cached customer a lookup key points at, if any: one read-only transaction, usually one request. */
 export async function lookupCustomer(db: TillDb, key: string): Promise<LocalCustomer | undefined> {
   const h = hash32(key);
-  let records: [IndexFragment[], IndexPage | undefined];
+  let records: KeyRecords;
   try {
-    records = await readKeyRecords(db, h);
+    records = await readWithRetries(db, h);
   } catch (e) {
     // The connection may have been closed under us (another tab upgraded the schema): reopen once.
     if (!(e instanceof DOMException && e.name === 'InvalidStateError')) throw e;
     db.close();
-    records = await readKeyRecords(db, h);
+    records = await readWithRetries(db, h);
   }
   const entry = resolveLookup(key, ...records);
   return entry ? unpackCustomer(entry.owner, entry.row) : undefined;

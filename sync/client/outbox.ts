@@ -1,6 +1,7 @@
 import type { PricedReceipt, ReturnResult } from '../../core/engine';
 import { PushResponse, type EventOutcome, type PushResultItem, type SaleEvent, type TillEvent } from '../protocol/events';
 import type { ApiCaller } from './api';
+import { stampAndTally } from './cashiers';
 import type { TillDb } from './tillDb';
 
 /** An event waiting for the server. Acknowledged events leave the till, contacts with them. */
@@ -62,15 +63,23 @@ export interface CheckoutInput {
 /**
  * Make a sale durable: journal entry, outbox entry and balance delta in ONE strict
  * IndexedDB transaction, or none of them. Only after this resolves may the till say "done".
+ * Resolves to the event as stored (with the signed-in cashier, if any).
  */
-export async function commitSale(db: TillDb, { event, priced, now = Date.now() }: CheckoutInput): Promise<void> {
-  const customerId = event.sale.customer?.id ?? null;
-  await db.transaction('rw', tables(db), async () => {
+export async function commitSale(db: TillDb, { event: made, priced, now = Date.now() }: CheckoutInput): Promise<SaleEvent> {
+  const customerId = made.sale.customer?.id ?? null;
+  return db.transaction('rw', [...tables(db), db.shift, db.tally], async () => {
+    // Stamped with the cashier signed in at this moment, in the same transaction.
+    const t = made.totals;
+    const event = await stampAndTally(db, made, {
+      receipts: 1, identifiedReceipts: customerId ? 1 : 0, salesKopecks: t.payable, discountKopecks: t.discount,
+      accruedKopecks: customerId ? t.accrued : 0, redeemedKopecks: customerId ? t.redeemed : 0,
+    }, now);
     await db.journal.add({ receiptId: event.sale.receiptId, eventId: event.eventId, createdAt: now, customerId, event, synced: false, ...(priced ? { priced } : {}) } satisfies ReceiptRecord);
     await db.outbox.add(outboxRecord(event, now));
     if (customerId) {
       await db.balanceDeltas.add({ eventId: event.eventId, customerId, available: 0 - event.totals.redeemed, pending: event.totals.accrued } satisfies BalanceDeltaRecord);
     }
+    return event;
   });
 }
 

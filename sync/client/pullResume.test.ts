@@ -90,9 +90,9 @@ describe('schema upgrade', () => {
 
     const db = new TillDb(name);
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(5);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
-      ['ackedBalances', 'balanceDeltas', 'cacheFilter', 'cacheMeta', 'idDeltas', 'idPages', 'journal', 'keyDeltas', 'keyPages', 'offers', 'outbox', 'products', 'programme', 'syncState'].sort(),
+      ['ackedBalances', 'balanceDeltas', 'cacheFilter', 'cacheMeta', 'idDeltas', 'idPages', 'journal', 'keyDeltas', 'keyPages', 'offers', 'outbox', 'products', 'programme', 'syncState', 'cashiers', 'shift', 'tally'].sort(),
     );
     expect(await db.syncState.get('customers')).toBeUndefined();
     expect(await db.customers.count()).toBe(0);

@@ -3,6 +3,7 @@ import { phoneLookupKey } from '../../core/lookupKey';
 import { maskPhone } from '../../core/phone';
 import type { ConsentChannel, RegistrationEvent } from '../protocol/events';
 import type { CachedCustomer } from '../protocol/schemas';
+import { stampAndTally } from './cashiers';
 import { cacheTables, prepareCustomers, storeCustomers } from './customerCache';
 import { randomId } from './ids';
 import type { BalanceDeltaRecord, OutboxRecord } from './outbox';
@@ -51,7 +52,7 @@ export async function registerCustomer(db: TillDb, ctx: RegistrationContext, for
   if (!form.personalDataConsent) throw new Error('personal-data consent is required');
   const givenAt = now.toISOString();
   const welcome = welcomeFor(ctx, now);
-  const event: RegistrationEvent = {
+  const made: RegistrationEvent = {
     eventId: randomId(),
     occurredAt: givenAt,
     type: 'registration',
@@ -70,7 +71,9 @@ export async function registerCustomer(db: TillDb, ctx: RegistrationContext, for
     welcomeBonusKopecks: welcome.amount,
   };
   const pendingWelcome = welcome.pendingDays > 0;
-  await db.transaction('rw', [db.outbox, db.balanceDeltas], async () => {
+  const event = await db.transaction('rw', [db.outbox, db.balanceDeltas, db.shift, db.tally], async () => {
+    // The till's welcome figure; the server may not pay it (a known phone merges): the tally is the till's view.
+    const event = await stampAndTally(db, made, { registrations: 1, welcomeKopecks: welcome.amount }, now.getTime());
     await db.outbox.add({ eventId: event.eventId, type: 'registration', event, status: 'pending', createdAt: now.getTime(), attempts: 0, lastError: null, rejection: null } satisfies OutboxRecord);
     if (welcome.amount > 0) {
       await db.balanceDeltas.add({
@@ -78,6 +81,7 @@ export async function registerCustomer(db: TillDb, ctx: RegistrationContext, for
         available: pendingWelcome ? 0 : welcome.amount, pending: pendingWelcome ? welcome.amount : 0,
       } satisfies BalanceDeltaRecord);
     }
+    return event;
   });
   const lowestTier = [...ctx.programme.tiers].sort((a, b) => a.minSpendKopecks - b.minSpendKopecks)[0];
   const customer: CachedCustomer = {
@@ -91,6 +95,8 @@ export async function registerCustomer(db: TillDb, ctx: RegistrationContext, for
     phoneKey: await phoneLookupKey(ctx.lookupSecret, form.phone),
     bankKeys: [],
     deleted: false,
+    // Month and day only, as the server's pull would send it: birthday offers apply at once.
+    birthday: form.birthday ? { month: Number(form.birthday.slice(5, 7)), day: Number(form.birthday.slice(8, 10)) } : null,
   };
   // So the customer can be found on this till at once, even offline. The outbox entry is
   // already durable: should this write be lost, the next pull brings the customer anyway.

@@ -1,5 +1,6 @@
 import { priceReturn, type ReturnResult } from '../../core/engine';
 import type { ReturnEvent } from '../protocol/events';
+import { stampAndTally } from './cashiers';
 import { randomId } from './ids';
 import type { BalanceDeltaRecord, OutboxRecord, ReceiptRecord } from './outbox';
 import type { TillDb } from './tillDb';
@@ -29,7 +30,7 @@ export function previewReturn(receipt: ReceiptRecord, lines: { lineId: string; q
  */
 export async function commitReturn(db: TillDb, receipt: ReceiptRecord, lines: { lineId: string; quantityMilli: number }[], now = new Date()): Promise<{ event: ReturnEvent; result: ReturnResult }> {
   const result = previewReturn(receipt, lines);
-  const event: ReturnEvent = {
+  const made: ReturnEvent = {
     eventId: randomId(),
     occurredAt: now.toISOString(),
     type: 'return',
@@ -38,17 +39,20 @@ export async function commitReturn(db: TillDb, receipt: ReceiptRecord, lines: { 
     lines: result.lines.map((l) => ({ lineId: l.lineId, quantityMilli: l.quantityMilli })),
     totals: { refund: result.totals.refund, restoredBonus: result.totals.restoredBonus, reversedAccrual: result.totals.reversedAccrual },
   };
-  await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas], async () => {
+  const event = await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.shift, db.tally], async () => {
     const current = await db.journal.get(receipt.receiptId);
     if (!current) throw new Error('receipt vanished');
     // Priced against what is stored now, so two returns racing on one receipt cannot both pass.
     if (JSON.stringify(current.returns ?? []) !== JSON.stringify(receipt.returns ?? [])) throw new Error('the receipt changed meanwhile; open it again');
+    const t = result.totals;
+    const event = await stampAndTally(db, made, { returns: 1, refundKopecks: t.refund, restoredBonusKopecks: t.restoredBonus, reversedAccrualKopecks: t.reversedAccrual }, now.getTime());
     await db.outbox.add({ eventId: event.eventId, type: 'return', event, status: 'pending', createdAt: now.getTime(), attempts: 0, lastError: null, rejection: null } satisfies OutboxRecord);
     if (receipt.customerId) {
       // Accrual is still pending within the return window, which is when returns happen.
       await db.balanceDeltas.add({ eventId: event.eventId, customerId: receipt.customerId, available: result.totals.restoredBonus, pending: 0 - result.totals.reversedAccrual } satisfies BalanceDeltaRecord);
     }
     await db.journal.update(receipt.receiptId, { returns: [...(current.returns ?? []), result] });
+    return event;
   });
   return { event, result };
 }

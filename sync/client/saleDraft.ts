@@ -1,7 +1,9 @@
 import { randomId } from './ids';
 import {
-  indexOffers, priceReceipt, toLocal, type Offer, type OfferIndex, type PricedReceipt, type Programme, type SaleInput,
+  indexOffers, personalOffers, priceReceipt, toLocal, type Customer, type Offer, type OfferIndex, type PricedReceipt, type Programme, type SaleInput,
 } from '../../core/engine';
+import { dayNumberOf, daysInMonth, type LocalDateTime } from '../../core/engine/time';
+import type { MonthDay } from '../protocol/schemas';
 import type { SaleEvent } from '../protocol/events';
 import type { ProductItem } from '../protocol/pull';
 
@@ -17,6 +19,8 @@ export interface DraftCustomer {
   tier: string;
   /** Spendable now as this till knows it: server balance plus this till's unacknowledged deltas. */
   available: number;
+  /** Month and day, so birthday offers apply offline; null or absent when unknown. */
+  birthday?: MonthDay | null | undefined;
 }
 
 export interface SaleContext {
@@ -50,10 +54,27 @@ export function setQuantity(items: readonly BasketItem[], lineId: string, quanti
 }
 
 /**
- * Price the basket with the engine, exactly as the server will check it. The tier is the
- * one the server last reported: the till passes the tier's own spend threshold as the rolling
- * spend, since it does not know the customer's spend elsewhere.
+ * The customer as the engine sees them at this till. The tier is the one the server last
+ * reported: the till passes the tier's own spend threshold as the rolling spend, since it
+ * does not know the customer's spend elsewhere.
  */
+function engineCustomer(ctx: SaleContext, customer: DraftCustomer): Customer {
+  const tier = ctx.programme.tiers.find((t) => t.id === customer.tier);
+  return {
+    id: customer.id,
+    availableBonusKopecks: Math.max(0, customer.available),
+    rollingSpendKopecks: tier?.minSpendKopecks ?? 0,
+    segments: [],
+    purchaseCount: 1,
+    birthday: customer.birthday ?? null,
+  };
+}
+
+function localNow(ctx: SaleContext, now: Date): LocalDateTime {
+  return toLocal({ kind: 'instant', instant: now.toISOString(), timeZone: ctx.timeZone });
+}
+
+/** Price the basket with the engine, exactly as the server will check it. */
 export function priceDraft(
   ctx: SaleContext,
   items: readonly BasketItem[],
@@ -62,22 +83,12 @@ export function priceDraft(
   receiptId: string,
   now: Date,
 ): { input: SaleInput; priced: PricedReceipt } {
-  const local = toLocal({ kind: 'instant', instant: now.toISOString(), timeZone: ctx.timeZone });
-  const tier = customer ? ctx.programme.tiers.find((t) => t.id === customer.tier) : undefined;
+  const local = localNow(ctx, now);
   const input: SaleInput = {
     receiptId,
     store: { id: String(ctx.storeId), regionId: ctx.regionId },
     at: { kind: 'local', year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute },
-    customer: customer
-      ? {
-          id: customer.id,
-          availableBonusKopecks: Math.max(0, customer.available),
-          rollingSpendKopecks: tier?.minSpendKopecks ?? 0,
-          segments: [],
-          purchaseCount: 1,
-          birthday: null,
-        }
-      : null,
+    customer: customer ? engineCustomer(ctx, customer) : null,
     lines: items.map((i) => ({
       lineId: i.lineId,
       productId: i.product.id,
@@ -105,4 +116,33 @@ export function saleEvent(input: SaleInput, priced: PricedReceipt, payment: Sale
     totals: { payable: t.payable, redeemed: t.redeemed, accrued: t.accrued, discount: t.discount },
     payment,
   };
+}
+
+/** What the customer panel shows beyond the cached fields, for one customer. */
+export interface CustomerPanelInfo {
+  customerId: string;
+  /** Offers aimed at this customer in person or at their birthday, open here and now. */
+  offers: Offer[];
+  /** Days from today (the store's calendar) to the next birthday, 0 on the day; null without one. */
+  birthdayInDays: number | null;
+}
+
+/** Days from `today` to the next occurrence of a yearly date; 29 February falls on the 28th in other years. */
+export function daysToNext(today: LocalDateTime, date: MonthDay): number {
+  for (const y of [today.year, today.year + 1]) {
+    const diff = dayNumberOf(y, date.month, Math.min(date.day, daysInMonth(y, date.month))) - today.dayNumber;
+    if (diff >= 0) return diff;
+  }
+  return 365; // not reached: next year's date is always ahead
+}
+
+/** The engine decides which offers apply (same rules as pricing); nothing here re-states them. */
+export function customerPanel(ctx: SaleContext, customer: Omit<DraftCustomer, 'available'>, now: Date): CustomerPanelInfo {
+  const local = localNow(ctx, now);
+  const offers = personalOffers(ctx.programme, ctx.offers, {
+    customer: engineCustomer(ctx, { ...customer, available: 0 }),
+    store: { id: String(ctx.storeId), regionId: ctx.regionId },
+    at: { kind: 'local', year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute },
+  });
+  return { customerId: customer.id, offers, birthdayInDays: customer.birthday ? daysToNext(local, customer.birthday) : null };
 }

@@ -1,9 +1,10 @@
 import Dexie, { type Table } from 'dexie';
 import type { Offer, Programme } from '../../core/engine';
 import type { ProductItem } from '../protocol/pull';
-import type { CachedCustomer } from '../protocol/schemas';
+import type { CachedCustomer, MonthDay } from '../protocol/schemas';
+import type { CashierRecord, ShiftRecord, TallyRecord } from './cashiers';
 import type { AckedBalanceRecord, BalanceDeltaRecord, OutboxRecord, ReceiptRecord } from './outbox';
-import type { IndexFragment, IndexPage } from './pagedIndex';
+import { markStoredLevel0, type IndexFragment, type IndexPage } from './pagedIndex';
 
 /** A customer as the till keeps it: display fields and the lookup keys that point at it. */
 export interface LocalCustomer {
@@ -16,6 +17,8 @@ export interface LocalCustomer {
   pending: number;
   /** Identifier keys ("card:…", "phone:…", "bank:…") so a later page can remove stale ones. */
   keys: string[];
+  /** Month and day only; null or absent when unknown (rows stored before it existed). */
+  birthday?: MonthDay | null;
 }
 
 export interface SyncState {
@@ -79,6 +82,10 @@ export class TillDb extends Dexie {
   products!: Table<ProductItem, string>;
   offers!: Table<{ id: string; offer: Offer }, string>;
   programme!: Table<{ key: 'current'; programme: Programme }, string>;
+  /** The store's cashiers as last pulled (PINs as hashes), who is signed in, and the day's tally. */
+  cashiers!: Table<CashierRecord, string>;
+  shift!: Table<ShiftRecord, string>;
+  tally!: Table<TallyRecord, string>;
   readonly customers: CountView;
   readonly identifiers: CountView;
   private relaxed: TillDb | null = null;
@@ -119,6 +126,19 @@ export class TillDb extends Dexie {
       offers: 'id',
       programme: 'key',
     });
+    // v4: cashier sign-in, and a tally of this till's figures (no personal data) for the
+    // manager's per-cashier figures while the server is away.
+    this.version(4).stores({
+      cashiers: 'cashierId, personnelNo',
+      shift: 'key',
+      tally: 'eventId, at',
+    });
+    // v5: same stores; level-0 markers beside key pages (pagedIndex.ts) let a lookup skip level 0.
+    // Fragments stored before into already compacted buckets get their markers here, else a
+    // lookup would miss changes made since the last compaction.
+    this.version(5)
+      .stores({})
+      .upgrade((tx) => markStoredLevel0({ fragments: tx.table('keyDeltas'), pages: tx.table('keyPages'), pageEntries: 0, markPages: true }));
     this.customers = { count: async () => (await this.cacheMeta.get('cache'))?.customers ?? 0 };
     this.identifiers = { count: async () => (await this.cacheMeta.get('cache'))?.keys ?? 0 };
   }

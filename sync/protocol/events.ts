@@ -46,6 +46,15 @@ const base = {
   occurredAt: instant,
 };
 
+/** The server's id of a cashier of the store (sync/protocol/cashiers.ts). */
+export const CashierId = z.string().regex(/^[1-9]\d{0,17}$/, "expected the server's cashier id");
+
+/**
+ * Who was signed in at the till. Optional: events made before cashiers existed, or on a till of
+ * a store that has none, carry no cashier and count under "no cashier".
+ */
+const byCashier = { cashierId: CashierId.optional() };
+
 export const SaleTotals = z.object({
   payable: kopecks,
   redeemed: kopecks,
@@ -58,6 +67,7 @@ export const SaleEvent = z
   .object({
     ...base,
     type: z.literal('sale'),
+    ...byCashier,
     /** Exactly what the till priced, in the engine's input format. */
     sale: SaleInputSchema,
     /** What the till priced and the customer saw. */
@@ -78,6 +88,7 @@ export type SaleEvent = z.infer<typeof SaleEvent>;
 export const ReturnEvent = z.object({
   ...base,
   type: z.literal('return'),
+  ...byCashier,
   /** Till-made id of the return document. */
   returnId: tillId,
   original: z.object({ eventId: z.uuid(), receiptId: tillId }),
@@ -94,6 +105,7 @@ export const RegistrationEvent = z
   .object({
     ...base,
     type: z.literal('registration'),
+    ...byCashier,
     /** Made at the till; later events may name the customer by it. */
     customerId: z.uuid(),
     firstName: z.string().trim().min(1).max(100),
@@ -134,7 +146,23 @@ export const ConsentEvent = z.object({
 });
 export type ConsentEvent = z.infer<typeof ConsentEvent>;
 
-export const TillEvent = z.discriminatedUnion('type', [SaleEvent, ReturnEvent, RegistrationEvent, CardLinkEvent, ConsentEvent]);
+/**
+ * The till showed the "register" choice for a customer it could not find (at most once per
+ * sale in progress). An event of its own rather than a field of the sale: the offer counts
+ * whether or not a sale follows (the basket may be cancelled, the customer may register
+ * before paying), it needs no change to the engine's sale input, and it rides the same
+ * exactly-once path. It carries no personal data: not the phone or card that was not found.
+ */
+export const RegistrationOfferedEvent = z.object({
+  ...base,
+  type: z.literal('registrationOffered'),
+  ...byCashier,
+  /** What the cashier looked the customer up by. */
+  via: z.enum(['card', 'phone', 'bank']),
+});
+export type RegistrationOfferedEvent = z.infer<typeof RegistrationOfferedEvent>;
+
+export const TillEvent = z.discriminatedUnion('type', [SaleEvent, ReturnEvent, RegistrationEvent, CardLinkEvent, ConsentEvent, RegistrationOfferedEvent]);
 export type TillEvent = z.infer<typeof TillEvent>;
 export type TillEventType = TillEvent['type'];
 
@@ -162,7 +190,7 @@ export const Posted = z.object({
 });
 
 export const AppliedResult = z.object({
-  type: z.enum(['sale', 'return', 'registration', 'cardLink', 'consent', 'adjustment']),
+  type: z.enum(['sale', 'return', 'registration', 'cardLink', 'consent', 'adjustment', 'registrationOffered']),
   /** The server's id of the customer the event touched (after alias resolution), if any. */
   customerId: z.string().nullable(),
   /** A registration whose phone was already known: the customer it joined. */

@@ -89,6 +89,8 @@ export const FiguresRow = z.object({
   registrations: z.number().int().nonnegative(),
   /** Welcome bonuses the ledger credited for them. */
   welcomeKopecks: z.number().int(),
+  /** Times the till offered to register a customer it could not find (at most once per sale). */
+  registrationsOffered: z.number().int().nonnegative(),
   /** Returns made that day (of sales from any day): money back and bonuses moved back. */
   returns: z.number().int().nonnegative(),
   refundKopecks: z.number().int(),
@@ -107,6 +109,12 @@ export const StoreFigures = z.object({
   totals: FiguresRow,
   /** Every terminal of the store with figures that day, or still enrolled; they sum to `totals`. */
   terminals: z.array(FiguresRow.extend({ terminalId: z.string(), terminalName: z.string() })),
+  /**
+   * The same day split by who was signed in at the till: every cashier with figures that day
+   * (a revoked one too), then `cashierId: null` for events that carried no cashier. They sum
+   * to `totals` as well.
+   */
+  cashiers: z.array(FiguresRow.extend({ cashierId: z.string().nullable(), cashierName: z.string().nullable(), personnelNo: z.string().nullable() })),
 });
 export type StoreFigures = z.infer<typeof StoreFigures>;
 

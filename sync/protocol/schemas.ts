@@ -49,6 +49,10 @@ export const EnrolmentCode = z.object({
 });
 export type EnrolmentCode = z.infer<typeof EnrolmentCode>;
 
+/** A yearly date without the year: what the till needs of a birthday, and all it gets. */
+export const MonthDay = z.object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) });
+export type MonthDay = z.infer<typeof MonthDay>;
+
 /** What a till caches about a customer: display fields and lookup keys, nothing more. */
 export const CachedCustomer = z.object({
   id: z.string(),
@@ -63,6 +67,11 @@ export const CachedCustomer = z.object({
   phoneKey: z.string().nullable(),
   bankKeys: z.array(z.string()),
   deleted: z.boolean().default(false),
+  /**
+   * Birthday as month and day, never the year; null when not on file. Optional so that rows
+   * and servers older than it still parse: absent reads as null.
+   */
+  birthday: MonthDay.nullable().optional(),
 });
 export type CachedCustomer = z.infer<typeof CachedCustomer>;
 

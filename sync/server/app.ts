@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/admin';
 import { adminManagerRoutes } from './routes/adminManagers';
 import { adminOfferRoutes } from './routes/adminOffers';
 import { adminPageRoutes } from './routes/adminPage';
+import { cashierRoutes } from './routes/cashiers';
 import { managerRoutes } from './routes/manager';
 import { pullRoutes } from './routes/pull';
 import { pushRoutes } from './routes/push';
@@ -99,6 +100,7 @@ export async function buildApp({ db, adminToken, logger = false, rateLimit = DEF
   managerRoutes(app, deps);
   adminRoutes(app, deps);
   adminManagerRoutes(app, deps);
+  cashierRoutes(app, deps);
   adminOfferRoutes(app, deps);
   adminPageRoutes(app);
   return app;

@@ -37,6 +37,18 @@ describe('server:cli', () => {
     expect(await cli(['jobs'])).toMatchObject({ code: 0 });
   });
 
+  it('creates, lists and revokes a cashier of a store', async () => {
+    const made = await cli(['cashier', 'create', '--store', '1', '--number', '301', '--name', 'Пётр'], { LT_SERVER_URL: url, LT_ADMIN_TOKEN: ADMIN, LT_CASHIER_PIN: '8642' });
+    expect(made, made.err).toMatchObject({ code: 0 });
+    const id = /^Cashier (\d+) /.exec(made.out)?.[1];
+    expect(id).toBeDefined();
+    expect((await cli(['cashier', 'list', '--store', '1'])).out).toMatch(new RegExp(`^${id}\t301\tПётр\tactive$`, 'm'));
+    expect(await cli(['cashier', 'create', '--store', '1', '--number', '301', '--name', 'X', '--pin', '1111'])).toMatchObject({ code: 1, err: expect.stringContaining('personnel_no_taken') });
+    expect(await cli(['cashier', 'create', '--store', '1', '--number', 'abc', '--name', 'X', '--pin', '1111'])).toMatchObject({ code: 2 });
+    expect(await cli(['cashier', 'revoke', id!])).toMatchObject({ code: 0 });
+    expect((await cli(['cashier', 'list', '--store', '1'])).out).toMatch(/\trevoked /);
+  });
+
   it('creates, lists and revokes a store manager whose PIN then unlocks a till of that store', async () => {
     const made = await cli(['manager', 'create', '--store', '1', '--name', 'Анна Кузнецова', '--pin', '4826']);
     expect(made.err).toBe('');

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ManagerCard, ManagerInfo, ManagerPin } from '../protocol/manager';
+import { CashierInfo, CashierPin, PersonnelNo } from '../protocol/cashiers';
 import { ApiError, EnrolmentCode } from '../protocol/schemas';
 
 /**
@@ -24,6 +25,10 @@ export const USAGE = `Usage:
                                                      (without --pin, the PIN is read from LT_MANAGER_PIN: keeps it out of shell history)
   server:cli manager list --store <id>               the store's managers (never their PINs)
   server:cli manager revoke <managerId>              the manager's PIN and card stop working, open sessions end
+  server:cli cashier create --store <id> --number <personnel no> --name <name> [--pin <4-8 digits>]
+                                                     a cashier who signs in at the store's tills (or LT_CASHIER_PIN)
+  server:cli cashier list --store <id>               the store's cashiers (never their PINs)
+  server:cli cashier revoke <cashierId>              the cashier can no longer sign in (tills learn it on their next pull)
 Environment: LT_SERVER_URL (default http://127.0.0.1:8787), LT_ADMIN_TOKEN (required).`;
 
 const Env = z.object({
@@ -101,6 +106,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
       }
       case 'manager':
         return await managerCommand(rest, env, io, call);
+      case 'cashier':
+        return await cashierCommand(rest, env, io, call);
       default:
         io.err(`Unknown command "${command}".\n${USAGE}`);
         return 2;
@@ -169,6 +176,60 @@ async function managerCommand(args: readonly string[], env: NodeJS.ProcessEnv, i
     }
     default:
       io.err(`manager needs create, list or revoke.\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function cashierCommand(args: readonly string[], env: NodeJS.ProcessEnv, io: CliIo, call: Call): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'create': {
+      const { values } = parseArgs({
+        args: [...rest],
+        options: { store: { type: 'string' }, number: { type: 'string' }, name: { type: 'string' }, pin: { type: 'string' } },
+        strict: true,
+      });
+      const parsed = z
+        .object({ store: z.coerce.number().int().positive(), number: PersonnelNo, name: z.string().trim().min(1, 'give --name').max(100), pin: CashierPin })
+        .safeParse({ store: values.store, number: values.number ?? '', name: values.name ?? '', pin: values.pin ?? env.LT_CASHIER_PIN ?? '' });
+      if (!parsed.success) {
+        io.err(`${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n')}\n${USAGE}`);
+        return 2;
+      }
+      const { store, number, name, pin } = parsed.data;
+      const res = await call('POST', `/api/v1/admin/stores/${store}/cashiers`, { personnelNo: number, name, pin });
+      if (!res.ok) return 1;
+      const c = CashierInfo.parse(res.body);
+      io.out(`Cashier ${c.cashierId} "${c.name}" (personnel number ${c.personnelNo}) created for store ${c.storeId}.`);
+      return 0;
+    }
+    case 'list': {
+      const { values } = parseArgs({ args: [...rest], options: { store: { type: 'string' } }, strict: true });
+      const store = z.coerce.number().int().positive().safeParse(values.store);
+      if (!store.success) {
+        io.err(`cashier list needs --store <id>.\n${USAGE}`);
+        return 2;
+      }
+      const res = await call('GET', `/api/v1/admin/stores/${store.data}/cashiers`);
+      if (!res.ok) return 1;
+      const { cashiers } = z.object({ cashiers: z.array(CashierInfo) }).parse(res.body);
+      if (cashiers.length === 0) io.out(`Store ${store.data} has no cashiers.`);
+      for (const c of cashiers) io.out(`${c.cashierId}\t${c.personnelNo}\t${c.name}\t${c.revokedAt ? `revoked ${c.revokedAt}` : 'active'}`);
+      return 0;
+    }
+    case 'revoke': {
+      const id = z.string().regex(/^[1-9]\d{0,17}$/).safeParse(rest[0]);
+      if (!id.success || rest.length !== 1) {
+        io.err(`cashier revoke needs one cashier id.\n${USAGE}`);
+        return 2;
+      }
+      const res = await call('POST', `/api/v1/admin/cashiers/${id.data}/revoke`);
+      if (!res.ok) return 1;
+      io.out(`Cashier ${id.data} revoked: the store's tills stop accepting their sign-in on their next pull.`);
+      return 0;
+    }
+    default:
+      io.err(`cashier needs create, list or revoke.\n${USAGE}`);
       return 2;
   }
 }

@@ -6,16 +6,19 @@ import type { Database, Sql } from './db/database';
 type CustomerRow = {
   id: string; first_name: string; phone_e164: string | null; tier: string; change_seq: number;
   balance: number; pending: number; cards: string[] | null; phone_key: string | null; bank_keys: string[] | null;
+  bm: number | null; bd: number | null;
 };
 
 // Display fields and lookup keys only: no surname, no full phone, no e-mail leaves the server for a till.
+// Of the birthday only month and day are selected: the year never leaves the database.
 // The identifiers come from an aggregate per customer: it cannot be flattened into a join, so it
 // stays index probes for the page's rows (measured: a plain join or `= ANY(ids)` over a page
 // makes the planner scan the whole identifiers table, which grows with the chain).
 const SELECT_CACHED = `
   SELECT c.id::text AS id, c.first_name, c.phone_e164, c.tier, c.change_seq,
          COALESCE(b.balance, 0) AS balance, COALESCE(b.pending, 0) AS pending,
-         ids.cards, ids.phone_key, ids.bank_keys
+         ids.cards, ids.phone_key, ids.bank_keys,
+         extract(month FROM c.birthday)::int AS bm, extract(day FROM c.birthday)::int AS bd
   FROM customers c
   LEFT JOIN balances b ON b.customer_id = c.id
   LEFT JOIN LATERAL (
@@ -37,6 +40,7 @@ function toCached(r: CustomerRow): CachedCustomer {
     phoneKey: r.phone_key,
     bankKeys: r.bank_keys ?? [],
     deleted: false,
+    birthday: r.bm !== null && r.bd !== null ? { month: Number(r.bm), day: Number(r.bd) } : null,
   };
 }
 

@@ -30,6 +30,21 @@ export function demoTier(n: number): string {
   return TIERS[n % 10 === 0 ? 2 : n % 3 === 0 ? 1 : 0]!;
 }
 
+/** Every fourth demo customer has a birthday on file (with a year, as the server keeps it); the others none. */
+export function demoBirthday(n: number): { year: number; month: number; day: number } | null {
+  if (n % 4 !== 0) return null;
+  return { year: 1960 + (n % 45), month: ((n * 7) % 12) + 1, day: ((n * 11) % 28) + 1 };
+}
+
+const isoDate = (d: { year: number; month: number; day: number }): string =>
+  `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+
+/**
+ * Customers on the demo personal offer, each with a birthday. High enough that no test's own
+ * sales reach them, nor customers registered during a test (they take the ids after the seed's).
+ */
+export const DEMO_PERSONAL_CUSTOMERS = [904, 908, 916] as const;
+
 export interface SeedResult {
   seeded: boolean;
   customers: number;
@@ -57,9 +72,12 @@ export async function seedDemo(db: Database, customers = 10_000): Promise<SeedRe
     const keys = await Promise.all(phones.map((p) => phoneLookupKey(secret, p)));
     await db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO customers (id, chain_id, first_name, phone_e164, tier)
-         SELECT n, 1, f, p, t FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS x(n, f, p, t)`,
-        [ns, ns.map((n) => FIRST_NAMES[n % FIRST_NAMES.length]!), phones, ns.map(demoTier)],
+        `INSERT INTO customers (id, chain_id, first_name, phone_e164, tier, birthday)
+         SELECT n, 1, f, p, t, b FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::date[]) AS x(n, f, p, t, b)`,
+        [ns, ns.map((n) => FIRST_NAMES[n % FIRST_NAMES.length]!), phones, ns.map(demoTier), ns.map((n) => {
+          const b = demoBirthday(n);
+          return b ? isoDate(b) : null;
+        })],
       );
       await tx.query(
         `INSERT INTO identifiers (chain_id, kind, key, customer_id)
@@ -139,6 +157,12 @@ export const DEMO_OFFERS: OfferInput[] = [
     scope: { kind: 'regions', regionIds: ['2'] },
     target: { categories: ['fruit'] },
     effect: { type: 'extraAccrual', basisPoints: 300 },
+  },
+  {
+    id: 'personal-plus-5',
+    name: { ru: 'Персонально: +5 % бонусов на всё', en: 'Just for you: +5 % bonuses on everything' },
+    audience: { customerIds: DEMO_PERSONAL_CUSTOMERS.map(String), firstPurchase: false },
+    effect: { type: 'extraAccrual', basisPoints: 500 },
   },
   {
     id: 'kazan-bakery-10',

@@ -19,7 +19,9 @@ export type ExceptionKind =
   | 'card_taken'
   | 'rejected_event'
   /** A till reached the limit of wrong manager PINs (or cards): someone may be guessing. */
-  | 'manager_unlock_locked';
+  | 'manager_unlock_locked'
+  /** An event named a cashier who is not one of the store's: counted under "no cashier". */
+  | 'cashier_unknown';
 
 export interface ExceptionDraft {
   kind: ExceptionKind;

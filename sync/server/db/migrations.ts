@@ -347,6 +347,41 @@ CREATE INDEX receipt_returns_store_day ON receipt_returns (store_id, occurred_at
 CREATE INDEX receipts_store_day ON receipts (store_id, sold_at);
 `,
   },
+  {
+    id: 4,
+    name: 'cashiers, per-cashier figures, registration offers',
+    sql: `
+-- The store's cashiers. A cashier signs in at a till with a personnel number and a PIN; the till
+-- checks the PIN against this hash, pulled with the list, so sign-in works offline too.
+-- 'pbkdf2-sha256$iterations$salt$key' (WebCrypto has PBKDF2, not scrypt). Attribution, not a key
+-- to money or data: a stolen till's copy is guessable, and it opens nothing but a name on receipts.
+CREATE TABLE cashiers (
+  id bigserial PRIMARY KEY,
+  store_id int NOT NULL REFERENCES stores(id),
+  personnel_no text NOT NULL,
+  name text NOT NULL,
+  pin_hash text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  revoked_at timestamptz
+);
+CREATE UNIQUE INDEX cashiers_personnel_no ON cashiers (store_id, personnel_no) WHERE revoked_at IS NULL;
+
+-- Who was signed in at the till; NULL for events from before cashiers (or a till without them).
+ALTER TABLE receipts ADD COLUMN cashier_id bigint REFERENCES cashiers(id);
+ALTER TABLE receipt_returns ADD COLUMN cashier_id bigint REFERENCES cashiers(id);
+ALTER TABLE customers ADD COLUMN registered_by_cashier bigint REFERENCES cashiers(id);
+
+-- The till showed "register" for a customer it could not find: one row per offer event.
+CREATE TABLE registration_offers (
+  event_id uuid PRIMARY KEY,
+  terminal_id uuid NOT NULL REFERENCES terminals(id),
+  store_id int NOT NULL REFERENCES stores(id),
+  cashier_id bigint REFERENCES cashiers(id),
+  occurred_at timestamptz NOT NULL
+);
+CREATE INDEX registration_offers_store_day ON registration_offers (store_id, occurred_at);
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

@@ -4,6 +4,7 @@ import type { AppliedResult, RegistrationEvent } from '../../protocol/events';
 import type { Sql } from '../db/database';
 import type { ExceptionDraft } from '../exceptions';
 import { CustomerBook } from '../ledger';
+import { eventCashier } from '../cashiers';
 import { engineStore, flag, rulesOf, tillInstantMs, type EventContext } from './context';
 import { lockCustomerById } from './customerRef';
 import { insertConsents } from './applyConsent';
@@ -58,12 +59,14 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
 
   const { programme } = rules;
   const registeredAtMs = tillInstantMs(ev.occurredAt, nowMs);
+  const cashierId = await eventCashier(tx, terminal.storeId, ev.cashierId);
+  if (ev.cashierId !== undefined && cashierId === null) flags.push({ kind: 'cashier_unknown', details: { cashierId: ev.cashierId } });
   const [created] = await tx.query<{ id: number }>(
-    `INSERT INTO customers (chain_id, first_name, phone_e164, email, birthday, tier, store_id, registered_by_event, registered_at)
-     VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, to_timestamp($9 / 1000.0)) RETURNING id`,
+    `INSERT INTO customers (chain_id, first_name, phone_e164, email, birthday, tier, store_id, registered_by_event, registered_at, registered_by_cashier)
+     VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, to_timestamp($9 / 1000.0), $10) RETURNING id`,
     [
       terminal.chainId, ev.firstName, ev.phone, ev.email ?? null, ev.birthday ?? null, programme.tiers[0]?.id ?? 'base', terminal.storeId,
-      ctx.eventId, registeredAtMs,
+      ctx.eventId, registeredAtMs, cashierId,
     ],
   );
   const id = Number(created!.id);

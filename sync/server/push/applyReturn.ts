@@ -2,6 +2,7 @@ import { EngineInputError, priceReturn, type LotTake, type PricedReceipt, type R
 import type { AppliedResult, ReturnEvent } from '../../protocol/events';
 import type { ExceptionDraft } from '../exceptions';
 import { CustomerBook, DEBT_LOT } from '../ledger';
+import { eventCashier } from '../cashiers';
 import { flag, rulesOf, tillInstantMs, type EventContext } from './context';
 import { lockCustomerById } from './customerRef';
 import { reject, retryLater } from './rejection';
@@ -76,12 +77,14 @@ export async function applyReturn(ctx: EventContext, ev: ReturnEvent): Promise<A
     book.settle();
     balance = await book.flush(tx, { eventId: ctx.eventId, terminalId: terminal.terminalId, receiptId: sale.receipt_id }, {});
   }
+  const cashierId = await eventCashier(tx, terminal.storeId, ev.cashierId);
+  if (ev.cashierId !== undefined && cashierId === null) flags.push({ kind: 'cashier_unknown', customerId, details: { returnId: ev.returnId, cashierId: ev.cashierId } });
   await tx.query(
-    `INSERT INTO receipt_returns (event_id, sale_event_id, return_id, terminal_id, store_id, result, restored_takes, difference, occurred_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, to_timestamp($9 / 1000.0))`,
+    `INSERT INTO receipt_returns (event_id, sale_event_id, return_id, terminal_id, store_id, result, restored_takes, difference, occurred_at, cashier_id)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, to_timestamp($9 / 1000.0), $10)`,
     [
       ctx.eventId, ev.original.eventId, ev.returnId, terminal.terminalId, terminal.storeId, JSON.stringify(result),
-      JSON.stringify(restored), difference ? JSON.stringify(difference) : null, tillInstantMs(ev.occurredAt, nowMs),
+      JSON.stringify(restored), difference ? JSON.stringify(difference) : null, tillInstantMs(ev.occurredAt, nowMs), cashierId,
     ],
   );
   await flag(ctx, flags);

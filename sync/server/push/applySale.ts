@@ -6,6 +6,7 @@ import type { Sql } from '../db/database';
 import type { ExceptionDraft } from '../exceptions';
 import { CustomerBook, DAY_MS } from '../ledger';
 import type { ChainRules } from '../rules';
+import { eventCashier } from '../cashiers';
 import { engineStore, flag, rulesOf, tillInstantMs, type EventContext } from './context';
 import { lockCustomer, lockedCustomer, type LockedCustomer } from './customerRef';
 import { postedReceipt } from './postedReceipt';
@@ -101,17 +102,19 @@ export async function applySale(ctx: EventContext, ev: SaleEvent): Promise<Appli
   }
 
   const posted = postedReceipt(server, { redeemed: till.redeemed, accrued: customer ? accrued : 0 });
+  const cashierId = await eventCashier(tx, terminal.storeId, ev.cashierId);
+  if (ev.cashierId !== undefined && cashierId === null) flags.push({ kind: 'cashier_unknown', details: { receiptId: sale.receiptId, cashierId: ev.cashierId } });
   try {
     await tx.query(
       `INSERT INTO receipts (event_id, chain_id, receipt_id, terminal_id, store_id, customer_id, sold_at, sale, till_totals,
-                             server_totals, posted, difference, eligible_net, payment, redemption_takes, accrual_lot_id)
+                             server_totals, posted, difference, eligible_net, payment, redemption_takes, accrual_lot_id, cashier_id)
        VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), $8::jsonb, $9::jsonb, $10::jsonb, $11::jsonb, $12::jsonb,
-               $13, $14::jsonb, $15::jsonb, $16)`,
+               $13, $14::jsonb, $15::jsonb, $16, $17)`,
       [
         ctx.eventId, terminal.chainId, sale.receiptId, terminal.terminalId, terminal.storeId, customer?.id ?? null, soldAtMs,
         JSON.stringify(sale), JSON.stringify(till), JSON.stringify(server.totals), JSON.stringify(posted),
         difference ? JSON.stringify(difference) : null, server.totals.eligibleNet, JSON.stringify(ev.payment),
-        JSON.stringify(takes), accrualLotId,
+        JSON.stringify(takes), accrualLotId, cashierId,
       ],
     );
   } catch (err) {

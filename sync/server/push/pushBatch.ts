@@ -6,6 +6,7 @@ import type { TerminalContext } from '../terminals';
 import { applyCardLink } from './applyCardLink';
 import { applyConsent } from './applyConsent';
 import { applyRegistration } from './applyRegistration';
+import { applyRegistrationOffered } from './applyRegistrationOffered';
 import { applyReturn } from './applyReturn';
 import { applySale } from './applySale';
 import type { EventContext } from './context';
@@ -30,6 +31,8 @@ function applyEvent(ctx: EventContext, ev: TillEvent) {
       return applyCardLink(ctx, ev);
     case 'consent':
       return applyConsent(ctx, ev);
+    case 'registrationOffered':
+      return applyRegistrationOffered(ctx, ev);
   }
 }
 

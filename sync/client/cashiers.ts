@@ -1,0 +1,196 @@
+import { toLocal } from '../../core/engine';
+import { verifyPinPbkdf2 } from '../../core/pinHash';
+import { CashierList, type CashierListItem } from '../protocol/cashiers';
+import type { RegistrationEvent, RegistrationOfferedEvent, ReturnEvent, SaleEvent } from '../protocol/events';
+import type { FiguresRow } from '../protocol/manager';
+import type { ApiCaller } from './api';
+import { randomId } from './ids';
+import type { OutboxRecord } from './outbox';
+import type { TillDb } from './tillDb';
+
+/**
+ * Cashier sign-in at the till, and the till's own tally of the day per cashier.
+ *
+ * The store's cashiers come from the server with their PINs as salted PBKDF2 hashes; a cashier
+ * signs in at shift start with personnel number + PIN, checked here, so a shift starts with
+ * the server away too. While signed in, every sale, return, registration and registration
+ * offer is stamped with the cashier's id in the same transaction that makes it durable.
+ * A store with no cashiers on the server needs no sign-in: its events carry no cashier.
+ */
+export type CashierRecord = CashierListItem;
+
+export type ShiftRecord =
+  | { key: 'current'; cashierId: string; name: string; personnelNo: string; since: number }
+  /** Wrong PINs on this till (ms), so a reload does not reset the throttle. */
+  | { key: 'failures'; times: number[] };
+
+export type SignedIn = Extract<ShiftRecord, { key: 'current' }>;
+
+/** Counted figures of one event, no personal data: the manager's offline view adds these up. */
+export interface TallyRecord {
+  eventId: string;
+  at: number;
+  cashierId: string | null;
+  figures: Partial<Record<TallyFigure, number>>;
+}
+
+export const TALLY_FIGURES = [
+  'receipts', 'identifiedReceipts', 'salesKopecks', 'discountKopecks', 'accruedKopecks', 'redeemedKopecks',
+  'registrations', 'welcomeKopecks', 'registrationsOffered', 'returns', 'refundKopecks', 'restoredBonusKopecks', 'reversedAccrualKopecks',
+] as const satisfies readonly (keyof FiguresRow)[];
+export type TallyFigure = (typeof TALLY_FIGURES)[number];
+
+export const SIGN_IN_LIMIT = { maxFailures: 5, windowMs: 5 * 60_000 } as const;
+const TALLY_KEEP_MS = 40 * 86_400_000;
+
+/** Fetch the store's cashiers; a cashier no longer on the list is signed out. */
+export async function pullCashiers(db: TillDb, api: ApiCaller, now = Date.now()): Promise<{ ok: true; count: number } | { ok: false }> {
+  const res = await api('GET', '/api/v1/pull/cashiers');
+  if (!res.ok) return { ok: false };
+  const parsed = CashierList.safeParse(res.body);
+  if (!parsed.success) return { ok: false };
+  const list = parsed.data.cashiers;
+  await db.transaction('rw', [db.cashiers, db.shift, db.tally], async () => {
+    await db.cashiers.clear();
+    await db.cashiers.bulkPut(list);
+    const current = await db.shift.get('current');
+    if (current?.key === 'current' && !list.some((c) => c.cashierId === current.cashierId)) await db.shift.delete('current');
+    await db.tally.where('at').below(now - TALLY_KEEP_MS).delete();
+  });
+  return { ok: true, count: list.length };
+}
+
+/** Whether this till must ask for a cashier before selling: the store has cashiers. */
+export async function needsCashier(db: TillDb): Promise<boolean> {
+  return (await db.cashiers.count()) > 0;
+}
+
+export async function currentCashier(db: TillDb): Promise<SignedIn | null> {
+  const s = await db.shift.get('current');
+  return s?.key === 'current' ? s : null;
+}
+
+export type SignInResult =
+  | { ok: true; cashier: SignedIn }
+  | { ok: false; reason: 'wrong'; attemptsLeft: number }
+  | { ok: false; reason: 'locked'; retryInMs: number };
+
+/**
+ * Personnel number + PIN, checked against the pulled hash. Throttled on this till: after
+ * SIGN_IN_LIMIT.maxFailures wrong tries in the window, even the right PIN waits.
+ * A wrong number and a wrong PIN answer alike, so the screen does not confirm who works here.
+ */
+export async function signIn(db: TillDb, personnelNo: string, pin: string, now = Date.now()): Promise<SignInResult> {
+  const failures = await recentFailures(db, now);
+  if (failures.length >= SIGN_IN_LIMIT.maxFailures) return { ok: false, reason: 'locked', retryInMs: failures[0]! + SIGN_IN_LIMIT.windowMs - now };
+  const cashier = await db.cashiers.where('personnelNo').equals(personnelNo.trim()).first();
+  const matches = await verifyPinPbkdf2(pin, cashier?.pinHash ?? DECOY);
+  if (!matches || !cashier) {
+    const times = [...failures, now];
+    await db.shift.put({ key: 'failures', times });
+    return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, SIGN_IN_LIMIT.maxFailures - times.length) };
+  }
+  const signed: SignedIn = { key: 'current', cashierId: cashier.cashierId, name: cashier.name, personnelNo: cashier.personnelNo, since: now };
+  await db.transaction('rw', db.shift, async () => {
+    await db.shift.put(signed);
+    await db.shift.delete('failures');
+  });
+  return { ok: true, cashier: signed };
+}
+
+/** A well-formed hash nobody's PIN matches: an unknown number costs as long as a wrong PIN. */
+const DECOY = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+async function recentFailures(db: TillDb, now: number): Promise<number[]> {
+  const f = await db.shift.get('failures');
+  return f?.key === 'failures' ? f.times.filter((t) => t > now - SIGN_IN_LIMIT.windowMs).sort((a, b) => a - b) : [];
+}
+
+export async function signOut(db: TillDb): Promise<void> {
+  await db.shift.delete('current');
+}
+
+/**
+ * Inside a checkout/return/registration transaction (which must include `db.shift` and
+ * `db.tally`): stamp the event with the signed-in cashier and tally its figures.
+ */
+export async function stampAndTally<E extends SaleEvent | ReturnEvent | RegistrationEvent | RegistrationOfferedEvent>(
+  db: TillDb,
+  event: E,
+  figures: TallyRecord['figures'],
+  at: number,
+): Promise<E> {
+  const current = await db.shift.get('current');
+  const cashierId = event.cashierId ?? (current?.key === 'current' ? current.cashierId : undefined);
+  await db.tally.put({ eventId: event.eventId, at, cashierId: cashierId ?? null, figures });
+  return cashierId === undefined ? event : { ...event, cashierId };
+}
+
+/**
+ * The till showed "register" for a customer it could not find: queue the fact for the
+ * server and tally it, in one strict transaction.
+ */
+export async function recordRegistrationOffered(db: TillDb, via: RegistrationOfferedEvent['via'], now = new Date()): Promise<RegistrationOfferedEvent> {
+  return db.transaction('rw', [db.outbox, db.shift, db.tally], async () => {
+    const made: RegistrationOfferedEvent = { eventId: randomId(), occurredAt: now.toISOString(), type: 'registrationOffered', via };
+    const event = await stampAndTally(db, made, { registrationsOffered: 1 }, now.getTime());
+    await db.outbox.add({ eventId: event.eventId, type: event.type, event, status: 'pending', createdAt: now.getTime(), attempts: 0, lastError: null, rejection: null } satisfies OutboxRecord);
+    return event;
+  });
+}
+
+export type TallyRow = Record<TallyFigure, number>;
+export interface TillCashierRow extends TallyRow {
+  cashierId: string | null;
+  cashierName: string | null;
+  personnelNo: string | null;
+}
+
+/** The local calendar date (YYYY-MM-DD) of an instant in the store's time zone. */
+export function localDate(at: number, timeZone: string): string {
+  const l = toLocal({ kind: 'instant', instant: new Date(at).toISOString(), timeZone });
+  return `${l.year}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
+}
+
+export function emptyTally(): TallyRow {
+  return Object.fromEntries(TALLY_FIGURES.map((k) => [k, 0])) as TallyRow;
+}
+
+/**
+ * This till's figures for a local day, per cashier and in total, from its own tally: what the
+ * manager sees while the server is away. The till's figures, not the ledger's (which may clamp
+ * or merge); the cashier rows sum to the totals exactly.
+ */
+export function tallyFigures(
+  records: readonly TallyRecord[],
+  names: ReadonlyMap<string, { name: string; personnelNo: string }>,
+  timeZone: string,
+  date: string,
+): { date: string; totals: TallyRow; cashiers: TillCashierRow[] } {
+  const rows = new Map<string, TallyRow>();
+  for (const r of records) {
+    if (localDate(r.at, timeZone) !== date) continue;
+    const key = r.cashierId ?? '';
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = emptyTally()));
+    for (const k of TALLY_FIGURES) row[k] += r.figures[k] ?? 0;
+  }
+  const totals = emptyTally();
+  for (const row of rows.values()) for (const k of TALLY_FIGURES) totals[k] += row[k];
+  const cashiers = [...rows.entries()]
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : (names.get(a)?.personnelNo ?? a).localeCompare(names.get(b)?.personnelNo ?? b, 'en', { numeric: true })))
+    .map(([id, row]) => ({ cashierId: id || null, cashierName: id ? (names.get(id)?.name ?? null) : null, personnelNo: id ? (names.get(id)?.personnelNo ?? null) : null, ...row }));
+  return { date, totals, cashiers };
+}
+
+/** Today's (or `date`'s) figures of this till, read from its database. */
+export async function tillFigures(db: TillDb, timeZone: string, now = Date.now(), date = localDate(now, timeZone)) {
+  // A local day spans at most ~26 h around its UTC date: read a generous window, filter by date.
+  const from = Date.parse(`${date}T00:00:00Z`) - 36 * 3_600_000;
+  const records = await db.tally.where('at').between(from, from + 96 * 3_600_000).toArray();
+  const list = await db.cashiers.toArray();
+  const current = await currentCashier(db);
+  const names = new Map(list.map((c) => [c.cashierId, { name: c.name, personnelNo: c.personnelNo }]));
+  if (current && !names.has(current.cashierId)) names.set(current.cashierId, { name: current.name, personnelNo: current.personnelNo });
+  return tallyFigures(records, names, timeZone, date);
+}

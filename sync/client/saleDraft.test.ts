@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { demoProgramme, offers } from '../../core/engine/testkit';
+import { toLocal } from '../../core/engine';
+import { addProduct, customerPanel, daysToNext, priceDraft, saleContext } from './saleDraft';
+import type { ProductItem } from '../protocol/pull';
+
+const terminal = { storeId: 1, regionId: '1', storeTimeZone: 'Europe/Moscow' };
+const list = offers([
+  { id: 'all-dairy', name: { ru: 'Молочное', en: 'Dairy' }, target: { categories: ['dairy'] }, effect: { type: 'extraAccrual', basisPoints: 100 } },
+  { id: 'for-vera', name: { ru: 'Лично для Веры', en: 'Just for Vera' }, audience: { customerIds: ['42'] }, effect: { type: 'extraAccrual', basisPoints: 500 } },
+  { id: 'for-vera-kazan', name: { ru: 'Вере в Казани', en: 'Vera in Kazan' }, scope: { kind: 'stores', storeIds: ['2'] }, audience: { customerIds: ['42'] }, effect: { type: 'extraAccrual', basisPoints: 500 } },
+  { id: 'birthday', name: { ru: 'С днём рождения', en: 'Happy birthday' }, audience: { birthday: { daysBefore: 3, daysAfter: 3 } }, effect: { type: 'accrualMultiplier', percent: 200 } },
+]);
+const ctx = saleContext(terminal, demoProgramme(), list, false);
+// 12 March 2025, 12:00 in Moscow.
+const now = new Date('2025-03-12T09:00:00Z');
+const milk: ProductItem = { id: 'milk', ean: '4600000000011', name: 'Milk', categories: ['dairy', 'food'], priceKopecks: 10_000, weighed: false, deleted: false };
+
+describe('customer panel', () => {
+  it('lists the offers for this customer in person or by birthday, running in this store now; none for others', () => {
+    const ids = (id: string, birthday: { month: number; day: number } | null) =>
+      customerPanel(ctx, { id, tier: 'bronze', birthday }, now).offers.map((o) => o.id);
+    expect(ids('42', null)).toEqual(['for-vera']);
+    expect(ids('42', { month: 3, day: 14 })).toEqual(['birthday', 'for-vera']);
+    expect(ids('7', { month: 3, day: 10 })).toEqual(['birthday']);
+    expect(ids('7', { month: 7, day: 1 })).toEqual([]);
+    expect(ids('7', null)).toEqual([]);
+  });
+
+  it('counts days to the birthday on the store calendar, across New Year and for 29 February', () => {
+    expect(customerPanel(ctx, { id: '7', tier: 'bronze', birthday: { month: 3, day: 12 } }, now).birthdayInDays).toBe(0);
+    expect(customerPanel(ctx, { id: '7', tier: 'bronze', birthday: { month: 3, day: 15 } }, now).birthdayInDays).toBe(3);
+    expect(customerPanel(ctx, { id: '7', tier: 'bronze', birthday: null }, now).birthdayInDays).toBeNull();
+    const dec30 = toLocal({ kind: 'local', year: 2025, month: 12, day: 30, hour: 10, minute: 0 });
+    expect(daysToNext(dec30, { month: 1, day: 2 })).toBe(3);
+    expect(daysToNext(dec30, { month: 12, day: 29 })).toBe(364);
+    const feb27 = toLocal({ kind: 'local', year: 2025, month: 2, day: 27, hour: 10, minute: 0 });
+    expect(daysToNext(feb27, { month: 2, day: 29 })).toBe(1);
+  });
+
+  it('prices a birthday offer offline from the cached month and day', () => {
+    const items = addProduct([], milk);
+    const without = priceDraft(ctx, items, { id: '7', tier: 'bronze', available: 0, birthday: null }, 0, 'r', now);
+    const withIt = priceDraft(ctx, items, { id: '7', tier: 'bronze', available: 0, birthday: { month: 3, day: 13 } }, 0, 'r', now);
+    expect(withIt.input.customer?.birthday).toEqual({ month: 3, day: 13 });
+    expect(withIt.priced.appliedOffers.map((o) => o.id)).toContain('birthday');
+    expect(without.priced.appliedOffers.map((o) => o.id)).not.toContain('birthday');
+    expect(withIt.priced.totals.accrued).toBeGreaterThan(without.priced.totals.accrued);
+  });
+});

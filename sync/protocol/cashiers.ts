@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { CashierId } from './events';
+
+/**
+ * Cashiers (protocol version 1). Head office (or the store's IT) creates the store's cashiers
+ * with a personnel number and a PIN; every till of the store pulls the list with the PINs as
+ * salted PBKDF2 hashes, so a cashier signs in at shift start with number + PIN even when the
+ * server is away. Sales, returns, registrations and registration offers then carry the
+ * cashier's id, and the manager's figures are split per cashier.
+ */
+
+/** A personnel number as printed on the staff badge: 1-12 digits. */
+export const PersonnelNo = z.string().regex(/^\d{1,12}$/, 'a personnel number is 1 to 12 digits');
+export const CashierPin = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
+
+/** Head office: POST /api/v1/admin/stores/:storeId/cashiers. */
+export const CreateCashierRequest = z.strictObject({
+  personnelNo: PersonnelNo,
+  name: z.string().trim().min(1).max(100),
+  pin: CashierPin,
+});
+export type CreateCashierRequest = z.infer<typeof CreateCashierRequest>;
+
+export const CashierInfo = z.object({
+  cashierId: CashierId,
+  storeId: z.number().int(),
+  personnelNo: PersonnelNo,
+  name: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type CashierInfo = z.infer<typeof CashierInfo>;
+
+/** `pbkdf2-sha256$<iterations>$<salt b64url>$<key b64url>`: what the till verifies a PIN against. */
+export const PinHash = z.string().regex(/^pbkdf2-sha256\$\d{4,7}\$[A-Za-z0-9_-]{16,64}\$[A-Za-z0-9_-]{32,128}$/, 'expected a PBKDF2 PIN hash');
+
+/** GET /api/v1/pull/cashiers: the store's active cashiers, the whole list (a store has tens). */
+export const CashierListItem = z.object({
+  cashierId: CashierId,
+  personnelNo: PersonnelNo,
+  name: z.string().min(1).max(100),
+  pinHash: PinHash,
+});
+export type CashierListItem = z.infer<typeof CashierListItem>;
+
+export const CashierList = z.object({ storeId: z.number().int(), cashiers: z.array(CashierListItem).max(10_000) });
+export type CashierList = z.infer<typeof CashierList>;

@@ -1,0 +1,73 @@
+import { hashPinPbkdf2 } from '../../core/pinHash';
+import type { CashierInfo, CashierList, CreateCashierRequest } from '../protocol/cashiers';
+import type { Database, Sql } from './db/database';
+import { HttpError } from './httpError';
+
+/**
+ * A store's cashiers. Each signs in at a till with a personnel number and a PIN; the till
+ * checks the PIN itself against the hash it pulled (GET /api/v1/pull/cashiers), so a shift
+ * can start with the server away. Personnel numbers are unique among a store's active cashiers.
+ */
+type CashierRow = { id: number; store_id: number; personnel_no: string; name: string; created_at: Date; revoked_at: Date | null };
+
+function info(r: CashierRow): CashierInfo {
+  return {
+    cashierId: String(r.id),
+    storeId: r.store_id,
+    personnelNo: r.personnel_no,
+    name: r.name,
+    createdAt: new Date(r.created_at).toISOString(),
+    revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at).toISOString(),
+  };
+}
+
+export async function createCashier(db: Database, storeId: number, req: CreateCashierRequest): Promise<CashierInfo> {
+  const pinHash = await hashPinPbkdf2(req.pin);
+  return db.transaction(async (tx) => {
+    const store = await tx.query('SELECT id FROM stores WHERE id = $1 FOR UPDATE', [storeId]);
+    if (store.length === 0) throw new HttpError(404, 'store_not_found', `Store ${storeId} does not exist.`);
+    const taken = await tx.query('SELECT id FROM cashiers WHERE store_id = $1 AND personnel_no = $2 AND revoked_at IS NULL', [storeId, req.personnelNo]);
+    if (taken.length > 0) {
+      throw new HttpError(409, 'personnel_no_taken', 'Another active cashier of this store has this personnel number.', [{ path: 'personnelNo', message: 'already used in this store' }]);
+    }
+    const [row] = await tx.query<CashierRow>(
+      `INSERT INTO cashiers (store_id, personnel_no, name, pin_hash) VALUES ($1, $2, $3, $4)
+       RETURNING id, store_id, personnel_no, name, created_at, revoked_at`,
+      [storeId, req.personnelNo, req.name, pinHash],
+    );
+    return info(row!);
+  });
+}
+
+export async function listCashiers(db: Sql, storeId: number): Promise<CashierInfo[]> {
+  const rows = await db.query<CashierRow>(
+    'SELECT id, store_id, personnel_no, name, created_at, revoked_at FROM cashiers WHERE store_id = $1 ORDER BY id',
+    [storeId],
+  );
+  return rows.map(info);
+}
+
+/** The cashier can no longer sign in once the tills have pulled the list again (every 30 s online). */
+export async function revokeCashier(db: Sql, cashierId: string): Promise<boolean> {
+  const rows = await db.query('UPDATE cashiers SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [cashierId]);
+  return rows.length > 0;
+}
+
+/** What a till of the store pulls: its active cashiers with their PIN hashes. */
+export async function storeCashiers(db: Sql, storeId: number): Promise<CashierList> {
+  const rows = await db.query<{ id: number; personnel_no: string; name: string; pin_hash: string }>(
+    'SELECT id, personnel_no, name, pin_hash FROM cashiers WHERE store_id = $1 AND revoked_at IS NULL ORDER BY personnel_no, id',
+    [storeId],
+  );
+  return { storeId, cashiers: rows.map((r) => ({ cashierId: String(r.id), personnelNo: r.personnel_no, name: r.name, pinHash: r.pin_hash })) };
+}
+
+/**
+ * The cashier an event names, if they are (or were: a shift may outlast a revocation) a cashier
+ * of the terminal's store; otherwise null, and the event still counts, under "no cashier".
+ */
+export async function eventCashier(tx: Sql, storeId: number, cashierId: string | undefined): Promise<number | null> {
+  if (cashierId === undefined) return null;
+  const [row] = await tx.query<{ id: number }>('SELECT id FROM cashiers WHERE id = $1 AND store_id = $2', [cashierId, storeId]);
+  return row ? Number(row.id) : null;
+}

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CreateCashierRequest } from '../../protocol/cashiers';
+import { createCashier, listCashiers, revokeCashier, storeCashiers } from '../cashiers';
+import { HttpError } from '../httpError';
+import type { RouteDeps } from './deps';
+
+const StoreParams = z.object({ storeId: z.coerce.number().int().positive().max(2_147_483_647) });
+
+/** Head office manages a store's cashiers; the store's tills pull the list for sign-in. */
+export function cashierRoutes(app: FastifyInstance, { db, guards }: RouteDeps): void {
+  const admin = { preHandler: guards.requireAdmin };
+  const terminal = { preHandler: [guards.requireTerminal, guards.rateLimit] };
+
+  app.post('/api/v1/admin/stores/:storeId/cashiers', admin, async (req) => {
+    const { storeId } = StoreParams.parse(req.params);
+    return createCashier(db, storeId, CreateCashierRequest.parse(req.body));
+  });
+
+  app.get('/api/v1/admin/stores/:storeId/cashiers', admin, async (req) => {
+    const { storeId } = StoreParams.parse(req.params);
+    return { cashiers: await listCashiers(db, storeId) };
+  });
+
+  app.post('/api/v1/admin/cashiers/:cashierId/revoke', admin, async (req) => {
+    const { cashierId } = z.object({ cashierId: z.string().regex(/^[1-9]\d{0,17}$/, 'expected a cashier id') }).parse(req.params);
+    if (!(await revokeCashier(db, cashierId))) throw new HttpError(404, 'cashier_not_found', 'No active cashier with this id.');
+    return { revoked: cashierId };
+  });
+
+  // The whole list each time: a store has tens of cashiers, and a revocation must disappear.
+  app.get('/api/v1/pull/cashiers', terminal, async (req) => storeCashiers(db, guards.terminalOf(req).storeId));
+}
