@@ -5,10 +5,12 @@ import { scan } from './support/till';
 
 const MANAGER_CARD = '7700000000017';
 
-const till = tillForFile(500, async (server) => {
-  // The store has a cashier, so the till asks who is at it before the first sale.
-  await server.admin('POST', '/api/v1/admin/stores/1/cashiers', { personnelNo: '101', name: 'Анна Смирнова', pin: '1357' });
-  await server.admin('POST', '/api/v1/admin/stores/1/managers', { name: 'Ирина Петрова', pin: '482913', card: MANAGER_CARD });
+const till = tillForFile(500, {
+  prepare: async (server) => {
+    // The store has a cashier, so the till asks who is at it before the first sale.
+    await server.admin('POST', '/api/v1/admin/stores/1/cashiers', { personnelNo: '101', name: 'Анна Смирнова', pin: '1357' });
+    await server.admin('POST', '/api/v1/admin/stores/1/managers', { name: 'Ирина Петрова', pin: '482913', card: MANAGER_CARD });
+  },
 });
 
 test("a cashier starts the shift; a store manager unlocks with a card or a PIN and sees today's figures per till and per cashier", async ({ page }, testInfo) => {

@@ -1,13 +1,29 @@
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { approveWith, startFakeTerminal, type FakeTerminal } from '../drivers/payment/fakeTerminal';
+import { createSocatPair, type SocatPair } from '../drivers/testing/socatPair';
 import { demoCardNumber, demoProduct } from '../sync/server/demoSeed';
-import { addToBasket, kopecksOf } from './support/till';
+import { addToBasket, devicesConfig, kopecksOf } from './support/till';
 import { tillForFile } from './support/processes';
 
 // A full disk at checkout, in real Chromium: the origin's IndexedDB quota is cut below what the
 // till already stores (CDP Storage.overrideQuotaForOrigin), so the checkout's strict transaction
 // fails with a real QuotaExceededError from Chromium's own quota check, not a mocked one.
 
-const till = tillForFile(1_000);
+// A payment terminal on a socat pair: the till's end is b, the test's stand-in answers on a.
+let pair: SocatPair;
+let terminal: FakeTerminal;
+let config: string;
+test.beforeAll(async () => {
+  pair = await createSocatPair();
+  terminal = await startFakeTerminal(pair.a, approveWith('tok_card_of_ivan', '1111'));
+  config = devicesConfig(pair.dir, [{ id: 'pinpad', type: 'payment-terminal', path: pair.b }]);
+});
+const till = tillForFile(1_000, { env: () => ({ LT_DEVICE_CONFIG: config }) });
+test.afterAll(async () => {
+  await terminal?.close();
+  await pair?.dispose();
+});
+const charges = () => terminal.received.filter((l) => l.startsWith('PAY')).length;
 
 const YOGHURT = demoProduct(1);
 const BREAD = demoProduct(2);
@@ -39,7 +55,7 @@ function probeWrite(page: Page): Promise<string> {
   });
 }
 
-test('a checkout on a full disk stops sales with a clear alert, keeps the sale, and completes it once space is back', async ({ page }, testInfo) => {
+test('a card checkout on a full disk stops sales with a clear alert, keeps the sale and the approval, and completes it once space is back without charging twice', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
   await page.goto(till.host.openUrl);
   await expect(page.getByText('База клиентов загружена: 1 000')).toBeVisible({ timeout: 60_000 });
@@ -66,16 +82,18 @@ test('a checkout on a full disk stops sales with a clear alert, keeps the sale, 
   // Chromium's IndexedDB trusts its last quota answer for a few seconds: wait until a write of this origin really fails.
   await expect.poll(() => probeWrite(page), { timeout: 90_000, intervals: [2_000] }).toBe('QuotaExceededError');
 
+  // The customer pays by card: the bank approves, then the till cannot save the sale.
   await page.keyboard.press('F9');
   const dialog = page.getByRole('dialog', { name: 'Оплата наличными' });
-  await dialog.getByLabel('Получено от покупателя').fill('5000');
-  await page.keyboard.press('Enter');
+  await dialog.getByRole('button', { name: 'Оплатить картой (F10)' }).click();
 
   // What the cashier sees: sales are stopped and why, and the sale is not done.
   const alert = page.getByRole('alert').filter({ hasText: 'Продажи остановлены' });
   await expect(alert).toBeVisible();
   await expect(alert).toContainText('память кассы заполнена');
   await expect(alert).toContainText('НЕ сохранена');
+  await expect(alert).toContainText('Оплата картой уже одобрена банком: не проводите её ещё раз');
+  expect(charges()).toBe(1);
   await expect(dialog).toBeHidden(); // it would cover the alert
   await expect(page.getByRole('status', { name: 'Чек' })).toHaveCount(0);
   await expect(page.getByText(/проведён/)).toHaveCount(0);
@@ -87,23 +105,23 @@ test('a checkout on a full disk stops sales with a clear alert, keeps the sale, 
   await expect(page.getByLabel('К отправке: 0')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('storage-full-alert.png') });
 
-  // A second try on the still full disk fails the same way and saves nothing.
+  // A second try on the still full disk fails the same way, saves nothing and charges nothing.
   await page.keyboard.press('F9');
-  await dialog.getByLabel('Получено от покупателя').fill('5000');
-  await page.keyboard.press('Enter');
+  await page.keyboard.press('F10');
   await expect(alert).toBeVisible();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('status', { name: 'Чек' })).toHaveCount(0);
+  expect(charges()).toBe(1);
 
-  // Space is freed: the same sale goes through and reaches the server exactly once.
+  // Space is freed: the same sale is saved with the approval already given, and reaches the server exactly once.
   await setQuota(cdp, page);
   await page.keyboard.press('F9');
-  await dialog.getByLabel('Получено от покупателя').fill('5000');
-  await page.keyboard.press('Enter');
+  await page.keyboard.press('F10');
   const receipt = page.getByRole('status', { name: 'Чек' });
   await expect(receipt.getByRole('heading', { name: /проведён/ })).toBeVisible();
   expect(kopecksOf(await receipt.getByLabel('Списано бонусов').textContent())).toBe(redeemed);
   await expect(alert).toHaveCount(0);
+  expect(charges()).toBe(1);
   await expect(page.getByLabel('К отправке: 0')).toBeVisible({ timeout: 60_000 });
   await expect
     .poll(async () => (await till.server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(42)}`)).balance, { timeout: 30_000 })

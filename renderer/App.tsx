@@ -170,7 +170,7 @@ export function App() {
       try {
         const { customer: c } = await registerCustomer(db, registrationContext, form);
         pushNow();
-        return { ok: true, customer: { id: c.id, firstName: c.firstName, maskedPhone: c.maskedPhone, tier: c.tier, balance: c.balance, pending: c.pending, keys: [] } };
+        return { ok: true, customer: { id: c.id, firstName: c.firstName, maskedPhone: c.maskedPhone, tier: c.tier, balance: c.balance, pending: c.pending, keys: [], birthday: c.birthday ?? null } };
       } catch (err) {
         return { ok: false, message: t('register.failed', { message: err instanceof Error ? err.message : String(err) }) };
       }

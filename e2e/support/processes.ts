@@ -96,16 +96,20 @@ export interface TillUnderTest {
 
 /**
  * A spec file's server (with `customers` demo customers) and its enrolled till host, started
- * before the file's tests and stopped after; `prepare` runs in between (say, adding cashiers).
+ * before the file's tests and stopped after; `prepare` runs in between (say, adding cashiers),
+ * `env` is read when the host starts (so an earlier beforeAll can make a device config).
  * The fields are set once beforeAll has run; a test may replace `server` (a restart).
  */
-export function tillForFile(customers: number, prepare?: (server: RunningServer) => Promise<void>): TillUnderTest {
+export function tillForFile(
+  customers: number,
+  options: { prepare?: (server: RunningServer) => Promise<void>; env?: () => Record<string, string> } = {},
+): TillUnderTest {
   const till = {} as TillUnderTest;
   test.beforeAll(async () => {
     test.setTimeout(180_000);
     till.server = await startServer(customers);
-    await prepare?.(till.server);
-    till.host = await startTillHost(till.server);
+    await options.prepare?.(till.server);
+    till.host = await startTillHost(till.server, 1, options.env ? { env: options.env() } : {});
   });
   test.afterAll(async () => {
     await till.host?.stop();

@@ -55,9 +55,7 @@ export function SalePanel(p: SalePanelProps) {
               ? t('sale.noCatalogue')
               : p.error.kind === 'declined'
                 ? t('pay.declined', { reason: p.error.reason })
-                : p.error.full
-                  ? t('sale.storageFull')
-                  : t('sale.storageError', { message: p.error.message })}
+                : `${p.error.full ? t('sale.storageFull') : t('sale.storageError', { message: p.error.message })}${p.error.cardApproved ? ` ${t('sale.cardApprovedNotSaved')}` : ''}`}
         </p>
       )}
       <table className="basket" aria-label={t('sale.basket')}>

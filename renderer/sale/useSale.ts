@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Offer, PricedReceipt, Programme } from '../../core/engine';
 import { randomId, receiptNumber } from '../../sync/client/ids';
 import { commitSale, enqueue, shownBalance } from '../../sync/client/outbox';
@@ -23,7 +23,7 @@ export interface Receipt {
   newBalance: number | null;
 }
 
-export type SaleError = { kind: 'unknownProduct'; code: string } | { kind: 'noCatalogue' } | { kind: 'storage'; message: string; /** The disk or the browser's quota is full: no sale can be saved until space is freed. */ full: boolean } | { kind: 'declined'; reason: string };
+export type SaleError = { kind: 'unknownProduct'; code: string } | { kind: 'noCatalogue' } | { kind: 'storage'; message: string; /** The disk or the browser's quota is full: no sale can be saved until space is freed. */ full: boolean; /** The card was charged already: paying again reuses that approval. */ cardApproved?: boolean } | { kind: 'declined'; reason: string };
 
 /** One sale at a time: basket, customer, bonuses, payment, and the durable checkout. */
 export function useSale(db: TillDb | null, terminal: TerminalInfo | null, online: boolean) {
@@ -32,6 +32,9 @@ export function useSale(db: TillDb | null, terminal: TerminalInfo | null, online
   const [customer, setCustomer] = useState<LocalCustomer | null>(null);
   const [available, setAvailable] = useState<number | null>(null);
   const [redeem, setRedeem] = useState<number>(0);
+  // A card payment the bank approved but the till could not save yet (storage full): the retry
+  // saves the sale with this approval instead of charging the card a second time.
+  const approvedCard = useRef<{ amount: number; receiptId: string; answer: PaymentAnswer } | null>(null);
   const [error, setError] = useState<SaleError | null>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
 
@@ -147,9 +150,11 @@ export function useSale(db: TillDb | null, terminal: TerminalInfo | null, online
     async (pay: (amount: number, receiptId: string) => Promise<PaymentAnswer>, findByBankCard: (hash: string) => Promise<LocalCustomer | null>): Promise<Receipt | { declined: string } | null> => {
       if (!db || !ctx || !terminal || !priced) return null;
       const now = new Date();
-      const receiptId = receiptNumber(terminal.terminalId, now.getTime());
-      const answer = await pay(priced.totals.payable, receiptId);
+      const kept = approvedCard.current?.amount === priced.totals.payable ? approvedCard.current : null;
+      const receiptId = kept?.receiptId ?? receiptNumber(terminal.terminalId, now.getTime());
+      const answer = kept?.answer ?? (await pay(priced.totals.payable, receiptId));
       if (!answer.approved) return { declined: answer.declineReason ?? '' };
+      approvedCard.current = { amount: priced.totals.payable, receiptId, answer };
       let buyer = customer;
       let buyerAvailable = available;
       let linkOffer: Receipt['linkOffer'] = null;
@@ -169,7 +174,10 @@ export function useSale(db: TillDb | null, terminal: TerminalInfo | null, online
           linkOffer = { customerId: customer.id, name: customer.firstName, tokenHash: answer.tokenHash, last4: answer.last4 ?? '????' };
         }
       }
-      return finish(buyer, buyerAvailable, receiptId, now, { method: 'card', amountKopecks: priced.totals.payable, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) }, 0, linkOffer);
+      const done = await finish(buyer, buyerAvailable, receiptId, now, { method: 'card', amountKopecks: priced.totals.payable, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) }, 0, linkOffer);
+      if (done) approvedCard.current = null;
+      else setError((e) => (e?.kind === 'storage' ? { ...e, cardApproved: true } : e));
+      return done;
     },
     [db, ctx, terminal, priced, customer, available, items, finish],
   );
