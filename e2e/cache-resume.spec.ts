@@ -9,6 +9,9 @@ const PAGE_SIZE = '150';
 
 const till = tillForFile(CUSTOMERS);
 
+/** Beyond its last 10,000 rows a pull's total is the server's planner estimate: close, not exact. */
+const aboutAll = (total: number) => Math.abs(total - CUSTOMERS) <= CUSTOMERS / 100;
+
 const progressOf = (bar: Locator) => bar.evaluate((el) => ({ value: (el as HTMLProgressElement).value, max: (el as HTMLProgressElement).max }));
 
 test('the initial customer load survives a reload mid-way, resumes where it was and completes', async ({ page }, testInfo) => {
@@ -16,7 +19,7 @@ test('the initial customer load survives a reload mid-way, resumes where it was 
   await page.goto(withQuery(till.host.openUrl, { pullPageSize: PAGE_SIZE }));
   const bar = page.locator('progress#cache-progress');
   await expect(bar).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByText(/Загружено [\d\s ]+ из 30\s000/)).toBeVisible();
+  await expect(page.getByText(/Загружено [\d\s ]+ из (29|30)\s\d{3}/)).toBeVisible();
 
   // The pull runs in a worker, off the screen's thread.
   expect(page.workers().length).toBeGreaterThan(0);
@@ -25,14 +28,14 @@ test('the initial customer load survives a reload mid-way, resumes where it was 
   await expect.poll(async () => (await progressOf(bar)).value, { timeout: 60_000, intervals: [50] }).toBeGreaterThanOrEqual(3_000);
   const before = await progressOf(bar);
   expect(before.value).toBeLessThan(before.max);
-  expect(before.max).toBe(CUSTOMERS);
+  expect(aboutAll(before.max)).toBe(true);
 
   await page.reload();
   await expect(bar).toBeVisible({ timeout: 30_000 });
   const after = await progressOf(bar);
   // Resumed from the stored cursor: never back to zero, never below what was shown before.
   expect(after.value).toBeGreaterThanOrEqual(before.value);
-  expect(after.max).toBe(CUSTOMERS);
+  expect(aboutAll(after.max)).toBe(true);
   await page.screenshot({ path: testInfo.outputPath('after-reload.png') });
 
   await expect(page.getByText(/База клиентов загружена: 30\s000/)).toBeVisible({ timeout: 120_000 });

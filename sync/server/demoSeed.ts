@@ -106,6 +106,9 @@ export async function seedDemo(db: Database, customers = 10_000): Promise<SeedRe
   await db.query(`SELECT setval('customers_id_seq', $1::bigint)`, [Math.max(customers, 1)]);
   await seedRules(db, 1);
   await seedCatalogue(db, 1);
+  // Fresh planner statistics: a pull's "remaining" beyond 10,000 rows is the planner's estimate
+  // (a till's progress bar shows it), and PGlite runs no autovacuum to gather them later.
+  await db.exec('ANALYZE');
   return { seeded: true, customers };
 }
 
