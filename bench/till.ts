@@ -7,6 +7,8 @@
  */
 import { openBenchPage, reload, type BenchPage } from './till/harness';
 import type { KeyKind, LoadResult } from './till/page';
+import { seededRandom } from '../sync/testing/prng';
+import { out, pct } from './report';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,24 +28,12 @@ async function call<T>(p: BenchPage['page'], fn: string, ...args: unknown[]): Pr
   return (await p.evaluate(([fn, args]) => (window as unknown as { bench: BenchApi }).bench[fn as string]!(...(args as unknown[])), [fn, args] as const)) as T;
 }
 
-const out = (name: string, value: number | string, unit = ''): void => console.log(`${name}: ${value}${unit ? ` ${unit}` : ''}`);
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
-};
 const ms = (x: number): string => x.toFixed(3);
 const ratio = (a: number, b: number): string => (a / b).toFixed(2);
 
-// Deterministic random customer numbers (mulberry32), the same for every layout.
+// Deterministic random customer numbers, the same for every layout.
 function sample(count: number, max: number, seed: number, filter: (n: number) => boolean = () => true): number[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const ns: number[] = [];
   while (ns.length < count) {
     const n = 1 + Math.floor(rand() * max);

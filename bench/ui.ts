@@ -15,6 +15,8 @@ import { build } from 'esbuild';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from './till/harness';
 import { startServer, startTillHost } from '../e2e/support/processes';
+import { seededRandom } from '../sync/testing/prng';
+import { out, pct } from './report';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,26 +31,14 @@ const TYPED = arg('typed', 100);
 const SERVER_CUSTOMERS = 1_000;
 const AIM_P95_MS = 100;
 
-const out = (name: string, value: number | string, unit = ''): void => console.log(`${name}: ${value}${unit ? ` ${unit}` : ''}`);
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
-};
 const ms = (x: number): string => x.toFixed(1);
 function report(name: string, xs: number[]): void {
   for (const [label, p] of [['p50', 0.5], ['p95', 0.95], ['p99', 0.99]] as const) out(`${name}.${label}`, ms(pct(xs, p)), 'ms');
 }
 
-// Deterministic customer numbers above the server's own (mulberry32), distinct.
+// Deterministic customer numbers above the server's own, distinct.
 function sample(count: number, seed: number, taken: Set<number>): number[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const ns: number[] = [];
   while (ns.length < count) {
     const n = SERVER_CUSTOMERS + 1 + Math.floor(rand() * (N - SERVER_CUSTOMERS));

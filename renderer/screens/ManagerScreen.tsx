@@ -141,7 +141,7 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
         {offline && (
           <>
             <p className="hint">{t('manager.offline', { date: offline.date })}</p>
-            <CashierTable
+            <FiguresTable
               label={t('manager.tillFigures')}
               rows={[{ key: 'till', name: t('manager.tillTotal'), ...offline.totals }, ...offline.cashiers.map((c) => ({ key: c.cashierId ?? 'none', name: cashierLabel(c), ...c }))]}
               share={(r) => share({ basisPoints: r.receipts === 0 ? null : Math.floor((2 * r.identifiedReceipts * 10_000 + r.receipts) / (2 * r.receipts)) })}
@@ -162,36 +162,16 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
       </div>
       {error && <p role="alert" className="warn">{error}</p>}
       <h3>{t('manager.figures', { date: figures?.date ?? '' })}</h3>
-      <table className="basket" aria-label={t('manager.figuresTable')}>
-        <thead>
-          <tr>
-            <th>{t('manager.where')}</th>
-            <th>{t('manager.receipts')}</th>
-            <th>{t('manager.identified')}</th>
-            <th>{t('manager.sales')}</th>
-            <th>{t('manager.earned')}</th>
-            <th>{t('manager.redeemed')}</th>
-            <th>{t('manager.offered')}</th>
-            <th>{t('manager.registrations')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.terminalId}>
-              <td>{r.terminalName}</td>
-              <td>{r.receipts}</td>
-              <td>{share(r.identifiedShare)}</td>
-              <td>{money(r.salesKopecks)}</td>
-              <td>{money(r.accruedKopecks)}</td>
-              <td>{money(r.redeemedKopecks)}</td>
-              <td>{r.registrationsOffered}</td>
-              <td>{r.registrations}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FiguresTable
+        label={null}
+        tableLabel={t('manager.figuresTable')}
+        firstColumn={t('manager.where')}
+        rows={rows.map((r) => ({ key: r.terminalId, name: r.terminalName, ...r }))}
+        share={(r) => share(r.identifiedShare)}
+        money={money}
+      />
       {figures && (
-        <CashierTable
+        <FiguresTable
           label={t('manager.cashiersTable')}
           rows={figures.cashiers.map((c) => ({ key: c.cashierId ?? 'none', name: cashierLabel(c), ...c }))}
           share={(r) => share(r.identifiedShare)}
@@ -226,11 +206,14 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
   );
 }
 
-type CashierFigures = Pick<FiguresRow, 'receipts' | 'identifiedReceipts' | 'salesKopecks' | 'accruedKopecks' | 'redeemedKopecks' | 'registrationsOffered' | 'registrations'>;
+type Figures = Pick<FiguresRow, 'receipts' | 'identifiedReceipts' | 'salesKopecks' | 'accruedKopecks' | 'redeemedKopecks' | 'registrationsOffered' | 'registrations'>;
 
-/** One row per cashier: receipts, identified share, registrations offered and completed, bonuses. */
-function CashierTable<R extends CashierFigures & { key: string; name: string }>({ label, rows, share, money }: {
-  label: string;
+/** A day's figures, one row per till or per cashier: receipts, identified share, registrations offered and completed, bonuses. */
+function FiguresTable<R extends Figures & { key: string; name: string }>({ label, tableLabel = label ?? '', firstColumn, rows, share, money }: {
+  /** Heading above the table; null for none. */
+  label: string | null;
+  tableLabel?: string;
+  firstColumn?: string;
   rows: R[];
   share: (r: R) => string;
   money: (k: number) => string;
@@ -238,11 +221,11 @@ function CashierTable<R extends CashierFigures & { key: string; name: string }>(
   const { t } = useTranslation();
   return (
     <>
-      <h3>{label}</h3>
-      <table className="basket" aria-label={label}>
+      {label !== null && <h3>{label}</h3>}
+      <table className="basket" aria-label={tableLabel}>
         <thead>
           <tr>
-            <th>{t('manager.cashier')}</th>
+            <th>{firstColumn ?? t('manager.cashier')}</th>
             <th>{t('manager.receipts')}</th>
             <th>{t('manager.identified')}</th>
             <th>{t('manager.offered')}</th>
