@@ -61,11 +61,34 @@ describe('device config', () => {
     }
   });
 
+  it('has no fiscal register unless configured; an ATOL web server register gets its defaults', () => {
+    expect(parseDeviceConfig({}).fiscal).toBeUndefined();
+    expect(parseDeviceConfig({ fiscal: { kind: 'atol-web' } }).fiscal).toEqual({
+      kind: 'atol-web',
+      url: 'http://127.0.0.1:16732',
+      pollIntervalMs: 250,
+      requestTimeoutMs: 5_000,
+      taskTimeoutMs: 60_000,
+      markingTimeoutMs: 15_000,
+      defaultVat: 'vat22',
+      bonuses: 'discount',
+      enabled: true,
+    });
+    const cfg = parseDeviceConfig({ fiscal: { kind: 'atol-web', url: 'http://192.168.1.20:16732', taxationType: 'usnIncome', defaultVat: 'none', bonuses: 'otherPayment' } });
+    expect(cfg.fiscal).toMatchObject({ url: 'http://192.168.1.20:16732', taxationType: 'usnIncome', defaultVat: 'none', bonuses: 'otherPayment' });
+    expect(parseDeviceConfig(cfg)).toEqual(cfg);
+    expect(() => parseDeviceConfig({ fiscal: { kind: 'shtrih' } })).toThrow(/fiscal/);
+    expect(() => parseDeviceConfig({ fiscal: { kind: 'atol-web', url: 'ftp://x' } })).toThrow(/fiscal\.url/);
+    expect(() => parseDeviceConfig({ fiscal: { kind: 'atol-web', defaultVat: 'vat18' } })).toThrow(/fiscal\.defaultVat/);
+    expect(() => parseDeviceConfig({ fiscal: { kind: 'atol-web', pollIntervalMs: 1 } })).toThrow(/fiscal\.pollIntervalMs/);
+  });
+
   it('the example in drivers/README.md is a valid config', () => {
     const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
     const example = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toBeDefined();
     const cfg = parseDeviceConfig(JSON.parse(example ?? ''));
     expect(cfg.devices.length).toBeGreaterThan(2);
+    expect(cfg.fiscal?.kind).toBe('atol-web');
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { KNOWN_SCANNER_VENDORS } from './knownVendors';
+import { FiscalConfig } from './fiscal/fiscalConfig';
 
 /**
  * The device configuration file IT writes (see drivers/README.md). Everything has a
@@ -144,6 +145,8 @@ export const DeviceConfig = z
       })
       .strict()
       .prefault({}),
+    /** The fiscal register (54-FZ); absent: none. See drivers/fiscal/fiscalConfig.ts. */
+    fiscal: FiscalConfig.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
