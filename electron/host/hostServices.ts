@@ -5,6 +5,7 @@ import { type PaymentAnswer, HostRequest, type ApiResult, type DeviceInfo, type 
 import type { CredentialStore, StoredCredential } from './credentialStore';
 import { checkServer, collectDiagnostics, exportText, unreachableReason } from './diagnostics';
 import { createHostLog, type HostLog } from './hostLog';
+import { createPaymentMemory } from './paymentMemory';
 
 /** The part of the device manager the host needs; the drivers room implements it. */
 export interface DeviceSource {
@@ -57,6 +58,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const log = options.log ?? createHostLog();
   const startedAt = options.startedAt ?? Date.now();
+  const payments = createPaymentMemory();
 
   /** The credential, with its secrets registered so that no log line can carry them. */
   async function loadCredential(): Promise<StoredCredential | null> {
@@ -177,10 +179,13 @@ export function createHostServices(options: HostServicesOptions): HostServices {
         case 'diagnostics':
           return { ok: true, value: await diagnostics() };
         case 'pay': {
-          const answer = devices.pay ? await devices.pay(r.amountKopecks, r.receiptId) : { approved: false, declineReason: 'terminal-unavailable' };
+          const pay = devices.pay?.bind(devices);
+          const answer = pay ? await payments.run(r.receiptId, () => pay(r.amountKopecks, r.receiptId)) : { approved: false, declineReason: 'terminal-unavailable' };
           log.info(`card payment for receipt ${r.receiptId}: ${answer.approved ? 'approved' : `declined (${answer.declineReason ?? 'no reason'})`}`);
           return { ok: true, value: answer };
         }
+        case 'paymentOutcome':
+          return { ok: true, value: payments.outcome(r.receiptId) };
         case 'exportLogs': {
           const d = await diagnostics();
           log.info('logs exported for IT');

@@ -1,21 +1,32 @@
-import { useState, type FormEvent } from 'react';
+import { AsYouType } from 'libphonenumber-js/max';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { identify } from '../../core/identify';
 import { formatRoubles } from '../../core/money';
-import { formatPhoneAsTyped, normalisePhone } from '../../core/phone';
 import type { ConsentChannel } from '../../sync/protocol/events';
 import type { RegistrationForm as Form } from '../../sync/client/registration';
+import type { RegistrationField, RegistrationProblems } from '../../sync/client/registrationCheck';
 import { localeOf } from '../i18n';
 
 const CHANNELS: ConsentChannel[] = ['sms', 'email', 'push', 'messenger'];
 
+/**
+ * The phone as typed, formatted as the person types it. Russians type "8 916…" as often as
+ * "+7 916…": the formatter reads both (the field starts empty, so nothing is glued in front).
+ */
+export function formatPhoneField(typed: string): string {
+  const cleaned = typed.replace(/[^\d+()\-\s]/g, '').slice(0, 24);
+  if (!/\d/.test(cleaned)) return cleaned;
+  return new AsYouType('RU').input(cleaned);
+}
+
 export interface RegistrationFormProps {
-  /** What the cashier tried before: a phone or a card number to start from. */
-  initialPhone?: string;
-  initialCard?: string;
+  /** What the cashier tried before: a phone to start from. */
+  initialPhone?: string | undefined;
+  /** A loyalty card scanned while the form is open (a new card; the session refuses known ones). */
+  scannedCard: { card: string; seq: number } | null;
   cardPrefix: string;
   welcomeBonus: number | null;
-  onSubmit: (form: Form) => Promise<{ ok: true } | { ok: false; message: string }>;
+  onSubmit: (form: Form) => Promise<{ ok: true } | { ok: false; problems: RegistrationProblems }>;
   onCancel: () => void;
 }
 
@@ -23,30 +34,42 @@ export interface RegistrationFormProps {
 export function RegistrationForm(p: RegistrationFormProps) {
   const { t, i18n } = useTranslation();
   const [firstName, setFirstName] = useState('');
-  const [phone, setPhone] = useState(p.initialPhone ? formatPhoneAsTyped(p.initialPhone) : '+7 ');
+  const [phone, setPhone] = useState(p.initialPhone ? formatPhoneField(p.initialPhone) : '');
   const [email, setEmail] = useState('');
   const [birthday, setBirthday] = useState('');
-  const [card, setCard] = useState(p.initialCard ?? '');
+  const [card, setCard] = useState(p.scannedCard?.card ?? '');
   const [consent, setConsent] = useState(false);
   const [marketing, setMarketing] = useState<Partial<Record<ConsentChannel, boolean>>>({});
-  const [error, setError] = useState<string | null>(null);
+  const [problems, setProblems] = useState<RegistrationProblems>({});
   const [busy, setBusy] = useState(false);
+  const scannedSeq = p.scannedCard?.seq;
+  const scannedCard = p.scannedCard?.card;
+  useEffect(() => {
+    if (scannedCard) setCard(scannedCard);
+  }, [scannedSeq, scannedCard]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const normalised = normalisePhone(phone);
-    if (!firstName.trim()) return setError(t('register.needName'));
-    if (!normalised.ok) return setError(t('register.badPhone'));
-    if (card && identify(card, { cardPrefix: p.cardPrefix }).kind !== 'loyaltyCard') return setError(t('register.badCard'));
-    if (!consent) return setError(t('register.needConsent'));
+    if (busy) return;
     setBusy(true);
     const res = await p.onSubmit({
-      firstName, phone: normalised.e164, email: email || undefined, birthday: birthday || undefined, cardNumber: card || undefined,
-      personalDataConsent: consent, marketing,
+      firstName,
+      phone,
+      email: email.trim() || undefined,
+      birthday: birthday || undefined,
+      cardNumber: card || undefined,
+      personalDataConsent: consent,
+      marketing,
     });
     setBusy(false);
-    if (!res.ok) setError(res.message);
+    setProblems(res.ok ? {} : res.problems);
   };
+  const problem = (field: RegistrationField) =>
+    problems[field] ? (
+      <p role="alert" className="warn field-problem" id={`reg-${field}-problem`}>
+        {t(problems[field]!)}
+      </p>
+    ) : null;
 
   return (
     <form className="register" onSubmit={submit} aria-label={t('register.title')} noValidate>
@@ -54,22 +77,35 @@ export function RegistrationForm(p: RegistrationFormProps) {
       <fieldset>
         <legend>{t('register.contact')}</legend>
         <label htmlFor="reg-name">{t('register.firstName')}</label>
-        <input id="reg-name" value={firstName} onChange={(e) => setFirstName(e.target.value)} autoFocus autoComplete="off" maxLength={100} />
+        <input id="reg-name" value={firstName} onChange={(e) => setFirstName(e.target.value)} autoFocus autoComplete="off" maxLength={100} aria-invalid={!!problems.firstName} />
+        {problem('firstName')}
         <label htmlFor="reg-phone">{t('register.phone')}</label>
-        <input id="reg-phone" value={phone} onChange={(e) => setPhone(formatPhoneAsTyped(e.target.value))} inputMode="tel" autoComplete="off" />
+        <input id="reg-phone" value={phone} onChange={(e) => setPhone(formatPhoneField(e.target.value))} inputMode="tel" autoComplete="off" placeholder="+7 916 123-45-67" aria-invalid={!!problems.phone} />
+        {problem('phone')}
         <label htmlFor="reg-email">{t('register.email')}</label>
-        <input id="reg-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
+        <input id="reg-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" maxLength={254} aria-invalid={!!problems.email} />
+        {problem('email')}
         <label htmlFor="reg-birthday">{t('register.birthday')}</label>
-        <input id="reg-birthday" type="date" value={birthday} onChange={(e) => setBirthday(e.target.value)} />
+        <input id="reg-birthday" type="date" value={birthday} min="1900-01-01" onChange={(e) => setBirthday(e.target.value)} aria-invalid={!!problems.birthday} />
+        {problem('birthday')}
         <label htmlFor="reg-card">{t('register.card')}</label>
-        <input id="reg-card" value={card} onChange={(e) => setCard(e.target.value.replace(/\D/g, ''))} inputMode="numeric" autoComplete="off" placeholder={t('register.virtualCard')} />
+        <input id="reg-card" value={card} onChange={(e) => setCard(e.target.value.replace(/\D/g, '').slice(0, 19))} inputMode="numeric" autoComplete="off" placeholder={t('register.virtualCard')} aria-invalid={!!problems.cardNumber} />
+        {problem('cardNumber')}
       </fieldset>
       <fieldset>
         <legend>{t('register.consents')}</legend>
         <label className="check">
-          <input type="checkbox" checked={consent} onChange={(e) => { setConsent(e.target.checked); setError(null); }} />
+          <input
+            type="checkbox"
+            checked={consent}
+            onChange={(e) => {
+              setConsent(e.target.checked);
+              setProblems(({ consent: _c, ...rest }) => rest);
+            }}
+          />
           {t('register.personalData')}
         </label>
+        {problem('consent')}
         <p className="hint">{t('register.marketingHint')}</p>
         {CHANNELS.map((c) => (
           <label className="check" key={c}>
@@ -78,13 +114,14 @@ export function RegistrationForm(p: RegistrationFormProps) {
           </label>
         ))}
       </fieldset>
-      {p.welcomeBonus !== null && p.welcomeBonus > 0 && (
-        <p className="sync-done">{t('register.welcome', { amount: formatRoubles(p.welcomeBonus, localeOf(i18n.language)) })}</p>
-      )}
-      {error && <p role="alert" className="warn">{error}</p>}
+      {p.welcomeBonus !== null && p.welcomeBonus > 0 && <p className="sync-done">{t('register.welcome', { amount: formatRoubles(p.welcomeBonus, localeOf(i18n.language)) })}</p>}
       <div className="row">
-        <button type="submit" disabled={busy}>{t('register.submit')}</button>
-        <button type="button" className="secondary" onClick={p.onCancel}>{t('register.cancel')}</button>
+        <button type="submit" disabled={busy}>
+          {t('register.submit')}
+        </button>
+        <button type="button" className="secondary" onClick={p.onCancel}>
+          {t('register.cancel')}
+        </button>
       </div>
     </form>
   );

@@ -1,28 +1,56 @@
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, localeOf, setLanguage, type Language } from '../i18n';
+import type { Link, SyncView } from '../../sync/client/session/tillState';
 import type { DeviceInfo } from '../../sync/protocol/host';
-import type { SyncView } from '../useTill';
+import { LANGUAGES, localeOf, setLanguage, type Language } from '../i18n';
 
-export function StatusBar({ sync, store, terminal, devices, onDiagnostics, onManager }: { sync: SyncView; store: string | null; terminal: string | null; devices: DeviceInfo[]; onDiagnostics: () => void; onManager: () => void }) {
+const BAD: ReadonlySet<Link> = new Set(['serverDown', 'hostDown', 'revoked', 'notEnrolled']);
+
+export function StatusBar({
+  sync,
+  store,
+  terminal,
+  devices,
+  onDiagnostics,
+  onManager,
+  onRejected,
+}: {
+  sync: SyncView;
+  store: string | null;
+  terminal: string | null;
+  devices: DeviceInfo[];
+  onDiagnostics: () => void;
+  onManager: () => void;
+  onRejected: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const time = sync.lastSyncAt
     ? new Date(sync.lastSyncAt).toLocaleTimeString(localeOf(i18n.language), { hour: '2-digit', minute: '2-digit', second: '2-digit' })
     : t('status.never');
+  const link = t(`status.link.${sync.link}`);
   return (
     <footer className="status-bar" role="status" aria-label={t('status.label')}>
-      <span className={`pill ${sync.online === false ? 'pill-bad' : 'pill-good'}`} aria-label={sync.online === false ? t('status.offline') : t('status.online')}>
-        {sync.online === false ? t('status.offline') : t('status.online')}
+      <span className={`pill ${BAD.has(sync.link) ? 'pill-bad' : 'pill-good'}`} aria-label={link}>
+        {link}
       </span>
-      {sync.online === false && sync.offlineSince && (
+      {BAD.has(sync.link) && sync.offlineSince && (
         <span>{t('status.offlineSince', { time: new Date(sync.offlineSince).toLocaleTimeString(localeOf(i18n.language), { hour: '2-digit', minute: '2-digit' }) })}</span>
       )}
       <span>{t('status.lastSync', { time })}</span>
       <span aria-label={t('status.waiting', { count: sync.waiting })}>{t('status.waiting', { count: sync.waiting })}</span>
-      {sync.rejected > 0 && <span className="devices-bad">{t('status.rejected', { count: sync.rejected })}</span>}
+      {sync.rejected > 0 && (
+        <button type="button" className="secondary small devices-bad" onClick={onRejected}>
+          {t('status.rejected', { count: sync.rejected })}
+        </button>
+      )}
       {store && terminal && <span>{t('status.store', { store, terminal })}</span>}
-      <DeviceSummary devices={devices} />
-      <button type="button" className="secondary small" onClick={onManager}>{t('manager.open')}</button>
-      <button type="button" className="secondary small" onClick={onDiagnostics}>{t('diagnostics.open')}</button>
+      {/* With the host away nobody knows the devices: saying "all connected" would be a lie. */}
+      {sync.link === 'hostDown' ? <span className="devices devices-bad">{t('status.devicesUnknown')}</span> : <DeviceSummary devices={devices} />}
+      <button type="button" className="secondary small" onClick={onManager}>
+        {t('manager.open')}
+      </button>
+      <button type="button" className="secondary small" onClick={onDiagnostics}>
+        {t('diagnostics.open')}
+      </button>
       <label className="lang">
         {t('status.language')}{' '}
         <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language)} aria-label={t('status.language')}>

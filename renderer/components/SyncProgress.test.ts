@@ -2,7 +2,7 @@ import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { en } from '../locales/en';
 import { ru } from '../locales/ru';
-import type { SyncView } from '../useTill';
+import type { SyncView } from '../../sync/client/session/tillState';
 import { pullFailure } from './SyncProgress';
 
 const i18n = i18next.createInstance();

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { SyncView } from '../useTill';
+import type { SyncView } from '../../sync/client/session/tillState';
 
 /** Why the customer load failed, in the cashier's language; null when it did not (a failed push is the status bar's). */
 export function pullFailure(sync: SyncView, t: (key: string) => string, has: (key: string) => boolean): string | null {

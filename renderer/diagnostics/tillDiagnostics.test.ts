@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { enqueue } from '../../sync/client/outbox';
 import { TillDb } from '../../sync/client/tillDb';
-import type { SyncView } from '../useTill';
+import type { SyncView } from '../../sync/client/session/tillState';
 import { chromiumVersion, collectTillDiagnostics, RENDERER_VERSION, tillExportRecord } from './tillDiagnostics';
 import { formatBytes, formatSkew } from './format';
 
 // Only the fields diagnostics reads; SyncView grows with the till.
 const sync = {
-  progress: { loaded: 1000, remaining: 0, complete: true }, running: false, online: true, lastSyncAt: Date.UTC(2025, 0, 15, 10), waiting: 0, rejected: 0, offlineSince: null, catalogueAt: Date.UTC(2025, 0, 15, 9), error: null,
+  progress: { loaded: 1000, remaining: 0, complete: true }, running: false, link: 'online', lastSyncAt: Date.UTC(2025, 0, 15, 10), waiting: 0, rejected: 0, offlineSince: null, catalogueAt: Date.UTC(2025, 0, 15, 9), error: null,
 } as SyncView;
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.7000.0 Safari/537.36';
 

@@ -1,7 +1,7 @@
 import { version as rendererVersion } from '../../package.json';
 import { outboxStats } from '../../sync/client/outbox';
 import type { TillDb } from '../../sync/client/tillDb';
-import type { SyncView } from '../useTill';
+import type { SyncView } from '../../sync/client/session/tillState';
 
 /** The version this renderer was built from (package.json at build time). */
 export const RENDERER_VERSION: string = rendererVersion;
@@ -25,6 +25,8 @@ export interface TillDiagnostics {
   /** When products, offers and the programme were last stored. */
   catalogueAt: number | null;
   online: boolean | null;
+  /** Why the till is not talking to the server, by cause (host away, revoked, server away). */
+  link: string;
   offlineSince: number | null;
   syncError: string | null;
   cache: { loaded: number; remaining: number; complete: boolean } | null;
@@ -82,7 +84,8 @@ export async function collectTillDiagnostics(db: TillDb | null, sync: SyncView, 
     storage,
     lastSyncAt: sync.lastSyncAt,
     catalogueAt: sync.catalogueAt ?? null,
-    online: sync.online,
+    online: sync.link === 'online' ? true : sync.link === 'unknown' ? null : false,
+    link: sync.link,
     offlineSince: sync.offlineSince,
     syncError: sync.error,
     cache: sync.progress ? { loaded: sync.progress.loaded, remaining: sync.progress.remaining, complete: sync.progress.complete } : null,

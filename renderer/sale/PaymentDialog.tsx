@@ -2,67 +2,63 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles, parseRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
+import { useSession, useTillState } from '../session/useTillSession';
 
-/** Cash payment: what the customer hands over, the change, and Enter to finish. */
-export function PaymentDialog({ payable, onPay, onCard, onCancel }: {
-  payable: number;
-  onPay: (tendered: number) => Promise<void>;
-  /** Pay on the payment terminal; resolves with why it failed, or null when paid. */
-  onCard: () => Promise<string | null>;
-  onCancel: () => void;
-}) {
+/**
+ * The payment: cash tendered and change, or the card terminal (F10). While the terminal works
+ * the dialog is the whole till: scans are refused and the amount cannot change (the session
+ * guarantees it, this only shows it). Esc and F10 come through the session's keymap.
+ */
+export function PaymentDialog() {
   const { t, i18n } = useTranslation();
+  const session = useSession();
+  const { mode, sale } = useTillState();
+  const payable = sale.priced?.totals.payable ?? 0;
   const money = (k: number) => formatRoubles(k, localeOf(i18n.language));
   // Pre-filled the way the cashier would type it in this language ("12,50" in Russian, "12.50" in English).
   const [text, setText] = useState(() => (payable / 100).toFixed(2).replace('.', i18n.language === 'en' ? '.' : ','));
-  const [busy, setBusy] = useState(false);
-  const [cardError, setCardError] = useState<string | null>(null);
-  const card = async () => {
-    setBusy(true);
-    setCardError(null);
-    const failed = await onCard();
-    setBusy(false);
-    if (failed !== null) setCardError(failed);
-  };
+  const [problem, setProblem] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  const cardRef = useRef<HTMLButtonElement>(null);
+  const card = mode === 'payingCard';
   const tendered = parseRoubles(text);
   const enough = tendered !== null && tendered >= payable;
   useEffect(() => {
     input.current?.select();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onCancel();
-      if (e.key === 'F10') {
-        e.preventDefault();
-        cardRef.current?.click();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onCancel]);
+  }, []);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!enough || busy || tendered === null) return;
-    setBusy(true);
-    await onPay(tendered);
-    setBusy(false);
+    if (card) return;
+    if (tendered === null) return setProblem(t('pay.notANumber'));
+    if (!enough) return setProblem(t('pay.notEnough'));
+    setProblem(null);
+    await session.payCash(tendered);
   };
   return (
     <div role="dialog" aria-modal="true" aria-label={t('pay.title')} className="dialog">
       <form onSubmit={submit}>
         <h2>{t('pay.title')}</h2>
-        <p>{t('pay.payable')}: <strong>{money(payable)}</strong></p>
-        <label htmlFor="cash-tendered">{t('pay.tendered')}</label>
-        <input id="cash-tendered" ref={input} value={text} onChange={(e) => setText(e.target.value)} inputMode="decimal" autoComplete="off" />
-        <p aria-live="polite">
-          {enough ? t('pay.change', { change: money(tendered - payable) }) : t('pay.notEnough')}
+        <p>
+          {t('pay.payable')}: <strong>{money(payable)}</strong>
         </p>
-        {busy && <p aria-live="polite">{t('pay.waitingTerminal')}</p>}
-        {cardError && <p role="alert" className="warn">{t('pay.declined', { reason: cardError })}</p>}
+        <label htmlFor="cash-tendered">{t('pay.tendered')}</label>
+        <input id="cash-tendered" ref={input} value={text} onChange={(e) => setText(e.target.value)} inputMode="decimal" autoComplete="off" disabled={card} />
+        <p aria-live="polite">{tendered !== null && enough ? t('pay.change', { change: money(tendered - payable) }) : tendered === null ? t('pay.notANumber') : t('pay.notEnough')}</p>
+        {card && !sale.unresolvedPayment && <p aria-live="polite">{t('pay.waitingTerminal')}</p>}
+        {sale.unresolvedPayment && (
+          <div role="alert" className="warn">
+            <p>{t('pay.unknownOutcome', { amount: money(sale.payment?.amountKopecks ?? payable) })}</p>
+            <div className="row">
+              <button type="button" onClick={() => void session.resolveUnknownPayment(true)}>{t('pay.slipApproved')}</button>
+              <button type="button" className="secondary" onClick={() => void session.resolveUnknownPayment(false)}>{t('pay.slipNotCharged')}</button>
+            </div>
+          </div>
+        )}
+        {sale.cardDecline !== null && <p role="alert" className="warn">{t('pay.declined', { reason: sale.cardDecline || t('pay.noReason') })}</p>}
+        {problem && <p role="alert" className="warn">{problem}</p>}
         <div className="row">
-          <button type="submit" disabled={!enough || busy}>{t('pay.confirm')}</button>
-          <button type="button" ref={cardRef} disabled={busy} onClick={() => void card()}>{t('pay.card')}</button>
-          <button type="button" className="secondary" onClick={onCancel}>{t('pay.cancel')}</button>
+          <button type="submit" disabled={card}>{t('pay.confirm')}</button>
+          <button type="button" disabled={card} onClick={() => void session.payCard()}>{t('pay.card')}</button>
+          <button type="button" className="secondary" disabled={card} onClick={() => void session.cancelPay()}>{t('pay.cancel')}</button>
         </div>
       </form>
     </div>

@@ -1,23 +1,12 @@
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
-import type { Receipt } from './useSale';
+import type { Receipt } from '../../sync/client/session/tillState';
 
 /** Shown only once the sale is durable on this till: what was paid, spent, earned. */
 export function ReceiptSummary({ receipt, onNext, onLink }: { receipt: Receipt; onNext: () => void; onLink: (offer: NonNullable<Receipt['linkOffer']>) => void }) {
   const { t, i18n } = useTranslation();
   const money = (k: number) => formatRoubles(k, localeOf(i18n.language));
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Enter' || e.key === 'Escape') {
-        e.preventDefault();
-        onNext();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onNext]);
   return (
     <section className="receipt" aria-label={t('receipt.title')} role="status">
       <h2>{t('receipt.done', { number: receipt.receiptId })}</h2>

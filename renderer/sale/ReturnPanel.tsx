@@ -2,13 +2,16 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
 import type { ReceiptRecord } from '../../sync/client/outbox';
-import { commitReturn, findReceipt, previewReturn, returnable } from '../../sync/client/returns';
+import { findReceipt, previewReturn, returnable } from '../../sync/client/returns';
 import type { TillDb } from '../../sync/client/tillDb';
 import { localeOf } from '../i18n';
+import { useSession } from '../session/useTillSession';
 
 /** Return goods from a receipt of this till: find it, choose lines and quantities, see the bonus effect, confirm. */
-export function ReturnPanel({ db, receiptNo, onDone }: { db: TillDb; receiptNo: string | null; onDone: () => void }) {
+export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string | null }) {
   const { t, i18n } = useTranslation();
+  const session = useSession();
+  const [busy, setBusy] = useState(false);
   const money = (k: number) => formatRoubles(k, localeOf(i18n.language));
   const [number, setNumber] = useState(receiptNo ?? '');
   const [receipt, setReceipt] = useState<ReceiptRecord | null>(null);
@@ -46,17 +49,18 @@ export function ReturnPanel({ db, receiptNo, onDone }: { db: TillDb; receiptNo: 
     }
   }
 
+  // A double click commits once: the second finds the return busy (here and in the session).
   const confirm = async () => {
-    if (!receipt || !preview) return;
-    try {
-      const { result } = await commitReturn(db, receipt, chosen);
-      setMessage({ kind: 'done', text: t('return.done', { refund: money(result.totals.refund) }) });
+    if (!receipt || !preview || busy) return;
+    setBusy(true);
+    const res = await session.commitReturn(receipt, chosen);
+    setBusy(false);
+    if (!res) return;
+    if (res.ok) {
+      setMessage({ kind: 'done', text: t('return.done', { refund: money(res.refund) }) });
       setReceipt(null);
       setQty({});
-      onDone();
-    } catch (err) {
-      setMessage({ kind: 'error', text: t('return.failed', { message: err instanceof Error ? err.message : String(err) }) });
-    }
+    } else setMessage({ kind: 'error', text: t('return.failed', { message: res.message }) });
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -121,7 +125,7 @@ export function ReturnPanel({ db, receiptNo, onDone }: { db: TillDb; receiptNo: 
               )}
             </dl>
           )}
-          <button type="button" className="pay" disabled={!preview} onClick={() => void confirm()}>{t('return.confirm')}</button>
+          <button type="button" className="pay" disabled={!preview || busy} onClick={() => void confirm()}>{t('return.confirm')}</button>
         </>
       )}
     </section>

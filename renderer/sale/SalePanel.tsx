@@ -1,43 +1,50 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles, parseRoubles } from '../../core/money';
-import type { PricedReceipt } from '../../core/engine';
-import type { BasketItem } from '../../sync/client/saleDraft';
 import { localeOf } from '../i18n';
-import type { SaleError } from './useSale';
-
-export interface SalePanelProps {
-  items: BasketItem[];
-  priced: PricedReceipt | null;
-  hasCustomer: boolean;
-  redeem: number;
-  error: SaleError | null;
-  ready: boolean;
-  onAdd: (code: string) => Promise<boolean>;
-  onQuantity: (lineId: string, quantityMilli: number) => void;
-  onRedeem: (kopecks: number) => void;
-  onPay: () => void;
-}
+import { useSession, useTillState } from '../session/useTillSession';
 
 /** The basket, the bonuses to spend and the totals: always on screen during a sale. */
-export function SalePanel(p: SalePanelProps) {
+export function SalePanel() {
   const { t, i18n } = useTranslation();
+  const session = useSession();
+  const state = useTillState();
+  const sale = state.sale;
+  const p = {
+    items: sale.items,
+    priced: sale.priced,
+    hasCustomer: sale.customer !== null,
+    error: sale.error,
+    ready: state.catalogue !== null,
+  };
   const locale = localeOf(i18n.language);
   const money = (k: number) => formatRoubles(k, locale);
   const [code, setCode] = useState('');
   const [bonus, setBonus] = useState('');
+  const [bonusProblem, setBonusProblem] = useState<string | null>(null);
   const codeInput = useRef<HTMLInputElement>(null);
   const lineOf = (id: string) => p.priced?.lines.find((l) => l.lineId === id);
+  const focus = state.focus;
+  useEffect(() => {
+    if (focus?.target === 'product') codeInput.current?.focus();
+  }, [focus]);
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    if (await p.onAdd(code.trim())) setCode('');
+    if (await session.addProduct(code.trim())) setCode('');
     codeInput.current?.focus();
+  };
+  const redeem = async (kopecks: number) => {
+    const applied = await session.setRedeem(kopecks);
+    // Show what was applied: an amount over the limit is capped, and the field says so.
+    setBonus(applied > 0 ? (applied / 100).toFixed(2).replace('.', i18n.language === 'en' ? '.' : ',') : '');
+    setBonusProblem(applied < kopecks ? t('sale.bonusCapped', { max: money(applied) }) : null);
   };
   const applyBonus = (e: FormEvent) => {
     e.preventDefault();
     const k = parseRoubles(bonus);
-    if (k !== null && k >= 0) p.onRedeem(Math.min(k, p.priced?.maxRedeemable ?? 0));
+    if (k === null || k < 0) return setBonusProblem(t('sale.bonusNotANumber'));
+    void redeem(k);
   };
 
   return (
@@ -77,17 +84,17 @@ export function SalePanel(p: SalePanelProps) {
                 <td>{item.product.name}</td>
                 <td className="qty">
                   {!item.product.weighed && (
-                    <button type="button" className="small secondary" aria-label={t('sale.less', { name: item.product.name })} onClick={() => p.onQuantity(item.lineId, item.quantityMilli - 1000)}>−</button>
+                    <button type="button" className="small secondary" aria-label={t('sale.less', { name: item.product.name })} onClick={() => void session.changeQuantity(item.lineId, item.quantityMilli - 1000)}>−</button>
                   )}
                   <span aria-label={t('sale.quantityOf', { name: item.product.name })}>{qty}</span>
                   {!item.product.weighed && (
-                    <button type="button" className="small secondary" aria-label={t('sale.more', { name: item.product.name })} onClick={() => p.onQuantity(item.lineId, item.quantityMilli + 1000)}>+</button>
+                    <button type="button" className="small secondary" aria-label={t('sale.more', { name: item.product.name })} onClick={() => void session.changeQuantity(item.lineId, item.quantityMilli + 1000)}>+</button>
                   )}
                 </td>
                 <td>{money(item.product.priceKopecks)}</td>
                 <td>{line ? money(line.net) : '…'}</td>
                 <td>
-                  <button type="button" className="small secondary" aria-label={t('sale.remove', { name: item.product.name })} onClick={() => p.onQuantity(item.lineId, 0)}>✕</button>
+                  <button type="button" className="small secondary" aria-label={t('sale.remove', { name: item.product.name })} onClick={() => void session.changeQuantity(item.lineId, 0)}>✕</button>
                 </td>
               </tr>
             );
@@ -104,7 +111,8 @@ export function SalePanel(p: SalePanelProps) {
           <label htmlFor="bonus-amount">{t('sale.bonusToSpend', { max: money(p.priced.maxRedeemable) })}</label>
           <input id="bonus-amount" value={bonus} onChange={(e) => setBonus(e.target.value)} inputMode="decimal" autoComplete="off" />
           <button type="submit" className="secondary">{t('sale.applyBonus')}</button>
-          <button type="button" className="secondary" onClick={() => { setBonus(''); p.onRedeem(p.priced?.maxRedeemable ?? 0); }}>{t('sale.maxBonus')}</button>
+          <button type="button" className="secondary" onClick={() => void redeem(p.priced?.maxRedeemable ?? 0)}>{t('sale.maxBonus')}</button>
+          {bonusProblem && <p role="alert" className="warn">{bonusProblem}</p>}
         </form>
       )}
       {p.priced && (
@@ -128,7 +136,7 @@ export function SalePanel(p: SalePanelProps) {
           </ul>
         </details>
       )}
-      <button type="button" className="pay" disabled={!p.priced} onClick={p.onPay}>{t('sale.pay')}</button>
+      <button type="button" className="pay" disabled={!p.priced} onClick={() => void session.openPay()}>{t('sale.pay')}</button>
     </section>
   );
 }

@@ -8,7 +8,7 @@ import { downloadText, logFileName } from '../diagnostics/logFile';
 import { collectTillDiagnostics, RENDERER_VERSION, tillExportRecord, type TillDiagnostics } from '../diagnostics/tillDiagnostics';
 import type { HostBridge } from '../host/bridge';
 import { localeOf } from '../i18n';
-import type { SyncView } from '../useTill';
+import type { SyncView } from '../../sync/client/session/tillState';
 import './diagnostics.css';
 
 export interface DiagnosticsScreenProps {
@@ -20,6 +20,8 @@ export interface DiagnosticsScreenProps {
   sync: SyncView;
   /** Leave the screen (Esc, or the Close button). */
   onClose(): void;
+  /** Bumped by F5 (the session's keymap): refresh what is shown. */
+  refreshSeq?: number;
 }
 
 type HostState = { state: 'loading' } | { state: 'ok'; value: HostDiagnostics } | { state: 'failed'; message: string };
@@ -28,17 +30,13 @@ function tillEnvironment() {
   return { userAgent: navigator.userAgent, storage: navigator.storage };
 }
 
-function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
-}
 
 /**
  * For IT at the till: versions, enrolment, server reachability and clock skew, devices, the
  * till's cache and outbox, and the host log; "Save logs" downloads them as one text file.
- * R (or F5, which must not reload the till) refreshes; Esc closes.
+ * F5 (which must not reload the till) refreshes; Esc closes (both through the session keymap).
  */
-export function DiagnosticsScreen({ bridge, db, sync, onClose }: DiagnosticsScreenProps) {
+export function DiagnosticsScreen({ bridge, db, sync, onClose, refreshSeq = 0 }: DiagnosticsScreenProps) {
   const { t, i18n } = useTranslation();
   const locale = localeOf(i18n.language);
   const titleId = useId();
@@ -115,24 +113,15 @@ export function DiagnosticsScreen({ bridge, db, sync, onClose }: DiagnosticsScre
     }
   }, [bridge, db, host, t]);
 
-  // One listener for the screen's life, reading the latest callbacks: a listener re-added while
-  // a key event is being dispatched (another listener's state change re-rendered us) would miss it.
-  const keys = useRef({ refresh, onClose });
-  keys.current = { refresh, onClose };
+  // F5 comes through the session's keymap as a refresh request.
+  const refreshNow = useRef(refresh);
+  refreshNow.current = refresh;
+  const seenRefresh = useRef(refreshSeq);
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'F5' || (e.code === 'KeyR' && !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e.target))) {
-        // F5 would reload the till (and drop the screen); refresh the diagnostics instead.
-        e.preventDefault();
-        void keys.current.refresh();
-      } else if (e.key === 'Escape') {
-        e.preventDefault();
-        keys.current.onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+    if (refreshSeq === seenRefresh.current) return;
+    seenRefresh.current = refreshSeq;
+    void refreshNow.current();
+  }, [refreshSeq]);
 
   const h = host.state === 'ok' ? host.value : null;
   return (

@@ -53,13 +53,6 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
     [bridge, t],
   );
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
 
   const unlock = useCallback(
     async (credential: { pin: string } | { card: string }) => {

@@ -1,11 +1,10 @@
 import { toLocal } from '../../core/engine';
 import { verifyPinPbkdf2 } from '../../core/pinHash';
-import { CashierList, type CashierListItem } from '../protocol/cashiers';
+import { CashierList } from '../protocol/cashiers';
 import type { RegistrationEvent, RegistrationOfferedEvent, ReturnEvent, SaleEvent } from '../protocol/events';
-import type { FiguresRow } from '../protocol/manager';
 import type { ApiCaller } from './api';
 import { randomId } from './ids';
-import type { OutboxRecord } from './outbox';
+import { TALLY_FIGURES, type OutboxRecord, type SignedIn, type TallyFigure, type TallyRecord } from './records';
 import type { TillDb } from './tillDb';
 
 /**
@@ -17,28 +16,8 @@ import type { TillDb } from './tillDb';
  * offer is stamped with the cashier's id in the same transaction that makes it durable.
  * A store with no cashiers on the server needs no sign-in: its events carry no cashier.
  */
-export type CashierRecord = CashierListItem;
-
-export type ShiftRecord =
-  | { key: 'current'; cashierId: string; name: string; personnelNo: string; since: number }
-  /** Wrong PINs on this till (ms), so a reload does not reset the throttle. */
-  | { key: 'failures'; times: number[] };
-
-export type SignedIn = Extract<ShiftRecord, { key: 'current' }>;
-
-/** Counted figures of one event, no personal data: the manager's offline view adds these up. */
-export interface TallyRecord {
-  eventId: string;
-  at: number;
-  cashierId: string | null;
-  figures: Partial<Record<TallyFigure, number>>;
-}
-
-export const TALLY_FIGURES = [
-  'receipts', 'identifiedReceipts', 'salesKopecks', 'discountKopecks', 'accruedKopecks', 'redeemedKopecks',
-  'registrations', 'welcomeKopecks', 'registrationsOffered', 'returns', 'refundKopecks', 'restoredBonusKopecks', 'reversedAccrualKopecks',
-] as const satisfies readonly (keyof FiguresRow)[];
-export type TallyFigure = (typeof TALLY_FIGURES)[number];
+export { TALLY_FIGURES } from './records';
+export type { CashierRecord, ShiftRecord, SignedIn, TallyFigure, TallyRecord } from './records';
 
 export const SIGN_IN_LIMIT = { maxFailures: 5, windowMs: 5 * 60_000 } as const;
 const TALLY_KEEP_MS = 40 * 86_400_000;

@@ -1,5 +1,5 @@
 import type { CachedCustomer, MonthDay } from '../protocol/schemas';
-import type { LocalCustomer } from './tillDb';
+import type { LocalCustomer } from './records';
 
 /**
  * A customer as one string in the key index. JSON keeps any text safe; the id lives beside

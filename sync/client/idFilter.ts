@@ -1,5 +1,5 @@
 import { hash32 } from './hash';
-import type { IdFilterRecord } from './tillDb';
+import type { IdFilterRecord } from './records';
 
 /**
  * Bloom filter over customer ids. "No" is certain, so a bulk load skips reading the old keys

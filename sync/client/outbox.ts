@@ -1,56 +1,12 @@
-import type { PricedReceipt, ReturnResult } from '../../core/engine';
-import { PushResponse, type EventOutcome, type PushResultItem, type SaleEvent, type TillEvent } from '../protocol/events';
+import type { PricedReceipt } from '../../core/engine';
+import { PushResponse, type EventOutcome, type PushResultItem, type RegistrationEvent, type SaleEvent, type TillEvent } from '../protocol/events';
 import type { ApiCaller } from './api';
 import { stampAndTally } from './cashiers';
+import { giveCardBack } from './cardTaken';
+import type { AckedBalanceRecord, BalanceDeltaRecord, OutboxRecord, ReceiptRecord } from './records';
 import type { TillDb } from './tillDb';
 
-/** An event waiting for the server. Acknowledged events leave the till, contacts with them. */
-export interface OutboxRecord {
-  seq?: number;
-  eventId: string;
-  type: TillEvent['type'];
-  event: TillEvent;
-  status: 'pending' | 'rejected';
-  createdAt: number;
-  attempts: number;
-  lastError: string | null;
-  rejection: { code: string; message: string } | null;
-}
-
-/** This till's own effect on a customer's balance that the server has not acknowledged yet. */
-export interface BalanceDeltaRecord {
-  eventId: string;
-  customerId: string;
-  /** Change to the spendable balance (minus bonuses spent), kopecks. */
-  available: number;
-  /** Change to pending bonuses (accrued, waiting for the return window), kopecks. */
-  pending: number;
-}
-
-/** The balance the server reported when it acknowledged one of this till's events. */
-export interface AckedBalanceRecord {
-  eventId: string;
-  customerId: string;
-  available: number;
-  pending: number;
-  at: number;
-  /** Outbox order of the event: among acknowledgements of the same moment, the later event is newer. */
-  seq: number;
-}
-
-/** The till's receipt journal: what was sold, for the shift's history and for returns. */
-export interface ReceiptRecord {
-  receiptId: string;
-  eventId: string;
-  createdAt: number;
-  customerId: string | null;
-  event: SaleEvent;
-  synced: boolean;
-  /** The receipt as priced at the sale, which returns are priced against. */
-  priced?: PricedReceipt;
-  /** Returns made against it so far, oldest first. */
-  returns?: ReturnResult[];
-}
+export type { AckedBalanceRecord, BalanceDeltaRecord, OutboxRecord, ReceiptRecord } from './records';
 
 const tables = (db: TillDb) => [db.journal, db.outbox, db.balanceDeltas, db.ackedBalances] as const;
 
@@ -159,6 +115,7 @@ export async function pushOutbox(db: TillDb, api: ApiCaller, batchSize = 100, no
   let applied = 0;
   let rejected = 0;
   let retryLater = 0;
+  const cardsKeptByOwner: RegistrationEvent[] = [];
   await db.transaction('rw', tables(db), async () => {
     for (const record of batch) {
       const item = byId.get(record.eventId);
@@ -182,9 +139,12 @@ export async function pushOutbox(db: TillDb, api: ApiCaller, batchSize = 100, no
           await db.ackedBalances.put({ eventId: record.eventId, customerId, ...outcome.result.balance, at: now(), seq: record.seq! } satisfies AckedBalanceRecord);
         }
         if (record.type === 'sale') await db.journal.update((record.event as SaleEvent).sale.receiptId, { synced: true });
+        if (record.type === 'registration' && outcome.result.flags.includes('card_taken')) cardsKeptByOwner.push(record.event as RegistrationEvent);
       }
     }
   });
+  // The server's decision wins over what this till assumed at registration.
+  for (const r of cardsKeptByOwner) await giveCardBack(db, r).catch(() => undefined);
   return { ok: true, sent: batch.length, applied, rejected, retryLater, more: batch.length === batchSize };
 }
 

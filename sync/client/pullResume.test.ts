@@ -90,7 +90,7 @@ describe('schema upgrade', () => {
 
     const db = new TillDb(name);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
       ['ackedBalances', 'balanceDeltas', 'cacheFilter', 'cacheMeta', 'idDeltas', 'idPages', 'journal', 'keyDeltas', 'keyPages', 'offers', 'outbox', 'products', 'programme', 'syncState', 'cashiers', 'shift', 'tally'].sort(),
     );

@@ -1,4 +1,5 @@
 import { randomId } from './ids';
+import type { BasketItem } from './records';
 import {
   indexOffers, personalOffers, priceReceipt, toLocal, type Customer, type Offer, type OfferIndex, type PricedReceipt, type Programme, type SaleInput,
 } from '../../core/engine';
@@ -7,12 +8,7 @@ import type { MonthDay } from '../protocol/schemas';
 import type { SaleEvent } from '../protocol/events';
 import type { ProductItem } from '../protocol/pull';
 
-/** One basket line as the cashier sees it. Quantity in thousandths (a piece is 1000, a gram is 1). */
-export interface BasketItem {
-  lineId: string;
-  product: ProductItem;
-  quantityMilli: number;
-}
+export type { BasketItem } from './records';
 
 export interface DraftCustomer {
   id: string;

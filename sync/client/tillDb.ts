@@ -1,64 +1,12 @@
 import Dexie, { type Table } from 'dexie';
 import type { Offer, Programme } from '../../core/engine';
 import type { ProductItem } from '../protocol/pull';
-import type { CachedCustomer, MonthDay } from '../protocol/schemas';
-import type { CashierRecord, ShiftRecord, TallyRecord } from './cashiers';
-import type { AckedBalanceRecord, BalanceDeltaRecord, OutboxRecord, ReceiptRecord } from './outbox';
+import type { CachedCustomer } from '../protocol/schemas';
+import type {
+  AckedBalanceRecord, BalanceDeltaRecord, CacheMeta, CashierRecord, DraftRecord, IdFilterRecord, OutboxRecord, ReceiptRecord, ShiftRecord, SyncState, TallyRecord,
+} from './records';
+export type { CacheMeta, DeltaStats, IdFilterRecord, LocalCustomer, SyncState } from './records';
 import { markStoredLevel0, type IndexFragment, type IndexPage } from './pagedIndex';
-
-/** A customer as the till keeps it: display fields and the lookup keys that point at it. */
-export interface LocalCustomer {
-  id: string;
-  firstName: string;
-  maskedPhone: string | null;
-  tier: string;
-  /** Last balance the server reported, kopecks. */
-  balance: number;
-  pending: number;
-  /** Identifier keys ("card:…", "phone:…", "bank:…") so a later page can remove stale ones. */
-  keys: string[];
-  /** Month and day only; null or absent when unknown (rows stored before it existed). */
-  birthday?: MonthDay | null;
-}
-
-export interface SyncState {
-  collection: string;
-  cursor: string;
-  /** Rows the server said were left after the last stored page. */
-  remaining: number;
-  /** Rows stored so far in this load, for the progress bar. */
-  loaded: number;
-  updatedAt: number;
-  complete: boolean;
-}
-
-/** Per coarse bucket: how much sits in an index's change fragments, so compaction knows where to work. */
-export interface DeltaStats {
-  entries: number[];
-  fragments: number[];
-}
-
-/** Bookkeeping of the paged customer cache, changed in the same transaction as the pages it describes. */
-export interface CacheMeta {
-  name: 'cache';
-  /** Sequence of the last stored batch: newer fragments win over older ones. */
-  seq: number;
-  /** Live customers and live lookup keys in the cache. */
-  customers: number;
-  keys: number;
-  keyDeltas: DeltaStats;
-  idDeltas: DeltaStats;
-}
-
-/** Bloom filter over every customer id ever stored, so a bulk load skips reading old keys of customers it never had. */
-export interface IdFilterRecord {
-  name: 'ids';
-  /** Number of bits, a power of two. */
-  bits: number;
-  count: number;
-  data: Uint8Array;
-}
-
 
 /** Read-only counts standing where v1 had per-record tables, so callers can still ask "how many". */
 export interface CountView {
@@ -86,6 +34,8 @@ export class TillDb extends Dexie {
   cashiers!: Table<CashierRecord, string>;
   shift!: Table<ShiftRecord, string>;
   tally!: Table<TallyRecord, string>;
+  /** The open sale (one record), so nothing the cashier scanned is lost to a reload. */
+  draft!: Table<DraftRecord, string>;
   readonly customers: CountView;
   readonly identifiers: CountView;
   private relaxed: TillDb | null = null;
@@ -139,6 +89,8 @@ export class TillDb extends Dexie {
     this.version(5)
       .stores({})
       .upgrade((tx) => markStoredLevel0({ fragments: tx.table('keyDeltas'), pages: tx.table('keyPages'), pageEntries: 0, markPages: true }));
+    // v6: the open sale, durable (sync/client/session).
+    this.version(6).stores({ draft: 'key' });
     this.customers = { count: async () => (await this.cacheMeta.get('cache'))?.customers ?? 0 };
     this.identifiers = { count: async () => (await this.cacheMeta.get('cache'))?.keys ?? 0 };
   }

@@ -33,6 +33,11 @@ export const HostRequest = z.discriminatedUnion('op', [
   /** Take a card payment on the payment terminal; answers a PaymentAnswer. */
   z.object({ op: z.literal('pay'), amountKopecks: z.number().int().positive().max(100_000_000), receiptId: z.string().min(1).max(64) }),
   /**
+   * What became of a card payment the renderer asked for (it reloaded or crashed meanwhile):
+   * answers a PaymentOutcome. The host remembers the terminal's answers by receipt id.
+   */
+  z.object({ op: z.literal('paymentOutcome'), receiptId: z.string().min(1).max(64) }),
+  /**
    * The host log and diagnostics as one text file for IT. `till` is the renderer's own part
    * (cache sizes, outbox, schema version); the host scrubs it with the rest.
    */
@@ -157,3 +162,11 @@ export const PaymentAnswer = z.object({
   declineReason: z.string().max(200).optional(),
 });
 export type PaymentAnswer = z.infer<typeof PaymentAnswer>;
+
+/** The host's memory of one card payment: still at the terminal, answered, or never seen (host restarted). */
+export const PaymentOutcome = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('pending') }),
+  z.object({ state: z.literal('answered'), answer: PaymentAnswer }),
+  z.object({ state: z.literal('unknown') }),
+]);
+export type PaymentOutcome = z.infer<typeof PaymentOutcome>;

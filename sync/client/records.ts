@@ -1,0 +1,166 @@
+import type { PricedReceipt, ReturnResult } from '../../core/engine';
+import type { ProductItem } from '../protocol/pull';
+import type { CashierListItem } from '../protocol/cashiers';
+import type { SaleEvent, TillEvent } from '../protocol/events';
+import type { FiguresRow } from '../protocol/manager';
+import type { MonthDay } from '../protocol/schemas';
+
+/**
+ * The records the till keeps in IndexedDB, in one file so the modules that read and write
+ * them (tillDb, outbox, cashiers, the cache) depend on it and never on each other in a ring.
+ */
+
+/** A customer as the till keeps it: display fields and the lookup keys that point at it. */
+export interface LocalCustomer {
+  id: string;
+  firstName: string;
+  maskedPhone: string | null;
+  tier: string;
+  /** Last balance the server reported, kopecks. */
+  balance: number;
+  pending: number;
+  /** Identifier keys ("card:…", "phone:…", "bank:…") so a later page can remove stale ones. */
+  keys: string[];
+  /** Month and day only; null or absent when unknown (rows stored before it existed). */
+  birthday?: MonthDay | null;
+}
+
+export interface SyncState {
+  collection: string;
+  cursor: string;
+  /** Rows the server said were left after the last stored page. */
+  remaining: number;
+  /** Rows stored so far in this load, for the progress bar. */
+  loaded: number;
+  updatedAt: number;
+  complete: boolean;
+}
+
+/** Per coarse bucket: how much sits in an index's change fragments, so compaction knows where to work. */
+export interface DeltaStats {
+  entries: number[];
+  fragments: number[];
+}
+
+/** Bookkeeping of the paged customer cache, changed in the same transaction as the pages it describes. */
+export interface CacheMeta {
+  name: 'cache';
+  /** Sequence of the last stored batch: newer fragments win over older ones. */
+  seq: number;
+  /** Live customers and live lookup keys in the cache. */
+  customers: number;
+  keys: number;
+  keyDeltas: DeltaStats;
+  idDeltas: DeltaStats;
+}
+
+/** Bloom filter over every customer id ever stored, so a bulk load skips reading old keys of customers it never had. */
+export interface IdFilterRecord {
+  name: 'ids';
+  /** Number of bits, a power of two. */
+  bits: number;
+  count: number;
+  data: Uint8Array;
+}
+
+
+/** An event waiting for the server. Acknowledged events leave the till, contacts with them. */
+export interface OutboxRecord {
+  seq?: number;
+  eventId: string;
+  type: TillEvent['type'];
+  event: TillEvent;
+  status: 'pending' | 'rejected';
+  createdAt: number;
+  attempts: number;
+  lastError: string | null;
+  rejection: { code: string; message: string } | null;
+}
+
+/** This till's own effect on a customer's balance that the server has not acknowledged yet. */
+export interface BalanceDeltaRecord {
+  eventId: string;
+  customerId: string;
+  /** Change to the spendable balance (minus bonuses spent), kopecks. */
+  available: number;
+  /** Change to pending bonuses (accrued, waiting for the return window), kopecks. */
+  pending: number;
+}
+
+/** The balance the server reported when it acknowledged one of this till's events. */
+export interface AckedBalanceRecord {
+  eventId: string;
+  customerId: string;
+  available: number;
+  pending: number;
+  at: number;
+  /** Outbox order of the event: among acknowledgements of the same moment, the later event is newer. */
+  seq: number;
+}
+
+/** The till's receipt journal: what was sold, for the shift's history and for returns. */
+export interface ReceiptRecord {
+  receiptId: string;
+  eventId: string;
+  createdAt: number;
+  customerId: string | null;
+  event: SaleEvent;
+  synced: boolean;
+  /** The receipt as priced at the sale, which returns are priced against. */
+  priced?: PricedReceipt;
+  /** Returns made against it so far, oldest first. */
+  returns?: ReturnResult[];
+}
+
+export type CashierRecord = CashierListItem;
+
+export type ShiftRecord =
+  | { key: 'current'; cashierId: string; name: string; personnelNo: string; since: number }
+  /** Wrong PINs on this till (ms), so a reload does not reset the throttle. */
+  | { key: 'failures'; times: number[] };
+
+export type SignedIn = Extract<ShiftRecord, { key: 'current' }>;
+
+/** Counted figures of one event, no personal data: the manager's offline view adds these up. */
+export interface TallyRecord {
+  eventId: string;
+  at: number;
+  cashierId: string | null;
+  figures: Partial<Record<TallyFigure, number>>;
+}
+
+export const TALLY_FIGURES = [
+  'receipts', 'identifiedReceipts', 'salesKopecks', 'discountKopecks', 'accruedKopecks', 'redeemedKopecks',
+  'registrations', 'welcomeKopecks', 'registrationsOffered', 'returns', 'refundKopecks', 'restoredBonusKopecks', 'reversedAccrualKopecks',
+] as const satisfies readonly (keyof FiguresRow)[];
+export type TallyFigure = (typeof TALLY_FIGURES)[number];
+
+
+/** One basket line as the cashier sees it. Quantity in thousandths (a piece is 1000, a gram is 1). */
+export interface BasketItem {
+  lineId: string;
+  product: ProductItem;
+  quantityMilli: number;
+}
+
+/**
+ * A card payment in flight, stored before the terminal is asked: after a reload or a crash the
+ * till finds out from the host what became of it, so a charge is neither lost nor made twice.
+ */
+export interface DraftPayment {
+  receiptId: string;
+  amountKopecks: number;
+  stage: 'charging' | 'approved';
+  answer?: { tokenHash?: string | undefined; last4?: string | undefined; rrn?: string | undefined } | undefined;
+  startedAt: number;
+}
+
+/** The open sale, written on every change so a reload, a host restart or a power cut loses nothing. */
+export interface DraftRecord {
+  key: 'current';
+  items: BasketItem[];
+  customer: { customer: LocalCustomer; via: 'card' | 'phone' | 'bank' } | null;
+  redeem: number;
+  payment: DraftPayment | null;
+  updatedAt: number;
+}

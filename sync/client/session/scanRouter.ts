@@ -1,0 +1,82 @@
+import { identify, type Identified } from '../../../core/identify';
+import type { TillMode } from './tillMode';
+
+/** Where a scan came from, as far as routing cares: a bank card read never shows its number. */
+export type ScanInput = { kind: 'text'; text: string } | { kind: 'loyaltyCard'; cardNumber: string } | { kind: 'bankCard'; tokenHash: string; last4: string };
+
+/** What the till does with one scan in one mode. Refusals name an i18n key the screen words. */
+export type ScanEffect =
+  | { do: 'addProduct'; code: string }
+  | { do: 'identify'; text: string }
+  | { do: 'identifyBankCard'; tokenHash: string }
+  | { do: 'openReturn'; receiptNo: string }
+  | { do: 'registrationCard'; cardNumber: string }
+  | { do: 'managerCard'; text: string }
+  | { do: 'refuse'; reason: ScanRefusal }
+  | { do: 'ignore' };
+
+export type ScanRefusal =
+  | 'paymentInProgress'
+  | 'notInManager'
+  | 'finishReturnFirst'
+  | 'signInFirst'
+  | 'notEnrolled'
+  | 'closeScreenFirst'
+  | 'unknownCode'
+  | 'badCheckDigit'
+  | 'bankCardInRegistration';
+
+function classify(scan: ScanInput, cardPrefix: string): Identified | { kind: 'bankCard'; tokenHash: string } {
+  if (scan.kind === 'loyaltyCard') return { kind: 'loyaltyCard', cardNumber: scan.cardNumber };
+  if (scan.kind === 'bankCard') return { kind: 'bankCard', tokenHash: scan.tokenHash };
+  return identify(scan.text, { cardPrefix });
+}
+
+/**
+ * One table for every scan in every mode. A payment in progress refuses everything: a product
+ * scanned under the card terminal's PIN prompt must never change what is being charged.
+ */
+export function routeScan(mode: TillMode, scan: ScanInput, cardPrefix: string): ScanEffect {
+  const what = classify(scan, cardPrefix);
+  switch (mode) {
+    case 'setup':
+      return { do: 'refuse', reason: 'notEnrolled' };
+    case 'signIn':
+      return { do: 'refuse', reason: 'signInFirst' };
+    case 'payingCash':
+    case 'payingCard':
+      return { do: 'refuse', reason: 'paymentInProgress' };
+    case 'manager':
+      // A manager card is any digit run that is not a product or a customer's card.
+      if (what.kind === 'product' || what.kind === 'loyaltyCard' || what.kind === 'receipt') return { do: 'refuse', reason: 'notInManager' };
+      if (what.kind === 'bankCard') return { do: 'refuse', reason: 'notInManager' };
+      return scan.kind === 'text' ? { do: 'managerCard', text: scan.text } : { do: 'ignore' };
+    case 'diagnostics':
+      // The diagnostics screen shows device events itself; the sale is not touched from here.
+      return { do: 'ignore' };
+    case 'rejected':
+      return { do: 'refuse', reason: 'closeScreenFirst' };
+    case 'returning':
+      if (what.kind === 'receipt') return { do: 'openReturn', receiptNo: what.receiptNo };
+      return { do: 'refuse', reason: 'finishReturnFirst' };
+    case 'registering':
+      if (what.kind === 'loyaltyCard') return { do: 'registrationCard', cardNumber: what.cardNumber };
+      if (what.kind === 'product') return { do: 'addProduct', code: what.gtin };
+      if (what.kind === 'bankCard') return { do: 'refuse', reason: 'bankCardInRegistration' };
+      if (what.kind === 'receipt') return { do: 'refuse', reason: 'closeScreenFirst' };
+      return unknownRefusal(what);
+    case 'selling':
+    case 'history':
+      if (what.kind === 'product') return { do: 'addProduct', code: what.gtin };
+      if (what.kind === 'receipt') return { do: 'openReturn', receiptNo: what.receiptNo };
+      if (what.kind === 'loyaltyCard') return { do: 'identify', text: what.cardNumber };
+      if (what.kind === 'bankCard') return { do: 'identifyBankCard', tokenHash: what.tokenHash };
+      if (what.kind === 'phone') return { do: 'identify', text: what.e164 };
+      return unknownRefusal(what);
+  }
+}
+
+function unknownRefusal(what: Identified | { kind: 'bankCard' }): ScanEffect {
+  if (what.kind === 'unknown' && what.reason === 'badCheckDigit') return { do: 'refuse', reason: 'badCheckDigit' };
+  return { do: 'refuse', reason: 'unknownCode' };
+}

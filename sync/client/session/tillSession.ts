@@ -1,0 +1,871 @@
+import { classifyCard, parseTracks } from '../../../core/cardTracks';
+import { PaymentAnswer, PaymentOutcome, HostStatus, ApiResult, type HostRequest } from '../../protocol/host';
+import type { DeviceEvent } from '../../../core/scan';
+import { toApiAnswer, type ApiCaller } from '../api';
+import { currentCashier, needsCashier, recordRegistrationOffered, signIn, signOut, type SignInResult } from '../cashiers';
+import { findCustomer, findCustomerByBankCard, type FindResult } from '../findCustomer';
+import { randomId, receiptNumber } from '../ids';
+import { commitSale, enqueue, shownBalance } from '../outbox';
+import type { DraftRecord, LocalCustomer, OutboxRecord, ReceiptRecord } from '../records';
+import { registerCustomer, welcomeFor, type RegistrationForm } from '../registration';
+import { checkRegistration, validPhone, type RegistrationProblems } from '../registrationCheck';
+import { commitReturn } from '../returns';
+import { addProduct, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
+import { isQuotaError } from '../storageError';
+import { TillDb } from '../tillDb';
+import type { CardLinkEvent, SaleEvent } from '../../protocol/events';
+import { keyIntent, type KeyIntent } from './keymap';
+import { carryOverEarlierEnrolments } from './reenrol';
+import { fixRejected, rejectedEvents, type RejectedView } from './rejected';
+import { routeScan, type ScanInput, type ScanRefusal } from './scanRouter';
+import { SyncLoops, onThreadPull, type PullRunner } from './syncLoops';
+import { EMPTY_SALE, INITIAL_STATE, type Link, type Receipt, type SaleView, type TillState } from './tillState';
+import { isPaying, OVERLAY_MODES, type TillMode } from './tillMode';
+import { realTimers, type Timers } from './timers';
+
+/** The host as the session sees it: Electron's IPC or the browser host, or a fake in tests. */
+export interface TillHost {
+  request(req: HostRequest): Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }>;
+  onDeviceEvent(listener: (e: DeviceEvent) => void): () => void;
+}
+
+export interface SessionOptions {
+  host: TillHost;
+  /** Opens the database of one terminal identity. */
+  openDb?: (name: string) => TillDb;
+  /** Names of this machine's till databases (earlier enrolments), for carrying unsent events over. */
+  databaseNames?: () => Promise<string[]>;
+  pull?: PullRunner;
+  timers?: Timers;
+  now?: () => number;
+  every?: { pullMs: number; pushMs: number };
+}
+
+type Listener = () => void;
+
+export const DB_PREFIX = 'loyalty-till-';
+
+/**
+ * The till's runtime: one state machine that owns the shift, the open sale, the payment, the
+ * pull and push loops and lookups. The screen renders `getState()` and sends intents; it keeps
+ * nothing that matters. Every intent runs in order (`serial`), so Enter twice, a scan under a
+ * dialog or a reload mid-payment cannot interleave with a checkout.
+ */
+export class TillSession {
+  private state: TillState = INITIAL_STATE;
+  private readonly listeners = new Set<Listener>();
+  private db: TillDb | null = null;
+  private loops: SyncLoops | null = null;
+  private ctx: SaleContext | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private draftWrites: Promise<unknown> = Promise.resolve();
+  private noticeSeq = 0;
+  private saleSeq = 0;
+  private offeredIn = -1;
+  private unsubscribeDevices: (() => void) | null = null;
+  private readonly timers: Timers;
+  private readonly now: () => number;
+  private readonly api: ApiCaller;
+  private statusTimer: unknown = null;
+  private closed = false;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.timers = opts.timers ?? realTimers;
+    this.now = opts.now ?? Date.now;
+    this.api = this.makeApi();
+  }
+
+  // ---- store interface (useSyncExternalStore) ----
+  getState = (): TillState => this.state;
+  subscribe = (l: Listener): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+  get database(): TillDb | null {
+    return this.db;
+  }
+
+  private set(patch: Partial<TillState> | ((s: TillState) => Partial<TillState>)): void {
+    const next = typeof patch === 'function' ? patch(this.state) : patch;
+    this.state = { ...this.state, ...next };
+    for (const l of this.listeners) l();
+  }
+
+  private setSale(patch: Partial<SaleView>, persist = true): void {
+    const sale = { ...this.state.sale, ...patch };
+    sale.priced = this.price(sale);
+    sale.panel = this.ctx && sale.customer ? customerPanel(this.ctx, { id: sale.customer.customer.id, tier: sale.customer.customer.tier, birthday: sale.customer.customer.birthday ?? null }, new Date(this.now())) : null;
+    this.set({ sale });
+    if (persist) this.persistDraft();
+  }
+
+  private notice(key: string, params?: Record<string, string | number>, tone: 'warn' | 'info' = 'warn'): void {
+    this.set({ notice: { key, tone, seq: ++this.noticeSeq, ...(params ? { params } : {}) } });
+  }
+
+  /** Intents run one at a time, in the order they came. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once every intent, draft write and push round so far has finished (tests). */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      await this.queue;
+      await this.draftWrites;
+      await this.loops?.settled();
+    }
+  }
+
+  // ---- start-up ----
+  async start(): Promise<void> {
+    this.unsubscribeDevices = this.opts.host.onDeviceEvent((e) => this.onDeviceEvent(e));
+    await this.refreshHost();
+    this.watchHost();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.loops?.stop();
+    this.unsubscribeDevices?.();
+    this.timers.clear(this.statusTimer);
+    this.db?.close();
+  }
+
+  /** The host's status every few seconds: the status bar names a host that went away. */
+  private watchHost(): void {
+    this.statusTimer = this.timers.set(() => {
+      if (this.closed) return;
+      void this.opts.host.request({ op: 'status' }).then((res) => {
+        if (!res.ok && res.error.code === 'host_unreachable') this.setLink('hostDown');
+        else if (res.ok && this.state.sync.link === 'hostDown') this.setLink('unknown');
+        const s = res.ok ? HostStatus.safeParse(res.value) : null;
+        if (s?.success) this.set({ devices: s.data.devices });
+        this.watchHost();
+      });
+    }, 5_000);
+  }
+
+  private async refreshHost(): Promise<void> {
+    const res = await this.opts.host.request({ op: 'status' });
+    if (!res.ok) {
+      this.set({ phase: 'hostError', hostError: res.error });
+      this.setLink(res.error.code === 'host_unreachable' ? 'hostDown' : 'unknown');
+      return;
+    }
+    const parsed = HostStatus.safeParse(res.value);
+    if (!parsed.success) {
+      this.set({ phase: 'hostError', hostError: { code: 'bad_host_answer', message: 'The till host gave an unexpected status.' } });
+      return;
+    }
+    const status = parsed.data;
+    this.set({ status, devices: status.devices });
+    if (!status.enrolled || !status.terminal) {
+      this.set({ phase: 'notEnrolled', mode: 'setup' });
+      this.setLink('notEnrolled');
+      return;
+    }
+    await this.openTill(status);
+  }
+
+  private async openTill(status: HostStatus): Promise<void> {
+    const terminal = status.terminal!;
+    this.loops?.stop();
+    this.db?.close();
+    // One database per terminal identity, so a re-enrolled till never mixes caches; unsent
+    // events of an earlier identity are carried over below, never dropped.
+    const db = (this.opts.openDb ?? ((n) => new TillDb(n)))(`${DB_PREFIX}${terminal.terminalId}`);
+    this.db = db;
+    const carried = this.opts.databaseNames ? await carryOverEarlierEnrolments(db, this.opts.openDb ?? ((n) => new TillDb(n)), await this.opts.databaseNames(), DB_PREFIX) : 0;
+    await this.loadCatalogue();
+    await this.refreshCashier();
+    this.set({ phase: 'ready', revoked: false, carriedOver: carried, mode: this.state.cashier.required && !this.state.cashier.current ? 'signIn' : 'selling' });
+    if (carried > 0) this.notice('reenrol.carried', { count: carried }, 'info');
+    await this.restoreDraft();
+    this.loops = new SyncLoops(db, this.api, {
+      cashiersPulled: () => void this.refreshCashier(),
+      pullStarted: (existing) => this.setSync({ running: true, ...(existing ? { progress: existing } : {}) }),
+      pullProgress: (progress) => {
+        this.setSync({ progress });
+        this.setLink('online');
+      },
+      pullDone: (outcome, catalogueStored, cached) => {
+        this.setSync({
+          running: false,
+          ...(outcome.ok ? { lastSyncAt: this.now(), error: null, errorCode: null } : { error: outcome.message, errorCode: outcome.code }),
+          ...(catalogueStored ? { catalogueAt: this.now() } : {}),
+          ...(cached !== null ? { cached } : {}),
+        });
+        if (outcome.ok) this.setLink('online');
+        else if (outcome.offline) this.setLink('serverDown');
+        if (catalogueStored) void this.loadCatalogue().then(() => this.setSale({}, false));
+      },
+      pushed: (outcome, stats) => {
+        this.setSync({ ...stats, ...(outcome.ok ? {} : { error: outcome.message, errorCode: 'push' }) });
+        if (outcome.ok && outcome.sent > 0) this.setLink('online');
+        if (!outcome.ok && outcome.offline) this.setLink('serverDown');
+      },
+    }, this.timers, this.opts.pull ?? onThreadPull, this.opts.every);
+    this.loops.start();
+  }
+
+  private setSync(patch: Partial<TillState['sync']>): void {
+    this.set((s) => ({ sync: { ...s.sync, ...patch } }));
+  }
+
+  private setLink(link: Link): void {
+    const s = this.state.sync;
+    if (s.link === link) return;
+    const away = link === 'serverDown' || link === 'hostDown';
+    this.setSync({ link, offlineSince: away ? (s.offlineSince ?? this.now()) : null });
+  }
+
+  private makeApi(): ApiCaller {
+    return async (method, path, query, body) => {
+      const res = await this.opts.host.request({ op: 'api', method, path, ...(query ? { query } : {}), ...(body !== undefined ? { body } : {}) });
+      if (!res.ok) {
+        if (res.error.code === 'host_unreachable') this.setLink('hostDown');
+        return { ok: false, offline: res.error.code === 'host_unreachable', status: 0, code: res.error.code, message: res.error.message };
+      }
+      const parsed = ApiResult.safeParse(res.value);
+      if (!parsed.success) return { ok: false, offline: false, status: 0, code: 'bad_host_answer', message: 'The till host gave an unexpected answer.' };
+      const answer = toApiAnswer(parsed.data.status, parsed.data.body);
+      if (!answer.ok && answer.code === 'credential_rejected') {
+        // The server no longer knows this terminal: stop and ask IT to enrol it again. The
+        // database stays: its unsent events go out under the next enrolment.
+        this.loops?.stop();
+        this.set({ phase: 'notEnrolled', revoked: true, mode: 'setup' });
+        this.setLink('revoked');
+      } else if (answer.ok) this.setLink('online');
+      return answer;
+    };
+  }
+
+  private async loadCatalogue(): Promise<void> {
+    const db = this.db;
+    const terminal = this.state.status?.terminal;
+    if (!db || !terminal) return;
+    const [p, offers] = await Promise.all([db.programme.get('current'), db.offers.toArray()]);
+    const catalogue = p ? { programme: p.programme, offers: offers.map((o) => o.offer) } : null;
+    this.ctx = catalogue ? saleContext(terminal, catalogue.programme, catalogue.offers, this.state.sync.link !== 'serverDown') : null;
+    this.set({ catalogue });
+  }
+
+  async refreshCashier(): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    const [required, current] = await Promise.all([needsCashier(db), currentCashier(db)]);
+    const mode = this.state.mode;
+    const needs = required && !current;
+    this.set({
+      cashier: { loaded: true, required, current },
+      ...(needs && !isPaying(mode) && mode !== 'setup' ? { mode: 'signIn' as TillMode } : {}),
+      ...(!needs && mode === 'signIn' ? { mode: 'selling' as TillMode } : {}),
+    });
+  }
+
+  // ---- the durable draft ----
+  private persistDraft(): void {
+    const db = this.db;
+    if (!db) return;
+    const s = this.state.sale;
+    const record: DraftRecord = { key: 'current', items: s.items, customer: s.customer, redeem: s.redeem, payment: s.payment, updatedAt: this.now() };
+    const empty = s.items.length === 0 && !s.customer && !s.payment;
+    this.draftWrites = this.draftWrites
+      .then(async () => {
+        if (empty) await db.draft.delete('current');
+        else await db.draft.put(record);
+      })
+      .catch(() => this.notice('sale.draftNotSaved'));
+  }
+
+  private async restoreDraft(): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    const d = await db.draft.get('current');
+    if (!d) return;
+    const available = d.customer ? (await shownBalance(db, d.customer.customer.id, { available: d.customer.customer.balance, pending: d.customer.customer.pending })).available : null;
+    this.setSale({ items: d.items, customer: d.customer, redeem: d.redeem, available, payment: d.payment }, false);
+    if (d.items.length > 0 || d.customer) this.notice('sale.restored', { count: d.items.length }, 'info');
+    if (d.payment) await this.resumeCardPayment(d.payment);
+  }
+
+  /** After a reload mid-payment: ask the host what the terminal answered, never charge again blindly. */
+  private async resumeCardPayment(payment: NonNullable<DraftRecord['payment']>): Promise<void> {
+    if (payment.stage === 'approved') {
+      this.set({ mode: 'payingCard' });
+      await this.completeCard(payment, payment.answer ?? {});
+      return;
+    }
+    this.set({ mode: 'payingCard' });
+    for (;;) {
+      const res = await this.opts.host.request({ op: 'paymentOutcome', receiptId: payment.receiptId });
+      const outcome = res.ok ? PaymentOutcome.safeParse(res.value) : null;
+      if (!outcome?.success || outcome.data.state === 'unknown') {
+        // The host restarted mid-payment: only the terminal's slip can tell. The cashier says which.
+        this.setSale({ unresolvedPayment: true });
+        return;
+      }
+      if (outcome.data.state === 'answered') {
+        const answer = outcome.data.answer;
+        if (answer.approved) await this.completeCard(payment, answer);
+        else {
+          this.setSale({ payment: null, cardDecline: answer.declineReason ?? '' });
+          this.set({ mode: 'payingCash' });
+        }
+        return;
+      }
+      await new Promise<void>((r) => this.timers.set(() => r(), 500));
+      if (this.closed) return;
+    }
+  }
+
+  /** The cashier read the terminal's slip for a payment the host lost track of. */
+  resolveUnknownPayment(charged: boolean): Promise<void> {
+    return this.serial(async () => {
+      const payment = this.state.sale.payment;
+      if (!payment || !this.state.sale.unresolvedPayment) return;
+      this.setSale({ unresolvedPayment: false });
+      if (charged) await this.completeCard(payment, {});
+      else {
+        this.setSale({ payment: null });
+        this.set({ mode: 'payingCash' });
+      }
+    });
+  }
+
+  // ---- pricing ----
+  private price(sale: SaleView) {
+    if (!this.ctx || sale.items.length === 0) return null;
+    const c = sale.customer && sale.available !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: sale.available, birthday: sale.customer.customer.birthday ?? null } : null;
+    return priceDraft(this.ctx, sale.items, c, sale.redeem, 'draft', new Date(this.now())).priced;
+  }
+
+  // ---- input: keys and scans ----
+  /** One key from the one listener. Returns true when the till used it (the screen then prevents its default). */
+  key(key: string): boolean {
+    const intent = keyIntent(this.state.mode, key, { receiptShown: this.state.receipt !== null });
+    if (!intent) return false;
+    void this.serial(() => this.doKey(intent));
+    return true;
+  }
+
+  private async doKey(intent: KeyIntent): Promise<void> {
+    const mode = this.state.mode;
+    switch (intent) {
+      case 'toSale':
+        return this.set({ mode: 'selling' });
+      case 'toReturn':
+        return this.set({ mode: 'returning' });
+      case 'toHistory':
+        return this.set({ mode: 'history' });
+      case 'toRejected':
+        return this.set({ mode: 'rejected', under: mode });
+      case 'focusIdentify':
+        return this.set({ mode: mode === 'selling' ? mode : 'selling', focus: { target: 'identify', seq: (this.state.focus?.seq ?? 0) + 1 } });
+      case 'focusProduct':
+        return this.set({ mode: 'selling', focus: { target: 'product', seq: (this.state.focus?.seq ?? 0) + 1 } });
+      case 'openPay':
+        return this.openPayment();
+      case 'payByCard':
+        if (mode === 'selling') await this.openPayment();
+        return this.payByCard();
+      case 'cancel':
+        return this.cancel();
+      case 'toggleManager':
+        return this.set(mode === 'manager' ? { mode: this.state.under } : { mode: 'manager', under: OVERLAY_MODES.has(mode) ? this.state.under : mode });
+      case 'toggleDiagnostics':
+        return this.set(mode === 'diagnostics' ? { mode: this.state.under } : { mode: 'diagnostics', under: OVERLAY_MODES.has(mode) ? this.state.under : mode });
+      case 'toggleCamera':
+        return this.set({ camera: !this.state.camera });
+      case 'changeCashier':
+        return this.changeCashier();
+      case 'nextSale':
+        return this.set({ receipt: null });
+      case 'refresh':
+        return this.set({ refresh: this.state.refresh + 1 });
+    }
+  }
+
+  /** Esc: closes what is on top, one layer at a time; it never clears a customer along with a dialog. */
+  private async cancel(): Promise<void> {
+    const mode = this.state.mode;
+    if (mode === 'payingCash') return this.set({ mode: 'selling' }), this.setSale({ cardDecline: null }, false);
+    if (OVERLAY_MODES.has(mode)) return this.set({ mode: this.state.under });
+    if (mode === 'registering') return this.set({ mode: 'selling', registration: null });
+    if (mode === 'returning' || mode === 'history') return this.set({ mode: 'selling' });
+    if (mode === 'selling') {
+      if (this.state.receipt) return this.set({ receipt: null });
+      // Esc on the sale screen clears the customer field: said on screen, since bonuses go too.
+      if (this.state.sale.customer) this.notice('identify.cleared', undefined, 'info');
+      this.setSale({ customer: null, available: null, redeem: 0, lookup: null });
+    }
+  }
+
+  /** A scan from any source, routed by mode (scanRouter.ts). */
+  scan(input: ScanInput): Promise<void> {
+    return this.serial(async () => {
+      const effect = routeScan(this.state.mode, input, this.state.status?.terminal?.cardPrefix ?? '27');
+      switch (effect.do) {
+        case 'ignore':
+          return;
+        case 'refuse':
+          return this.refuse(effect.reason);
+        case 'addProduct':
+          await this.addProductNow(effect.code);
+          return;
+        case 'identify':
+          return this.identifyNow(effect.text);
+        case 'identifyBankCard':
+          return this.identifyBankNow(effect.tokenHash);
+        case 'openReturn':
+          return this.set({ mode: 'returning', returnOf: { no: effect.receiptNo, seq: (this.state.returnOf?.seq ?? 0) + 1 } });
+        case 'registrationCard':
+          return this.registrationCard(effect.cardNumber);
+        case 'managerCard':
+          return this.set({ managerScan: { text: effect.text, seq: (this.state.managerScan?.seq ?? 0) + 1 } });
+      }
+    });
+  }
+
+  /** A keyboard-wedge burst: a stripe's tracks are read here, and a bank card's number goes nowhere. */
+  wedge(text: string): Promise<void> {
+    if (!/^[%;]/.test(text)) return this.scan({ kind: 'text', text });
+    const read = classifyCard(parseTracks(text));
+    if (read.kind === 'loyalty') return this.scan({ kind: 'loyaltyCard', cardNumber: read.cardNumber });
+    return this.serial(async () => this.notice(read.kind === 'bank' ? 'card.bankNotLoyalty' : 'card.unreadable'));
+  }
+
+  private onDeviceEvent(e: DeviceEvent): void {
+    if (e.kind === 'status') {
+      this.set((s) => {
+        const next = { deviceId: e.deviceId, deviceType: e.deviceType, status: e.status, lastEventAt: e.at };
+        const known = s.devices.some((d) => d.deviceId === e.deviceId);
+        return { devices: known ? s.devices.map((d) => (d.deviceId === e.deviceId ? { ...d, ...next } : d)) : [...s.devices, next] };
+      });
+      return;
+    }
+    if (e.kind === 'scan') void this.scan({ kind: 'text', text: e.text });
+    if (e.kind === 'card') void this.scan(e.cardKind === 'loyalty' ? { kind: 'loyaltyCard', cardNumber: e.cardNumber } : { kind: 'bankCard', tokenHash: e.tokenHash, last4: e.last4 });
+  }
+
+  private refuse(reason: ScanRefusal): void {
+    this.notice(`scan.refused.${reason}`);
+  }
+
+  // ---- the sale ----
+  /** A typed product code (the product field); routed like a scan in the selling modes. */
+  addProduct(code: string): Promise<boolean> {
+    return this.serial(async () => {
+      if (isPaying(this.state.mode)) {
+        this.refuse('paymentInProgress');
+        return false;
+      }
+      return this.addProductNow(code.trim());
+    });
+  }
+
+  private async addProductNow(code: string): Promise<boolean> {
+    const db = this.db;
+    if (!db) return false;
+    const product = (await db.products.where('ean').equals(code).first()) ?? (await db.products.get(code));
+    if (!product) {
+      this.setSale({ error: this.state.catalogue ? { kind: 'unknownProduct', code: code.slice(0, 40) } : { kind: 'noCatalogue' } }, false);
+      return false;
+    }
+    if (this.state.mode === 'history') this.set({ mode: 'selling' });
+    this.set({ receipt: null, notice: null });
+    this.setSale({ error: null, items: addProduct(this.state.sale.items, product) });
+    return true;
+  }
+
+  changeQuantity(lineId: string, quantityMilli: number): Promise<void> {
+    return this.serial(async () => {
+      if (isPaying(this.state.mode)) return this.refuse('paymentInProgress');
+      this.setSale({ items: setQuantity(this.state.sale.items, lineId, Math.max(0, Math.min(quantityMilli, 999_000_000))) });
+    });
+  }
+
+  /** Bonuses to spend: capped to what the engine allows; the screen shows the capped value. */
+  setRedeem(kopecks: number): Promise<number> {
+    return this.serial(async () => {
+      if (isPaying(this.state.mode)) {
+        this.refuse('paymentInProgress');
+        return this.state.sale.redeem;
+      }
+      const max = this.state.sale.priced?.maxRedeemable ?? 0;
+      const redeem = Math.max(0, Math.min(Math.floor(kopecks), max));
+      this.setSale({ redeem });
+      return redeem;
+    });
+  }
+
+  /** Typed in the customer field (phone or card number), or a scan routed here. */
+  identify(text: string): Promise<void> {
+    return this.serial(async () => {
+      if (isPaying(this.state.mode)) return this.refuse('paymentInProgress');
+      return this.identifyNow(text);
+    });
+  }
+
+  private async identifyNow(text: string): Promise<void> {
+    const db = this.db;
+    const terminal = this.state.status?.terminal;
+    if (!db || !terminal || !text.trim()) return;
+    this.setSale({ lookupBusy: true }, false);
+    const result = await findCustomer({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, text);
+    await this.applyLookup(result);
+  }
+
+  private async identifyBankNow(tokenHash: string): Promise<void> {
+    const db = this.db;
+    const terminal = this.state.status?.terminal;
+    if (!db || !terminal) return;
+    this.setSale({ lookupBusy: true }, false);
+    await this.applyLookup(await findCustomerByBankCard({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, tokenHash));
+  }
+
+  private async applyLookup(result: FindResult): Promise<void> {
+    const db = this.db!;
+    if (result.kind === 'found') {
+      const { available } = await shownBalance(db, result.customer.id, { available: result.customer.balance, pending: result.customer.pending });
+      const changed = this.state.sale.customer?.customer.id !== result.customer.id;
+      if (changed && this.state.sale.redeem > 0) this.notice('identify.redeemReset', undefined, 'info');
+      this.setSale({ customer: { customer: result.customer, via: result.via }, available, redeem: changed ? 0 : this.state.sale.redeem, lookup: null, lookupBusy: false });
+      return;
+    }
+    this.setSale({ lookup: result, lookupBusy: false }, false);
+    if (result.kind === 'notFound' && this.offeredIn !== this.saleSeq) {
+      // The register choice shows for a customer nobody could find: counted once per sale.
+      this.offeredIn = this.saleSeq;
+      await recordRegistrationOffered(db, result.via).then(() => this.loops?.pushSoon(), () => undefined);
+    }
+  }
+
+  clearCustomer(): Promise<void> {
+    return this.serial(async () => {
+      if (isPaying(this.state.mode)) return this.refuse('paymentInProgress');
+      this.setSale({ customer: null, available: null, redeem: 0, lookup: null });
+    });
+  }
+
+  // ---- payment ----
+  openPay(): Promise<void> {
+    return this.serial(() => this.openPayment());
+  }
+
+  private async openPayment(): Promise<void> {
+    if (this.state.mode !== 'selling' || !this.state.sale.priced) return;
+    this.setSale({ cardDecline: null }, false);
+    this.set({ mode: 'payingCash' });
+  }
+
+  cancelPay(): Promise<void> {
+    return this.serial(async () => {
+      if (this.state.mode === 'payingCash') await this.cancel();
+    });
+  }
+
+  /** Cash: Enter twice pays once, since the second Enter finds the till no longer paying. */
+  payCash(tendered: number): Promise<Receipt | null> {
+    return this.serial(async () => {
+      const priced = this.state.sale.priced;
+      if (this.state.mode !== 'payingCash' || !priced || !Number.isSafeInteger(tendered) || tendered < priced.totals.payable) return null;
+      if (tendered > Math.max(priced.totals.payable * 100, 10_000_000)) {
+        this.notice('pay.tenderedTooMuch');
+        return null;
+      }
+      const now = new Date(this.now());
+      const terminal = this.state.status!.terminal!;
+      return this.checkout(receiptNumber(terminal.terminalId, now.getTime()), now, { method: 'cash', amountKopecks: priced.totals.payable }, tendered - priced.totals.payable, null, this.state.sale.customer, this.state.sale.available);
+    });
+  }
+
+  /** Card on the terminal. The draft records the payment before the terminal is asked. */
+  payCard(): Promise<void> {
+    return this.serial(() => this.payByCard());
+  }
+
+  private async payByCard(): Promise<void> {
+    const priced = this.state.sale.priced;
+    if (this.state.mode !== 'payingCash' || !priced) return;
+    const terminal = this.state.status!.terminal!;
+    const now = this.now();
+    const kept = this.state.sale.payment?.stage === 'approved' && this.state.sale.payment.amountKopecks === priced.totals.payable ? this.state.sale.payment : null;
+    if (kept) return this.completeCard(kept, kept.answer ?? {});
+    const payment = { receiptId: receiptNumber(terminal.terminalId, now), amountKopecks: priced.totals.payable, stage: 'charging' as const, startedAt: now };
+    this.set({ mode: 'payingCard' });
+    this.setSale({ payment, cardDecline: null });
+    await this.draftWrites;
+    const res = await this.opts.host.request({ op: 'pay', amountKopecks: payment.amountKopecks, receiptId: payment.receiptId });
+    const parsed = res.ok ? PaymentAnswer.safeParse(res.value) : null;
+    const answer = parsed?.success ? parsed.data : { approved: false, declineReason: res.ok ? 'bad answer from the till host' : res.error.code === 'host_unreachable' ? 'host-unreachable' : res.error.message };
+    if (!answer.approved) {
+      if (!res.ok && res.error.code === 'host_unreachable') {
+        // The host may have sent it to the terminal before it went away: find out, never guess.
+        this.setSale({ unresolvedPayment: true });
+        return;
+      }
+      this.setSale({ payment: null, cardDecline: answer.declineReason ?? '' });
+      this.set({ mode: 'payingCash' });
+      return;
+    }
+    const approved = { ...payment, stage: 'approved' as const, answer: { tokenHash: answer.tokenHash, last4: answer.last4, rrn: answer.rrn } };
+    this.setSale({ payment: approved });
+    await this.completeCard(approved, approved.answer);
+  }
+
+  private async completeCard(payment: NonNullable<DraftRecord['payment']>, answer: { tokenHash?: string | undefined; last4?: string | undefined }): Promise<void> {
+    const db = this.db;
+    if (!db || !this.ctx) return;
+    const sale = this.state.sale;
+    let buyer = sale.customer;
+    let buyerAvailable = sale.available;
+    let linkOffer: Receipt['linkOffer'] = null;
+    const now = new Date(this.now());
+    if (answer.tokenHash) {
+      if (!buyer) {
+        const terminal = this.state.status!.terminal!;
+        const found = await findCustomerByBankCard({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, answer.tokenHash);
+        if (found.kind === 'found') {
+          const shown = await shownBalance(db, found.customer.id, { available: found.customer.balance, pending: found.customer.pending });
+          const check = priceDraft(this.ctx, sale.items, { id: found.customer.id, tier: found.customer.tier, available: shown.available, birthday: found.customer.birthday ?? null }, 0, payment.receiptId, now).priced;
+          // Paid already: the card's owner earns on this sale only if member pricing would not change the amount.
+          if (check.totals.payable === payment.amountKopecks) {
+            buyer = { customer: found.customer, via: 'bank' };
+            buyerAvailable = shown.available;
+          }
+        }
+      } else if (!buyer.customer.keys.includes(`bank:${answer.tokenHash}`)) {
+        linkOffer = { customerId: buyer.customer.id, name: buyer.customer.firstName, tokenHash: answer.tokenHash, last4: answer.last4 ?? '????' };
+      }
+    }
+    await this.checkout(payment.receiptId, now, { method: 'card', amountKopecks: payment.amountKopecks, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) }, 0, linkOffer, buyer, buyerAvailable, payment.amountKopecks);
+  }
+
+  /**
+   * Commit the sale: journal, outbox, balance delta and the draft's removal in ONE strict
+   * transaction. Only then does the screen say "done". The charged amount must equal the total.
+   */
+  private async checkout(
+    receiptId: string, now: Date, payment: SaleEvent['payment'], change: number, linkOffer: Receipt['linkOffer'],
+    buyer: SaleView['customer'], buyerAvailable: number | null, charged?: number,
+  ): Promise<Receipt | null> {
+    const db = this.db;
+    if (!db || !this.ctx) return null;
+    const sale = this.state.sale;
+    const who = buyer && buyerAvailable !== null ? { id: buyer.customer.id, tier: buyer.customer.tier, available: buyerAvailable, birthday: buyer.customer.birthday ?? null } : null;
+    const redeem = who && buyer?.customer.id === sale.customer?.customer.id ? sale.redeem : 0;
+    let { input, priced } = priceDraft(this.ctx, sale.items, who, redeem, receiptId, now);
+    if (charged !== undefined && priced.totals.payable !== charged) {
+      // The card was charged for the sale as it was: price it exactly so, without the late customer.
+      ({ input, priced } = priceDraft(this.ctx, sale.items, sale.customer && sale.available !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: sale.available, birthday: sale.customer.customer.birthday ?? null } : null, sale.redeem, receiptId, now));
+      buyer = sale.customer;
+    }
+    const event = saleEvent(input, priced, { ...payment, amountKopecks: priced.totals.payable }, now);
+    try {
+      await this.draftWrites;
+      await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.ackedBalances, db.shift, db.tally, db.draft], async () => {
+        await commitSale(db, { event, priced, now: now.getTime() });
+        await db.draft.delete('current');
+      });
+    } catch (err) {
+      this.setSale({ error: { kind: 'storage', message: err instanceof Error ? err.message : String(err), full: isQuotaError(err), ...(payment.method === 'card' ? { cardApproved: true } : {}) } }, false);
+      this.set({ mode: 'selling' });
+      return null;
+    }
+    const after = buyer ? await shownBalance(db, buyer.customer.id, { available: buyer.customer.balance, pending: buyer.customer.pending }) : null;
+    const receipt: Receipt = {
+      receiptId, method: payment.method, linkOffer, paid: priced.totals.payable, change, redeemed: priced.totals.redeemed, accrued: priced.totals.accrued,
+      customerName: buyer?.customer.firstName ?? null, newBalance: after?.available ?? null,
+    };
+    this.saleSeq++;
+    this.set({ receipt, mode: 'selling', notice: null });
+    this.state = { ...this.state, sale: { ...EMPTY_SALE } };
+    this.setSale({}, false);
+    this.loops?.pushSoon();
+    return receipt;
+  }
+
+  dismissReceipt(): void {
+    this.set({ receipt: null });
+  }
+
+  linkCard(): Promise<void> {
+    return this.serial(async () => {
+      const offer = this.state.receipt?.linkOffer;
+      if (!this.db || !offer) return;
+      const event: CardLinkEvent = { eventId: randomId(), occurredAt: new Date(this.now()).toISOString(), type: 'cardLink', customerId: offer.customerId, kind: 'bank', key: offer.tokenHash };
+      await enqueue(this.db, event);
+      this.set((s) => ({ receipt: s.receipt ? { ...s.receipt, linkOffer: null } : null }));
+      this.loops?.pushSoon();
+    });
+  }
+
+  // ---- registration ----
+  startRegistration(from: { phone?: string; card?: string }): Promise<void> {
+    return this.serial(async () => {
+      if (this.state.mode !== 'selling') return;
+      this.set({ mode: 'registering', registration: { ...from, seq: (this.state.registration?.seq ?? 0) + 1 } });
+    });
+  }
+
+  cancelRegistration(): Promise<void> {
+    return this.serial(async () => {
+      if (this.state.mode === 'registering') this.set({ mode: 'selling', registration: null });
+    });
+  }
+
+  /** A loyalty card scanned into the open form: a new card fills the field; a known one is refused. */
+  private async registrationCard(cardNumber: string): Promise<void> {
+    const db = this.db;
+    const terminal = this.state.status?.terminal;
+    if (!db || !terminal) return;
+    const found = await findCustomer({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, cardNumber);
+    if (found.kind === 'found') return this.notice('register.cardTaken');
+    this.set((s) => ({ registration: s.registration ? { ...s.registration, card: cardNumber, seq: s.registration.seq + 1 } : null }));
+  }
+
+  /** Register with the same checks the server applies; on success the customer joins the sale. */
+  register(form: RegistrationForm): Promise<{ ok: true } | { ok: false; problems: RegistrationProblems }> {
+    return this.serial(async () => {
+      const db = this.db;
+      const terminal = this.state.status?.terminal;
+      const catalogue = this.state.catalogue;
+      if (this.state.mode !== 'registering') return { ok: false, problems: {} };
+      if (!db || !terminal || !catalogue) return { ok: false, problems: { firstName: 'sale.noCatalogue' } };
+      const now = new Date(this.now());
+      const problems = checkRegistration(form, now);
+      if (form.cardNumber && !problems.cardNumber) {
+        const taken = await findCustomer({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, form.cardNumber);
+        if (taken.kind === 'found') problems.cardNumber = 'register.cardTaken';
+        else if (taken.kind !== 'notFound') problems.cardNumber = 'register.badCard';
+      }
+      if (Object.keys(problems).length > 0) return { ok: false, problems };
+      form = { ...form, phone: validPhone(form.phone)! };
+      const ctx = { storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, lookupSecret: terminal.lookupSecret, ...catalogue };
+      try {
+        const { customer: c } = await registerCustomer(db, ctx, form, now);
+        const customer: LocalCustomer = { id: c.id, firstName: c.firstName, maskedPhone: c.maskedPhone, tier: c.tier, balance: c.balance, pending: c.pending, keys: c.cards.map((n) => `card:${n}`), birthday: c.birthday ?? null };
+        const { available } = await shownBalance(db, customer.id, { available: 0, pending: 0 });
+        this.set({ mode: 'selling', registration: null });
+        this.setSale({ customer: { customer, via: form.cardNumber ? 'card' : 'phone' }, available, redeem: 0, lookup: null });
+        this.loops?.pushSoon();
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, problems: { firstName: isQuotaError(err) ? 'sale.storageFull' : 'register.notSaved' } };
+      }
+    });
+  }
+
+  welcomeBonus(): number | null {
+    const terminal = this.state.status?.terminal;
+    const catalogue = this.state.catalogue;
+    if (!terminal || !catalogue) return null;
+    return welcomeFor({ storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, lookupSecret: terminal.lookupSecret, ...catalogue }, new Date(this.now())).amount;
+  }
+
+  // ---- returns ----
+  private returning = false;
+  /** One return at a time: a double click cannot commit twice or report a failure for a success. */
+  commitReturn(receipt: ReceiptRecord, lines: { lineId: string; quantityMilli: number }[]): Promise<{ ok: true; refund: number } | { ok: false; message: string } | null> {
+    if (this.returning || !this.db) return Promise.resolve(null);
+    this.returning = true;
+    const db = this.db;
+    return this.serial(async () => {
+      try {
+        const { result } = await commitReturn(db, receipt, lines, new Date(this.now()));
+        this.loops?.pushSoon();
+        return { ok: true as const, refund: result.totals.refund };
+      } catch (err) {
+        return { ok: false as const, message: err instanceof Error ? err.message : String(err) };
+      } finally {
+        this.returning = false;
+      }
+    });
+  }
+
+  // ---- cashier ----
+  signIn(personnelNo: string, pin: string): Promise<SignInResult | null> {
+    return this.serial(async () => {
+      if (!this.db) return null;
+      const result = await signIn(this.db, personnelNo, pin, this.now());
+      await this.refreshCashier();
+      return result;
+    });
+  }
+
+  private async changeCashier(): Promise<void> {
+    if (!this.db) return;
+    if (this.state.sale.items.length > 0 || this.state.sale.customer) return this.notice('cashier.finishSaleFirst');
+    await signOut(this.db);
+    await this.refreshCashier();
+  }
+
+  signOut(): Promise<void> {
+    return this.serial(() => this.changeCashier());
+  }
+
+  // ---- enrolment ----
+  enrol(serverUrl: string, code: string, deviceName: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    return this.serial(async () => {
+      const res = await this.opts.host.request({ op: 'enrol', serverUrl, code, deviceName });
+      if (!res.ok) return { ok: false, message: res.error.message };
+      await this.refreshHost();
+      return { ok: true };
+    });
+  }
+
+  // ---- mode switches from the screen (buttons) ----
+  toMode(mode: 'selling' | 'returning' | 'history' | 'manager' | 'diagnostics' | 'rejected'): Promise<void> {
+    return this.serial(async () => {
+      const current = this.state.mode;
+      if (isPaying(current) || current === 'setup' || current === 'signIn') {
+        if (mode === 'diagnostics' && !isPaying(current)) this.set({ mode, under: current });
+        return;
+      }
+      if (OVERLAY_MODES.has(mode as TillMode)) this.set({ mode, under: OVERLAY_MODES.has(current) ? this.state.under : current });
+      else this.set({ mode });
+    });
+  }
+
+  closeOverlay(): Promise<void> {
+    return this.serial(async () => {
+      if (OVERLAY_MODES.has(this.state.mode)) this.set({ mode: this.state.under });
+    });
+  }
+
+  setCamera(open: boolean): void {
+    this.set({ camera: open });
+  }
+
+  // ---- events the server refused ----
+  rejected(): Promise<RejectedView[]> {
+    return this.db ? rejectedEvents(this.db) : Promise.resolve([]);
+  }
+
+  fixRejected(eventId: string, fix: { email?: string | null }): Promise<{ ok: true } | { ok: false; problem: string }> {
+    return this.serial(async () => {
+      if (!this.db) return { ok: false as const, problem: 'rejected.cannotFix' };
+      const res = await fixRejected(this.db, eventId, fix, new Date(this.now()));
+      if (res.ok) {
+        this.loops?.pushSoon();
+        await this.refreshStats();
+      }
+      return res;
+    });
+  }
+
+  private async refreshStats(): Promise<void> {
+    if (!this.db) return;
+    const [waiting, rejected] = await Promise.all([this.db.outbox.where('status').equals('pending').count(), this.db.outbox.where('status').equals('rejected').count()]);
+    this.setSync({ waiting, rejected });
+  }
+
+  /** For diagnostics and the model test: the outbox as stored. */
+  async outbox(): Promise<OutboxRecord[]> {
+    return this.db ? this.db.outbox.toArray() : [];
+  }
+}

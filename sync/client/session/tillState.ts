@@ -1,0 +1,151 @@
+import type { Offer, PricedReceipt, Programme } from '../../../core/engine';
+import type { DeviceInfo, HostStatus } from '../../protocol/host';
+import type { FindResult } from '../findCustomer';
+import type { PullProgress } from '../pull';
+import type { BasketItem, DraftPayment, LocalCustomer, SignedIn } from '../records';
+import type { CustomerPanelInfo } from '../saleDraft';
+import type { TillMode } from './tillMode';
+
+/** A message for the cashier: an i18n key and its values, never prose made in code. */
+export interface Notice {
+  key: string;
+  params?: Record<string, string | number>;
+  tone: 'warn' | 'info';
+  seq: number;
+}
+
+/** Why the till cannot talk to the server, named by cause: each needs a different person to act. */
+export type Link = 'unknown' | 'online' | 'serverDown' | 'hostDown' | 'revoked' | 'notEnrolled';
+
+export interface SyncView {
+  progress: PullProgress | null;
+  running: boolean;
+  link: Link;
+  lastSyncAt: number | null;
+  /** Events in the outbox waiting for the server, and those it refused (kept, shown). */
+  waiting: number;
+  rejected: number;
+  offlineSince: number | null;
+  catalogueAt: number | null;
+  cached: number | null;
+  /** What failed: a pull code ('offline', 'storage_full', ...) or 'push'; the screen words it per language. */
+  errorCode: string | null;
+  /** The last failure as it happened (English, for diagnostics and logs only). */
+  error: string | null;
+}
+
+export type SaleError =
+  | { kind: 'unknownProduct'; code: string }
+  | { kind: 'noCatalogue' }
+  | { kind: 'storage'; message: string; full: boolean; cardApproved?: boolean }
+  | { kind: 'declined'; reason: string };
+
+export interface Receipt {
+  receiptId: string;
+  method: 'cash' | 'card';
+  linkOffer: { customerId: string; name: string; tokenHash: string; last4: string } | null;
+  paid: number;
+  change: number;
+  redeemed: number;
+  accrued: number;
+  customerName: string | null;
+  newBalance: number | null;
+}
+
+export interface SaleCustomer {
+  customer: LocalCustomer;
+  via: 'card' | 'phone' | 'bank';
+}
+
+/** The sale on screen: exactly what the draft in IndexedDB holds, plus what is derived from it. */
+export interface SaleView {
+  items: BasketItem[];
+  customer: SaleCustomer | null;
+  /** Spendable now: the server's balance plus this till's unacknowledged deltas. */
+  available: number | null;
+  redeem: number;
+  priced: PricedReceipt | null;
+  panel: CustomerPanelInfo | null;
+  /** The last lookup that found nobody (or something that is not a customer), for the customer panel. */
+  lookup: Exclude<FindResult, { kind: 'found' }> | null;
+  lookupBusy: boolean;
+  error: SaleError | null;
+  payment: DraftPayment | null;
+  /** A card payment whose outcome the host could not tell (host restarted mid-payment): the cashier checks the terminal's slip. */
+  unresolvedPayment: boolean;
+  cardDecline: string | null;
+}
+
+export interface CashierView {
+  loaded: boolean;
+  required: boolean;
+  current: SignedIn | null;
+}
+
+export interface TillState {
+  phase: 'starting' | 'hostError' | 'notEnrolled' | 'ready';
+  hostError: { code: string; message: string } | null;
+  status: HostStatus | null;
+  revoked: boolean;
+  mode: TillMode;
+  /** The mode an overlay (manager, diagnostics, rejected list) returns to. */
+  under: TillMode;
+  sale: SaleView;
+  receipt: Receipt | null;
+  catalogue: { programme: Programme; offers: Offer[] } | null;
+  notice: Notice | null;
+  sync: SyncView;
+  devices: DeviceInfo[];
+  cashier: CashierView;
+  camera: boolean;
+  /** Bumped to ask the screen to focus a field (F2, F5). */
+  focus: { target: 'identify' | 'product'; seq: number } | null;
+  /** A registration in progress: what it started from, and a card scanned into it. */
+  registration: { phone?: string; card?: string; seq: number } | null;
+  returnOf: { no: string; seq: number } | null;
+  managerScan: { text: string; seq: number } | null;
+  /** Bumped by F5 on screens that can refresh (diagnostics). */
+  refresh: number;
+  /** Unsent events of earlier enrolments of this till, moved into this one (shown once). */
+  carriedOver: number;
+}
+
+export const EMPTY_SALE: SaleView = {
+  items: [],
+  customer: null,
+  available: null,
+  redeem: 0,
+  priced: null,
+  panel: null,
+  lookup: null,
+  lookupBusy: false,
+  error: null,
+  payment: null,
+  unresolvedPayment: false,
+  cardDecline: null,
+};
+
+export const INITIAL_STATE: TillState = {
+  phase: 'starting',
+  hostError: null,
+  status: null,
+  revoked: false,
+  mode: 'setup',
+  under: 'selling',
+  sale: EMPTY_SALE,
+  receipt: null,
+  catalogue: null,
+  notice: null,
+  sync: {
+    progress: null, running: false, link: 'unknown', lastSyncAt: null, waiting: 0, rejected: 0, offlineSince: null, catalogueAt: null, cached: null, errorCode: null, error: null,
+  },
+  devices: [],
+  cashier: { loaded: false, required: false, current: null },
+  camera: false,
+  focus: null,
+  registration: null,
+  returnOf: null,
+  managerScan: null,
+  carriedOver: 0,
+  refresh: 0,
+};
