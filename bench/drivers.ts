@@ -98,7 +98,11 @@ async function rendererLatency(device: number, path: string): Promise<number[]> 
   });
   await manager.start();
   const dir = mkdtempSync(join(tmpdir(), 'lt-bench-host-'));
-  const services = createHostServices({ mode: 'browser', credentials: fileCredentialStore(join(dir, 'c.json')), devices: { list: () => [], on: (l) => manager.on(l) } });
+  const services = createHostServices({
+    mode: 'browser',
+    credentials: fileCredentialStore(join(dir, 'c.json')),
+    devices: { list: () => [], on: (l) => manager.on(l) },
+  });
   const token = 'bench-session-token-0123456789';
   const host = await startBrowserHost({ services, rendererDir: dir, port: 0, sessionToken: token });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -5,15 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
-import {
-  indexOffers,
-  parseOffers,
-  parseSaleInput,
-  priceReceipt,
-  type BasketLine,
-  type OfferInput,
-  type PriceInput,
-} from '../core/engine';
+import { indexOffers, parseOffers, parseSaleInput, priceReceipt, type BasketLine, type OfferInput, type PriceInput } from '../core/engine';
 import { demoProgramme, member, SPEND } from '../core/engine/testkit';
 import { seededRandom } from '../sync/testing/prng';
 

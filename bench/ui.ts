@@ -33,7 +33,12 @@ const AIM_P95_MS = 100;
 
 const ms = (x: number): string => x.toFixed(1);
 function report(name: string, xs: number[]): void {
-  for (const [label, p] of [['p50', 0.5], ['p95', 0.95], ['p99', 0.99]] as const) out(`${name}.${label}`, ms(pct(xs, p)), 'ms');
+  for (const [label, p] of [
+    ['p50', 0.5],
+    ['p95', 0.95],
+    ['p99', 0.99],
+  ] as const)
+    out(`${name}.${label}`, ms(pct(xs, p)), 'ms');
 }
 
 // Deterministic customer numbers above the server's own, distinct.
@@ -54,7 +59,12 @@ if (!existsSync(new URL('../dist/node/host.mjs', import.meta.url))) throw new Er
 if (N <= SERVER_CUSTOMERS) throw new Error(`--customers must be above ${SERVER_CUSTOMERS}`);
 
 const bundle = await build({
-  entryPoints: [new URL('./ui/page.ts', import.meta.url).pathname], bundle: true, format: 'iife', target: 'chrome120', write: false, logLevel: 'warning',
+  entryPoints: [new URL('./ui/page.ts', import.meta.url).pathname],
+  bundle: true,
+  format: 'iife',
+  target: 'chrome120',
+  write: false,
+  logLevel: 'warning',
 });
 const injected = bundle.outputFiles[0]!.text;
 
@@ -96,7 +106,10 @@ try {
   const typedNs = sample(TYPED, 2, taken);
   const baseNs = sample(SCANS, 3, taken);
   const call = <K extends keyof Api>(fn: K, ...args: Parameters<Api[K]>) =>
-    page.evaluate(([fn, args]) => ((window as unknown as { uiBench: Record<string, (...a: unknown[]) => unknown> }).uiBench[fn as string]!(...(args as unknown[]))), [fn, args] as const) as Promise<Awaited<ReturnType<Api[K]>>>;
+    page.evaluate(
+      ([fn, args]) => (window as unknown as { uiBench: Record<string, (...a: unknown[]) => unknown> }).uiBench[fn as string]!(...(args as unknown[])),
+      [fn, args] as const,
+    ) as Promise<Awaited<ReturnType<Api[K]>>>;
 
   const heading = page.getByRole('heading', { name: 'Касса лояльности' });
   const input = page.getByRole('textbox', { name: 'Карта или телефон' });

@@ -40,10 +40,7 @@ export function parseTracks(text: string): Tracks {
   const t1 = TRACK1.exec(text);
   const t2 = TRACK2.exec(text);
   return {
-    track1:
-      t1 && t1[1] !== undefined && t1[2] !== undefined
-        ? { formatCode: t1[1], number: t1[2], name: (t1[3] ?? '').trim(), rest: t1[4] ?? '' }
-        : null,
+    track1: t1 && t1[1] !== undefined && t1[2] !== undefined ? { formatCode: t1[1], number: t1[2], name: (t1[3] ?? '').trim(), rest: t1[4] ?? '' } : null,
     track2: t2 && t2[1] !== undefined ? { number: t2[1], rest: t2[2] ?? null } : null,
     readError: READ_ERROR.test(text),
   };

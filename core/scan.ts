@@ -4,9 +4,7 @@ import { z } from 'zod';
  * What a device reports, modelled on UnifiedPOS data events. Every driver and
  * every bridge speaks these shapes; the renderer validates them on arrival.
  */
-export const Symbology = z.enum([
-  'EAN13', 'EAN8', 'UPCA', 'UPCE', 'CODE128', 'GS1_128', 'CODE39', 'QR', 'DATAMATRIX', 'PDF417', 'ITF', 'UNKNOWN',
-]);
+export const Symbology = z.enum(['EAN13', 'EAN8', 'UPCA', 'UPCE', 'CODE128', 'GS1_128', 'CODE39', 'QR', 'DATAMATRIX', 'PDF417', 'ITF', 'UNKNOWN']);
 export type Symbology = z.infer<typeof Symbology>;
 
 export const ScanSource = z.enum(['serial', 'hid', 'wedge', 'camera', 'manual']);
@@ -19,7 +17,11 @@ export const ScanEvent = z.object({
   symbology: Symbology,
   text: z.string().min(1).max(4096),
   /** Raw bytes as hex, for diagnostics; absent for keyboard and camera sources. */
-  rawHex: z.string().regex(/^[0-9a-f]*$/).max(8192).optional(),
+  rawHex: z
+    .string()
+    .regex(/^[0-9a-f]*$/)
+    .max(8192)
+    .optional(),
   at: z.number().int().nonnegative(),
 });
 export type ScanEvent = z.infer<typeof ScanEvent>;

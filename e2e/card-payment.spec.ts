@@ -16,7 +16,9 @@ test.beforeAll(async () => {
   server = await startServer(1_000);
   pair = await createSocatPair();
   // The till's payment terminal is on end b; the test's stand-in terminal answers on end a.
-  terminal = await startFakeTerminal(pair.a, (req) => (decline ? `DECLINED ${req.receiptId} insufficient funds` : approveWith('tok_card_of_elena', '4242')(req)));
+  terminal = await startFakeTerminal(pair.a, (req) =>
+    decline ? `DECLINED ${req.receiptId} insufficient funds` : approveWith('tok_card_of_elena', '4242')(req),
+  );
   const config = devicesConfig(pair.dir, [{ id: 'pinpad', type: 'payment-terminal', path: pair.b }]);
   host = await startTillHost(server, 1, { env: { LT_DEVICE_CONFIG: config } });
 });
@@ -29,8 +31,9 @@ test.afterAll(async () => {
 
 const YOGHURT = demoProduct(1);
 
-
-test('paying by card: a decline is explained, the card is linked to the customer found by phone, and next time the card finds her', async ({ page }, testInfo) => {
+test('paying by card: a decline is explained, the card is linked to the customer found by phone, and next time the card finds her', async ({
+  page,
+}, testInfo) => {
   await page.goto(host.openUrl);
   await expect(page.getByText('База клиентов загружена: 1 000')).toBeVisible({ timeout: 60_000 });
   await addToBasket(page, YOGHURT);

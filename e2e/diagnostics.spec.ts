@@ -33,7 +33,9 @@ test.afterAll(async () => {
 
 const scan = (bytes: string) => writeFileSync(pair.a, bytes);
 
-test('IT opens diagnostics: devices, server, cache and outbox; sees the server go away; saves logs without card numbers or secrets', async ({ page }, testInfo) => {
+test('IT opens diagnostics: devices, server, cache and outbox; sees the server go away; saves logs without card numbers or secrets', async ({
+  page,
+}, testInfo) => {
   await page.goto(host.openUrl);
   await expect(page.getByText('База клиентов загружена: 1 000')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('status').getByText('Устройства: 1 из 1 на связи')).toBeVisible();

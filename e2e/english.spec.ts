@@ -14,7 +14,6 @@ const CYRILLIC = /[\u0400-\u04ff]/;
 const kopecksOf = (text: string | null): number => Math.round(Number((text ?? '').replace(/[^\d.]/g, '')) * 100);
 const en = (k: number): string => `${new Intl.NumberFormat('en-GB').format(Math.floor(k / 100))}.${String(k % 100).padStart(2, '0')} ₽`;
 
-
 test('a whole sale in English: identify, basket, bonuses, cash, receipt', async ({ page }, testInfo) => {
   const n = DEMO_PERSONAL_CUSTOMERS[0];
   await page.goto(till.host.openUrl);

@@ -13,7 +13,9 @@ const till = tillForFile(500, {
   },
 });
 
-test("a cashier starts the shift; a store manager unlocks with a card or a PIN and sees today's figures per till and per cashier", async ({ page }, testInfo) => {
+test("a cashier starts the shift; a store manager unlocks with a card or a PIN and sees today's figures per till and per cashier", async ({
+  page,
+}, testInfo) => {
   await page.goto(till.host.openUrl);
   await expect(page.getByText('База клиентов загружена: 500')).toBeVisible({ timeout: 60_000 });
   // Shift start: personnel number, Enter, PIN, Enter.
@@ -61,7 +63,12 @@ test("a cashier starts the shift; a store manager unlocks with a card or a PIN a
   const storeRow = figures.getByRole('row', { name: /Весь магазин/ });
   await expect(storeRow.getByRole('cell').nth(1)).toHaveText('1', { timeout: 15_000 });
   await expect(storeRow.getByRole('cell').nth(2)).toHaveText('100 %');
-  await expect(figures.getByRole('row', { name: /Касса 1/ }).getByRole('cell').nth(1)).toHaveText('1');
+  await expect(
+    figures
+      .getByRole('row', { name: /Касса 1/ })
+      .getByRole('cell')
+      .nth(1),
+  ).toHaveText('1');
   // Per cashier: her receipt and the one registration offered.
   const anna = page.getByRole('table', { name: 'Показатели по кассирам' }).getByRole('row', { name: /Анна Смирнова \(101\)/ });
   await expect(anna.getByRole('cell').nth(1)).toHaveText('1');

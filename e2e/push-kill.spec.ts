@@ -47,7 +47,9 @@ test('the page is killed while its sale is being pushed: reopened, nothing is lo
   await expect(receipt.getByRole('heading', { name: /проведён/ })).toBeVisible();
   const spent = kopecksOf(await receipt.getByLabel('Списано бонусов').textContent());
   // The server has the sale, but the till never heard back: then the page dies.
-  await expect.poll(async () => (await server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(21)}`)).balance, { timeout: 20_000 }).toBe(before.balance - spent);
+  await expect
+    .poll(async () => (await server.admin<{ balance: number }>('GET', `/api/v1/admin/customers?card=${demoCardNumber(21)}`)).balance, { timeout: 20_000 })
+    .toBe(before.balance - spent);
   await first.close();
 
   proxy.setRates({ dropAfterCommit: 0 });

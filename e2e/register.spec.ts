@@ -24,7 +24,8 @@ test('a new customer is registered offline with consent, found at once, and reac
   await form.getByLabel('Номер новой карты').fill(demoCardNumber(5_555));
   // Consent is a step of its own and is never ticked for the cashier.
   await expect(form.getByRole('checkbox', { name: /обработку персональных данных/ })).not.toBeChecked();
-  for (const channel of ['SMS', 'E-mail', 'Push-уведомления', 'Мессенджеры']) await expect(form.getByRole('checkbox', { name: channel, exact: true })).not.toBeChecked();
+  for (const channel of ['SMS', 'E-mail', 'Push-уведомления', 'Мессенджеры'])
+    await expect(form.getByRole('checkbox', { name: channel, exact: true })).not.toBeChecked();
   await form.getByRole('button', { name: 'Зарегистрировать' }).click();
   await expect(form.getByRole('alert')).toContainText('Без согласия');
   await form.getByRole('checkbox', { name: /обработку персональных данных/ }).check();

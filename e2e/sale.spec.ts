@@ -9,8 +9,6 @@ const till = tillForFile(1_000);
 const YOGHURT = demoProduct(1);
 const BREAD = demoProduct(2);
 
-
-
 async function ready(page: Page) {
   await page.goto(till.host.openUrl);
   await expect(page.getByText('База клиентов загружена: 1 000')).toBeVisible({ timeout: 60_000 });

@@ -55,7 +55,9 @@ function probeWrite(page: Page): Promise<string> {
   });
 }
 
-test('a card checkout on a full disk stops sales with a clear alert, keeps the sale and the approval, and completes it once space is back without charging twice', async ({ page }, testInfo) => {
+test('a card checkout on a full disk stops sales with a clear alert, keeps the sale and the approval, and completes it once space is back without charging twice', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(240_000);
   await page.goto(till.host.openUrl);
   await expect(page.getByText('База клиентов загружена: 1 000')).toBeVisible({ timeout: 60_000 });

@@ -69,7 +69,10 @@ describe('electron main', () => {
   it('answers IPC only from its own renderer, and validates the payload', async () => {
     const handler = wired.ipc.get('till:host')!;
     const ours = { senderFrame: { url: pathToFileURL(join(wired.loaded!, '..', 'index.html')).href } };
-    expect(await handler({ senderFrame: { url: 'https://evil.invalid/' } }, { op: 'status' })).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(await handler({ senderFrame: { url: 'https://evil.invalid/' } }, { op: 'status' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    });
     expect(await handler({ senderFrame: null }, { op: 'status' })).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
     expect(await handler(ours, { op: 'status' })).toMatchObject({ ok: true, value: { mode: 'electron', enrolled: false } });
     expect(await handler(ours, { op: 'api', method: 'DELETE', path: '/etc' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });

@@ -14,7 +14,11 @@ const RULES: { room: string; rooms: string[]; packages: RegExp }[] = [
   { room: 'sync/protocol', rooms: ['core', 'sync/protocol'], packages: /^zod$/ },
   { room: 'sync/client', rooms: ['core', 'sync/protocol', 'sync/client'], packages: /^(zod|dexie)$/ },
   { room: 'drivers', rooms: ['core', 'drivers'], packages: /^(node:.*|zod|serialport|@serialport\/.*|node-hid)$/ },
-  { room: 'renderer', rooms: ['core', 'sync/protocol', 'sync/client', 'renderer'], packages: /^(react|react-dom(\/.*)?|react\/.*|i18next|react-i18next|dexie|zod|@zxing\/library|vite|node:url)$/ },
+  {
+    room: 'renderer',
+    rooms: ['core', 'sync/protocol', 'sync/client', 'renderer'],
+    packages: /^(react|react-dom(\/.*)?|react\/.*|i18next|react-i18next|dexie|zod|@zxing\/library|vite|node:url)$/,
+  },
 ];
 
 function sources(dir: string): string[] {

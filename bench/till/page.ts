@@ -172,5 +172,4 @@ async function rawLoad(name: string, total: number, pageSize: number): Promise<L
   return r;
 }
 
-
 Object.assign(window, { bench: { tillLoad, compareLookups, lookupsDuringLoad, perRecordLoad, perRecordLookups, rawLoad, benchCustomer } });

@@ -65,7 +65,13 @@ async function cacheLookups(ns: number[]): Promise<{ ms: number[]; misses: numbe
 // ---- key event to card in the DOM ----
 let enterAt = 0;
 // Capture phase on window: the earliest the page sees the key, before the till's own listeners.
-window.addEventListener('keydown', (e) => { if (e.key === 'Enter') enterAt = performance.now(); }, true);
+window.addEventListener(
+  'keydown',
+  (e) => {
+    if (e.key === 'Enter') enterAt = performance.now();
+  },
+  true,
+);
 
 let pending: Promise<{ dom: number; frame: number }> | null = null;
 

@@ -138,6 +138,8 @@ export function computeAccrual(args: {
 /** 200 -> "2", 150 -> "1,5" / "1.5". */
 function multiplierText(pct: number, sep: string): string {
   const whole = Math.floor(pct / 100);
-  const frac = String(pct % 100).padStart(2, '0').replace(/0+$/, '');
+  const frac = String(pct % 100)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
   return frac === '' ? String(whole) : `${whole}${sep}${frac}`;
 }

@@ -27,18 +27,15 @@ describe('allocateKopecks', () => {
 describe('roundShares', () => {
   it('parts sum to the floored total and each is within a kopeck of exact', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.bigInt({ min: 0n, max: 10n ** 20n })), { maxLength: 30 }),
-        (nums) => {
-          const parts = roundShares(nums, 1_000_000);
-          const big = nums.map((x) => BigInt(x));
-          expect(BigInt(parts.reduce((a, b) => a + b, 0))).toBe(big.reduce((a, b) => a + b, 0n) / 1_000_000n);
-          parts.forEach((p, i) => {
-            const floor = (big[i] ?? 0n) / 1_000_000n;
-            expect(BigInt(p) === floor || BigInt(p) === floor + 1n).toBe(true);
-          });
-        },
-      ),
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.bigInt({ min: 0n, max: 10n ** 20n })), { maxLength: 30 }), (nums) => {
+        const parts = roundShares(nums, 1_000_000);
+        const big = nums.map((x) => BigInt(x));
+        expect(BigInt(parts.reduce((a, b) => a + b, 0))).toBe(big.reduce((a, b) => a + b, 0n) / 1_000_000n);
+        parts.forEach((p, i) => {
+          const floor = (big[i] ?? 0n) / 1_000_000n;
+          expect(BigInt(p) === floor || BigInt(p) === floor + 1n).toBe(true);
+        });
+      }),
       { numRuns: 500 },
     );
   });

@@ -95,7 +95,10 @@ export function allocateKopecks(total: number, weights: readonly number[]): numb
     return weights.map(() => 0);
   }
   if (!Number.isSafeInteger(sum) || total * sum > SAFE / 2) {
-    return allocateBig(BigInt(total), weights.map((w) => BigInt(w))).map(Number);
+    return allocateBig(
+      BigInt(total),
+      weights.map((w) => BigInt(w)),
+    ).map(Number);
   }
   const parts = new Array<number>(weights.length);
   const rema = new Array<number>(weights.length);

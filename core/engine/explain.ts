@@ -82,14 +82,7 @@ export function percent(bp: number, lang: 'ru' | 'en'): string {
   return lang === 'ru' ? `${num}\u00a0%` : `${num}%`;
 }
 
-export function explanation(
-  code: ExplanationCode,
-  amount: Kopecks,
-  lineIds: string[],
-  ru: string,
-  en: string,
-  offerId?: string,
-): Explanation {
+export function explanation(code: ExplanationCode, amount: Kopecks, lineIds: string[], ru: string, en: string, offerId?: string): Explanation {
   const e: Explanation = { code, lineIds, amount, text: { ru, en } };
   if (offerId !== undefined) e.offerId = offerId;
   return e;

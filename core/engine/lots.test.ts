@@ -1,15 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  applyRedemption,
-  availableBalance,
-  expiringSoonest,
-  lotState,
-  makeLot,
-  pendingBalance,
-  restoreRedemption,
-  reverseAccrual,
-  type Lot,
-} from './lots';
+import { applyRedemption, availableBalance, expiringSoonest, lotState, makeLot, pendingBalance, restoreRedemption, reverseAccrual, type Lot } from './lots';
 import { demoProgramme } from './testkit';
 
 const DAY = 86_400_000;

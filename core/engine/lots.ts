@@ -21,10 +21,7 @@ export interface Lot {
 export type LotState = 'pending' | 'available' | 'expired' | 'spent';
 
 /** A new lot with dates from the programme: pending for pendingDays, expiring expiryDays after it was earned. */
-export function makeLot(
-  programme: Programme,
-  args: { id: string; amount: Kopecks; earnedAtMs: number; pendingDays?: number },
-): Lot {
+export function makeLot(programme: Programme, args: { id: string; amount: Kopecks; earnedAtMs: number; pendingDays?: number }): Lot {
   const pending = args.pendingDays ?? programme.pendingDays;
   return {
     id: args.id,
@@ -79,13 +76,12 @@ export interface LotTake {
   amount: Kopecks;
 }
 
-export type RedemptionOutcome =
-  | { ok: true; consumed: LotTake[]; lots: Lot[] }
-  | { ok: false; available: Kopecks; message: string };
+export type RedemptionOutcome = { ok: true; consumed: LotTake[]; lots: Lot[] } | { ok: false; available: Kopecks; message: string };
 
 /** Spend `amount` from available lots, oldest first. Returns new lots; the input is not changed. */
 export function applyRedemption(lots: readonly Lot[], amount: Kopecks, nowMs: number): RedemptionOutcome {
-  if (!Number.isSafeInteger(amount) || amount < 0) return { ok: false, available: availableBalance(lots, nowMs), message: 'amount must be a whole, non-negative number of kopecks' };
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    return { ok: false, available: availableBalance(lots, nowMs), message: 'amount must be a whole, non-negative number of kopecks' };
   const available = availableBalance(lots, nowMs);
   if (amount > available) return { ok: false, available, message: `only ${available} kopecks of bonuses are available` };
   const next = lots.map((l) => ({ ...l }));
@@ -142,11 +138,7 @@ export function restoreRedemption(
  * lot has already been spent (only possible after the return window), the rest is reported
  * as `shortfall` for the server to settle; the engine does not push balances negative.
  */
-export function reverseAccrual(
-  lots: readonly Lot[],
-  lotId: string,
-  amount: Kopecks,
-): { lots: Lot[]; reversed: Kopecks; shortfall: Kopecks } {
+export function reverseAccrual(lots: readonly Lot[], lotId: string, amount: Kopecks): { lots: Lot[]; reversed: Kopecks; shortfall: Kopecks } {
   const next = lots.map((l) => ({ ...l }));
   const lot = next.find((l) => l.id === lotId);
   if (!lot) throw new RangeError(`lot ${lotId} is not in the ledger`);

@@ -55,9 +55,7 @@ export const AudienceSchema = z.object({
   customerIds: ids(1_000_000).optional(),
   /** Only a customer's first purchase. */
   firstPurchase: z.boolean().default(false),
-  birthday: z
-    .object({ daysBefore: z.number().int().min(0).max(31), daysAfter: z.number().int().min(0).max(31) })
-    .optional(),
+  birthday: z.object({ daysBefore: z.number().int().min(0).max(31), daysAfter: z.number().int().min(0).max(31) }).optional(),
 });
 
 export const ConditionsSchema = z.object({
@@ -103,9 +101,7 @@ export const OfferSchema = z.object({
   conditions: ConditionsSchema.default({}),
   effect: EffectSchema,
   /** Per-customer usage limit: `perCustomer` uses, per `periodDays` or for life. */
-  limit: z
-    .object({ perCustomer: z.number().int().min(1).max(1_000_000), periodDays: z.number().int().min(1).max(3_660).optional() })
-    .optional(),
+  limit: z.object({ perCustomer: z.number().int().min(1).max(1_000_000), periodDays: z.number().int().min(1).max(3_660).optional() }).optional(),
 });
 export type Offer = z.infer<typeof OfferSchema>;
 export type OfferInput = z.input<typeof OfferSchema>;

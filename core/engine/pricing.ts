@@ -179,7 +179,10 @@ export function priceReceipt(input: PriceInput): PricedReceipt {
       explanation(
         'redemption',
         granted,
-        lineIds(work, work.flatMap((_, i) => ((redeemed[i] ?? 0) > 0 ? [i] : []))),
+        lineIds(
+          work,
+          work.flatMap((_, i) => ((redeemed[i] ?? 0) > 0 ? [i] : [])),
+        ),
         `Списано ${bonuses(granted, unit, 'ru')} (−${money(granted, 'ru')} к оплате)`,
         `Spent ${bonuses(granted, unit, 'en')} (−${money(granted, 'en')} to pay)`,
       ),

@@ -82,7 +82,11 @@ export const ProgrammeSchema = z
       }
     });
     if (!p.excludedCategories.includes(MANDATORY_EXCLUDED_CATEGORY)) {
-      ctx.addIssue({ code: 'custom', path: ['excludedCategories'], message: `must include "${MANDATORY_EXCLUDED_CATEGORY}" (tobacco promotion is banned by law)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['excludedCategories'],
+        message: `must include "${MANDATORY_EXCLUDED_CATEGORY}" (tobacco promotion is banned by law)`,
+      });
     }
     if (p.expiryDays <= p.pendingDays) {
       ctx.addIssue({ code: 'custom', path: ['expiryDays'], message: 'must be longer than pendingDays, or bonuses would expire before they can be spent' });
@@ -114,11 +118,7 @@ export const DAY_MS = 86_400_000;
  * Spend over the rolling tier period ending at `nowMs` (exclusive of purchases in the future).
  * The tier is decided before a sale, so the sale being priced never upgrades itself.
  */
-export function rollingSpend(
-  purchases: readonly { atMs: number; loyaltySpend: Kopecks }[],
-  nowMs: number,
-  periodDays: number,
-): Kopecks {
+export function rollingSpend(purchases: readonly { atMs: number; loyaltySpend: Kopecks }[], nowMs: number, periodDays: number): Kopecks {
   const from = nowMs - periodDays * DAY_MS;
   let sum = 0;
   for (const p of purchases) if (p.atMs > from && p.atMs <= nowMs) sum += p.loyaltySpend;

@@ -43,9 +43,9 @@ const arbEffect = fc.oneof(
   fc.record({ type: fc.constant('accrualMultiplier' as const), percent: fc.integer({ min: 101, max: 500 }) }),
   fc.record({ type: fc.constant('fixedBonus' as const), amountKopecks: fc.integer({ min: 1, max: 10_000 }) }),
   fc.record({ type: fc.constant('percentDiscount' as const), basisPoints: fc.integer({ min: 1, max: 10_000 }) }),
-  fc.integer({ min: 2, max: 4 }).chain((buy) =>
-    fc.record({ type: fc.constant('nForM' as const), buy: fc.constant(buy), pay: fc.integer({ min: 1, max: buy - 1 }) }),
-  ),
+  fc
+    .integer({ min: 2, max: 4 })
+    .chain((buy) => fc.record({ type: fc.constant('nForM' as const), buy: fc.constant(buy), pay: fc.integer({ min: 1, max: buy - 1 }) })),
 );
 
 const arbOffer = (id: string): fc.Arbitrary<OfferInput> =>

@@ -38,8 +38,7 @@ export function redemptionCaps(args: {
   let lineCapacity = 0;
   for (const c of args.capacities) lineCapacity += c;
   const max = Math.min(wallet, share, lineCapacity);
-  const limit: RedemptionLimit =
-    max === wallet ? (offlineBinds ? 'offlineAllowance' : 'balance') : max === share ? 'receiptShare' : 'lineMinimum';
+  const limit: RedemptionLimit = max === wallet ? (offlineBinds ? 'offlineAllowance' : 'balance') : max === share ? 'receiptShare' : 'lineMinimum';
   return { wallet, share, lineCapacity, max, limit };
 }
 

@@ -11,7 +11,14 @@ const sold = priceReceipt(
       line('cola', 'cola', ['drinks'], 9_900, 5_000),
       line('cig', 'cigarettes', ['tobacco'], 20_000),
     ],
-    offers: offers([{ id: 'cola-10', name: { ru: 'Кола −10 %', en: 'Cola 10% off' }, target: { products: ['cola'] }, effect: { type: 'percentDiscount', basisPoints: 1_000 } }]),
+    offers: offers([
+      {
+        id: 'cola-10',
+        name: { ru: 'Кола −10 %', en: 'Cola 10% off' },
+        target: { products: ['cola'] },
+        effect: { type: 'percentDiscount', basisPoints: 1_000 },
+      },
+    ]),
     customer: member({ rollingSpendKopecks: SPEND.gold, availableBonusKopecks: 100_000 }),
     redeem: 'max',
   }),
@@ -41,7 +48,12 @@ describe('priceReturn', () => {
       sold,
       sold.lines.map((l) => ({ lineId: l.lineId, quantityMilli: l.quantityMilli })),
     );
-    expect(r.totals).toEqual({ refund: sold.totals.payable, discount: sold.totals.discount, restoredBonus: sold.totals.redeemed, reversedAccrual: sold.totals.accrued });
+    expect(r.totals).toEqual({
+      refund: sold.totals.payable,
+      discount: sold.totals.discount,
+      restoredBonus: sold.totals.redeemed,
+      reversedAccrual: sold.totals.accrued,
+    });
     expect(r.receiptFullyReturned).toBe(true);
     expect(r.explanations.map((e) => e.code)).toEqual(['returnRefund', 'returnRestoredBonus', 'returnReversedAccrual']);
   });
@@ -69,7 +81,11 @@ describe('priceReturn', () => {
     expectError(() => priceReturn(sold, [{ lineId: 'cola', quantityMilli: 6_000 }]), 'lines.0.quantityMilli');
     expectError(() => priceReturn(sold, [{ lineId: 'cola', quantityMilli: 0 }]), 'lines.0.quantityMilli');
     expectError(
-      () => priceReturn(sold, [{ lineId: 'cola', quantityMilli: 1_000 }, { lineId: 'cola', quantityMilli: 1_000 }]),
+      () =>
+        priceReturn(sold, [
+          { lineId: 'cola', quantityMilli: 1_000 },
+          { lineId: 'cola', quantityMilli: 1_000 },
+        ]),
       'lines.1.lineId',
     );
     const first = priceReturn(sold, [{ lineId: 'cola', quantityMilli: 4_000 }]);

@@ -46,11 +46,7 @@ export interface ReturnResult {
  * Price a return against the original receipt. `previousReturns` are the earlier returns of
  * the same receipt (their quantities are what matter). Invalid requests throw EngineInputError.
  */
-export function priceReturn(
-  original: PricedReceipt,
-  linesToReturn: readonly ReturnLineRequest[],
-  previousReturns: readonly ReturnResult[] = [],
-): ReturnResult {
+export function priceReturn(original: PricedReceipt, linesToReturn: readonly ReturnLineRequest[], previousReturns: readonly ReturnResult[] = []): ReturnResult {
   const byId = new Map<string, PricedLine>(original.lines.map((l) => [l.lineId, l]));
   const already = new Map<string, number>();
   previousReturns.forEach((r, k) => {
@@ -80,8 +76,7 @@ export function priceReturn(
         `only ${sold.quantityMilli - before} of ${sold.quantityMilli} thousandths are left to return on line "${req.lineId}"`,
       );
     }
-    const step = (total: Kopecks): Kopecks =>
-      cumulativeShare(total, after, sold.quantityMilli) - cumulativeShare(total, before, sold.quantityMilli);
+    const step = (total: Kopecks): Kopecks => cumulativeShare(total, after, sold.quantityMilli) - cumulativeShare(total, before, sold.quantityMilli);
     lines.push({
       lineId: req.lineId,
       quantityMilli: q,

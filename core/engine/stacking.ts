@@ -39,8 +39,7 @@ export function applyOffers(args: {
   let eligibleSubtotal = 0;
   for (const w of work) if (!w.excluded) eligibleSubtotal += w.amount;
 
-  const basketHas = (f: CompiledFilter): boolean =>
-    work.some((w) => !w.excluded && filterMatches(f, w.line.productId, w.line.categories));
+  const basketHas = (f: CompiledFilter): boolean => work.some((w) => !w.excluded && filterMatches(f, w.line.productId, w.line.categories));
 
   const result: StackingResult = { appliedOffers: [], accrualEffects: [], fixedEffects: [], notes: [] };
   const touched = new Uint8Array(n);
@@ -227,7 +226,10 @@ function applyNForM(c: CompiledOffer, buy: number, pay: number, free: number[], 
     if (left === 0) break;
   }
   const weights = pieces.map((i) => work[i]?.net ?? 0);
-  value = Math.min(value, weights.reduce((s, w) => s + w, 0)); // never more than is left to pay
+  value = Math.min(
+    value,
+    weights.reduce((s, w) => s + w, 0),
+  ); // never more than is left to pay
   if (value <= 0) return [];
   const parts = allocateKopecks(value, weights);
   pieces.forEach((i, k) => {

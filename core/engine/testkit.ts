@@ -30,14 +30,7 @@ export function offers(list: OfferInput[]): Offer[] {
   return r.value;
 }
 
-export function line(
-  lineId: string,
-  productId: string,
-  categories: string[],
-  unitPriceKopecks: number,
-  quantityMilli = 1000,
-  weighed = false,
-): BasketLine {
+export function line(lineId: string, productId: string, categories: string[], unitPriceKopecks: number, quantityMilli = 1000, weighed = false): BasketLine {
   return { lineId, productId, categories, unitPriceKopecks, quantityMilli, weighed };
 }
 

@@ -49,7 +49,12 @@ describe('welcomeBonus', () => {
   });
 
   it('is granted once: a used welcome offer is not granted again', () => {
-    const r = welcomeBonus(demoProgramme(), offers([{ ...spring, limit: { perCustomer: 1 } }]), { customer: newcomer, store: msk, at: here, usage: { spring: 1 } });
+    const r = welcomeBonus(demoProgramme(), offers([{ ...spring, limit: { perCustomer: 1 } }]), {
+      customer: newcomer,
+      store: msk,
+      at: here,
+      usage: { spring: 1 },
+    });
     expect(r.amount).toBe(0);
   });
 });

@@ -81,12 +81,20 @@ const arbOffers = fc
   .array(
     fc.oneof(
       fc.record({ type: fc.constant('percentDiscount' as const), basisPoints: fc.integer({ min: 1, max: 10_000 }) }),
-      fc.integer({ min: 2, max: 4 }).chain((buy) => fc.record({ type: fc.constant('nForM' as const), buy: fc.constant(buy), pay: fc.integer({ min: 1, max: buy - 1 }) })),
+      fc
+        .integer({ min: 2, max: 4 })
+        .chain((buy) => fc.record({ type: fc.constant('nForM' as const), buy: fc.constant(buy), pay: fc.integer({ min: 1, max: buy - 1 }) })),
     ),
     { maxLength: 3 },
   )
   .chain((effects) =>
-    fc.tuple(...effects.map((effect, i) => fc.subarray(CATEGORIES, { minLength: 1, maxLength: 3 }).map((cats): OfferInput => ({ id: `o${i}`, name: { ru: `Акция ${i}`, en: `Offer ${i}` }, target: { categories: cats }, effect })))),
+    fc.tuple(
+      ...effects.map((effect, i) =>
+        fc
+          .subarray(CATEGORIES, { minLength: 1, maxLength: 3 })
+          .map((cats): OfferInput => ({ id: `o${i}`, name: { ru: `Акция ${i}`, en: `Offer ${i}` }, target: { categories: cats }, effect })),
+      ),
+    ),
   )
   .map((list) => {
     const r = parseOffers(list);
@@ -158,7 +166,9 @@ describe('receipt positions', () => {
         fc.pre(requests.length > 0);
         const returned = priceReturn(priced, requests);
         const quantities = new Map(requests.map((r) => [r.lineId, r.quantityMilli]));
-        const lines = priced.lines.filter((l) => quantities.has(l.lineId)).map((l) => line(l.lineId, l.productId, l.categories, l.unitPriceKopecks, l.quantityMilli, l.weighed));
+        const lines = priced.lines
+          .filter((l) => quantities.has(l.lineId))
+          .map((l) => line(l.lineId, l.productId, l.categories, l.unitPriceKopecks, l.quantityMilli, l.weighed));
         const codes = codesFor(lines, quantities);
 
         checkPositions(returnPositions(priced, returned, lookup, DISCOUNT, codes), {
@@ -264,13 +274,9 @@ describe('receipt positions', () => {
   });
 
   it('prints the loyalty block in Russian', () => {
-    expect(loyaltyTextLines({ accruedKopecks: 1_234, redeemedKopecks: 5_000, balanceAfterKopecks: 10_050, bonusUnitKopecks: 100, message: 'Ждём вас снова!' })).toEqual([
-      'Программа лояльности',
-      'Списано: 50,00 бонуса',
-      'Начислено: 12,34 бонуса',
-      'Баланс: 100,50 бонуса',
-      'Ждём вас снова!',
-    ]);
+    expect(
+      loyaltyTextLines({ accruedKopecks: 1_234, redeemedKopecks: 5_000, balanceAfterKopecks: 10_050, bonusUnitKopecks: 100, message: 'Ждём вас снова!' }),
+    ).toEqual(['Программа лояльности', 'Списано: 50,00 бонуса', 'Начислено: 12,34 бонуса', 'Баланс: 100,50 бонуса', 'Ждём вас снова!']);
     expect(loyaltyTextLines({ accruedKopecks: 0, redeemedKopecks: 0, balanceAfterKopecks: null, bonusUnitKopecks: 100 })).toEqual([]);
   });
 });

@@ -176,7 +176,10 @@ function linePositions(
   if (line.weighed) {
     return priceGroups(amount, quantityMilli, true).map((g, i) => (i === 0 ? { ...base, ...g, markingCode: codes[0] } : { ...base, ...g }));
   }
-  const shares = allocate(amount, codes.map(() => 1));
+  const shares = allocate(
+    amount,
+    codes.map(() => 1),
+  );
   return codes.map((code, i) => {
     const share = shares[i] ?? 0;
     return { ...base, priceKopecks: share, quantityMilli: 1000, amountKopecks: share, markingCode: code };
@@ -189,12 +192,7 @@ function summed(positions: FiscalPosition[], bonusPaymentKopecks: Kopecks): Fisc
 }
 
 /** Positions of the sale receipt for a priced basket. */
-export function salePositions(
-  receipt: PricedReceipt,
-  products: ProductLookup,
-  settings: FiscalSettings,
-  markingCodes: MarkingCodes = {},
-): FiscalPositions {
+export function salePositions(receipt: PricedReceipt, products: ProductLookup, settings: FiscalSettings, markingCodes: MarkingCodes = {}): FiscalPositions {
   const asPayment = settings.bonuses === 'otherPayment';
   const positions = receipt.lines.flatMap((line, i) => {
     const path = `lines.${i}`;

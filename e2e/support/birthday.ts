@@ -14,5 +14,7 @@ export function expectedBirthdayText(b: { month: number; day: number }, lang: 'r
     const form = new Intl.PluralRules('ru').select(days);
     return `через ${days} ${form === 'one' ? 'день' : form === 'few' ? 'дня' : 'дней'}`;
   }
-  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, b.month - 1, b.day));
+  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+    Date.UTC(2000, b.month - 1, b.day),
+  );
 }

@@ -38,7 +38,16 @@ export async function startServer(
   const port = again ? new URL(again.url).port : '0';
   const child = spawn(process.execPath, [join(root, 'dist/node/server.mjs')], {
     cwd: root,
-    env: { ...process.env, LT_DEMO: '1', LT_DEMO_CUSTOMERS: String(customers), LT_DATA_DIR: dataDir, LT_ADMIN_TOKEN: adminToken, PORT: port, LT_LOG: '0', DATABASE_URL: '' },
+    env: {
+      ...process.env,
+      LT_DEMO: '1',
+      LT_DEMO_CUSTOMERS: String(customers),
+      LT_DATA_DIR: dataDir,
+      LT_ADMIN_TOKEN: adminToken,
+      PORT: port,
+      LT_LOG: '0',
+      DATABASE_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const m = await waitForLine(child, /listening on (http:\/\/\S+)/, 120_000);
@@ -70,11 +79,7 @@ export interface RunningHost {
  * The till host (browser mode) as a real process, enrolled with `server` for store 1 by a
  * fresh code — or, with `enrol: false`, left for the setup screen.
  */
-export async function startTillHost(
-  server: RunningServer,
-  storeId = 1,
-  options: { enrol?: boolean; env?: Record<string, string> } = {},
-): Promise<RunningHost> {
+export async function startTillHost(server: RunningServer, storeId = 1, options: { enrol?: boolean; env?: Record<string, string> } = {}): Promise<RunningHost> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lt-e2e-till-'));
   const enrolEnv: Record<string, string> = {};
   if (options.enrol !== false) {

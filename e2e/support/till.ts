@@ -15,7 +15,12 @@ export async function wedgeType(page: Page, text: string, { gapMs = 5, enter = t
     let at = Date.now() / 1000;
     for (const k of keys) {
       await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', timestamp: at, ...k });
-      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', timestamp: at, key: k.key, ...(k.code ? { code: k.code, windowsVirtualKeyCode: k.windowsVirtualKeyCode } : {}) });
+      await cdp.send('Input.dispatchKeyEvent', {
+        type: 'keyUp',
+        timestamp: at,
+        key: k.key,
+        ...(k.code ? { code: k.code, windowsVirtualKeyCode: k.windowsVirtualKeyCode } : {}),
+      });
       at += gapMs / 1000;
     }
   } finally {

@@ -9,7 +9,10 @@ export const APP_PACKAGE_NAME = 'loyalty-till';
  * script's folder, Electron's resources (app.asar), the working folder. Electron's fs reads
  * inside app.asar. Only a package.json named `loyalty-till` counts; 'unknown' when none is found.
  */
-export function findAppVersion(startDirs: Array<string | undefined> = defaultStartDirs(), read: (path: string) => string = (p) => readFileSync(p, 'utf8')): string {
+export function findAppVersion(
+  startDirs: Array<string | undefined> = defaultStartDirs(),
+  read: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): string {
   for (const start of startDirs) {
     if (!start) continue;
     let dir = resolve(start);

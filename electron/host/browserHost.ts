@@ -79,12 +79,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       const headers = securityHeaders(port);
       if (url.pathname === '/host/rpc') {
         if (req.method !== 'POST') {
-          res.writeHead(405, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: { code: 'method_not_allowed', message: 'Use POST' } }));
+          res
+            .writeHead(405, { ...headers, 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok: false, error: { code: 'method_not_allowed', message: 'Use POST' } }));
           return;
         }
         if (!sameToken(req.headers['x-till-session'] as string | undefined, token)) {
           options.log?.warn('browser host: refused a host request without the session token');
-          res.writeHead(401, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: { code: 'bad_session', message: 'Open the till from the address the host printed.' } }));
+          res
+            .writeHead(401, { ...headers, 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok: false, error: { code: 'bad_session', message: 'Open the till from the address the host printed.' } }));
           return;
         }
         const text = await readBody(req);

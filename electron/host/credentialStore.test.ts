@@ -8,8 +8,15 @@ const credential: StoredCredential = {
   serverUrl: 'http://127.0.0.1:8787',
   token: 'T0KEN-abcdefghijklmnopqrstuvwxyz-0123456789',
   terminal: {
-    terminalId: '8f0c6c1e-5a43-4d7e-9a2b-1f3c5d7e9a0b', terminalName: 'Касса 1', storeId: 1, storeName: 'Магазин 1', chainId: 1,
-    chainName: 'Сеть', storeTimeZone: 'Europe/Moscow', lookupSecret: 'lookup-secret-0123456789abcdef', cardPrefix: '27',
+    terminalId: '8f0c6c1e-5a43-4d7e-9a2b-1f3c5d7e9a0b',
+    terminalName: 'Касса 1',
+    storeId: 1,
+    storeName: 'Магазин 1',
+    chainId: 1,
+    chainName: 'Сеть',
+    storeTimeZone: 'Europe/Moscow',
+    lookupSecret: 'lookup-secret-0123456789abcdef',
+    cardPrefix: '27',
   },
 };
 

@@ -78,13 +78,15 @@ export function fileCredentialStore(path: string, sealer?: Sealer, options: File
     } catch {
       return null;
     }
-    const parsed = StoredCredential.safeParse((() => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        return null;
-      }
-    })());
+    const parsed = StoredCredential.safeParse(
+      (() => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          return null;
+        }
+      })(),
+    );
     if (!parsed.success) return null;
     // Sealed first, plaintext removed only after: a crash in between loses nothing.
     await store.save(parsed.data);

@@ -18,7 +18,10 @@ export function describeDeviceEvent(e: DeviceEvent): { level: LogLevel; message:
     case 'scan':
       return { level: 'info', message: `scan from ${e.deviceId} (${e.source}, ${e.symbology}, ${e.text.length} characters)` };
     case 'card':
-      return { level: 'info', message: `card read on ${e.deviceId}: ${e.cardKind === 'bank' ? 'bank card (hashed at the driver)' : `loyalty card, ${e.cardNumber.length} digits`}` };
+      return {
+        level: 'info',
+        message: `card read on ${e.deviceId}: ${e.cardKind === 'bank' ? 'bank card (hashed at the driver)' : `loyalty card, ${e.cardNumber.length} digits`}`,
+      };
   }
 }
 

@@ -163,7 +163,12 @@ describe('diagnostics and exportLogs host requests', () => {
   it('checks the configured server while the till is not enrolled, and says why it cannot reach it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lt-diag-'));
     const port = await closedPort();
-    const services = createHostServices({ mode: 'electron', credentials: fileCredentialStore(join(dir, 'c.json')), serverUrl: `http://127.0.0.1:${port}`, healthTimeoutMs: 1_000 });
+    const services = createHostServices({
+      mode: 'electron',
+      credentials: fileCredentialStore(join(dir, 'c.json')),
+      serverUrl: `http://127.0.0.1:${port}`,
+      healthTimeoutMs: 1_000,
+    });
     const res = await services.handle({ op: 'diagnostics' });
     if (!res.ok) throw new Error(res.error.message);
     const d = HostDiagnostics.parse(res.value);
@@ -200,8 +205,25 @@ describe('the till host wires the log', () => {
   it('logs start-up, enrolment and device events, and lists devices with status, last event and detail', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lt-diag-host-'));
     const devices: ManagerDeviceInfo[] = [
-      { id: 'front-scanner', type: 'scanner', transport: 'serial', address: '/dev/ttyUSB0', origin: 'config', status: 'connected', lastEventAt: Date.UTC(2025, 0, 15, 10) },
-      { id: 'msr', type: 'msr', transport: 'serial', address: '/dev/ttyUSB1', origin: 'config', status: 'disconnected', lastEventAt: null, detail: 'no such port' },
+      {
+        id: 'front-scanner',
+        type: 'scanner',
+        transport: 'serial',
+        address: '/dev/ttyUSB0',
+        origin: 'config',
+        status: 'connected',
+        lastEventAt: Date.UTC(2025, 0, 15, 10),
+      },
+      {
+        id: 'msr',
+        type: 'msr',
+        transport: 'serial',
+        address: '/dev/ttyUSB1',
+        origin: 'config',
+        status: 'disconnected',
+        lastEventAt: null,
+        detail: 'no such port',
+      },
     ];
     const fake = fakeManager(devices);
     const till = await createTillHost(

@@ -94,7 +94,8 @@ export async function collectDiagnostics(s: DiagnosticsSources): Promise<HostDia
   if (server) {
     if (server.reachable) {
       if (!server.protocolMatches) s.log.warn(`diagnostics: the server speaks protocol ${server.protocol}, this till ${PROTOCOL_VERSION}`);
-      if (Math.abs(server.clockSkewMs) > 60_000) s.log.warn(`diagnostics: clock skew ${Math.round(server.clockSkewMs / 1000)} s (server time minus this till's)`);
+      if (Math.abs(server.clockSkewMs) > 60_000)
+        s.log.warn(`diagnostics: clock skew ${Math.round(server.clockSkewMs / 1000)} s (server time minus this till's)`);
     } else {
       s.log.warn(`diagnostics: server ${server.url} unreachable (${server.code}): ${server.reason}`);
     }

@@ -30,7 +30,11 @@ describe('host log ring buffer', () => {
     expect(log.lines().map((l) => l.message)).toEqual(['a']);
     log.error('b');
     log.info('c');
-    expect(log.lines().map((l) => [l.level, l.message])).toEqual([['warn', 'a'], ['error', 'b'], ['info', 'c']]);
+    expect(log.lines().map((l) => [l.level, l.message])).toEqual([
+      ['warn', 'a'],
+      ['error', 'b'],
+      ['info', 'c'],
+    ]);
     log.info('d');
     expect(log.lines().map((l) => l.message)).toEqual(['b', 'c', 'd']);
   });
@@ -45,7 +49,11 @@ describe('host log ring buffer', () => {
     }
     log.info('back');
     const lines = log.lines();
-    expect(lines.map((l) => [l.message, l.repeats])).toEqual([['started', 1], ['API POST /api/v1/push: server unreachable', 100], ['back', 1]]);
+    expect(lines.map((l) => [l.message, l.repeats])).toEqual([
+      ['started', 1],
+      ['API POST /api/v1/push: server unreachable', 100],
+      ['back', 1],
+    ]);
     expect(formatLogLine(lines[1]!)).toBe('2025-01-15T10:30:01.000Z WARN  API POST /api/v1/push: server unreachable (×100, last 2025-01-15T10:31:40.000Z)');
   });
 

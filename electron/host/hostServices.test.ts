@@ -25,7 +25,8 @@ describe('host services', () => {
     const { services } = await freshHost();
     expect(await services.handle({ op: 'status' })).toMatchObject({ ok: true, value: { enrolled: false, terminal: null } });
     expect(await services.handle({ op: 'api', method: 'GET', path: '/api/v1/terminal' })).toMatchObject({
-      ok: true, value: { status: 401, body: { code: 'not_enrolled' } },
+      ok: true,
+      value: { status: 401, body: { code: 'not_enrolled' } },
     });
   });
 

@@ -17,9 +17,7 @@ export interface DeviceSource {
 
 export const noDevices: DeviceSource = { list: () => [], on: () => () => undefined };
 
-export type HostResponse =
-  | { ok: true; value: unknown }
-  | { ok: false; error: { code: string; message: string } };
+export type HostResponse = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
 export interface HostServices {
   /** Validate and run one request from the renderer, whatever transport carried it. */
@@ -131,7 +129,13 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     return { ok: true, value: await status() };
   }
 
-  async function api(method: 'GET' | 'POST' | 'DELETE', path: string, query: Record<string, string> | undefined, body: unknown, managerToken?: string): Promise<ApiResult> {
+  async function api(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    query: Record<string, string> | undefined,
+    body: unknown,
+    managerToken?: string,
+  ): Promise<ApiResult> {
     const cred = await loadCredential();
     if (!cred) return { status: 401, body: { code: 'not_enrolled', message: 'This terminal is not enrolled yet.' } };
     const qs = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
@@ -151,7 +155,9 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       if (res.status >= 400 && !(res.status === 404 && path === '/api/v1/lookup')) {
         const e = (json ?? {}) as { code?: unknown; message?: unknown };
         // The path only: a query may hold a card number or a lookup key.
-        log.warn(`API ${method} ${path} answered ${res.status}${typeof e.code === 'string' ? ` ${e.code}` : ''}${typeof e.message === 'string' ? `: ${e.message}` : ''}`);
+        log.warn(
+          `API ${method} ${path} answered ${res.status}${typeof e.code === 'string' ? ` ${e.code}` : ''}${typeof e.message === 'string' ? `: ${e.message}` : ''}`,
+        );
       }
       return { status: res.status, body: json };
     } catch (err) {
@@ -180,7 +186,9 @@ export function createHostServices(options: HostServicesOptions): HostServices {
           return { ok: true, value: await diagnostics() };
         case 'pay': {
           const pay = devices.pay?.bind(devices);
-          const answer = pay ? await payments.run(r.receiptId, () => pay(r.amountKopecks, r.receiptId)) : { approved: false, declineReason: 'terminal-unavailable' };
+          const answer = pay
+            ? await payments.run(r.receiptId, () => pay(r.amountKopecks, r.receiptId))
+            : { approved: false, declineReason: 'terminal-unavailable' };
           log.info(`card payment for receipt ${r.receiptId}: ${answer.approved ? 'approved' : `declined (${answer.declineReason ?? 'no reason'})`}`);
           return { ok: true, value: answer };
         }

@@ -11,20 +11,48 @@ const cardNumber = fc.tuple(digits(12, 19), fc.constantFrom('', ' ', '-')).map((
 /** Russian and international phone numbers in the ways people and systems write them. */
 const phone = fc.tuple(digits(3, 3), digits(3, 3), digits(2, 2), digits(2, 2), fc.integer({ min: 0, max: 7 })).map(([a, b, c, d, style]) => {
   switch (style) {
-    case 0: return `+7${a}${b}${c}${d}`;
-    case 1: return `8${a}${b}${c}${d}`;
-    case 2: return `8 ${a} ${b}-${c}-${d}`;
-    case 3: return `+7 (${a}) ${b}-${c}-${d}`;
-    case 4: return `8 (${a}) ${b} ${c} ${d}`;
-    case 5: return `${a}${b}${c}${d}`;
-    case 6: return `+7-${a}-${b}-${c}-${d}`;
-    default: return `+44 ${a.slice(0, 2)} ${b}${c} ${d}${a.slice(2)}`;
+    case 0:
+      return `+7${a}${b}${c}${d}`;
+    case 1:
+      return `8${a}${b}${c}${d}`;
+    case 2:
+      return `8 ${a} ${b}-${c}-${d}`;
+    case 3:
+      return `+7 (${a}) ${b}-${c}-${d}`;
+    case 4:
+      return `8 (${a}) ${b} ${c} ${d}`;
+    case 5:
+      return `${a}${b}${c}${d}`;
+    case 6:
+      return `+7-${a}-${b}-${c}-${d}`;
+    default:
+      return `+44 ${a.slice(0, 2)} ${b}${c} ${d}${a.slice(2)}`;
   }
 });
 
 const word = fc.constantFrom(
-  'scanner', 'connected', 'сканер', 'на', 'связи', 'device', 'error', 'timeout', 'Касса', 'магазин', 'port', '/dev/ttyUSB0',
-  'v20.19.4', '127.0.0.1:8787', 'http://127.0.0.1:8787', '2025-01-15T10:30:00.123Z', 'EAN13', 'ms', 'ok', 'API', 'GET', '/api/v1/pull/customers',
+  'scanner',
+  'connected',
+  'сканер',
+  'на',
+  'связи',
+  'device',
+  'error',
+  'timeout',
+  'Касса',
+  'магазин',
+  'port',
+  '/dev/ttyUSB0',
+  'v20.19.4',
+  '127.0.0.1:8787',
+  'http://127.0.0.1:8787',
+  '2025-01-15T10:30:00.123Z',
+  'EAN13',
+  'ms',
+  'ok',
+  'API',
+  'GET',
+  '/api/v1/pull/customers',
 );
 const shortNumber = digits(1, 6);
 /**
@@ -34,7 +62,12 @@ const shortNumber = digits(1, 6);
  */
 const ordinary = fc
   .array(fc.tuple(word, fc.option(shortNumber, { nil: undefined }), fc.constantFrom(' ', ', ', ': ', '; ', '. ')), { minLength: 1, maxLength: 12 })
-  .map((parts) => parts.map(([w, n, sep]) => (n === undefined ? `${w}${sep}` : `${w}=${n}${sep}`)).join('').trim());
+  .map((parts) =>
+    parts
+      .map(([w, n, sep]) => (n === undefined ? `${w}${sep}` : `${w}=${n}${sep}`))
+      .join('')
+      .trim(),
+  );
 
 /** A number "survives" when its last seven digits still appear in order, whatever stands between them. */
 function survives(text: string, secretNumber: string): boolean {
@@ -103,7 +136,8 @@ describe('log scrubber', () => {
   });
 
   it('keeps what IT needs to read', () => {
-    const line = 'device front-scanner (scanner) disconnected: /dev/serial/by-id/usb-Honeywell_HF600-if00 gone; retry in 400 ms; server http://192.168.100.200:8787 v1';
+    const line =
+      'device front-scanner (scanner) disconnected: /dev/serial/by-id/usb-Honeywell_HF600-if00 gone; retry in 400 ms; server http://192.168.100.200:8787 v1';
     expect(scrubText(line)).toBe(line);
   });
 });

@@ -32,7 +32,11 @@ const DATE_TIME = /(?<!\d)(?:19|20)\d\d-[01]\d-[0-3]\d(?:[T ][0-2]\d:[0-5]\d(?::
 /** Placeholder for a set-aside date: private-use characters and letters, no digits. */
 const HOLD = /\uE000([a-z]+)\uE001/g;
 const holdKey = (i: number) => i.toString(26).replace(/[0-9]/g, (d) => String.fromCharCode(0x71 + Number(d)));
-const holdIndex = (key: string) => parseInt(key.replace(/[q-z]/g, (c) => String(c.charCodeAt(0) - 0x71)), 26);
+const holdIndex = (key: string) =>
+  parseInt(
+    key.replace(/[q-z]/g, (c) => String(c.charCodeAt(0) - 0x71)),
+    26,
+  );
 
 export function scrubText(text: string, secrets: Iterable<string> = []): string {
   let out = text.replace(/[\uE000\uE001]/g, '');

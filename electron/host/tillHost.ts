@@ -88,9 +88,7 @@ export async function createTillHost(
     enrolment = `enrolled as "${existing.terminal.terminalName}" of ${existing.terminal.storeName} (${existing.serverUrl})`;
   } else if (config.enrolCode) {
     const res = await services.handle({ op: 'enrol', serverUrl: config.serverUrl, code: config.enrolCode, deviceName: config.terminalName });
-    enrolment = res.ok
-      ? `enrolled with ${config.serverUrl} using the given code`
-      : `enrolment failed (${res.error.code}): ${res.error.message}`;
+    enrolment = res.ok ? `enrolled with ${config.serverUrl} using the given code` : `enrolment failed (${res.error.code}): ${res.error.message}`;
   }
   log.info(`enrolment: ${enrolment}`);
   await syncDevices();
