@@ -8,7 +8,7 @@ import { findSerialPort, hidCandidates, serialCandidates, type SerialIdentity } 
 import { describeHidFailure, matchesIdentity, openHidScanner, type HidIdentity } from './hid/hidSession';
 import { nodeHidBackend, type HidBackend } from './hid/hidTransport';
 import type { CardOutput } from './msr/msrDecoder';
-import type { PaymentResult, PaymentTerminal } from './payment/paymentTerminal';
+import type { CardReadResult, PaymentResult, PaymentTerminal } from './payment/paymentTerminal';
 import { redactDigits } from './redact';
 import { describeSerialFailure, lineOptions, openSerialMsr, openSerialPayment, openSerialScanner, type PaymentSession } from './serial/serialSessions';
 import { createNodeSerialBackend, type SerialBackend } from './serial/serialTransport';
@@ -61,7 +61,8 @@ export interface DeviceManager {
   on(listener: DeviceListener): () => void;
   /**
    * A payment terminal by id (default: the first configured). The handle stays valid across
-   * reconnects; while the terminal is away, pay() answers declineReason 'terminal-unavailable'.
+   * reconnects; while the terminal is away, pay() and refund() answer declineReason
+   * 'terminal-unavailable' and readCard() reason 'terminal-unavailable'.
    */
   paymentTerminal(deviceId?: string): PaymentTerminal;
 }
@@ -317,12 +318,17 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
     },
 
     paymentTerminal(deviceId) {
+      const current = () => (deviceId === undefined ? [...entries.values()].find((e) => e.payment) : entries.get(deviceId))?.payment?.current?.terminal;
+      const unavailable: PaymentResult = { approved: false, declineReason: 'terminal-unavailable' };
       return {
         pay(amountKopecks: number, receiptId: string): Promise<PaymentResult> {
-          const entry = deviceId === undefined ? [...entries.values()].find((e) => e.payment) : entries.get(deviceId);
-          const session = entry?.payment?.current;
-          if (!session) return Promise.resolve({ approved: false, declineReason: 'terminal-unavailable' });
-          return session.terminal.pay(amountKopecks, receiptId);
+          return current()?.pay(amountKopecks, receiptId) ?? Promise.resolve({ ...unavailable });
+        },
+        refund(amountKopecks: number, receiptId: string, originalRrn: string): Promise<PaymentResult> {
+          return current()?.refund(amountKopecks, receiptId, originalRrn) ?? Promise.resolve({ ...unavailable });
+        },
+        readCard(requestId: string): Promise<CardReadResult> {
+          return current()?.readCard(requestId) ?? Promise.resolve({ ok: false, reason: 'terminal-unavailable' });
         },
       };
     },

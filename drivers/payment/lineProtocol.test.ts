@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatCancel, formatPay, parseReply } from './lineProtocol';
+import { formatCancel, formatPay, formatRead, formatRefund, parseReply } from './lineProtocol';
 
 describe('payment line protocol', () => {
   it('formats requests', () => {
@@ -35,5 +35,23 @@ describe('payment line protocol', () => {
 
   it('fuzz: never throws on any line', () => {
     fc.assert(fc.property(fc.string({ maxLength: 600 }), (s) => void parseReply(s)));
+  });
+
+  it('formats refunds and card reads, refusing what would break the line', () => {
+    expect(formatRefund('RET-1', 9_990, '424242424242')).toBe('REFUND RET-1 9990 424242424242\n');
+    expect(formatRead('ID-7')).toBe('READ ID-7\n');
+    expect(() => formatRefund('RET-1', 9_990, '4111111111111111')).toThrow(RangeError);
+    expect(() => formatRefund('RET-1', 9_990, '')).toThrow(RangeError);
+    expect(() => formatRefund('RET-1', 0, '1')).toThrow(RangeError);
+    expect(() => formatRefund('RET 1', 1, '1')).toThrow(RangeError);
+    expect(() => formatRead('a b')).toThrow(RangeError);
+  });
+
+  it('parses card reads with a token or a PAN; a card read without a card is malformed', () => {
+    expect(parseReply('CARD ID-7 tok_abcdef12 4242')).toEqual({ kind: 'card', requestId: 'ID-7', card: { kind: 'token', token: 'tok_abcdef12' }, last4: '4242' });
+    expect(parseReply('CARD ID-7 4111111111111111')).toEqual({ kind: 'card', requestId: 'ID-7', card: { kind: 'pan', pan: '4111111111111111' }, last4: null });
+    for (const line of ['CARD ID-7', 'CARD ID-7 -', 'CARD ID-7 - 4242', 'CARD ID-7 tok_abcdef12 42', 'CARD ID-7 tok_abcdef12 4242 x', 'CARD a+b tok_abcdef12']) {
+      expect(parseReply(line)).toEqual({ kind: 'invalid' });
+    }
   });
 });

@@ -16,9 +16,23 @@ export function validPayRequest(receiptId: string, amountKopecks: number): boole
   return RECEIPT_ID.test(receiptId) && Number.isSafeInteger(amountKopecks) && amountKopecks > 0 && amountKopecks <= MAX_AMOUNT;
 }
 
+export function validRefundRequest(receiptId: string, amountKopecks: number, originalRrn: string): boolean {
+  return validPayRequest(receiptId, amountKopecks) && RRN.test(originalRrn);
+}
+
 export function formatPay(receiptId: string, amountKopecks: number): string {
   if (!validPayRequest(receiptId, amountKopecks)) throw new RangeError('invalid PAY request');
   return `PAY ${receiptId} ${amountKopecks}\n`;
+}
+
+export function formatRefund(receiptId: string, amountKopecks: number, originalRrn: string): string {
+  if (!validRefundRequest(receiptId, amountKopecks, originalRrn)) throw new RangeError('invalid REFUND request');
+  return `REFUND ${receiptId} ${amountKopecks} ${originalRrn}\n`;
+}
+
+export function formatRead(requestId: string): string {
+  if (!RECEIPT_ID.test(requestId)) throw new RangeError('invalid request id');
+  return `READ ${requestId}\n`;
 }
 
 export function formatCancel(receiptId: string): string {
@@ -27,13 +41,14 @@ export function formatCancel(receiptId: string): string {
 }
 
 /**
- * The card reference in an approval: the terminal's own token, or (older terminals) the
- * PAN itself, which the adapter must hash at once.
+ * The card reference in an approval or a card read: the terminal's own token, or (older
+ * terminals) the PAN itself, which the adapter must hash at once.
  */
 export type CardRef = { kind: 'none' } | { kind: 'pan'; pan: string } | { kind: 'token'; token: string };
 
 export type TerminalReply =
   | { kind: 'ok'; receiptId: string; rrn: string; card: CardRef; last4: string | null }
+  | { kind: 'card'; requestId: string; card: Exclude<CardRef, { kind: 'none' }>; last4: string | null }
   | { kind: 'declined'; receiptId: string; reason: string }
   | { kind: 'error'; receiptId: string | null; reason: string }
   | { kind: 'invalid' };
@@ -49,10 +64,18 @@ export function parseReply(line: string): TerminalReply {
       const [rrn, card, last4, ...extra] = rest;
       if (!RECEIPT_ID.test(receiptId) || rrn === undefined || !RRN.test(rrn) || extra.length > 0) return { kind: 'invalid' };
       const cardRef = parseCardRef(card ?? '-');
-      if (!cardRef) return { kind: 'invalid' };
-      const l4 = last4 ?? '-';
-      if (l4 !== '-' && !LAST4.test(l4)) return { kind: 'invalid' };
-      return { kind: 'ok', receiptId, rrn, card: cardRef, last4: l4 === '-' ? null : l4 };
+      const l4 = parseLast4(last4);
+      if (!cardRef || l4 === undefined) return { kind: 'invalid' };
+      return { kind: 'ok', receiptId, rrn, card: cardRef, last4: l4 };
+    }
+    case 'CARD': {
+      // A card read identifies the customer: without a card reference it says nothing.
+      const [card, last4, ...extra] = rest;
+      if (!RECEIPT_ID.test(receiptId) || card === undefined || extra.length > 0) return { kind: 'invalid' };
+      const cardRef = parseCardRef(card);
+      const l4 = parseLast4(last4);
+      if (!cardRef || cardRef.kind === 'none' || l4 === undefined) return { kind: 'invalid' };
+      return { kind: 'card', requestId: receiptId, card: cardRef, last4: l4 };
     }
     case 'DECLINED':
       if (!RECEIPT_ID.test(receiptId)) return { kind: 'invalid' };
@@ -70,4 +93,10 @@ function parseCardRef(s: string): CardRef | null {
   if (PAN.test(s)) return { kind: 'pan', pan: s };
   if (TOKEN.test(s)) return { kind: 'token', token: s };
   return null;
+}
+
+/** Four digits, '-' or absent -> null; anything else -> undefined (malformed). */
+function parseLast4(s: string | undefined): string | null | undefined {
+  if (s === undefined || s === '-') return null;
+  return LAST4.test(s) ? s : undefined;
 }

@@ -3,7 +3,7 @@ import { bankCardLookupKey } from '../../core/lookupKey';
 import { createDeviceManager, type DeviceManager } from '../manager';
 import { createSocatPair, type SocatPair } from '../testing/socatPair';
 import { until } from '../testing/flush';
-import { approveWith, startFakeTerminal, type FakeTerminal } from './fakeTerminal';
+import { approveWith, presentCard, startFakeTerminal, type FakeTerminal, type FakeTerminalOptions } from './fakeTerminal';
 
 /** The payment adapter over a real pty pair, with the fake terminal on the other end. */
 const SECRET = 'chain-secret';
@@ -20,9 +20,9 @@ afterEach(async () => {
   pair = undefined;
 });
 
-async function rig(decide: Parameters<typeof startFakeTerminal>[1], responseTimeoutMs = 2_000) {
+async function rig(decide: Parameters<typeof startFakeTerminal>[1], responseTimeoutMs = 2_000, options: FakeTerminalOptions = {}) {
   pair = await createSocatPair();
-  terminal = await startFakeTerminal(pair.a, decide);
+  terminal = await startFakeTerminal(pair.a, decide, options);
   manager = createDeviceManager({
     config: { devices: [{ id: 'pos1', type: 'payment-terminal', path: pair.b, responseTimeoutMs }], autoDetect: { serial: false, hid: false } },
     lookupSecret: SECRET,
@@ -49,5 +49,30 @@ describe('serial payment terminal over a pty pair', () => {
     const pos = await rig(() => null, 300);
     expect(await pos.pay(100, 'R-3')).toEqual({ approved: false, declineReason: 'timeout' });
     await until(() => terminal?.received.includes('CANCEL R-3') === true);
+  });
+
+  it('refund: the money goes back to the card of the original payment, once even if asked twice', async () => {
+    let refunds = 0;
+    const pos = await rig(approveWith('4111111111111111', '1111', '424242424242'), 2_000, {
+      refund: (req) => {
+        refunds++;
+        return req.originalRrn === '424242424242' ? `OK ${req.receiptId} ${String(500_000_000_000 + refunds)} 4111111111111111 1111` : `DECLINED ${req.receiptId} original not found`;
+      },
+    });
+    const paid = await pos.pay(99_90, 'R-1');
+    const refunded = await pos.refund(99_90, 'RET-1', paid.rrn ?? '');
+    expect(refunded).toEqual({ approved: true, rrn: '500000000001', tokenHash: paid.tokenHash, last4: '1111' });
+    // The till retries after a lost answer with the same receipt id: the same refund, not a second one.
+    expect(await pos.refund(99_90, 'RET-1', paid.rrn ?? '')).toEqual(refunded);
+    expect(refunds).toBe(1);
+    expect(await pos.refund(100, 'RET-2', '999')).toEqual({ approved: false, declineReason: 'original not found' });
+    expect(terminal?.received).toEqual(['PAY R-1 9990', 'REFUND RET-1 9990 424242424242', 'REFUND RET-1 9990 424242424242', 'REFUND RET-2 100 999']);
+  });
+
+  it('card read before payment: the customer is found by the same hash the payment will carry', async () => {
+    const pos = await rig(approveWith('tok_card_of_ivan', '1111'), 2_000, { read: presentCard('tok_card_of_ivan', '1111') });
+    const read = await pos.readCard('ID-1');
+    expect(read).toEqual({ ok: true, tokenHash: await bankCardLookupKey(SECRET, 'token:tok_card_of_ivan'), last4: '1111' });
+    expect((await pos.pay(100, 'R-9')).tokenHash).toBe(read.ok ? read.tokenHash : null);
   });
 });
