@@ -29,6 +29,13 @@ export const FramingConfig = z
     aimIds: z.boolean().default(false),
     /** A frame whose bytes stop arriving for this long is a partial frame and is dropped. */
     interByteTimeoutMs: z.number().int().min(5).max(10_000).default(100),
+    /**
+     * After a partial frame, bytes up to the next terminator are skipped (they may be its tail);
+     * a frame is trusted without a terminator first only when the line was quiet this long.
+     */
+    resyncQuietMs: z.number().int().min(0).max(60_000).default(1_000),
+    /** Barcodes of free-length symbologies (Code 128, QR, DataMatrix, unknown...) shorter than this are noise. */
+    minLength: z.number().int().min(1).max(64).default(4),
     /** Longer frames are dropped as noise. */
     maxFrameLength: z.number().int().min(8).max(4096).default(512),
     /** 'ascii': printable ASCII (plus GS for GS1 data); 'utf8': also non-ASCII UTF-8 text (QR codes). */

@@ -1,6 +1,6 @@
 import type { Symbology } from '../../core/scan';
 import { inferSymbology, splitAimId, symbologyFromAim } from './aimSymbology';
-import { frameText, toHex, type Charset } from './frameText';
+import { frameText, toHex, type Charset, type FrameTextFailure } from './frameText';
 
 /**
  * One complete frame's bytes -> the barcode it carries, or the reason it is dropped.
@@ -9,7 +9,8 @@ import { frameText, toHex, type Charset } from './frameText';
  */
 export type DecodedBarcode =
   | { ok: true; symbology: Symbology; text: string; rawHex: string }
-  | { ok: false; code: 'noise' | 'empty-frame'; message: string };
+  | { ok: false; code: 'noise'; reason: FrameTextFailure; message: string }
+  | { ok: false; code: 'empty-frame'; message: string };
 
 export interface BarcodeOptions {
   /** Parse a leading AIM identifier out of the data (serial scanners programmed to send one). */
@@ -23,7 +24,7 @@ export function decodeBarcode(bytes: Uint8Array, options: BarcodeOptions): Decod
   const decoded = frameText(bytes, options.charset);
   if (!decoded.ok) {
     // Lengths only: the content of a dropped frame is not repeated anywhere.
-    return { ok: false, code: 'noise', message: `dropped a ${bytes.length}-byte frame (${decoded.reason})` };
+    return { ok: false, code: 'noise', reason: decoded.reason, message: `dropped a ${bytes.length}-byte frame (${decoded.reason})` };
   }
   let text = decoded.text;
   let symbology: Symbology | undefined;

@@ -3,7 +3,8 @@
  * serial line (wrong baud rate, a loose cable) shows up as control bytes and invalid
  * UTF-8; such frames must never become scans.
  */
-export type FrameText = { ok: true; text: string } | { ok: false; reason: 'control-bytes' | 'not-ascii' | 'invalid-utf8' };
+export type FrameTextFailure = 'control-bytes' | 'not-ascii' | 'invalid-utf8';
+export type FrameText = { ok: true; text: string } | { ok: false; reason: FrameTextFailure };
 
 export type Charset = 'ascii' | 'utf8';
 

@@ -4,10 +4,11 @@ import { FrameReader } from './frameReader';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
-function reader(clock: FakeClock) {
+function reader(clock: FakeClock, resyncQuietMs?: number) {
   const frames: string[] = [];
   const dropped: string[] = [];
-  const r = new FrameReader({ suffix: 'CR', maxFrameLength: 16, interByteTimeoutMs: 100 }, clock, {
+  const options = { suffix: 'CR' as const, maxFrameLength: 16, interByteTimeoutMs: 100 };
+  const r = new FrameReader(resyncQuietMs === undefined ? options : { ...options, resyncQuietMs }, clock, {
     onFrame: (bytes) => frames.push(Buffer.from(bytes).toString('latin1')),
     onDropped: (code) => dropped.push(code),
   });
@@ -53,6 +54,51 @@ describe('FrameReader inter-byte timeout', () => {
     r.dispose();
     clock.advance(1_000);
     expect(dropped).toEqual([]);
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+});
+
+describe('FrameReader resynchronisation after a partial frame', () => {
+  it('skips the tail that follows the pause, up to the next terminator', () => {
+    const clock = new FakeClock();
+    const { r, frames, dropped } = reader(clock, 1_000);
+    r.push(b('400638'));
+    clock.advance(300);
+    r.push(b('1333931\r96385074\r'));
+    expect(frames).toEqual(['96385074']);
+    expect(dropped).toEqual(['partial-frame', 'partial-frame']);
+  });
+
+  it('a tail that never ends is dropped at the next timeout, and the skip goes on', () => {
+    const clock = new FakeClock();
+    const { r, frames, dropped } = reader(clock, 1_000);
+    r.push(b('4006'));
+    clock.advance(100);
+    r.push(b('38'));
+    clock.advance(100);
+    r.push(b('13\rok-1\r'));
+    expect(frames).toEqual(['ok-1']);
+    expect(dropped).toEqual(['partial-frame', 'partial-frame', 'partial-frame']);
+  });
+
+  it('ends the skip when the line stays quiet after the drop', () => {
+    const clock = new FakeClock();
+    const { r, frames } = reader(clock, 1_000);
+    r.push(b('}'));
+    clock.advance(100 + 999);
+    r.push(b('early\r'));
+    r.push(b('}'));
+    clock.advance(100 + 1_000);
+    r.push(b('late\r'));
+    expect(frames).toEqual(['late']);
+  });
+
+  it('dispose stops the quiet timer too', () => {
+    const clock = new FakeClock();
+    const { r } = reader(clock, 1_000);
+    r.push(b('12'));
+    clock.advance(100);
+    r.dispose();
     expect(clock.pendingDelays()).toEqual([]);
   });
 });

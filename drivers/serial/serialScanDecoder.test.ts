@@ -2,19 +2,25 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FramingConfig } from '../config';
 import { FakeClock } from '../testing/fakeClock';
+import { checkBarcode } from '../barcode/symbologyRules';
 import { SerialScanDecoder } from './serialScanDecoder';
+import type { Symbology } from '../../core/scan';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
 function decoder(framing: Partial<FramingConfig> = {}) {
   const clock = new FakeClock();
-  const scans: Array<{ symbology: string; text: string; rawHex: string }> = [];
+  const scans: Array<{ symbology: Symbology; text: string; rawHex: string }> = [];
   const diagnostics: string[] = [];
+  const msgs: string[] = [];
   const d = new SerialScanDecoder(FramingConfig.parse(framing), clock, {
     scan: (s) => scans.push(s),
-    diagnostic: (code) => diagnostics.push(code),
+    diagnostic: (code, message) => {
+      diagnostics.push(code);
+      if (code === 'noise') msgs.push(message);
+    },
   });
-  return { d, clock, scans, diagnostics };
+  return { d, clock, scans, diagnostics, msgs };
 }
 
 describe('SerialScanDecoder', () => {
@@ -52,10 +58,67 @@ describe('SerialScanDecoder', () => {
     d.push(b('x'.repeat(30) + '\r'));
     d.push(b('40063'));
     clock.advance(50);
-    d.push(b(']E0\r'));
+    // After a pause, what comes up to the next terminator may be the rest of the dropped frame.
+    d.push(b('81333931\r'));
     d.push(b('4006381333931\r'));
-    expect(diagnostics).toEqual(['noise', 'frame-too-long', 'partial-frame']);
-    expect(scans.map((s) => s.text)).toEqual([']E0', '4006381333931']);
+    expect(diagnostics).toEqual(['noise', 'frame-too-long', 'partial-frame', 'partial-frame']);
+    expect(scans.map((s) => s.text)).toEqual(['4006381333931']);
+  });
+
+  it('the tail of a barcode split by a pause is never a scan, even when it looks like one', () => {
+    const { d, clock, scans, diagnostics } = decoder();
+    d.push(b('40063'));
+    clock.advance(150);
+    d.push(b('96385074\r'));
+    d.push(b('4006381333931\r'));
+    expect(scans.map((s) => s.text)).toEqual(['4006381333931']);
+    expect(diagnostics).toEqual(['partial-frame', 'partial-frame']);
+  });
+
+  it('a scan after a quiet spell is read even though a partial frame came before it', () => {
+    const { d, clock, scans, diagnostics } = decoder({ resyncQuietMs: 1_000 });
+    d.push(b('}'));
+    clock.advance(100 + 1_000);
+    d.push(b('4006381333931\r'));
+    expect(scans.map((s) => s.text)).toEqual(['4006381333931']);
+    expect(diagnostics).toEqual(['partial-frame']);
+  });
+
+  it('a stray "}" or a short fragment with its terminator is noise, not a scan', () => {
+    const { d, scans, diagnostics, msgs } = decoder();
+    d.push(b('}\r'));
+    d.push(b('931\r'));
+    expect(scans).toEqual([]);
+    expect(diagnostics).toEqual(['noise']);
+    expect(msgs).toEqual(['dropped 1 frame as noise (too-short)']);
+  });
+
+  it('requires the configured minimum length for free-length symbologies', () => {
+    const { d, scans } = decoder({ minLength: 6, aimIds: true });
+    d.push(b(']C0ABCDE\r]C0ABCDEF\r]Q1hello!\r'));
+    expect(scans.map((s) => s.text)).toEqual(['ABCDEF', 'hello!']);
+  });
+
+  it('an AIM-identified EAN must have its exact length and check digit', () => {
+    const { d, clock, scans, msgs } = decoder({ aimIds: true });
+    d.push(b(']E04006381333932\r]E0400638133393\r]E4963850\r]E04006381333931\r]E0036000291452\r'));
+    expect(scans.map((s) => [s.symbology, s.text])).toEqual([
+      ['EAN13', '4006381333931'],
+      ['UPCA', '036000291452'],
+    ]);
+    clock.advance(1_000);
+    expect(msgs).toEqual(['dropped 1 frame as noise (bad-check-digit)', 'dropped 2 frames as noise (bad-check-digit, wrong-length)']);
+  });
+
+  it('a flood of noise is summarised, not reported frame by frame', () => {
+    const { d, clock, diagnostics, msgs } = decoder();
+    for (let i = 0; i < 50; i++) d.push(Uint8Array.of(0x41, 0x00, 0x0d));
+    d.push(b('x\r'));
+    clock.advance(1_000);
+    clock.advance(1_000);
+    expect(diagnostics).toEqual(['noise', 'noise']);
+    expect(msgs).toEqual(['dropped 1 frame as noise (control-bytes)', 'dropped 50 frames as noise (control-bytes x49, too-short)']);
+    expect(JSON.stringify(msgs)).not.toContain('A');
   });
 
   it('an AIM id with no data is not a scan', () => {
@@ -107,7 +170,7 @@ describe('SerialScanDecoder', () => {
           d.push(c);
           clock.advance(10);
         }
-        return scans.every((s) => s.text.length > 0 && s.text.length <= 64 && !/[\x00-\x1c\x1e\x1f\x7f]/.test(s.text));
+        return scans.every((s) => s.text.length > 0 && s.text.length <= 64 && !/[\x00-\x1c\x1e\x1f\x7f]/.test(s.text) && checkBarcode(s.symbology, s.text).ok);
       }),
     );
   });

@@ -1,7 +1,9 @@
 import type { Clock } from '../clock';
 import type { FramingConfig } from '../config';
 import { decodeBarcode } from '../barcode/barcodeFrame';
+import { checkBarcode } from '../barcode/symbologyRules';
 import { FrameReader } from './frameReader';
+import { NoiseCounter } from './noiseCounter';
 import { stripPrefix } from './prefix';
 import type { Symbology } from '../../core/scan';
 
@@ -11,9 +13,13 @@ export interface ScanSink {
   diagnostic(code: string, message: string): void;
 }
 
+/** Noise is summarised at most once per this window (the first drop is reported at once). */
+export const NOISE_REPORT_MS = 1_000;
+
 export class SerialScanDecoder {
   private readonly reader: FrameReader;
   private readonly prefix: Uint8Array;
+  private readonly noise: NoiseCounter;
 
   constructor(
     private readonly framing: FramingConfig,
@@ -21,10 +27,15 @@ export class SerialScanDecoder {
     private readonly sink: ScanSink,
   ) {
     this.prefix = new TextEncoder().encode(framing.prefix);
-    this.reader = new FrameReader(framing, clock, {
-      onFrame: (bytes) => this.frame(bytes),
-      onDropped: (code, message) => this.sink.diagnostic(code, message),
-    });
+    this.noise = new NoiseCounter(clock, NOISE_REPORT_MS, (message) => this.sink.diagnostic('noise', message));
+    this.reader = new FrameReader(
+      { suffix: framing.suffix, maxFrameLength: framing.maxFrameLength, interByteTimeoutMs: framing.interByteTimeoutMs, resyncQuietMs: framing.resyncQuietMs },
+      clock,
+      {
+        onFrame: (bytes) => this.frame(bytes),
+        onDropped: (code, message) => this.sink.diagnostic(code, message),
+      },
+    );
   }
 
   push(chunk: Uint8Array): void {
@@ -33,6 +44,7 @@ export class SerialScanDecoder {
 
   dispose(): void {
     this.reader.dispose();
+    this.noise.dispose();
   }
 
   private frame(bytes: Uint8Array): void {
@@ -42,7 +54,16 @@ export class SerialScanDecoder {
       return;
     }
     const barcode = decodeBarcode(stripped.bytes, { aimIds: this.framing.aimIds, charset: this.framing.charset });
-    if (barcode.ok) this.sink.scan({ symbology: barcode.symbology, text: barcode.text, rawHex: barcode.rawHex });
-    else this.sink.diagnostic(barcode.code, barcode.message);
+    if (!barcode.ok) {
+      if (barcode.code === 'noise') this.noise.add(barcode.reason);
+      else this.sink.diagnostic(barcode.code, barcode.message);
+      return;
+    }
+    const checked = checkBarcode(barcode.symbology, barcode.text, this.framing.minLength);
+    if (!checked.ok) {
+      this.noise.add(checked.reason);
+      return;
+    }
+    this.sink.scan({ symbology: checked.symbology, text: barcode.text, rawHex: barcode.rawHex });
   }
 }

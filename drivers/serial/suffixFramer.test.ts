@@ -53,6 +53,40 @@ describe('SuffixFramer', () => {
     expect(frames(feed(f, '56\r'))).toEqual(['56']);
   });
 
+  it('skipToTerminator drops everything up to the next terminator and says how much', () => {
+    for (const [suffix, t] of [['CR', '\r'], ['LF', '\n'], ['CRLF', '\r\n']] as const) {
+      const f = new SuffixFramer(suffix, 64);
+      feed(f, '4006');
+      f.discardPending();
+      f.skipToTerminator();
+      expect(f.resynchronising).toBe(true);
+      const out = feed(f, '381', `333931${t}next${t}`);
+      expect(out.filter((o) => o.kind === 'skipped')).toEqual([{ kind: 'skipped', length: 9 }]);
+      expect(frames(out)).toEqual(['next']);
+      expect(f.resynchronising).toBe(false);
+    }
+  });
+
+  it('a terminator straight after skipToTerminator ends the skip silently', () => {
+    const f = new SuffixFramer('CR', 64);
+    f.skipToTerminator();
+    const out = feed(f, '\rabc\r');
+    expect(out.map((o) => o.kind)).toEqual(['frame']);
+    expect(frames(out)).toEqual(['abc']);
+  });
+
+  it('endIdleResync ends a skip only while nothing was skipped', () => {
+    const f = new SuffixFramer('CR', 64);
+    f.skipToTerminator();
+    f.endIdleResync();
+    expect(frames(feed(f, 'abc\r'))).toEqual(['abc']);
+    f.skipToTerminator();
+    feed(f, 'x');
+    f.endIdleResync();
+    expect(f.pending).toBe(1);
+    expect(frames(feed(f, 'yz\rok\r'))).toEqual(['ok']);
+  });
+
   const suffixes: Suffix[] = ['CR', 'LF', 'CRLF'];
   const term = { CR: '\r', LF: '\n', CRLF: '\r\n' } as const;
 

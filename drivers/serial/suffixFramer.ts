@@ -9,10 +9,13 @@
  *   of it, up to the next terminator, is skipped: the tail of an over-long frame is never
  *   mistaken for a frame of its own.
  * - Empty frames (a terminator alone) are ignored.
+ * - After a partial frame was discarded, `skipToTerminator()` skips up to the next
+ *   terminator (resynchronisation): the bytes after a pause may be the rest of the dropped
+ *   frame, and the rest of a barcode is not a barcode. What was skipped is reported once.
  */
 export type Suffix = 'CR' | 'LF' | 'CRLF';
 
-export type FramerOutput = { kind: 'frame'; bytes: Uint8Array } | { kind: 'overflow'; length: number };
+export type FramerOutput = { kind: 'frame'; bytes: Uint8Array } | { kind: 'overflow'; length: number } | { kind: 'skipped'; length: number };
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -22,6 +25,8 @@ export class SuffixFramer {
   private len = 0;
   /** Inside an over-long frame: counting bytes until its terminator. */
   private overflowLen = -1;
+  /** Resynchronising after a discarded partial frame: counting bytes until the next terminator. */
+  private resyncLen = -1;
   /** CRLF mode: the previous byte was a CR that may start the terminator. */
   private pendingCr = false;
   /** CR mode: an LF straight after the terminator belongs to it. */
@@ -37,7 +42,14 @@ export class SuffixFramer {
 
   /** Bytes received since the last terminator (including a skipped over-long frame). */
   get pending(): number {
-    return this.overflowLen >= 0 ? this.overflowLen : this.len + (this.pendingCr ? 1 : 0);
+    if (this.overflowLen >= 0) return this.overflowLen;
+    if (this.resyncLen >= 0) return this.resyncLen;
+    return this.len + (this.pendingCr ? 1 : 0);
+  }
+
+  /** True while bytes are being skipped up to the next terminator after a partial frame. */
+  get resynchronising(): boolean {
+    return this.resyncLen >= 0;
   }
 
   push(chunk: Uint8Array): FramerOutput[] {
@@ -57,8 +69,20 @@ export class SuffixFramer {
     this.buf.fill(0, 0, this.len);
     this.len = 0;
     this.overflowLen = -1;
+    this.resyncLen = -1;
     this.pendingCr = false;
     this.skipLf = false;
+  }
+
+  /** Call after discardPending(): bytes up to the next terminator are skipped, not framed. */
+  skipToTerminator(): void {
+    this.reset();
+    this.resyncLen = 0;
+  }
+
+  /** Ends a resynchronisation that has skipped nothing yet (the line went quiet instead). */
+  endIdleResync(): void {
+    if (this.resyncLen === 0) this.resyncLen = -1;
   }
 
   private byte(b: number, out: FramerOutput[]): void {
@@ -107,6 +131,10 @@ export class SuffixFramer {
       this.overflowLen++;
       return;
     }
+    if (this.resyncLen >= 0) {
+      this.resyncLen++;
+      return;
+    }
     const spare = this.suffix === 'LF' && b === CR && this.len === this.maxFrameLength;
     if (this.len >= this.maxFrameLength && !spare) {
       this.overflowLen = this.len + 1;
@@ -121,6 +149,11 @@ export class SuffixFramer {
   private end(out: FramerOutput[]): void {
     if (this.overflowLen >= 0) {
       this.overflowLen = -1;
+      return;
+    }
+    if (this.resyncLen >= 0) {
+      if (this.resyncLen > 0) out.push({ kind: 'skipped', length: this.resyncLen });
+      this.resyncLen = -1;
       return;
     }
     if (this.len > 0) {
