@@ -21,10 +21,13 @@ describe('scale barcodes', () => {
 
   it('decodes price labels in kopecks', () => {
     const code = encodeScaleBarcode(settings, '23', '7', 34_990);
-    expect(decodeScaleBarcode(code, settings)).toEqual({ ok: true, value: { kind: 'price', barcode: code, prefix: '23', itemCode: '00007', priceKopecks: 34_990 } });
+    expect(decodeScaleBarcode(code, settings)).toEqual({
+      ok: true,
+      value: { kind: 'price', barcode: code, prefix: '23', itemCode: '00007', priceKopecks: 34_990 },
+    });
   });
 
-  it('applies the unit and the chain\'s split of item and value digits', () => {
+  it("applies the unit and the chain's split of item and value digits", () => {
     const code = encodeScaleBarcode(settings, '24', '123456', 5_430);
     expect(code.slice(0, 12)).toBe('241234560543');
     expect(decodeScaleBarcode(code, settings)).toMatchObject({ ok: true, value: { itemCode: '123456', grams: 5_430 } });
@@ -61,11 +64,13 @@ describe('scale barcodes', () => {
     expect(scalePrefixConflicts(settings, '2')).toEqual(['22', '23', '24']);
   });
 
-  const rule: fc.Arbitrary<ScaleBarcodeRule> = fc.record({
-    kind: fc.constantFrom('weight' as const, 'price' as const),
-    itemDigits: fc.integer({ min: 1, max: 9 }),
-    unit: fc.constantFrom(1 as const, 10 as const, 100 as const, 1000 as const),
-  }).map((r) => ({ ...r, valueDigits: 10 - r.itemDigits }));
+  const rule: fc.Arbitrary<ScaleBarcodeRule> = fc
+    .record({
+      kind: fc.constantFrom('weight' as const, 'price' as const),
+      itemDigits: fc.integer({ min: 1, max: 9 }),
+      unit: fc.constantFrom(1 as const, 10 as const, 100 as const, 1000 as const),
+    })
+    .map((r) => ({ ...r, valueDigits: 10 - r.itemDigits }));
   const prefix = fc.integer({ min: 20, max: 29 }).map(String);
 
   it('property: what is encoded decodes to the same item and value', () => {
@@ -88,11 +93,17 @@ describe('scale barcodes', () => {
 
   it('property: any one mistyped digit is caught, never read as another weight or item', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 99_999 }), fc.integer({ min: 1, max: 99_999 }), fc.nat(12), fc.integer({ min: 1, max: 9 }), (item, grams, pos, delta) => {
-        const code = encodeScaleBarcode(settings, '22', String(item), grams);
-        const typo = code.slice(0, pos) + String((Number(code[pos]) + delta) % 10) + code.slice(pos + 1);
-        expect(decodeScaleBarcode(typo, settings).ok).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 99_999 }),
+        fc.integer({ min: 1, max: 99_999 }),
+        fc.nat(12),
+        fc.integer({ min: 1, max: 9 }),
+        (item, grams, pos, delta) => {
+          const code = encodeScaleBarcode(settings, '22', String(item), grams);
+          const typo = code.slice(0, pos) + String((Number(code[pos]) + delta) % 10) + code.slice(pos + 1);
+          expect(decodeScaleBarcode(typo, settings).ok).toBe(false);
+        },
+      ),
     );
   });
 

@@ -66,7 +66,10 @@ export function decodeScaleBarcode(text: string, settings: ScaleBarcodeSettings)
   if (value === 0) return { ok: false, reason: 'zeroValue' };
   return {
     ok: true,
-    value: rule.kind === 'weight' ? { kind: 'weight', barcode: text, prefix, itemCode, grams: value } : { kind: 'price', barcode: text, prefix, itemCode, priceKopecks: value },
+    value:
+      rule.kind === 'weight'
+        ? { kind: 'weight', barcode: text, prefix, itemCode, grams: value }
+        : { kind: 'price', barcode: text, prefix, itemCode, priceKopecks: value },
   };
 }
 

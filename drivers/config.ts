@@ -24,7 +24,11 @@ export const FramingConfig = z
     /** What ends a frame. CR and LF modes also accept CRLF (a common scanner setting). */
     suffix: z.enum(['CR', 'LF', 'CRLF']).default('CR'),
     /** A fixed prefix the scanner is programmed to send; stripped, frames without it are dropped. */
-    prefix: z.string().max(16).regex(/^[\x20-\x7e]*$/, 'printable ASCII only').default(''),
+    prefix: z
+      .string()
+      .max(16)
+      .regex(/^[\x20-\x7e]*$/, 'printable ASCII only')
+      .default(''),
     /** The scanner sends AIM symbology identifiers (]E0, ]C1, ...). */
     aimIds: z.boolean().default(false),
     /** A frame whose bytes stop arriving for this long is a partial frame and is dropped. */
@@ -147,7 +151,10 @@ export const DeviceConfig = z
     /** How a magnetic-stripe loyalty card is told from a bank card. */
     loyaltyCard: z
       .object({
-        prefix: z.string().regex(/^\d{1,6}$/).default('27'),
+        prefix: z
+          .string()
+          .regex(/^\d{1,6}$/)
+          .default('27'),
         length: z.number().int().min(6).max(19).default(13),
       })
       .strict()

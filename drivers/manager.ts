@@ -110,7 +110,13 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
     const checked = DeviceEvent.safeParse(event);
     const out: DeviceEvent = checked.success
       ? checked.data
-      : { kind: 'error', deviceId: event.deviceId.slice(0, 200) || 'unknown', code: 'invalid-event', message: `driver produced a malformed ${event.kind} event; dropped`, at: clock.now() };
+      : {
+          kind: 'error',
+          deviceId: event.deviceId.slice(0, 200) || 'unknown',
+          code: 'invalid-event',
+          message: `driver produced a malformed ${event.kind} event; dropped`,
+          at: clock.now(),
+        };
     const entry = entries.get(out.deviceId);
     if (entry) entry.lastEventAt = out.at;
     for (const listener of [...listeners]) {
@@ -162,7 +168,12 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
     };
   }
 
-  function newSlot<S extends Session>(id: string, type: DeviceType, open: (lost: (d: string) => void) => Promise<S>, describe: typeof describeSerialFailure): DeviceSlot<S> {
+  function newSlot<S extends Session>(
+    id: string,
+    type: DeviceType,
+    open: (lost: (d: string) => void) => Promise<S>,
+    describe: typeof describeSerialFailure,
+  ): DeviceSlot<S> {
     return new DeviceSlot<S>({ open, describeFailure: describe, onStatus: statusHook(id, type) }, clock, config.reconnect, random);
   }
 
@@ -172,7 +183,12 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
     if (d.transport === 'hid') {
       const identity: HidIdentity = { vendorId: d.vendorId, productId: d.productId };
       if (d.serialNumber !== undefined) identity.serialNumber = d.serialNumber;
-      const slot = newSlot(id, 'scanner', (lost) => openHidScanner(hid, identity, { maxFrameLength: d.maxFrameLength, charset: d.charset }, ctx, lost, hidClaims), describeHidFailure);
+      const slot = newSlot(
+        id,
+        'scanner',
+        (lost) => openHidScanner(hid, identity, { maxFrameLength: d.maxFrameLength, charset: d.charset }, ctx, lost, hidClaims),
+        describeHidFailure,
+      );
       return { id, type: 'scanner', transport: 'hid', address: hidAddress(identity), origin: 'config', slot, lastEventAt: null, hidIdentity: identity };
     }
     const base = { id, type: d.type, transport: 'serial' as const, address: d.path, origin: 'config' as const, lastEventAt: null, path: d.path };
@@ -180,7 +196,10 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
       case 'scanner':
         return { ...base, slot: newSlot(id, d.type, (lost) => openSerialScanner(serial, lineOptions(d), d.framing, ctx, lost), describeSerialFailure) };
       case 'msr':
-        return { ...base, slot: newSlot(id, d.type, (lost) => openSerialMsr(serial, d, options.lookupSecret, config.loyaltyCard, ctx, lost), describeSerialFailure) };
+        return {
+          ...base,
+          slot: newSlot(id, d.type, (lost) => openSerialMsr(serial, d, options.lookupSecret, config.loyaltyCard, ctx, lost), describeSerialFailure),
+        };
       case 'payment-terminal': {
         const slot = newSlot<PaymentSession>(id, d.type, (lost) => openSerialPayment(serial, d, options.lookupSecret, ctx, lost), describeSerialFailure);
         return { ...base, slot, payment: slot };
@@ -213,7 +232,12 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
 
   function autoHidEntry(id: string, identity: HidIdentity): Entry {
     const ctx = contextFor(id);
-    const slot = newSlot(id, 'scanner', (lost) => openHidScanner(hid, identity, { maxFrameLength: 4096, charset: 'utf8' }, ctx, lost, hidClaims), describeHidFailure);
+    const slot = newSlot(
+      id,
+      'scanner',
+      (lost) => openHidScanner(hid, identity, { maxFrameLength: 4096, charset: 'utf8' }, ctx, lost, hidClaims),
+      describeHidFailure,
+    );
     return { id, type: 'scanner', transport: 'hid', address: hidAddress(identity), origin: 'auto', slot, lastEventAt: null, hidIdentity: identity };
   }
 
@@ -249,7 +273,9 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
           if (entries.has(c.id) || claimedHidPaths.has(c.path)) continue;
           // A known scanner that is away will find this device itself on its next retry.
           const info = devices.find((d) => d.path === c.path);
-          const waiting = [...entries.values()].some((e) => e.hidIdentity && e.slot.status !== 'connected' && e.slot.status !== 'disabled' && info && matchesIdentity(info, e.hidIdentity));
+          const waiting = [...entries.values()].some(
+            (e) => e.hidIdentity && e.slot.status !== 'connected' && e.slot.status !== 'disabled' && info && matchesIdentity(info, e.hidIdentity),
+          );
           if (!waiting) found.push(autoHidEntry(c.id, c.identity));
         }
       } catch (err) {
@@ -267,9 +293,7 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
     if (!running || (!config.autoDetect.serial && !config.autoDetect.hid)) return;
     rescanTimer = clock.setTimeout(() => {
       rescanTimer = undefined;
-      rescan()
-        .catch(internalError)
-        .finally(scheduleRescan);
+      rescan().catch(internalError).finally(scheduleRescan);
     }, config.autoDetect.rescanIntervalMs);
   }
 
@@ -304,7 +328,15 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
 
     list() {
       return [...entries.values()].map((e) => {
-        const info: DeviceInfo = { id: e.id, type: e.type, transport: e.transport, address: e.address, origin: e.origin, status: e.slot.status, lastEventAt: e.lastEventAt };
+        const info: DeviceInfo = {
+          id: e.id,
+          type: e.type,
+          transport: e.transport,
+          address: e.address,
+          origin: e.origin,
+          status: e.slot.status,
+          lastEventAt: e.lastEventAt,
+        };
         if (e.slot.detail && e.slot.status !== 'connected') info.detail = e.slot.detail;
         return info;
       });

@@ -98,7 +98,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const declineOdd = (req: PayRequest) => (req.amountKopecks % 100 === 13 ? `DECLINED ${req.receiptId} demo decline` : approve(req));
     let refundRrn = 900_000_000_000;
     startFakeTerminal(path, declineOdd, {
-      refund: (req) => (req.amountKopecks % 100 === 13 ? `DECLINED ${req.receiptId} demo decline` : approveWith('tok_demo_card_0001', '4242', String(++refundRrn))(req)),
+      refund: (req) =>
+        req.amountKopecks % 100 === 13 ? `DECLINED ${req.receiptId} demo decline` : approveWith('tok_demo_card_0001', '4242', String(++refundRrn))(req),
       read: presentCard('tok_demo_card_0001', '4242'),
     }).then(
       () => console.log(`fake payment terminal listening on ${path}`),

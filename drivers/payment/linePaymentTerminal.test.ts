@@ -116,7 +116,9 @@ describe('LinePaymentTerminal refunds', () => {
     expect(await refunding).toEqual({ approved: false, declineReason: 'timeout' });
     expect(written.at(-1)).toBe('CANCEL RET-1\n');
     reply('OK RET-1 777 - -');
-    expect(diagnostics).toEqual([['late-approval', 'terminal refunded receipt RET-1 (rrn 777) after the till gave up on it: the refund went through; do not refund it again']]);
+    expect(diagnostics).toEqual([
+      ['late-approval', 'terminal refunded receipt RET-1 (rrn 777) after the till gave up on it: the refund went through; do not refund it again'],
+    ]);
   });
 });
 

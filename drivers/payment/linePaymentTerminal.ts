@@ -2,7 +2,18 @@ import { bankCardLookupKey } from '../../core/lookupKey';
 import type { Clock, TimerHandle } from '../clock';
 import { redactDigits } from '../redact';
 import { FrameReader } from '../serial/frameReader';
-import { formatCancel, formatPay, formatRead, formatRefund, MAX_LINE_LENGTH, parseReply, RECEIPT_ID, validPayRequest, validRefundRequest, type CardRef } from './lineProtocol';
+import {
+  formatCancel,
+  formatPay,
+  formatRead,
+  formatRefund,
+  MAX_LINE_LENGTH,
+  parseReply,
+  RECEIPT_ID,
+  validPayRequest,
+  validRefundRequest,
+  type CardRef,
+} from './lineProtocol';
 import type { CardReadResult, PaymentResult, PaymentTerminal } from './paymentTerminal';
 
 /**
@@ -25,7 +36,10 @@ export interface LinePaymentTerminalOptions {
 type Operation = 'pay' | 'refund' | 'read';
 
 /** How a request ended, before it is shaped into the answer its caller expects. */
-type Outcome = { kind: 'approved'; rrn: string; tokenHash: string | null; last4: string | null } | { kind: 'card'; tokenHash: string; last4: string | null } | { kind: 'failed'; reason: string };
+type Outcome =
+  | { kind: 'approved'; rrn: string; tokenHash: string | null; last4: string | null }
+  | { kind: 'card'; tokenHash: string; last4: string | null }
+  | { kind: 'failed'; reason: string };
 
 interface Pending {
   id: string;

@@ -16,8 +16,20 @@ describe('payment line protocol', () => {
   });
 
   it('parses approvals with a token, a PAN or no card', () => {
-    expect(parseReply('OK R1 123456789012 tok_abcdef12 4242')).toEqual({ kind: 'ok', receiptId: 'R1', rrn: '123456789012', card: { kind: 'token', token: 'tok_abcdef12' }, last4: '4242' });
-    expect(parseReply('OK R1 1 4111111111111111 1111\r')).toEqual({ kind: 'ok', receiptId: 'R1', rrn: '1', card: { kind: 'pan', pan: '4111111111111111' }, last4: '1111' });
+    expect(parseReply('OK R1 123456789012 tok_abcdef12 4242')).toEqual({
+      kind: 'ok',
+      receiptId: 'R1',
+      rrn: '123456789012',
+      card: { kind: 'token', token: 'tok_abcdef12' },
+      last4: '4242',
+    });
+    expect(parseReply('OK R1 1 4111111111111111 1111\r')).toEqual({
+      kind: 'ok',
+      receiptId: 'R1',
+      rrn: '1',
+      card: { kind: 'pan', pan: '4111111111111111' },
+      last4: '1111',
+    });
     expect(parseReply('OK R1 1 - -')).toEqual({ kind: 'ok', receiptId: 'R1', rrn: '1', card: { kind: 'none' }, last4: null });
     expect(parseReply('OK R1 1')).toEqual({ kind: 'ok', receiptId: 'R1', rrn: '1', card: { kind: 'none' }, last4: null });
   });
@@ -48,9 +60,21 @@ describe('payment line protocol', () => {
   });
 
   it('parses card reads with a token or a PAN; a card read without a card is malformed', () => {
-    expect(parseReply('CARD ID-7 tok_abcdef12 4242')).toEqual({ kind: 'card', requestId: 'ID-7', card: { kind: 'token', token: 'tok_abcdef12' }, last4: '4242' });
+    expect(parseReply('CARD ID-7 tok_abcdef12 4242')).toEqual({
+      kind: 'card',
+      requestId: 'ID-7',
+      card: { kind: 'token', token: 'tok_abcdef12' },
+      last4: '4242',
+    });
     expect(parseReply('CARD ID-7 4111111111111111')).toEqual({ kind: 'card', requestId: 'ID-7', card: { kind: 'pan', pan: '4111111111111111' }, last4: null });
-    for (const line of ['CARD ID-7', 'CARD ID-7 -', 'CARD ID-7 - 4242', 'CARD ID-7 tok_abcdef12 42', 'CARD ID-7 tok_abcdef12 4242 x', 'CARD a+b tok_abcdef12']) {
+    for (const line of [
+      'CARD ID-7',
+      'CARD ID-7 -',
+      'CARD ID-7 - 4242',
+      'CARD ID-7 tok_abcdef12 42',
+      'CARD ID-7 tok_abcdef12 4242 x',
+      'CARD a+b tok_abcdef12',
+    ]) {
       expect(parseReply(line)).toEqual({ kind: 'invalid' });
     }
   });

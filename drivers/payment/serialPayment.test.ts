@@ -56,7 +56,9 @@ describe('serial payment terminal over a pty pair', () => {
     const pos = await rig(approveWith('4111111111111111', '1111', '424242424242'), 2_000, {
       refund: (req) => {
         refunds++;
-        return req.originalRrn === '424242424242' ? `OK ${req.receiptId} ${String(500_000_000_000 + refunds)} 4111111111111111 1111` : `DECLINED ${req.receiptId} original not found`;
+        return req.originalRrn === '424242424242'
+          ? `OK ${req.receiptId} ${String(500_000_000_000 + refunds)} 4111111111111111 1111`
+          : `DECLINED ${req.receiptId} original not found`;
       },
     });
     const paid = await pos.pay(99_90, 'R-1');

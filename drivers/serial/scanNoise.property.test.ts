@@ -40,7 +40,10 @@ type Segment =
   | { kind: 'burst'; bytes: number[]; gap: number };
 
 const badEan = fc.oneof(
-  fc.integer({ min: 1, max: 20 }).filter((n) => ![12, 13, 15, 18].includes(n)).chain((n) => digits(n)),
+  fc
+    .integer({ min: 1, max: 20 })
+    .filter((n) => ![12, 13, 15, 18].includes(n))
+    .chain((n) => digits(n)),
   fc.tuple(digits(12), fc.integer({ min: 1, max: 9 })).map(([b, d]) => b + String((gtinCheckDigit(b) + d) % 10)),
 );
 
@@ -60,7 +63,15 @@ const junk: fc.Arbitrary<Segment> = fc.oneof(
 );
 
 const segment: fc.Arbitrary<Segment> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('valid' as const), frame: validFrame, cuts: fc.array(fc.nat(60), { maxLength: 4 }), gaps: fc.array(fc.nat(T - 1), { maxLength: 4 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('valid' as const),
+      frame: validFrame,
+      cuts: fc.array(fc.nat(60), { maxLength: 4 }),
+      gaps: fc.array(fc.nat(T - 1), { maxLength: 4 }),
+    }),
+  },
   { weight: 2, arbitrary: junk },
   {
     weight: 1,
@@ -69,10 +80,20 @@ const segment: fc.Arbitrary<Segment> = fc.oneof(
       head: fc.array(anyByte, { minLength: 1, maxLength: 30 }),
       gap: fc.integer({ min: T, max: T + Q - 1 }),
       // The tail may be anything, a whole valid barcode included.
-      tail: fc.oneof(fc.array(anyByte, { maxLength: 30 }), validFrame.map((v) => [...Buffer.from(v.text, 'latin1')])),
+      tail: fc.oneof(
+        fc.array(anyByte, { maxLength: 30 }),
+        validFrame.map((v) => [...Buffer.from(v.text, 'latin1')]),
+      ),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('burst' as const), bytes: fc.array(anyByte, { minLength: 1, maxLength: 100 }), gap: fc.integer({ min: T + Q, max: 5 * Q }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('burst' as const),
+      bytes: fc.array(anyByte, { minLength: 1, maxLength: 100 }),
+      gap: fc.integer({ min: T + Q, max: 5 * Q }),
+    }),
+  },
 );
 
 function run(suffix: Suffix, aimIds: boolean, terminatorPick: number, segments: Segment[]) {

@@ -19,17 +19,21 @@ interface Decoder {
  * chunk is zeroed after decoding: card tracks and terminal answers may hold a PAN.
  */
 function wire(link: SerialLink, decoder: Decoder, ctx: DeviceContext, lost: (detail: string) => void, wipe: boolean): Session {
-  link.onData((chunk) => ctx.guard(() => {
-    try {
-      decoder.push(chunk);
-    } finally {
-      if (wipe) chunk.fill(0);
-    }
-  }));
-  link.onClose((err) => ctx.guard(() => {
-    decoder.dispose();
-    lost(err ? 'port went away (unplugged?)' : 'port closed');
-  }));
+  link.onData((chunk) =>
+    ctx.guard(() => {
+      try {
+        decoder.push(chunk);
+      } finally {
+        if (wipe) chunk.fill(0);
+      }
+    }),
+  );
+  link.onClose((err) =>
+    ctx.guard(() => {
+      decoder.dispose();
+      lost(err ? 'port went away (unplugged?)' : 'port closed');
+    }),
+  );
   return {
     async close() {
       decoder.dispose();
@@ -101,7 +105,8 @@ export async function openSerialPayment(
 export function describeSerialFailure(err: unknown): { status: 'disconnected' | 'error'; detail: string } {
   const message = err instanceof Error ? err.message : String(err);
   if (/ENOENT|No such file|not found|cannot find/i.test(message)) return { status: 'disconnected', detail: 'port not present' };
-  if (/EACCES|Permission denied/i.test(message)) return { status: 'error', detail: 'permission denied: install drivers/udev/99-loyalty-till.rules and add the till user to its group' };
+  if (/EACCES|Permission denied/i.test(message))
+    return { status: 'error', detail: 'permission denied: install drivers/udev/99-loyalty-till.rules and add the till user to its group' };
   if (/EBUSY|lock|Resource temporarily unavailable|in use/i.test(message)) return { status: 'error', detail: 'port in use by another program' };
   return { status: 'error', detail: `cannot open port: ${message}` };
 }

@@ -32,6 +32,8 @@ describe('node serial backend', () => {
   });
 
   it('fails to open a path that does not exist, with an error saying so', async () => {
-    await expect(createNodeSerialBackend().open({ path: '/nonexistent/tty', baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 })).rejects.toThrow(/No such file/);
+    await expect(createNodeSerialBackend().open({ path: '/nonexistent/tty', baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 })).rejects.toThrow(
+      /No such file/,
+    );
   });
 });

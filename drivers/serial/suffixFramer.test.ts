@@ -54,7 +54,11 @@ describe('SuffixFramer', () => {
   });
 
   it('skipToTerminator drops everything up to the next terminator and says how much', () => {
-    for (const [suffix, t] of [['CR', '\r'], ['LF', '\n'], ['CRLF', '\r\n']] as const) {
+    for (const [suffix, t] of [
+      ['CR', '\r'],
+      ['LF', '\n'],
+      ['CRLF', '\r\n'],
+    ] as const) {
       const f = new SuffixFramer(suffix, 64);
       feed(f, '4006');
       f.discardPending();
