@@ -53,7 +53,7 @@ export type DeviceStatus = z.infer<typeof DeviceStatus>;
 export const StatusEvent = z.object({
   kind: z.literal('status'),
   deviceId: z.string().min(1).max(200),
-  deviceType: z.enum(['scanner', 'msr', 'payment-terminal']),
+  deviceType: z.enum(['scanner', 'msr', 'payment-terminal', 'scale']),
   status: DeviceStatus,
   detail: z.string().max(500).optional(),
   at: z.number().int().nonnegative(),

@@ -8,7 +8,12 @@ describe('device config', () => {
   it('an empty file means: auto-detect everything with sensible defaults', () => {
     const cfg = parseDeviceConfig({});
     expect(cfg.devices).toEqual([]);
-    expect(cfg.autoDetect).toMatchObject({ serial: true, hid: true, serialBaudRate: 9600, serialFraming: { suffix: 'CR', aimIds: false, maxFrameLength: 512 } });
+    expect(cfg.autoDetect).toMatchObject({
+      serial: true,
+      hid: true,
+      serialBaudRate: 9600,
+      serialFraming: { suffix: 'CR', aimIds: false, maxFrameLength: 512 },
+    });
     expect(cfg.reconnect).toMatchObject({ baseMs: 500, maxMs: 15_000 });
     expect(cfg.loyaltyCard).toEqual({ prefix: '27', length: 13 });
   });
@@ -24,6 +29,37 @@ describe('device config', () => {
     expect(serial).toMatchObject({ transport: 'serial', baudRate: 9600, framing: { suffix: 'CRLF', prefix: '', interByteTimeoutMs: 100 } });
     expect(hid).toMatchObject({ transport: 'hid', vendorId: 0x0c2e, productId: 0x0b87 });
     expect(cfg.devices.map(deviceIdOf)).toEqual(['serial:/dev/ttyACM0', 'hid:0c2e:0b87']);
+  });
+
+  it('a scale: CAS weight lines, streaming unless a request command is given', () => {
+    const cfg = parseDeviceConfig({
+      devices: [
+        { id: 'scale', type: 'scale', path: '/dev/ttyUSB3' },
+        { id: 'scale2', type: 'scale', path: '/dev/ttyUSB4', request: { command: 'WT' } },
+      ],
+    });
+    expect(cfg.devices[0]).toEqual({
+      id: 'scale',
+      type: 'scale',
+      transport: 'serial',
+      path: '/dev/ttyUSB3',
+      baudRate: 9600,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      protocol: 'cas',
+      responseTimeoutMs: 1_000,
+      stableTimeoutMs: 3_000,
+      enabled: true,
+    });
+    expect(cfg.devices[1]).toMatchObject({ request: { command: 'WT', suffix: 'CRLF', intervalMs: 200 } });
+    expect(() => parseDeviceConfig({ devices: [{ type: 'scale', path: '/dev/x', request: { command: 'W\r' } }] })).toThrow(/devices\[0\]\.request\.command/);
+    expect(() => parseDeviceConfig({ devices: [{ type: 'scale', path: '/dev/x', protocol: 'massa-k' }] })).toThrow(DeviceConfigError);
+  });
+
+  it('scanner framing: resynchronisation and minimum length have defaults', () => {
+    const cfg = parseDeviceConfig({ devices: [{ type: 'scanner', path: '/dev/ttyACM0' }] });
+    expect(cfg.devices[0]).toMatchObject({ framing: { resyncQuietMs: 1_000, minLength: 4 } });
   });
 
   it('is idempotent, so a loaded config can be passed on and checked again', () => {
@@ -42,7 +78,14 @@ describe('device config', () => {
       });
     expect(bad).toThrow(DeviceConfigError);
     expect(bad).toThrow(/autoDetect\.serial/);
-    expect(() => parseDeviceConfig({ devices: [{ type: 'scanner', path: '/a' }, { type: 'msr', path: '/a' }] })).toThrow(/duplicate device id/);
+    expect(() =>
+      parseDeviceConfig({
+        devices: [
+          { type: 'scanner', path: '/a' },
+          { type: 'msr', path: '/a' },
+        ],
+      }),
+    ).toThrow(/duplicate device id/);
     expect(() => parseDeviceConfig({ devicez: [] })).toThrow(DeviceConfigError);
   });
 
@@ -74,7 +117,9 @@ describe('device config', () => {
       bonuses: 'discount',
       enabled: true,
     });
-    const cfg = parseDeviceConfig({ fiscal: { kind: 'atol-web', url: 'http://192.168.1.20:16732', taxationType: 'usnIncome', defaultVat: 'none', bonuses: 'otherPayment' } });
+    const cfg = parseDeviceConfig({
+      fiscal: { kind: 'atol-web', url: 'http://192.168.1.20:16732', taxationType: 'usnIncome', defaultVat: 'none', bonuses: 'otherPayment' },
+    });
     expect(cfg.fiscal).toMatchObject({ url: 'http://192.168.1.20:16732', taxationType: 'usnIncome', defaultVat: 'none', bonuses: 'otherPayment' });
     expect(parseDeviceConfig(cfg)).toEqual(cfg);
     expect(() => parseDeviceConfig({ fiscal: { kind: 'shtrih' } })).toThrow(/fiscal/);

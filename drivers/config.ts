@@ -90,6 +90,35 @@ const SerialPaymentDevice = z
   })
   .strict();
 
+/**
+ * A weighing scale speaking the CAS-style weight line (drivers/scale/PROTOCOL.md). Without
+ * `request` the scale is expected to stream its weight (continuous mode).
+ */
+const SerialScaleDevice = z
+  .object({
+    id: DeviceId.optional(),
+    type: z.literal('scale'),
+    transport: z.literal('serial').default('serial'),
+    ...SerialLine,
+    protocol: z.literal('cas').default('cas'),
+    /** Request mode: the command that makes the scale send its weight, as its manual gives it. */
+    request: z
+      .object({
+        command: z.string().regex(/^[\x20-\x7e]{1,16}$/, 'printable ASCII, 1 to 16 characters'),
+        suffix: z.enum(['CR', 'CRLF', 'none']).default('CRLF'),
+        /** How often to ask again while the weight settles. */
+        intervalMs: z.number().int().min(50).max(5_000).default(200),
+      })
+      .strict()
+      .optional(),
+    /** No reading at all this long after the till asks: 'timeout'. */
+    responseTimeoutMs: z.number().int().min(50).max(60_000).default(1_000),
+    /** Readings, but none steady, this long after the till asks: 'unstable'. */
+    stableTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
 const HidScannerDevice = z
   .object({
     id: DeviceId.optional(),
@@ -106,7 +135,7 @@ const HidScannerDevice = z
   })
   .strict();
 
-const SerialDevice = z.discriminatedUnion('type', [SerialScannerDevice, SerialMsrDevice, SerialPaymentDevice]);
+const SerialDevice = z.discriminatedUnion('type', [SerialScannerDevice, SerialMsrDevice, SerialPaymentDevice, SerialScaleDevice]);
 
 /** "transport" may be left out for serial devices; it is filled in first so that errors name the right fields. */
 export const DeviceEntry = z.preprocess(
@@ -117,6 +146,7 @@ export type DeviceEntry = z.infer<typeof DeviceEntry>;
 export type SerialScannerEntry = z.infer<typeof SerialScannerDevice>;
 export type SerialMsrEntry = z.infer<typeof SerialMsrDevice>;
 export type SerialPaymentEntry = z.infer<typeof SerialPaymentDevice>;
+export type SerialScaleEntry = z.infer<typeof SerialScaleDevice>;
 export type HidScannerEntry = z.infer<typeof HidScannerDevice>;
 
 export const DeviceConfig = z

@@ -4,7 +4,8 @@ export type { DeviceInfo, DeviceListener, DeviceManager, DeviceManagerOptions, D
 export { loadDeviceConfig, parseDeviceConfig, DeviceConfigError, DeviceConfig, FramingConfig } from './config';
 export type { DeviceConfigInput, DeviceEntry } from './config';
 export type { Clock } from './clock';
-export type { PaymentResult, PaymentTerminal } from './payment/paymentTerminal';
+export type { CardReadResult, PaymentResult, PaymentTerminal } from './payment/paymentTerminal';
+export type { Scale, WeighOptions, WeighResult } from './scale/scale';
 export type { SerialBackend, SerialLink, SerialPortInfo } from './serial/serialTransport';
 export type { HidBackend, HidLink, HidDeviceInfo } from './hid/hidTransport';
 // Pure track parsing, for the renderer's keyboard-wedge card reader.

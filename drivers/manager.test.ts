@@ -31,8 +31,7 @@ function rig(config: DeviceConfigInput, opts: { hid?: FakeHidBackend; random?: (
   return { clock, serial, hid, events, internal, manager };
 }
 
-const statuses = (events: DeviceEvent[], id?: string) =>
-  events.flatMap((e) => (e.kind === 'status' && (!id || e.deviceId === id) ? [e.status] : []));
+const statuses = (events: DeviceEvent[], id?: string) => events.flatMap((e) => (e.kind === 'status' && (!id || e.deviceId === id) ? [e.status] : []));
 const scans = (events: DeviceEvent[]) => events.flatMap((e) => (e.kind === 'scan' ? [`${e.deviceId} ${e.text}`] : []));
 
 describe('DeviceManager with a configured serial scanner', () => {
@@ -45,7 +44,15 @@ describe('DeviceManager with a configured serial scanner', () => {
     serial.link('/dev/ttyS1').send('4006381333931\r');
     expect(events).toEqual([
       { kind: 'status', deviceId: 'scan1', deviceType: 'scanner', status: 'connected', at: clock.now() },
-      { kind: 'scan', deviceId: 'scan1', source: 'serial', symbology: 'EAN13', text: '4006381333931', rawHex: Buffer.from('4006381333931').toString('hex'), at: clock.now() },
+      {
+        kind: 'scan',
+        deviceId: 'scan1',
+        source: 'serial',
+        symbology: 'EAN13',
+        text: '4006381333931',
+        rawHex: Buffer.from('4006381333931').toString('hex'),
+        at: clock.now(),
+      },
     ]);
     expect(manager.list()).toEqual([
       { id: 'scan1', type: 'scanner', transport: 'serial', address: '/dev/ttyS1', origin: 'config', status: 'connected', lastEventAt: clock.now() },
@@ -80,7 +87,7 @@ describe('DeviceManager with a configured serial scanner', () => {
   });
 
   it('jitter keeps retry delays within the policy', async () => {
-    const { serial, manager, clock } = rig(config, { random: () => 1 });
+    const { manager, clock } = rig(config, { random: () => 1 });
     await manager.start();
     expect(clock.pendingDelays()).toEqual([50]);
   });
@@ -221,14 +228,25 @@ describe('HID POS scanners (node-hid behind a fake)', () => {
     expect(manager.list().map((d) => [d.id, d.transport, d.status])).toEqual([['hid:0c2e:0b87:HW42', 'hid', 'connected']]);
     hid.links.get('/dev/hidraw1')?.report(buildScannedDataReport(']E0', Buffer.from('4600439931256'), false));
     expect(events.filter((e) => e.kind === 'scan')).toEqual([
-      { kind: 'scan', deviceId: 'hid:0c2e:0b87:HW42', source: 'hid', symbology: 'EAN13', text: '4600439931256', rawHex: Buffer.from('4600439931256').toString('hex'), at: expect.any(Number) },
+      {
+        kind: 'scan',
+        deviceId: 'hid:0c2e:0b87:HW42',
+        source: 'hid',
+        symbology: 'EAN13',
+        text: '4600439931256',
+        rawHex: Buffer.from('4600439931256').toString('hex'),
+        at: expect.any(Number),
+      },
     ]);
   });
 
   it('a re-plugged HID scanner comes back under its new hidraw path', async () => {
     const hid = new FakeHidBackend();
     hid.devices = [{ ...scannerInfo, path: '/dev/hidraw1' }];
-    const { manager, events, clock } = rig({ devices: [{ type: 'scanner', transport: 'hid', vendorId: '0c2e', productId: '0b87' }], autoDetect: noAuto, reconnect }, { hid });
+    const { manager, events, clock } = rig(
+      { devices: [{ type: 'scanner', transport: 'hid', vendorId: '0c2e', productId: '0b87' }], autoDetect: noAuto, reconnect },
+      { hid },
+    );
     await manager.start();
     hid.devices = [];
     hid.links.get('/dev/hidraw1')?.unplug();
@@ -279,7 +297,10 @@ describe('payment terminal handle', () => {
   });
 
   it('a late approval reaches IT with the receipt id and RRN needed to reverse it', async () => {
-    const { manager, serial, clock, events } = rig({ devices: [{ id: 'pos', type: 'payment-terminal', path: '/dev/ttyS9', responseTimeoutMs: 1_000 }], autoDetect: noAuto });
+    const { manager, serial, clock, events } = rig({
+      devices: [{ id: 'pos', type: 'payment-terminal', path: '/dev/ttyS9', responseTimeoutMs: 1_000 }],
+      autoDetect: noAuto,
+    });
     serial.present.add('/dev/ttyS9');
     await manager.start();
     const paying = manager.paymentTerminal('pos').pay(100, 'R-000000000123');
@@ -289,5 +310,38 @@ describe('payment terminal handle', () => {
     const late = events.find((e) => e.kind === 'error' && e.code === 'late-approval');
     expect(late?.kind === 'error' && late.message).toContain('R-000000000123 (rrn 424242424242)');
     expect(JSON.stringify(events)).not.toContain('4111111111111111');
+  });
+});
+
+describe('payment terminal handle: refunds and card reads', () => {
+  it('answer terminal-unavailable while no terminal is connected', async () => {
+    const { manager } = rig({ devices: [{ id: 'pos', type: 'payment-terminal', path: '/dev/ttyS9' }], autoDetect: noAuto, reconnect });
+    await manager.start();
+    const pos = manager.paymentTerminal();
+    expect(await pos.refund(100, 'RET-1', '1')).toEqual({ approved: false, declineReason: 'terminal-unavailable' });
+    expect(await pos.readCard('ID-1')).toEqual({ ok: false, reason: 'terminal-unavailable' });
+  });
+});
+
+describe('scale handle', () => {
+  it('answers offline while the scale is away, and weighs once it is back', async () => {
+    const { manager, serial, clock, events } = rig({ devices: [{ id: 'scale', type: 'scale', path: '/dev/ttyS7' }], autoDetect: noAuto, reconnect });
+    await manager.start();
+    const scale = manager.scale?.();
+    expect(await scale?.weigh()).toEqual({ ok: false, code: 'offline' });
+    serial.present.add('/dev/ttyS7');
+    clock.advance(100);
+    await flush();
+    expect(statuses(events, 'scale')).toEqual(['disconnected', 'connected']);
+    expect(manager.list()[0]).toMatchObject({ type: 'scale', status: 'connected' });
+    const weighing = scale?.weigh();
+    serial.link('/dev/ttyS7').send('US,GS,+000.998kg\r\nST,GS,+001.002kg\r\n');
+    expect(await weighing).toEqual({ ok: true, grams: 1_002, stable: true });
+  });
+
+  it('a till without a scale answers offline', async () => {
+    const { manager } = rig({ devices: [], autoDetect: noAuto });
+    await manager.start();
+    expect(await manager.scale?.().weigh()).toEqual({ ok: false, code: 'offline' });
   });
 });

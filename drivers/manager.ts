@@ -10,7 +10,17 @@ import { nodeHidBackend, type HidBackend } from './hid/hidTransport';
 import type { CardOutput } from './msr/msrDecoder';
 import type { CardReadResult, PaymentResult, PaymentTerminal } from './payment/paymentTerminal';
 import { redactDigits } from './redact';
-import { describeSerialFailure, lineOptions, openSerialMsr, openSerialPayment, openSerialScanner, type PaymentSession } from './serial/serialSessions';
+import type { Scale } from './scale/scale';
+import {
+  describeSerialFailure,
+  lineOptions,
+  openSerialMsr,
+  openSerialPayment,
+  openSerialScale,
+  openSerialScanner,
+  type PaymentSession,
+  type ScaleSession,
+} from './serial/serialSessions';
 import { createNodeSerialBackend, type SerialBackend } from './serial/serialTransport';
 
 /**
@@ -65,6 +75,12 @@ export interface DeviceManager {
    * 'terminal-unavailable' and readCard() reason 'terminal-unavailable'.
    */
   paymentTerminal(deviceId?: string): PaymentTerminal;
+  /**
+   * A scale by id (default: the first configured). The handle stays valid across reconnects;
+   * while the scale is away, weigh() answers { ok: false, code: 'offline' }. Always present on
+   * a manager from createDeviceManager; optional only until every DeviceManager double has it.
+   */
+  scale?(deviceId?: string): Scale;
 }
 
 interface Entry {
@@ -79,6 +95,7 @@ interface Entry {
   path?: string;
   hidIdentity?: HidIdentity;
   payment?: DeviceSlot<PaymentSession>;
+  scale?: DeviceSlot<ScaleSession>;
 }
 
 const MAX_DETAIL = 500;
@@ -203,6 +220,10 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
       case 'payment-terminal': {
         const slot = newSlot<PaymentSession>(id, d.type, (lost) => openSerialPayment(serial, d, options.lookupSecret, ctx, lost), describeSerialFailure);
         return { ...base, slot, payment: slot };
+      }
+      case 'scale': {
+        const slot = newSlot<ScaleSession>(id, d.type, (lost) => openSerialScale(serial, d, ctx, lost), describeSerialFailure);
+        return { ...base, slot, scale: slot };
       }
     }
   }
@@ -361,6 +382,15 @@ export function createDeviceManager(options: DeviceManagerOptions): DeviceManage
         },
         readCard(requestId: string): Promise<CardReadResult> {
           return current()?.readCard(requestId) ?? Promise.resolve({ ok: false, reason: 'terminal-unavailable' });
+        },
+      };
+    },
+
+    scale(deviceId) {
+      return {
+        weigh(opts) {
+          const entry = deviceId === undefined ? [...entries.values()].find((e) => e.scale) : entries.get(deviceId);
+          return entry?.scale?.current?.scale.weigh(opts) ?? Promise.resolve({ ok: false, code: 'offline' });
         },
       };
     },

@@ -15,6 +15,8 @@ export class NoiseCounter {
     private readonly clock: Clock,
     private readonly windowMs: number,
     private readonly report: (message: string) => void,
+    /** What is counted, in the singular: "frame", "line". */
+    private readonly noun = 'frame',
   ) {}
 
   add(reason: string): void {
@@ -44,7 +46,7 @@ export class NoiseCounter {
   private flush(): void {
     if (this.count === 0) return;
     const why = [...this.reasons].map(([reason, n]) => (n === 1 ? reason : `${reason} x${n}`)).join(', ');
-    this.report(`dropped ${this.count} frame${this.count === 1 ? '' : 's'} as noise (${why})`);
+    this.report(`dropped ${this.count} ${this.noun}${this.count === 1 ? '' : 's'} as noise (${why})`);
     this.count = 0;
     this.reasons.clear();
   }

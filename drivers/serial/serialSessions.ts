@@ -1,9 +1,10 @@
-import type { FramingConfig, SerialMsrEntry, SerialPaymentEntry } from '../config';
+import type { FramingConfig, SerialMsrEntry, SerialPaymentEntry, SerialScaleEntry } from '../config';
 import type { DeviceContext } from '../deviceContext';
 import type { Session } from '../deviceSlot';
 import { MsrDecoder } from '../msr/msrDecoder';
 import type { LoyaltyRule } from '../../core/cardTracks';
 import { LinePaymentTerminal } from '../payment/linePaymentTerminal';
+import { SerialScale } from '../scale/serialScale';
 import { SerialScanDecoder } from './serialScanDecoder';
 import type { SerialBackend, SerialLineOptions, SerialLink } from './serialTransport';
 
@@ -99,6 +100,30 @@ export async function openSerialPayment(
     },
   );
   return { terminal, ...wire(link, terminal, ctx, lost, true) };
+}
+
+export interface ScaleSession extends Session {
+  scale: SerialScale;
+}
+
+export async function openSerialScale(
+  backend: SerialBackend,
+  entry: SerialScaleEntry,
+  ctx: DeviceContext,
+  lost: (detail: string) => void,
+): Promise<ScaleSession> {
+  const link = await backend.open(lineOptions(entry));
+  const scale = new SerialScale(
+    { write: (data) => link.write(data) },
+    {
+      clock: ctx.clock,
+      request: entry.request ?? null,
+      responseTimeoutMs: entry.responseTimeoutMs,
+      stableTimeoutMs: entry.stableTimeoutMs,
+      onDiagnostic: (code, message) => ctx.diagnostic(code, message),
+    },
+  );
+  return { scale, ...wire(link, scale, ctx, lost, false) };
 }
 
 /** Open failures as IT should see them. */
