@@ -59,7 +59,7 @@ describe('device config', () => {
 
   it('scanner framing: resynchronisation and minimum length have defaults', () => {
     const cfg = parseDeviceConfig({ devices: [{ type: 'scanner', path: '/dev/ttyACM0' }] });
-    expect(cfg.devices[0]).toMatchObject({ framing: { resyncQuietMs: 1_000, minLength: 4 } });
+    expect(cfg.devices[0]).toMatchObject({ framing: { resyncQuietMs: 250, minLength: 4 } });
   });
 
   it('is idempotent, so a loaded config can be passed on and checked again', () => {

@@ -36,8 +36,10 @@ export const FramingConfig = z
     /**
      * After a partial frame, bytes up to the next terminator are skipped (they may be its tail);
      * a frame is trusted without a terminator first only when the line was quiet this long.
+     * 250 ms: a split frame's tail comes within a USB-serial buffer flush; no person rescans that
+     * fast, so a card scanned again after a misread is still taken.
      */
-    resyncQuietMs: z.number().int().min(0).max(60_000).default(1_000),
+    resyncQuietMs: z.number().int().min(0).max(60_000).default(250),
     /** Barcodes of free-length symbologies (Code 128, QR, DataMatrix, unknown...) shorter than this are noise. */
     minLength: z.number().int().min(1).max(64).default(4),
     /** Longer frames are dropped as noise. */

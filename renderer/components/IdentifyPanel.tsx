@@ -23,6 +23,11 @@ export function IdentifyPanel() {
       input.current?.select();
     }
   }, [focus]);
+  // A scanned card shows in the field, as if typed.
+  const lookupText = state.lookupText;
+  useEffect(() => {
+    if (lookupText) setText(lookupText.text);
+  }, [lookupText]);
   // A cleared customer (Esc, a new sale) clears what was typed for them too.
   const customerId = sale.customer?.customer.id ?? null;
   useEffect(() => {
@@ -65,7 +70,10 @@ export function IdentifyPanel() {
           onSubmit={(form) => session.register(form)}
         />
       ) : sale.customer ? (
-        <CustomerCard customer={sale.available === null ? sale.customer.customer : { ...sale.customer.customer, balance: sale.available }} via={sale.customer.via} panel={sale.panel} />
+        <>
+          {sale.lookup && sale.lookup.kind !== 'notFound' && <Outcome result={sale.lookup} onRegister={() => undefined} onTryAnother={() => undefined} />}
+          <CustomerCard customer={sale.available === null ? sale.customer.customer : { ...sale.customer.customer, balance: sale.available }} via={sale.customer.via} panel={sale.panel} />
+        </>
       ) : (
         <Outcome
           result={sale.lookup}

@@ -1,23 +1,13 @@
-import { AsYouType } from 'libphonenumber-js/max';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
+import { formatPhoneField } from '../../core/phoneInput';
 import type { ConsentChannel } from '../../sync/protocol/events';
 import type { RegistrationForm as Form } from '../../sync/client/registration';
 import type { RegistrationField, RegistrationProblems } from '../../sync/client/registrationCheck';
 import { localeOf } from '../i18n';
 
 const CHANNELS: ConsentChannel[] = ['sms', 'email', 'push', 'messenger'];
-
-/**
- * The phone as typed, formatted as the person types it. Russians type "8 916…" as often as
- * "+7 916…": the formatter reads both (the field starts empty, so nothing is glued in front).
- */
-export function formatPhoneField(typed: string): string {
-  const cleaned = typed.replace(/[^\d+()\-\s]/g, '').slice(0, 24);
-  if (!/\d/.test(cleaned)) return cleaned;
-  return new AsYouType('RU').input(cleaned);
-}
 
 export interface RegistrationFormProps {
   /** What the cashier tried before: a phone to start from. */

@@ -36,7 +36,7 @@ describe('packed customer row', () => {
 
   it('keeps rows one-byte strings with the birthday too', () => {
     const row = packCustomer(toLocal(customer(3, { firstName: 'Ёжик', birthday: { month: 12, day: 31 } }), []));
-    expect(/^[\x00-\x7f]*$/.test(row)).toBe(true);
+    expect([...row].every((ch) => ch.charCodeAt(0) < 0x80)).toBe(true);
     expect(row.endsWith(',1231]')).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
-import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { luhnValid } from '../../core/luhn';
+import { validPhone } from '../../core/phoneInput';
 import { RegistrationEvent } from '../protocol/events';
 import type { RegistrationForm } from './registration';
+
+export { validPhone };
 
 /** A form field the cashier can fix, and the i18n key that says what is wrong with it. */
 export type RegistrationField = 'firstName' | 'phone' | 'email' | 'birthday' | 'cardNumber' | 'consent';
@@ -13,16 +15,6 @@ export function holdsBankCardNumber(text: string): boolean {
     for (let len = 19; len >= 13; len--) for (let i = 0; i + len <= run.length; i++) if (luhnValid(run.slice(i, i + len))) return true;
   }
   return false;
-}
-
-/** Phone as E.164 when the full metadata says it is a real number (not only the right length). */
-export function validPhone(text: string): string | null {
-  try {
-    if (!isValidPhoneNumber(text, 'RU')) return null;
-    return parsePhoneNumberWithError(text, 'RU').number;
-  } catch {
-    return null;
-  }
 }
 
 const FIELD_OF: Record<string, RegistrationField> = { firstName: 'firstName', phone: 'phone', email: 'email', birthday: 'birthday', cardNumber: 'cardNumber', consents: 'consent' };

@@ -47,7 +47,7 @@ export type HostRequest = z.infer<typeof HostRequest>;
 
 export const DeviceInfo = z.object({
   deviceId: z.string(),
-  deviceType: z.enum(['scanner', 'msr', 'payment-terminal']),
+  deviceType: z.enum(['scanner', 'msr', 'payment-terminal', 'scale']),
   status: DeviceStatus,
   lastEventAt: z.number().int().nullable(),
   transport: z.enum(['serial', 'hid']).optional(),

@@ -104,6 +104,8 @@ export interface TillState {
   registration: { phone?: string; card?: string; seq: number } | null;
   returnOf: { no: string; seq: number } | null;
   managerScan: { text: string; seq: number } | null;
+  /** What a scan put into the customer field (a card number; never a bank card's). */
+  lookupText: { text: string; seq: number } | null;
   /** Bumped by F5 on screens that can refresh (diagnostics). */
   refresh: number;
   /** Unsent events of earlier enrolments of this till, moved into this one (shown once). */
@@ -148,4 +150,5 @@ export const INITIAL_STATE: TillState = {
   managerScan: null,
   carriedOver: 0,
   refresh: 0,
+  lookupText: null,
 };
