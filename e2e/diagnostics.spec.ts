@@ -99,7 +99,7 @@ test('IT opens diagnostics: devices, server, cache and outbox; sees the server g
 
   // The server goes away: a refresh says so, with the reason.
   await server.stop();
-  await diag.getByRole('button', { name: 'Обновить (R)' }).click();
+  await diag.getByRole('button', { name: 'Обновить (F5)' }).click();
   await expect(serverPanel.getByLabel('Связь с сервером')).toHaveText('Недоступен');
   await expect(serverPanel.getByLabel('Причина')).toContainText('connection refused');
   await expect(log).toContainText('unreachable (refused)');

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatRoubles, parseRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
 import { useSession, useTillState } from '../session/useTillSession';
+import { declineText } from './declineReason';
 
 /**
  * The payment: cash tendered and change, or the card terminal (F10). While the terminal works
@@ -53,7 +54,7 @@ export function PaymentDialog() {
             </div>
           </div>
         )}
-        {sale.cardDecline !== null && <p role="alert" className="warn">{t('pay.declined', { reason: sale.cardDecline || t('pay.noReason') })}</p>}
+        {sale.cardDecline !== null && <p role="alert" className="warn">{t('pay.declined', { reason: declineText(sale.cardDecline, t) })}</p>}
         {problem && <p role="alert" className="warn">{problem}</p>}
         <div className="row">
           <button type="submit" disabled={card}>{t('pay.confirm')}</button>

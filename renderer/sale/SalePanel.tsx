@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatRoubles, parseRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
 import { useSession, useTillState } from '../session/useTillSession';
+import { declineText } from './declineReason';
 
 /** The basket, the bonuses to spend and the totals: always on screen during a sale. */
 export function SalePanel() {
@@ -61,7 +62,7 @@ export function SalePanel() {
             : p.error.kind === 'noCatalogue'
               ? t('sale.noCatalogue')
               : p.error.kind === 'declined'
-                ? t('pay.declined', { reason: p.error.reason })
+                ? t('pay.declined', { reason: declineText(p.error.reason, t) })
                 : `${p.error.full ? t('sale.storageFull') : t('sale.storageError', { message: p.error.message })}${p.error.cardApproved ? ` ${t('sale.cardApprovedNotSaved')}` : ''}`}
         </p>
       )}

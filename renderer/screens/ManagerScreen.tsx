@@ -9,6 +9,30 @@ import type { HostBridge } from '../host/bridge';
 import { localeOf } from '../i18n';
 
 type Call = { ok: true; body: unknown } | { ok: false; message: string; offline: boolean };
+
+/**
+ * A refused manager request in the cashier's language. The server's own message is English
+ * (for its log), so the screen words the answer by its code and details instead.
+ */
+function managerFailure(code: string, details: unknown, t: (key: string, options?: Record<string, unknown>) => string): string {
+  const d = (details ?? {}) as { attemptsLeft?: unknown; retryAfterSeconds?: unknown };
+  switch (code) {
+    case 'manager_credential_rejected':
+      return typeof d.attemptsLeft === 'number' && d.attemptsLeft > 0 ? t('manager.wrongCredential', { count: d.attemptsLeft }) : t('manager.lockedNow');
+    case 'manager_unlock_locked':
+    case 'too_many_failures':
+    case 'rate_limited':
+      return t('manager.locked', { seconds: typeof d.retryAfterSeconds === 'number' ? d.retryAfterSeconds : 60 });
+    case 'manager_session_expired':
+    case 'manager_session_invalid':
+    case 'manager_required':
+      return t('manager.sessionOver');
+    case 'server_unreachable':
+      return t('manager.serverDown');
+    default:
+      return t('manager.failed', { code });
+  }
+}
 type TillView = Awaited<ReturnType<typeof tillFigures>>;
 
 export interface ManagerScreenProps {
@@ -43,12 +67,13 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
   const call = useCallback(
     async (method: 'GET' | 'POST' | 'DELETE', path: string, opts: { query?: Record<string, string>; body?: unknown; token?: string } = {}): Promise<Call> => {
       const res = await bridge.request({ op: 'api', method, path, query: opts.query, body: opts.body, managerToken: opts.token });
-      if (!res.ok) return { ok: false, message: res.error.message, offline: false };
+      if (!res.ok) return { ok: false, message: res.error.code === 'host_unreachable' ? t('host.unreachable') : t('manager.failed', { code: res.error.code }), offline: false };
       const r = ApiResult.safeParse(res.value);
       if (!r.success) return { ok: false, message: t('manager.badAnswer'), offline: false };
       if (r.data.status >= 200 && r.data.status < 300) return { ok: true, body: r.data.body };
-      const b = r.data.body as { message?: unknown; code?: unknown } | null;
-      return { ok: false, message: typeof b?.message === 'string' ? b.message : `HTTP ${r.data.status}`, offline: b?.code === 'server_unreachable' };
+      const b = r.data.body as { code?: unknown; details?: unknown } | null;
+      const code = typeof b?.code === 'string' ? b.code : `http_${r.data.status}`;
+      return { ok: false, message: managerFailure(code, b?.details, t), offline: code === 'server_unreachable' };
     },
     [bridge, t],
   );
