@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPhoneAsTyped, maskPhone, normalisePhone } from './phone';
+import { countryCallingCode, formatPhoneAsTyped, isValidE164, maskPhone, normalisePhone } from './phone';
 
 describe('normalisePhone', () => {
   it.each([
@@ -30,10 +30,48 @@ describe('normalisePhone', () => {
   });
 });
 
+describe('isValidE164 (full metadata, as the server judges a registration)', () => {
+  it.each(['+79161234567', '+79990001199', '+74951234567', '+77012345678', '+375291234567', '+12025550123'])('accepts %s', (e164) => {
+    expect(isValidE164(e164)).toBe(true);
+  });
+
+  // Shaped like E.164, but no such numbers: an unassigned range, a digit short, no country 8.
+  it.each(['+70000000000', '+7916123456', '+89161234567', '+441632960123', '79161234567', '+7 916 123 45 67', '+7916123456789', '', '+'])('refuses %s', (e164) => {
+    expect(isValidE164(e164)).toBe(false);
+  });
+
+  it('agrees with normalisePhone: what the till accepts, the server accepts', () => {
+    fc.assert(fc.property(fc.stringMatching(/^(\+7|8|\+375|\+77)?[0-9]{7,11}$/), (typed) => {
+      const r = normalisePhone(typed);
+      if (r.ok) expect(isValidE164(r.e164)).toBe(true);
+    }));
+  });
+});
+
 describe('maskPhone', () => {
   it('shows only the last four digits', () => {
     expect(maskPhone('+79161234567')).toBe('+7 *** ***-45-67');
     expect(maskPhone('+79161234567')).not.toContain('916');
+  });
+
+  it('keeps the whole country calling code, however long', () => {
+    expect(maskPhone('+375291234567')).toBe('+375 *** ***-45-67');
+    expect(maskPhone('+77012345678')).toBe('+7 *** ***-56-78');
+    expect(maskPhone('+12025550123')).toBe('+1 *** ***-01-23');
+    expect(maskPhone('+995551234567')).toBe('+995 *** ***-45-67');
+    expect(countryCallingCode('+375291234567')).toBe('375');
+    expect(countryCallingCode('+4916012345678')).toBe('49');
+  });
+
+  it('never shows more than the country code and the last four digits', () => {
+    fc.assert(fc.property(fc.stringMatching(/^\+[1-9][0-9]{7,14}$/), (e164) => {
+      const masked = maskPhone(e164);
+      const shown = masked.replace(/\D/g, '');
+      const code = countryCallingCode(e164);
+      if (code !== null) expect(masked.startsWith(`+${code} `)).toBe(true);
+      expect(shown.length).toBe((code ?? 'x').length + 4);
+      expect(shown.endsWith(e164.slice(-4))).toBe(true);
+    }));
   });
 });
 

@@ -1,4 +1,12 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import metadata from 'libphonenumber-js/max/metadata';
+
+/*
+ * Full metadata ("max"): a number is valid only when it falls in a range the numbering plan
+ * assigns (+7 000… or a nine-digit +7 916… is refused), not merely when its length fits. The
+ * till and the server judge phones with the same metadata, so the till never accepts a phone
+ * the server will refuse after the customer has left.
+ */
 
 export type PhoneResult =
   | { ok: true; e164: string }
@@ -21,13 +29,41 @@ export function normalisePhone(input: string, defaultCountry: 'RU' | 'KZ' | 'BY'
   return { ok: true, e164: parsed.number };
 }
 
-/** "+79161234567" -> "+7 *** ***-45-67": enough for the customer to recognise, not to reuse. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * Whether an E.164 string is a real, assignable number by the full metadata: what the server
+ * requires of a registration's phone. Exactly E.164 (no spaces, no trunk prefix).
+ */
+export function isValidE164(e164: string): boolean {
+  if (!E164.test(e164)) return false;
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed !== undefined && parsed.isValid() && parsed.number === e164;
+}
+
+// Country calling codes are prefix-free (no code is the start of another), so the first 1-3
+// digits that form a known code are the code. A set lookup: maskPhone runs for every customer
+// of a pull page, where parsing each number would cost ~20 µs apiece.
+const CALLING_CODES: ReadonlySet<string> = new Set(Object.keys(metadata.country_calling_codes));
+
+/** The country calling code of an E.164 number ("375" for +375…), or null when none is known. */
+export function countryCallingCode(e164: string): string | null {
+  const digits = e164.replace(/\D/g, '');
+  for (let n = 1; n <= 3 && n < digits.length; n++) {
+    const code = digits.slice(0, n);
+    if (CALLING_CODES.has(code)) return code;
+  }
+  return null;
+}
+
+/** "+79161234567" -> "+7 *** ***-45-67", "+375291234567" -> "+375 *** ***-45-67": enough to recognise, not to reuse. */
 export function maskPhone(e164: string): string {
   const digits = e164.replace(/\D/g, '');
   if (digits.length < 4) return '***';
   const last4 = digits.slice(-4);
-  const country = e164.startsWith('+7') ? '+7' : `+${digits.slice(0, Math.max(1, digits.length - 10))}`;
-  return `${country} *** ***-${last4.slice(0, 2)}-${last4.slice(2)}`;
+  // No known code (not a valid number): its first digit, so nothing beyond the last four leaks.
+  const code = countryCallingCode(e164) ?? digits.slice(0, 1);
+  return `+${code} *** ***-${last4.slice(0, 2)}-${last4.slice(2)}`;
 }
 
 /** Format a phone while it is typed: "+7 916 123-45-67"; a leading 8 or 9 is read as +7. */

@@ -38,7 +38,7 @@ export const EnrolResponse = TerminalInfo.extend({
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
 
 export const CreateEnrolmentCodeRequest = z.object({
-  storeId: z.number().int().positive(),
+  storeId: z.number().int().positive().max(2_147_483_647),
   ttlMinutes: z.number().int().min(1).max(24 * 60).default(30),
 });
 
@@ -75,8 +75,15 @@ export const CachedCustomer = z.object({
 });
 export type CachedCustomer = z.infer<typeof CachedCustomer>;
 
+/** The largest cursor there can be: the change sequence is a PostgreSQL bigint. */
+export const MAX_CURSOR = '9223372036854775807';
+
 export const PullQuery = z.object({
-  cursor: z.string().regex(/^\d{1,19}$/).default('0'),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .refine((c) => c.length < MAX_CURSOR.length || c <= MAX_CURSOR, 'a cursor is at most 2^63-1')
+    .default('0'),
   limit: z.coerce.number().int().min(1).max(10_000).default(2_000),
 });
 export type PullQuery = z.infer<typeof PullQuery>;

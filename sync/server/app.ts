@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { ZodError } from 'zod';
 import { PROTOCOL_VERSION } from '../protocol/schemas';
 import { makeGuards } from './auth';
@@ -6,6 +6,7 @@ import type { Database } from './db/database';
 import { HttpError } from './httpError';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rateLimit';
 import { adminRoutes } from './routes/admin';
+import { adminConsentRoutes } from './routes/adminConsents';
 import { adminManagerRoutes } from './routes/adminManagers';
 import { adminOfferRoutes } from './routes/adminOffers';
 import { adminPageRoutes } from './routes/adminPage';
@@ -14,10 +15,12 @@ import { managerRoutes } from './routes/manager';
 import { pullRoutes } from './routes/pull';
 import { pushRoutes } from './routes/push';
 import { terminalRoutes } from './routes/terminal';
-import { hasNul } from './push/pushBatch';
 import { DEFAULT_MANAGER_SETTINGS, type ManagerSettings } from './managers';
+import { recordRoutes } from './routeTable';
 import { RulesCache } from './rules';
 import { safeError } from './safeLog';
+import { DEFAULT_SOURCE_THROTTLE, SourceThrottle, type SourceThrottleOptions } from './sourceThrottle';
+import { screenValue, TEXT_MESSAGES } from './textScreen';
 
 export interface AppOptions {
   db: Database;
@@ -26,8 +29,15 @@ export interface AppOptions {
   /** true: JSON logs to stdout; or a destination (tests read what was logged). */
   logger?: boolean | { write(line: string): void };
   rateLimit?: RateLimitOptions;
-  /** Manager sign-in: session length and the wrong-PIN throttle (per terminal). */
+  /** Manager sign-in: session length and the wrong-PIN throttle (per store). */
   managers?: Partial<ManagerSettings>;
+  /** Failed credentials per source address (a throttle made elsewhere, e.g. with a test clock). */
+  sourceThrottle?: SourceThrottleOptions | SourceThrottle;
+  /**
+   * Proxies whose X-Forwarded-For names the real source (addresses or CIDRs). Unset: the
+   * socket's address is the source. Never "trust everyone": the header is spoofable.
+   */
+  trustProxy?: string[];
 }
 
 /**
@@ -52,9 +62,23 @@ function loggerOptions(logger: AppOptions['logger']): FastifyServerOptions['logg
   };
 }
 
-export async function buildApp({ db, adminToken, logger = false, rateLimit = DEFAULT_RATE_LIMIT, managers = {} }: AppOptions): Promise<FastifyInstance> {
-  // Offer ids may be 200 characters (the engine's limit) and appear in paths: the router's default of 100 is too short.
-  const app = Fastify({ bodyLimit: 1024 * 1024, logger: loggerOptions(logger), routerOptions: { maxParamLength: 256 } });
+export async function buildApp({
+  db, adminToken, logger = false, rateLimit = DEFAULT_RATE_LIMIT, managers = {}, sourceThrottle = DEFAULT_SOURCE_THROTTLE, trustProxy,
+}: AppOptions): Promise<FastifyInstance> {
+  const options: FastifyServerOptions = {
+    bodyLimit: 1024 * 1024,
+    logger: loggerOptions(logger),
+    // Offer ids may be 200 characters (the engine's limit) and appear in paths: the router's default of 100 is too short.
+    routerOptions: { maxParamLength: 256 },
+    // Errors found before routing (a malformed URL) in the same {code, message} shape as all others.
+    frameworkErrors: (err, _req, reply) => {
+      const code = typeof err.code === 'string' ? err.code.toLowerCase() : 'bad_request';
+      void (reply as unknown as FastifyReply).code(400).send({ code, message: err.message });
+    },
+  };
+  if (trustProxy !== undefined) options.trustProxy = trustProxy;
+  const app = Fastify(options);
+  recordRoutes(app);
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof ZodError) {
@@ -65,6 +89,8 @@ export async function buildApp({ db, adminToken, logger = false, rateLimit = DEF
       });
     }
     if (err instanceof HttpError) {
+      const wait = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (err.status === 429 && typeof wait === 'number') reply.header('retry-after', String(wait));
       return reply.status(err.status).send({ code: err.code, message: err.message, details: err.details });
     }
     const status = typeof (err as { statusCode?: unknown }).statusCode === 'number' ? (err as { statusCode: number }).statusCode : 500;
@@ -79,16 +105,18 @@ export async function buildApp({ db, adminToken, logger = false, rateLimit = DEF
     reply.status(404).send({ code: 'not_found', message: `No such endpoint: ${req.method} ${req.url.split('?')[0]}` });
   });
 
-  // PostgreSQL text cannot hold NUL: refuse it at the door (push refuses it per event instead).
+  // Every text at the door, before anything reads it: too-deep bodies, NUL, lone surrogates and
+  // card numbers are a 400 on every route. A push is screened event by event instead (one bad
+  // event is rejected alone, and recorded); only its depth is checked here.
   app.addHook('preValidation', async (req) => {
-    if (req.body !== undefined && req.body !== null && !req.url.startsWith('/api/v1/push') && hasNul(req.body)) {
-      throw new HttpError(400, 'invalid_text', 'Text must not contain NUL characters.');
-    }
+    const push = req.routeOptions.url === '/api/v1/push';
+    const found = screenValue(req.body, { texts: !push }) ?? screenValue(req.query) ?? screenValue(req.params);
+    if (found) throw new HttpError(400, found.code, TEXT_MESSAGES[found.code], { path: found.path });
   });
 
   const deps = {
     db,
-    guards: makeGuards(db, adminToken, new RateLimiter(rateLimit)),
+    guards: makeGuards(db, adminToken, new RateLimiter(rateLimit), sourceThrottle instanceof SourceThrottle ? sourceThrottle : new SourceThrottle(sourceThrottle)),
     rules: new RulesCache(),
     managers: { ...DEFAULT_MANAGER_SETTINGS, ...managers },
   };
@@ -102,6 +130,7 @@ export async function buildApp({ db, adminToken, logger = false, rateLimit = DEF
   adminManagerRoutes(app, deps);
   cashierRoutes(app, deps);
   adminOfferRoutes(app, deps);
+  adminConsentRoutes(app, deps);
   adminPageRoutes(app);
   return app;
 }

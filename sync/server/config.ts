@@ -16,6 +16,11 @@ const Env = z.object({
   LT_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
   LT_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(120),
   LT_RATE_PER_SECOND: z.coerce.number().min(0.01).max(1_000_000).default(30),
+  /** Failed credentials per source address: how many at once, then how many per second. */
+  LT_AUTH_FAILURE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  LT_AUTH_FAILURE_PER_SECOND: z.coerce.number().min(0.001).max(1_000_000).default(0.1),
+  /** Proxies trusted to name the client in X-Forwarded-For: comma-separated addresses or CIDRs. */
+  LT_TRUST_PROXY: z.string().regex(/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, 'comma-separated addresses or CIDRs').optional(),
 });
 
 export interface ServerConfig {
@@ -29,6 +34,10 @@ export interface ServerConfig {
   log: boolean;
   jobsIntervalSeconds: number;
   rateLimit: { burst: number; perSecond: number };
+  sourceThrottle: { burst: number; perSecond: number };
+  trustProxy: string[] | undefined;
+  /** The embedded PGlite (its files are the server's alone: umask and modes set at start). */
+  embedded: boolean;
 }
 
 /** Read the server's settings from the environment; with none, an embedded PGlite under ./data. */
@@ -47,5 +56,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): S
     log: e.LT_LOG === '1',
     jobsIntervalSeconds: e.LT_JOBS_INTERVAL_SECONDS,
     rateLimit: { burst: e.LT_RATE_BURST, perSecond: e.LT_RATE_PER_SECOND },
+    sourceThrottle: { burst: e.LT_AUTH_FAILURE_BURST, perSecond: e.LT_AUTH_FAILURE_PER_SECOND },
+    trustProxy: e.LT_TRUST_PROXY?.split(','),
+    embedded: !e.DATABASE_URL,
   };
 }

@@ -56,7 +56,18 @@ export async function seedDemo(db: Database, customers = 10_000): Promise<SeedRe
   if ((existing[0]?.n ?? 0) > 0) return { seeded: false, customers: 0 };
   const secret = randomBytes(32).toString('base64url');
   await db.transaction(async (tx) => {
-    await tx.query(`INSERT INTO chains (id, name, card_prefix, lookup_secret) VALUES (1, 'Ромашка', '27', $1)`, [secret]);
+    // A chain of some standing: tests and demos date sales and consents weeks back.
+    await tx.query(
+      `INSERT INTO chains (id, name, card_prefix, lookup_secret, opened_at) VALUES (1, 'Ромашка', '27', $1, '2020-01-01T00:00:00+03:00')`,
+      [secret],
+    );
+    // The consent texts the till shows (sync/client/registration.ts CONSENT_TEXT_VERSION).
+    await tx.exec(`
+      INSERT INTO consent_texts (chain_id, purpose, version, published_at) VALUES
+        (1, 'personal_data', 'pd-2025-01', '2025-01-01T00:00:00+03:00'),
+        (1, 'marketing', 'mk-2025-01', '2025-01-01T00:00:00+03:00')
+      ON CONFLICT DO NOTHING;
+    `);
     await tx.exec(`
       INSERT INTO regions (id, chain_id, name) VALUES (1, 1, 'Москва'), (2, 1, 'Поволжье');
       INSERT INTO stores (id, chain_id, region_id, name, time_zone) VALUES

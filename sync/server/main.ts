@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ZodError } from 'zod';
 import { buildApp } from './app';
 import { readServerConfig } from './config';
+import { restrictUmask } from './db/dataDir';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migrations';
 import { seedDemo } from './demoSeed';
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // The embedded database's files hold personal data: nothing this process creates is readable by others.
+  if (config.embedded) restrictUmask();
   let db;
   try {
     db = await openDatabase(config.database);
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
     adminToken = randomBytes(24).toString('base64url');
     console.log(`No LT_ADMIN_TOKEN set; administrator token for this run: ${adminToken}`);
   }
-  const app = await buildApp({ db, adminToken, logger: config.log, rateLimit: config.rateLimit });
+  const app = await buildApp({
+    db, adminToken, logger: config.log, rateLimit: config.rateLimit, sourceThrottle: config.sourceThrottle, trustProxy: config.trustProxy,
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   console.log(`Loyalty Till server listening on ${address} (${config.databaseLabel})`);
   // Jobs are idempotent and lock per customer, so every instance may run them.

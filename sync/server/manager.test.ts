@@ -66,43 +66,72 @@ describe.each(testDatabases())('store managers on $name', ({ open }) => {
     const [m] = await s.db.query<{ pin_hash: string; card_hash: string }>('SELECT pin_hash, card_hash FROM managers WHERE id = $1', [irina.managerId]);
     expect(m!.pin_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     expect(m!.card_hash).not.toContain('990000000017');
+    // The card like the PIN: salted and slow (a card number is short and printed on the card).
+    expect(m!.card_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(m!.card_hash).not.toBe(hashToken('manager-card:990000000017'));
     const sessions = await s.db.query<{ token_hash: string }>('SELECT token_hash FROM manager_sessions');
     expect(sessions.map((r) => r.token_hash)).toContain(hashToken(session.token));
     expect(JSON.stringify(sessions)).not.toContain(session.token);
   });
 
-  it('refuses wrong PINs, locks the till after five in five minutes (even for the right PIN), and opens again after', async () => {
+  // Attempts age out of the window: what five minutes would do, for the store's later tests.
+  const forgetAttempts = (storeId: number) =>
+    s.db.query(`UPDATE manager_unlock_attempts SET attempted_at = attempted_at - interval '301 seconds' WHERE store_id = $1`, [storeId]);
+
+  it('refuses wrong PINs, locks the store\'s tills after five in five minutes (even for the right PIN), and opens again after', async () => {
     const t = await s.enrol(1);
-    for (const left of [4, 3, 2, 1, 0]) {
-      const res = await unlock(t, { pin: '0000' });
+    // Guesses spread over the store's tills count together: one till each would multiply them.
+    for (const [till, left] of [[t, 4], [till2, 3], [t, 2], [till1, 1], [t, 0]] as const) {
+      const res = await unlock(till, { pin: '0000' });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ code: 'manager_credential_rejected', details: { attemptsLeft: left } });
     }
-    const locked = await unlock(t, { pin: '2468' });
-    expect(locked.statusCode).toBe(429);
-    expect(locked.json().code).toBe('manager_unlock_locked');
-    expect(locked.json().message).toMatch(/try again in \d+ s/);
-    const retryAfter = Number(locked.headers['retry-after']);
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(300);
+    for (const till of [t, till1, till2]) {
+      const locked = await unlock(till, { pin: '2468' });
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().code).toBe('manager_unlock_locked');
+      expect(locked.json().message).toMatch(/try again in \d+ s/);
+      const retryAfter = Number(locked.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(300);
+    }
     expect((await unlock(t, { card: '990000000017' })).statusCode).toBe(429);
-    // Other tills are not locked out; head office sees that someone hit the limit.
-    await signIn(till2, '2468');
+    // Another store's tills are not locked out; head office sees that someone hit the limit.
+    await signIn(kazan, '1357');
     const exceptions = await s.inject({ method: 'GET', url: '/api/v1/admin/exceptions?kind=manager_unlock_locked', headers: admin });
     expect(exceptions.json().items.filter((e: { terminalId: string }) => e.terminalId === t.terminalId)).toHaveLength(1);
 
-    // Five minutes later the till may try again; a success forgets the earlier failures.
-    await s.db.query(`UPDATE manager_unlock_attempts SET attempted_at = attempted_at - interval '301 seconds' WHERE terminal_id = $1`, [t.terminalId]);
+    // Five minutes later the store may try again; a success forgets that till's failures only.
+    await forgetAttempts(1);
+    expect((await unlock(till2, { pin: '0000' })).json().details).toEqual({ attemptsLeft: 4 });
+    expect((await unlock(t, { pin: '0000' })).json().details).toEqual({ attemptsLeft: 3 });
     await signIn(t, '2468');
-    expect((await unlock(t, { pin: '1111' })).json().details).toEqual({ attemptsLeft: 4 });
+    expect((await unlock(t, { pin: '1111' })).json().details).toEqual({ attemptsLeft: 3 });
+    await forgetAttempts(1);
   });
 
-  it('counts concurrent guesses: no more than five get checked', async () => {
+  it('still opens with a card hashed the old way (unsalted SHA-256), and keeps cards distinct in a store', async () => {
+    const [legacy] = await s.db.query<{ id: number }>(
+      `INSERT INTO managers (store_id, name, pin_hash, card_hash) SELECT 2, 'Старая карта', pin_hash, $1 FROM managers WHERE id = $2 RETURNING id`,
+      [hashToken('manager-card:550000000019'), irina.managerId],
+    );
+    const res = await unlock(kazan, { card: '550000000019' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().managerId).toBe(String(legacy!.id));
+    const twin = await createManager(2, { name: 'Двойник', pin: '86420', card: '550000000019' });
+    expect(twin.statusCode).toBe(409);
+    expect(twin.json().code).toBe('card_taken');
+    await s.inject({ method: 'POST', url: `/api/v1/admin/managers/${legacy!.id}/revoke`, headers: admin });
+  });
+
+  it('counts concurrent guesses from several tills: no more than five get checked', async () => {
     const t = await s.enrol(1);
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => unlock(t, { pin: String(5000 + i) })));
+    const tills = [t, till1, till2];
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => unlock(tills[i % 3]!, { pin: String(5000 + i) })));
     const codes = answers.map((a) => a.json().code);
     expect(codes.filter((c) => c === 'manager_credential_rejected')).toHaveLength(5);
     expect(codes.filter((c) => c === 'manager_unlock_locked')).toHaveLength(7);
+    await forgetAttempts(1);
   });
 
   it('refuses manager endpoints without a manager token, with a forged or expired one, and after sign-out or revocation', async () => {

@@ -13,9 +13,10 @@ import { hashToken, newToken } from './tokens';
  * a successful unlock yields a random manager token, kept as SHA-256, valid for a few minutes
  * and only together with the credential of the terminal it was opened on.
  *
- * Wrong PINs are throttled per terminal in the database (so all server instances count the
- * same attempts): after `maxFailures` within `windowSeconds` the terminal is refused, even
- * with the right PIN, until the oldest attempt leaves the window.
+ * Wrong PINs are throttled per store in the database (so all server instances, and all the
+ * store's tills, count the same attempts): after `maxFailures` within `windowSeconds` every till
+ * of the store is refused, even with the right PIN, until the oldest attempt leaves the window.
+ * Per till, a store with ten tills would give a guesser ten times the tries.
  */
 export interface ManagerSettings {
   sessionMinutes: number;
@@ -67,8 +68,18 @@ export async function verifyPin(pin: string, stored: string): Promise<boolean> {
 /** A hash of nothing real: verified when a store has no managers, so the answer takes as long. */
 let decoy: Promise<string> | null = null;
 
-function cardHash(card: string): string {
-  return hashToken(`manager-card:${card}`);
+/*
+ * Manager cards are kept like PINs: salted scrypt. A card number is short and often printed on
+ * the card; an unsalted fast hash of it in a stolen database would be read back in seconds.
+ * Cards hashed before this (SHA-256 of "manager-card:<digits>", no prefix) still verify.
+ */
+const hashCard = (card: string): Promise<string> => hashPin(`manager-card:${card}`);
+
+async function verifyCard(card: string, stored: string): Promise<boolean> {
+  if (stored.startsWith('scrypt$')) return verifyPin(`manager-card:${card}`, stored);
+  const legacy = Buffer.from(hashToken(`manager-card:${card}`));
+  const given = Buffer.from(stored);
+  return given.length === legacy.length && timingSafeEqual(given, legacy);
 }
 
 type ManagerRow = {
@@ -96,7 +107,7 @@ function info(r: ManagerRow): ManagerInfo {
  * a PIN alone says who unlocked.
  */
 export async function createManager(db: Database, storeId: number, req: CreateManagerRequest): Promise<ManagerInfo> {
-  const pinHash = await hashPin(req.pin);
+  const [pinHash, card] = await Promise.all([hashPin(req.pin), req.card ? hashCard(req.card) : null]);
   return db.transaction(async (tx) => {
     // One creation per store at a time, so two managers cannot get the same PIN in a race.
     const store = await tx.query('SELECT id FROM stores WHERE id = $1 FOR UPDATE', [storeId]);
@@ -109,8 +120,8 @@ export async function createManager(db: Database, storeId: number, req: CreateMa
     if (taken.some(Boolean)) {
       throw new HttpError(409, 'pin_taken', 'Another manager of this store has this PIN; choose a different one.', [{ path: 'pin', message: 'already used in this store' }]);
     }
-    const card = req.card ? cardHash(req.card) : null;
-    if (card && active.some((m) => m.card_hash === card)) {
+    const cardTaken = req.card ? await Promise.all(active.map((m) => (m.card_hash ? verifyCard(req.card!, m.card_hash) : false))) : [];
+    if (cardTaken.some(Boolean)) {
       throw new HttpError(409, 'card_taken', 'Another manager of this store has this card.', [{ path: 'card', message: 'already used in this store' }]);
     }
     const [row] = await tx.query<ManagerRow>(
@@ -148,22 +159,29 @@ export async function openManagerSession(
   settings: ManagerSettings,
 ): Promise<ManagerSession> {
   // 1. Claim an attempt, counted as failed until it succeeds, so concurrent guesses cannot
-  //    slip past the limit. The terminal's row lock orders its attempts on every instance.
+  //    slip past the limit. The store's row lock orders its tills' attempts on every instance.
   const claim = await db.transaction(async (tx) => {
-    await tx.query('SELECT id FROM terminals WHERE id = $1 FOR UPDATE', [terminal.terminalId]);
+    await tx.query('SELECT id FROM stores WHERE id = $1 FOR UPDATE', [terminal.storeId]);
     await tx.query(
-      'DELETE FROM manager_unlock_attempts WHERE terminal_id = $1 AND attempted_at <= now() - make_interval(secs => $2)',
-      [terminal.terminalId, settings.windowSeconds],
+      'DELETE FROM manager_unlock_attempts WHERE store_id = $1 AND attempted_at <= now() - make_interval(secs => $2)',
+      [terminal.storeId, settings.windowSeconds],
     );
+    // The oldest attempts that still hold the store at its limit: the lock lifts when the
+    // (failures - maxFailures + 1)th oldest leaves the window.
     const [w] = await tx.query<{ n: number; wait: number | null }>(
       `SELECT count(*)::int AS n,
-              ceil(extract(epoch FROM (min(attempted_at) + make_interval(secs => $2) - now())))::float8 AS wait
-       FROM manager_unlock_attempts WHERE terminal_id = $1`,
-      [terminal.terminalId, settings.windowSeconds],
+              ceil(extract(epoch FROM ((SELECT attempted_at FROM manager_unlock_attempts WHERE store_id = $1
+                                        ORDER BY attempted_at DESC OFFSET $3 - 1 LIMIT 1)
+                                       + make_interval(secs => $2) - now())))::float8 AS wait
+       FROM manager_unlock_attempts WHERE store_id = $1`,
+      [terminal.storeId, settings.windowSeconds, settings.maxFailures],
     );
     const failures = Number(w?.n ?? 0);
     if (failures >= settings.maxFailures) return { locked: true as const, wait: Math.max(1, Number(w?.wait ?? settings.windowSeconds)) };
-    const [a] = await tx.query<{ id: number }>('INSERT INTO manager_unlock_attempts (terminal_id) VALUES ($1) RETURNING id', [terminal.terminalId]);
+    const [a] = await tx.query<{ id: number }>(
+      'INSERT INTO manager_unlock_attempts (terminal_id, store_id) VALUES ($1, $2) RETURNING id',
+      [terminal.terminalId, terminal.storeId],
+    );
     const managers = await tx.query<{ id: number; name: string; pin_hash: string; card_hash: string | null }>(
       'SELECT id, name, pin_hash, card_hash FROM managers WHERE store_id = $1 AND revoked_at IS NULL ORDER BY id',
       [terminal.storeId],
@@ -174,7 +192,7 @@ export async function openManagerSession(
     throw new HttpError(
       429,
       'manager_unlock_locked',
-      `Too many wrong manager PINs on this till; try again in ${claim.wait} s.`,
+      `Too many wrong manager PINs at this store; try again in ${claim.wait} s.`,
       { retryAfterSeconds: claim.wait },
     );
   }
@@ -188,8 +206,12 @@ export async function openManagerSession(
     const ok = await Promise.all(hashes.map((h) => verifyPin(pin, h)));
     match = claim.managers[ok.indexOf(true)];
   } else {
-    const hash = cardHash(credential.card ?? '');
-    match = claim.managers.find((m) => m.card_hash !== null && timingSafeEqual(Buffer.from(m.card_hash), Buffer.from(hash)));
+    const card = credential.card ?? '';
+    decoy ??= hashPin('decoy');
+    const withCards = claim.managers.filter((m) => m.card_hash !== null);
+    const hashes = withCards.length > 0 ? withCards.map((m) => m.card_hash!) : [await decoy];
+    const ok = await Promise.all(hashes.map((h) => verifyCard(card, h)));
+    match = withCards[ok.indexOf(true)];
   }
   if (!match) {
     if (claim.left === 0) {
@@ -203,15 +225,16 @@ export async function openManagerSession(
       'manager_credential_rejected',
       claim.left > 0
         ? `Wrong manager ${what}; ${claim.left} more ${claim.left === 1 ? 'try' : 'tries'} before this till is locked for a while.`
-        : `Wrong manager ${what}; this till is now locked for manager sign-in for a while.`,
+        : `Wrong manager ${what}; manager sign-in is now locked at this store's tills for a while.`,
       { attemptsLeft: claim.left },
     );
   }
 
-  // 3. Success: the attempt and earlier failures are forgotten; the session is made.
+  // 3. Success: this till's attempts are forgotten (the manager typed them); other tills' stay,
+  //    so a guesser at one till is not reset by a manager signing in at another. The session is made.
   const token = newToken();
   const expiresAt = await db.transaction(async (tx) => {
-    await tx.query('DELETE FROM manager_unlock_attempts WHERE terminal_id = $1', [terminal.terminalId]);
+    await tx.query('DELETE FROM manager_unlock_attempts WHERE store_id = $1 AND terminal_id = $2', [terminal.storeId, terminal.terminalId]);
     await tx.query('DELETE FROM manager_sessions WHERE terminal_id = $1 AND expires_at < now() - interval \'1 day\'', [terminal.terminalId]);
     const [s] = await tx.query<{ expires_at: Date }>(
       `INSERT INTO manager_sessions (token_hash, manager_id, terminal_id, expires_at)

@@ -25,6 +25,23 @@ export class RateLimiter {
 
   /** Take one token; null when allowed, else seconds to wait. */
   take(key: string): number | null {
+    const b = this.refilled(key);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return null;
+    }
+    return this.waitFor(b);
+  }
+
+  /** What `take` would answer, without taking: null when a token is there, else seconds to wait. */
+  peek(key: string): number | null {
+    const b = this.buckets.get(key);
+    if (!b) return null;
+    const tokens = Math.min(this.options.burst, b.tokens + ((this.now() - b.at) / 1000) * this.options.perSecond);
+    return tokens >= 1 ? null : this.waitFor({ tokens, at: b.at });
+  }
+
+  private refilled(key: string): Bucket {
     const now = this.now();
     const { burst, perSecond } = this.options;
     const b = this.buckets.get(key) ?? { tokens: burst, at: now };
@@ -32,11 +49,11 @@ export class RateLimiter {
     b.at = now;
     if (this.buckets.size > 100_000) this.forgetFull(now);
     this.buckets.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return null;
-    }
-    return Math.max(1, Math.ceil((1 - b.tokens) / perSecond));
+    return b;
+  }
+
+  private waitFor(b: Bucket): number {
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.options.perSecond));
   }
 
   /** Buckets that have refilled completely carry no information: drop them to bound memory. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { secureDataDir } from './dataDir';
 
 export type Row = Record<string, unknown>;
 
@@ -48,12 +48,13 @@ export type DatabaseConfig = { url: string; poolSize?: number } | { dataDir: str
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if ('url' in config) return openPostgres(config.url, config.poolSize ?? 10);
-  if ('dataDir' in config) mkdirSync(config.dataDir, { recursive: true });
+  if ('dataDir' in config) secureDataDir(config.dataDir);
   return openPglite('dataDir' in config ? config.dataDir : undefined);
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  if (dataDir) secureDataDir(dataDir);
   const asSql = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     kind: 'pglite',
     async query<T extends Row>(text: string, params: readonly unknown[] = []) {
@@ -81,7 +82,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       chain = run.catch(() => undefined);
       return run;
     },
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      if (dataDir) secureDataDir(dataDir);
+    },
   };
 }
 

@@ -382,6 +382,65 @@ CREATE TABLE registration_offers (
 CREATE INDEX registration_offers_store_day ON registration_offers (store_id, occurred_at);
 `,
   },
+  {
+    id: 5,
+    name: 'consents append-only, consent texts, chain opening, store-wide manager lockout',
+    sql: `
+-- 152-FZ: a consent record is evidence of what a customer agreed to and when. Never rewritten,
+-- never removed: a withdrawal is a new record.
+CREATE FUNCTION consents_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'consent records are append-only';
+END
+$$;
+CREATE TRIGGER consents_append_only BEFORE UPDATE OR DELETE ON consents
+  FOR EACH ROW EXECUTE FUNCTION consents_append_only();
+CREATE TRIGGER consents_no_truncate BEFORE TRUNCATE ON consents
+  FOR EACH STATEMENT EXECUTE FUNCTION consents_append_only();
+
+-- The consent texts a chain has published: a consent must name one of them, given after it was published.
+CREATE TABLE consent_texts (
+  chain_id int NOT NULL REFERENCES chains(id),
+  purpose text NOT NULL CHECK (purpose IN ('personal_data', 'marketing')),
+  version text NOT NULL,
+  published_at timestamptz NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (chain_id, purpose, version)
+);
+-- Versions already agreed to are known, from the first time each was given.
+INSERT INTO consent_texts (chain_id, purpose, version, published_at)
+  SELECT cu.chain_id, co.purpose, co.text_version, min(COALESCE(co.given_at, co.recorded_at))
+  FROM consents co JOIN customers cu ON cu.id = co.customer_id
+  GROUP BY cu.chain_id, co.purpose, co.text_version;
+-- The texts the tills shipped with before the server checked versions.
+INSERT INTO consent_texts (chain_id, purpose, version, published_at)
+  SELECT c.id, v.purpose, v.version, timestamptz '2025-01-01 00:00:00+03'
+  FROM chains c CROSS JOIN (VALUES ('personal_data', 'pd-2025-01'), ('marketing', 'mk-2025-01')) AS v(purpose, version)
+  ON CONFLICT DO NOTHING;
+
+-- When the chain started: nothing (a sale, a consent) can have happened at its tills before.
+-- Existing chains: their earliest trace.
+ALTER TABLE chains ADD COLUMN opened_at timestamptz;
+UPDATE chains c SET opened_at = LEAST(
+  now(),
+  (SELECT min(t.enrolled_at) FROM terminals t JOIN stores s ON s.id = t.store_id WHERE s.chain_id = c.id),
+  (SELECT min(created_at) FROM customers WHERE chain_id = c.id),
+  (SELECT min(registered_at) FROM customers WHERE chain_id = c.id),
+  (SELECT min(sold_at) FROM receipts WHERE chain_id = c.id),
+  (SELECT min(co.given_at) FROM consents co JOIN customers cu ON cu.id = co.customer_id WHERE cu.chain_id = c.id));
+ALTER TABLE chains ALTER COLUMN opened_at SET DEFAULT now(), ALTER COLUMN opened_at SET NOT NULL;
+
+-- Wrong manager PINs count per store, across its tills (one till each would multiply the guesses).
+ALTER TABLE manager_unlock_attempts ADD COLUMN store_id int REFERENCES stores(id);
+UPDATE manager_unlock_attempts a SET store_id = t.store_id FROM terminals t WHERE t.id = a.terminal_id;
+ALTER TABLE manager_unlock_attempts ALTER COLUMN store_id SET NOT NULL;
+CREATE INDEX manager_unlock_attempts_store ON manager_unlock_attempts (store_id, attempted_at);
+
+-- Manager cards are salted slow hashes now ('scrypt$...', like PINs): equal cards no longer have
+-- equal hashes, so uniqueness is checked by verifying, as for PINs. Older SHA-256 ones still verify.
+DROP INDEX managers_card;
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { gtinCheckDigit } from '../../../core/luhn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TillEvent } from '../../protocol/events';
 import type { EnrolResponse } from '../../protocol/schemas';
@@ -28,7 +29,9 @@ function makeBatch(seed: number): TillEvent[] {
     events.push(a.event, b.event);
     events.push(saleReturn(a, [{ lineId: `l${1 + i}`, quantityMilli: 1000 }]).event);
     events.push(consentChange(r.customerId, 'email', i % 2 === 0));
-    events.push(cardLink(r.customerId, 'card', `27${String(seed).padStart(6, '0')}${String(phoneSeq).padStart(4, '0')}${i}`));
+    // A loyalty card as the till reads one: EAN-13 with its GS1 check digit (the server refuses Luhn-valid numbers that are not).
+    const body = `27${String(seed).padStart(6, '0')}${String(phoneSeq % 1000).padStart(3, '0')}${i}`;
+    events.push(cardLink(r.customerId, 'card', `${body}${gtinCheckDigit(body)}`));
   });
   return events;
 }

@@ -46,6 +46,8 @@ export async function pushBatch(
   terminal: TerminalContext,
   events: readonly { eventId: string; type?: string }[],
   log: FastifyBaseLogger,
+  /** Checks beyond the schema (card numbers, phones, dates: ../eventScreen.ts); a rejection is recorded like any other. */
+  screen: (ev: TillEvent) => Rejection | null = () => null,
 ): Promise<PushResultItem[]> {
   const rules = await rulesCache.get(db, terminal.chainId);
   const results: PushResultItem[] = [];
@@ -56,7 +58,7 @@ export async function pushBatch(
     const upFront = hasNul(raw)
       ? new Rejection('invalid_event', 'Text fields must not contain NUL characters.')
       : parsed.success
-        ? null
+        ? screen(parsed.data)
         : new Rejection('invalid_event', parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; '));
     const key = { eventId: raw.eventId, type, chainId: terminal.chainId, terminalId: terminal.terminalId, storeId: terminal.storeId };
     try {

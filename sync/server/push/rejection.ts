@@ -17,6 +17,13 @@ export type RejectCode =
   | 'identifier_taken'
   | 'no_programme'
   | 'event_id_conflict'
+  // Screened before applying (eventScreen.ts):
+  | 'card_number_in_text'
+  | 'phone_invalid'
+  | 'event_time_out_of_range'
+  | 'birthday_out_of_range'
+  | 'consent_version_unknown'
+  | 'consent_time_out_of_range'
   | 'server_error';
 
 export class Rejection extends Error {

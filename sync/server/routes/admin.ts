@@ -47,7 +47,7 @@ export function adminRoutes(app: FastifyInstance, { db, guards, rules }: RouteDe
   });
 
   app.get('/api/v1/admin/exceptions', admin, async (req) => {
-    const q = ExceptionsQuery.extend({ chainId: z.coerce.number().int().positive().optional() }).parse(req.query);
+    const q = ExceptionsQuery.extend({ chainId: z.coerce.number().int().positive().max(2_147_483_647).optional() }).parse(req.query);
     return listExceptions(db, q.chainId ?? null, q);
   });
 

@@ -14,7 +14,12 @@ import type { RouteDeps } from './deps';
 export function managerRoutes(app: FastifyInstance, { db, guards, managers }: RouteDeps): void {
   const terminal = [guards.requireTerminal, guards.rateLimit];
   const requireManager = async (req: FastifyRequest) => {
-    req.manager = await authenticateManager(db, req, guards.terminalOf(req));
+    try {
+      req.manager = await authenticateManager(db, req, guards.terminalOf(req));
+    } catch (err) {
+      // A forged or stale manager token counts against the source; a missing one is the till's slip.
+      throw err instanceof HttpError && err.code === 'manager_session_invalid' ? guards.failure(req, err) : err;
+    }
   };
   const manager = { preHandler: [...terminal, requireManager] };
   const managerOf = (req: FastifyRequest): ManagerContext => {
@@ -22,15 +27,14 @@ export function managerRoutes(app: FastifyInstance, { db, guards, managers }: Ro
     return req.manager;
   };
 
-  app.post('/api/v1/manager/session', { preHandler: terminal }, async (req, reply) => {
+  // Wrong PINs count twice: per store in the database (managers.ts) and per source address here.
+  app.post('/api/v1/manager/session', { preHandler: terminal }, async (req) => {
+    guards.refuseIfThrottled(req);
     const body = ManagerSessionRequest.parse(req.body);
     try {
       return await openManagerSession(db, guards.terminalOf(req), body, managers);
     } catch (err) {
-      if (err instanceof HttpError && err.status === 429) {
-        reply.header('retry-after', String((err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? managers.windowSeconds));
-      }
-      throw err;
+      throw err instanceof HttpError && err.code === 'manager_credential_rejected' ? guards.failure(req, err) : err;
     }
   });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_PUSH_BATCH, PushRequest, type PushResponse } from '../../protocol/events';
+import { loadChainPolicy, screenEvent } from '../eventScreen';
 import { HttpError } from '../httpError';
 import { pushBatch } from '../push/pushBatch';
 import type { RouteDeps } from './deps';
@@ -13,7 +14,9 @@ export function pushRoutes(app: FastifyInstance, { db, guards, rules }: RouteDep
     }
     const body = PushRequest.parse(req.body);
     const terminal = guards.terminalOf(req);
-    const results = await pushBatch(db, rules, terminal, body.events, req.log);
+    const policy = await loadChainPolicy(db, terminal.chainId);
+    const now = Date.now();
+    const results = await pushBatch(db, rules, terminal, body.events, req.log, (ev) => screenEvent(ev, policy, now));
     const count = (s: string) => results.filter((r) => r.status === s).length;
     req.log.info(
       { terminalId: terminal.terminalId, events: results.length, applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected') },

@@ -9,9 +9,15 @@ import type { RouteDeps } from './deps';
 export function terminalRoutes(app: FastifyInstance, { db, guards }: RouteDeps): void {
   const terminal = { preHandler: [guards.requireTerminal, guards.rateLimit] };
 
+  // A ten-character code can be guessed: a source that failed too often is refused unchecked.
   app.post('/api/v1/enrol', async (req) => {
+    guards.refuseIfThrottled(req);
     const body = EnrolRequest.parse(req.body);
-    return enrol(db, body.code, body.deviceName);
+    try {
+      return await enrol(db, body.code, body.deviceName);
+    } catch (err) {
+      throw err instanceof HttpError && err.code === 'enrolment_code_invalid' ? guards.failure(req, err) : err;
+    }
   });
 
   app.get('/api/v1/terminal', terminal, async (req) => terminalInfo(db, guards.terminalOf(req).terminalId));

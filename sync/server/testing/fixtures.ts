@@ -6,6 +6,7 @@ import { buildApp } from '../app';
 import type { Database } from '../db/database';
 import { seedDemo } from '../demoSeed';
 import type { RateLimitOptions } from '../rateLimit';
+import type { SourceThrottle, SourceThrottleOptions } from '../sourceThrottle';
 
 export const ADMIN = 'admin-token-for-tests-0123456789';
 export const admin = { authorization: `Bearer ${ADMIN}` };
@@ -22,11 +23,16 @@ export interface TestServer {
 
 export async function startTestServer(
   open: () => Promise<Database>,
-  opts: { customers?: number; rateLimit?: RateLimitOptions } = {},
+  opts: { customers?: number; rateLimit?: RateLimitOptions; sourceThrottle?: SourceThrottleOptions | SourceThrottle } = {},
 ): Promise<TestServer> {
   const db = await open();
   await seedDemo(db, opts.customers ?? 200);
-  const app = await buildApp({ db, adminToken: ADMIN, rateLimit: opts.rateLimit ?? { burst: 100_000, perSecond: 100_000 } });
+  // Tests make many wrong requests on purpose; throttling is tested with its own settings.
+  const app = await buildApp({
+    db, adminToken: ADMIN,
+    rateLimit: opts.rateLimit ?? { burst: 100_000, perSecond: 100_000 },
+    sourceThrottle: opts.sourceThrottle ?? { burst: 100_000, perSecond: 100_000 },
+  });
   let n = 0;
   return {
     db,

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ConsentTextVersion, PutConsentTextRequest } from '../../protocol/consents';
+import { consentHistory, listConsentTexts, putConsentText } from '../consents';
+import type { RouteDeps } from './deps';
+
+const ChainParams = z.object({ chainId: z.coerce.number().int().positive().max(2_147_483_647) });
+
+/** Head office: a customer's consent history (152-FZ) and the chain's published consent texts. */
+export function adminConsentRoutes(app: FastifyInstance, { db, guards }: RouteDeps): void {
+  const admin = { preHandler: guards.requireAdmin };
+
+  app.get('/api/v1/admin/customers/:customerId/consents', admin, async (req) => {
+    const { customerId } = z.object({ customerId: z.string().regex(/^[1-9]\d{0,17}$/, "expected the server's customer id") }).parse(req.params);
+    return consentHistory(db, customerId);
+  });
+
+  app.get('/api/v1/admin/chains/:chainId/consent-texts', admin, async (req) => {
+    const { chainId } = ChainParams.parse(req.params);
+    return { texts: await listConsentTexts(db, chainId) };
+  });
+
+  app.put('/api/v1/admin/chains/:chainId/consent-texts/:version', admin, async (req, reply) => {
+    const { chainId, version } = ChainParams.extend({ version: ConsentTextVersion }).parse(req.params);
+    const saved = await putConsentText(db, chainId, version, PutConsentTextRequest.parse(req.body));
+    if (saved.created) reply.status(201);
+    return saved.text;
+  });
+}
