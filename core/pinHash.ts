@@ -7,7 +7,7 @@
  */
 const encoder = new TextEncoder();
 /**
- * As slow as a sign-in at the till can afford (~0.1-0.2 s in Chromium here, ~0.25 s in Node;
+ * As slow as a sign-in at the till can afford (~0.1-0.2 s in Chromium here, ~0.25-0.4 s in Node;
  * docs/security.md has the measured figures and what they mean for a stolen till). Hashes made
  * with fewer iterations keep verifying: the count is stored in each hash.
  */
