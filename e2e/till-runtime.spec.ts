@@ -139,8 +139,8 @@ test('bugs 1-3: scans under the cash dialog are refused; Esc, a card decline, F1
   await expect(page.getByText('Отсканируйте товар, чтобы начать чек.')).toBeVisible();
 });
 
-// Fails at d4d1bea: a scan during a card payment waits in TillSession.serial() behind payByCard(), unrefused (fixed in the session's pending change; drop fixme then).
-test.fixme('bug 1: a product or loyalty card scanned while the terminal waits for the PIN is refused at once; the receipt is what was charged', async ({
+// Failed at d4d1bea: a scan during a card payment waited in TillSession.serial() behind payByCard(), unrefused.
+test('bug 1: a product or loyalty card scanned while the terminal waits for the PIN is refused at once; the receipt is what was charged', async ({
   page,
 }, testInfo) => {
   await open(page);

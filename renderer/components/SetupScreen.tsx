@@ -5,12 +5,12 @@ export interface SetupScreenProps {
   defaultServerUrl: string | null;
   /** Why setup is shown again (for example the server revoked this terminal). */
   reason?: string | null;
-  enrol: (serverUrl: string, code: string, deviceName: string) => Promise<{ ok: true } | { ok: false; message: string }>;
+  enrol: (serverUrl: string, code: string, deviceName: string) => Promise<{ ok: true } | { ok: false; code: string; message: string }>;
 }
 
 /** First run for IT: the server address and the one-time enrolment code. */
 export function SetupScreen({ defaultServerUrl, reason, enrol }: SetupScreenProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [serverUrl, setServerUrl] = useState(defaultServerUrl ?? 'http://127.0.0.1:8787');
   const [code, setCode] = useState('');
   const [name, setName] = useState(t('setup.defaultName'));
@@ -23,7 +23,8 @@ export function SetupScreen({ defaultServerUrl, reason, enrol }: SetupScreenProp
     setError(null);
     const res = await enrol(serverUrl.trim(), code.trim(), name.trim());
     setBusy(false);
-    if (!res.ok) setError(res.message);
+    // Worded by code; a code this screen does not know yet still says what to do, in the cashier's language.
+    if (!res.ok) setError(i18n.exists(`setup.errors.${res.code}`) ? t(`setup.errors.${res.code}`) : t('setup.errors.other'));
   };
 
   return (

@@ -9,11 +9,13 @@ import { commitSale, enqueue, shownBalance } from '../outbox';
 import type { DraftRecord, LocalCustomer, OutboxRecord, ReceiptRecord } from '../records';
 import { registerCustomer, welcomeFor, type RegistrationForm } from '../registration';
 import { checkRegistration, validPhone, type RegistrationProblems } from '../registrationCheck';
-import { commitReturn } from '../returns';
+import { commitReturn, previewReturn } from '../returns';
 import { addProduct, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
 import { isQuotaError } from '../storageError';
 import { TillDb } from '../tillDb';
 import type { CardLinkEvent, SaleEvent } from '../../protocol/events';
+import type { PricedReceipt } from '../../../core/engine';
+import { fiscaliseReturn, fiscaliseSale, returnReceipt, shiftAction, type FiscalStepDeps } from './fiscalStep';
 import { keyIntent, type KeyIntent } from './keymap';
 import { carryOverEarlierEnrolments } from './reenrol';
 import { fixRejected, rejectedEvents, type RejectedView } from './rejected';
@@ -114,6 +116,7 @@ export class TillSession {
   async idle(): Promise<void> {
     for (let i = 0; i < 3; i++) {
       await this.queue;
+      await this.cardWait;
       await this.draftWrites;
       await this.loops?.settled();
     }
@@ -141,6 +144,9 @@ export class TillSession {
       void this.opts.host.request({ op: 'status' }).then((res) => {
         if (!res.ok && res.error.code === 'host_unreachable') this.setLink('hostDown');
         else if (res.ok && this.state.sync.link === 'hostDown') this.setLink('unknown');
+        // Started while the host was away: open the till now that it answers, without a reload
+        // (found by the model test: the till stayed on "host unreachable" until the page was reloaded).
+        if (res.ok && this.state.phase === 'hostError') void this.serial(() => this.refreshHost());
         const s = res.ok ? HostStatus.safeParse(res.value) : null;
         if (s?.success) this.set({ devices: s.data.devices });
         this.watchHost();
@@ -182,8 +188,11 @@ export class TillSession {
     await this.loadCatalogue();
     await this.refreshCashier();
     this.set({ phase: 'ready', revoked: false, carriedOver: carried, mode: this.state.cashier.required && !this.state.cashier.current ? 'signIn' : 'selling' });
-    if (carried > 0) this.notice('reenrol.carried', { count: carried }, 'info');
+    // What is shown is what this database holds: never a sale left in memory from another enrolment.
+    this.set({ sale: { ...EMPTY_SALE } });
     await this.restoreDraft();
+    // After the draft's own notice: a basket carried over with the events must not hide this one.
+    if (carried > 0) this.notice('reenrol.carried', { count: carried }, 'info');
     this.loops = new SyncLoops(db, this.api, {
       cashiersPulled: () => void this.refreshCashier(),
       pullStarted: (existing) => this.setSync({ running: true, ...(existing ? { progress: existing } : {}) }),
@@ -200,7 +209,10 @@ export class TillSession {
         });
         if (outcome.ok) this.setLink('online');
         else if (outcome.offline) this.setLink('serverDown');
-        if (catalogueStored) void this.loadCatalogue().then(() => this.setSale({}, false));
+        if (catalogueStored) void this.loadCatalogue().then(() => {
+          this.setSale({}, false);
+          this.finishApprovedCard();
+        });
       },
       pushed: (outcome, stats) => {
         this.setSync({ ...stats, ...(outcome.ok ? {} : { error: outcome.message, errorCode: 'push' }) });
@@ -239,6 +251,7 @@ export class TillSession {
         this.set({ phase: 'notEnrolled', revoked: true, mode: 'setup' });
         this.setLink('revoked');
       } else if (answer.ok) this.setLink('online');
+      else if (answer.offline) this.setLink('serverDown');
       return answer;
     };
   }
@@ -271,8 +284,8 @@ export class TillSession {
     const db = this.db;
     if (!db) return;
     const s = this.state.sale;
-    const record: DraftRecord = { key: 'current', items: s.items, customer: s.customer, redeem: s.redeem, payment: s.payment, updatedAt: this.now() };
-    const empty = s.items.length === 0 && !s.customer && !s.payment;
+    const record: DraftRecord = { key: 'current', items: s.items, customer: s.customer, redeem: s.redeem, payment: s.payment, fiscal: s.fiscal, updatedAt: this.now() };
+    const empty = s.items.length === 0 && !s.customer && !s.payment && !s.fiscal;
     this.draftWrites = this.draftWrites
       .then(async () => {
         if (empty) await db.draft.delete('current');
@@ -287,16 +300,22 @@ export class TillSession {
     const d = await db.draft.get('current');
     if (!d) return;
     const available = d.customer ? (await shownBalance(db, d.customer.customer.id, { available: d.customer.customer.balance, pending: d.customer.customer.pending })).available : null;
-    this.setSale({ items: d.items, customer: d.customer, redeem: d.redeem, available, payment: d.payment }, false);
+    this.setSale({ items: d.items, customer: d.customer, redeem: d.redeem, available, payment: d.payment, fiscal: d.fiscal ?? null }, false);
     if (d.items.length > 0 || d.customer) this.notice('sale.restored', { count: d.items.length }, 'info');
-    if (d.payment) await this.resumeCardPayment(d.payment);
+    // Settled outside the intent queue (the host may still be waiting for the customer's PIN).
+    if (d.payment) this.cardWait = this.resumeCardPayment(d.payment);
+    // A cash sale paid but not yet fiscalised: ask the register again with the stored marker.
+    else if (d.fiscal) {
+      this.set({ mode: 'payingCash' });
+      void this.serial(() => this.retryFiscalNow());
+    }
   }
 
   /** After a reload mid-payment: ask the host what the terminal answered, never charge again blindly. */
   private async resumeCardPayment(payment: NonNullable<DraftRecord['payment']>): Promise<void> {
     if (payment.stage === 'approved') {
       this.set({ mode: 'payingCard' });
-      await this.completeCard(payment, payment.answer ?? {});
+      await this.serial(() => this.completeCard(payment, payment.answer ?? {}));
       return;
     }
     this.set({ mode: 'payingCard' });
@@ -310,11 +329,13 @@ export class TillSession {
       }
       if (outcome.data.state === 'answered') {
         const answer = outcome.data.answer;
-        if (answer.approved) await this.completeCard(payment, answer);
-        else {
-          this.setSale({ payment: null, cardDecline: answer.declineReason ?? '' });
-          this.set({ mode: 'payingCash' });
-        }
+        await this.serial(async () => {
+          if (answer.approved) await this.completeCard(payment, answer);
+          else {
+            this.setSale({ payment: null, cardDecline: answer.declineReason ?? '' });
+            this.set({ mode: 'payingCash' });
+          }
+        });
         return;
       }
       await new Promise<void>((r) => this.timers.set(() => r(), 500));
@@ -346,9 +367,16 @@ export class TillSession {
   // ---- input: keys and scans ----
   /** One key from the one listener. Returns true when the till used it (the screen then prevents its default). */
   key(key: string): boolean {
-    const intent = keyIntent(this.state.mode, key, { receiptShown: this.state.receipt !== null });
+    const mode = this.state.mode;
+    const receiptShown = this.state.receipt !== null;
+    const intent = keyIntent(mode, key, { receiptShown });
     if (!intent) return false;
-    void this.serial(() => this.doKey(intent));
+    // A key means what it meant on the screen the cashier saw. If an intent queued before it has
+    // changed the screen meanwhile, it means nothing now (found by the model test: Esc pressed
+    // twice on the return screen closed it, then cleared the sale's customer and bonuses).
+    void this.serial(async () => {
+      if (this.state.mode === mode && (this.state.receipt !== null) === receiptShown) await this.doKey(intent);
+    });
     return true;
   }
 
@@ -386,12 +414,16 @@ export class TillSession {
         return this.set({ receipt: null });
       case 'refresh':
         return this.set({ refresh: this.state.refresh + 1 });
+      case 'fiscalReportX':
+        return void this.fiscalShift('reportX');
     }
   }
 
   /** Esc: closes what is on top, one layer at a time; it never clears a customer along with a dialog. */
   private async cancel(): Promise<void> {
     const mode = this.state.mode;
+    // Paid, waiting for its fiscal document: the money is taken, the dialog cannot be closed.
+    if (mode === 'payingCash' && this.state.sale.fiscal) return;
     if (mode === 'payingCash') return this.set({ mode: 'selling' }), this.setSale({ cardDecline: null }, false);
     if (OVERLAY_MODES.has(mode)) return this.set({ mode: this.state.under });
     if (mode === 'registering') return this.set({ mode: 'selling', registration: null });
@@ -406,6 +438,13 @@ export class TillSession {
 
   /** A scan from any source, routed by mode (scanRouter.ts). */
   scan(input: ScanInput): Promise<void> {
+    // Under a payment a scan is refused at once, with its notice, not queued behind the payment
+    // (found by the model test: a product scanned at the PIN prompt waited silently and, once the
+    // card was approved, opened a new sale over the receipt the customer was waiting for).
+    if (isPaying(this.state.mode)) {
+      this.refuse('paymentInProgress');
+      return Promise.resolve();
+    }
     return this.serial(async () => {
       const effect = routeScan(this.state.mode, input, this.state.status?.terminal?.cardPrefix ?? '27');
       switch (effect.do) {
@@ -417,7 +456,7 @@ export class TillSession {
           await this.addProductNow(effect.code);
           return;
         case 'identify':
-          return this.identifyNow(effect.text);
+          return this.identifyNow(effect.text, true);
         case 'identifyBankCard':
           return this.identifyBankNow(effect.tokenHash);
         case 'openReturn':
@@ -472,7 +511,10 @@ export class TillSession {
     if (!db) return false;
     const product = (await db.products.where('ean').equals(code).first()) ?? (await db.products.get(code));
     if (!product) {
-      this.setSale({ error: this.state.catalogue ? { kind: 'unknownProduct', code: code.slice(0, 40) } : { kind: 'noCatalogue' } }, false);
+      // "Unknown product" only once this store's products are all here: while they are still
+      // loading (a new enrolment) it is "no catalogue yet", as the model test found it wrongly said.
+      const loaded = this.state.catalogue !== null && (await db.syncState.get('products'))?.complete === true;
+      this.setSale({ error: loaded ? { kind: 'unknownProduct', code: code.slice(0, 40) } : { kind: 'noCatalogue' } }, false);
       return false;
     }
     if (this.state.mode === 'history') this.set({ mode: 'selling' });
@@ -510,11 +552,13 @@ export class TillSession {
     });
   }
 
-  private async identifyNow(text: string): Promise<void> {
+  /** `shown`: a scan's text goes into the customer field, so the cashier sees what was read. */
+  private async identifyNow(text: string, shown = false): Promise<void> {
     const db = this.db;
     const terminal = this.state.status?.terminal;
     if (!db || !terminal || !text.trim()) return;
     this.setSale({ lookupBusy: true }, false);
+    if (shown) this.set({ lookupText: { text, seq: (this.state.lookupText?.seq ?? 0) + 1 } });
     const result = await findCustomer({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, text);
     await this.applyLookup(result);
   }
@@ -536,7 +580,12 @@ export class TillSession {
       this.setSale({ customer: { customer: result.customer, via: result.via }, available, redeem: changed ? 0 : this.state.sale.redeem, lookup: null, lookupBusy: false });
       return;
     }
-    this.setSale({ lookup: result, lookupBusy: false }, false);
+    // Nobody found: the cashier is identifying someone else now, so the previous customer leaves
+    // the sale (the screen never shows "not found" while the sale still belongs to someone).
+    if (result.kind === 'notFound' && this.state.sale.customer) {
+      if (this.state.sale.redeem > 0) this.notice('identify.redeemReset', undefined, 'info');
+      this.setSale({ customer: null, available: null, redeem: 0, lookup: result, lookupBusy: false });
+    } else this.setSale({ lookup: result, lookupBusy: false }, false);
     if (result.kind === 'notFound' && this.offeredIn !== this.saleSeq) {
       // The register choice shows for a customer nobody could find: counted once per sale.
       this.offeredIn = this.saleSeq;
@@ -572,6 +621,8 @@ export class TillSession {
   payCash(tendered: number): Promise<Receipt | null> {
     return this.serial(async () => {
       const priced = this.state.sale.priced;
+      // Paid already, waiting for its fiscal document: Enter retries that, it never makes a new sale.
+      if (this.state.sale.fiscal) return this.retryFiscalNow();
       if (this.state.mode !== 'payingCash' || !priced || !Number.isSafeInteger(tendered) || tendered < priced.totals.payable) return null;
       if (tendered > Math.max(priced.totals.payable * 100, 10_000_000)) {
         this.notice('pay.tenderedTooMuch');
@@ -583,13 +634,18 @@ export class TillSession {
     });
   }
 
-  /** Card on the terminal. The draft records the payment before the terminal is asked. */
+  /**
+   * Card on the terminal. The draft records the payment before the terminal is asked. The wait
+   * for the customer's PIN runs outside the intent queue, so a scan meanwhile is refused at once
+   * with a message (the mode says a payment runs) instead of waiting to land in the next sale.
+   */
   payCard(): Promise<void> {
     return this.serial(() => this.payByCard());
   }
 
   private async payByCard(): Promise<void> {
     const priced = this.state.sale.priced;
+    if (this.state.sale.fiscal) return void (await this.retryFiscalNow());
     if (this.state.mode !== 'payingCash' || !priced) return;
     const terminal = this.state.status!.terminal!;
     const now = this.now();
@@ -599,7 +655,15 @@ export class TillSession {
     this.set({ mode: 'payingCard' });
     this.setSale({ payment, cardDecline: null });
     await this.draftWrites;
-    const res = await this.opts.host.request({ op: 'pay', amountKopecks: payment.amountKopecks, receiptId: payment.receiptId });
+    this.cardWait = this.opts.host.request({ op: 'pay', amountKopecks: payment.amountKopecks, receiptId: payment.receiptId }).then((res) => this.serial(() => this.onCardAnswer(payment, res)));
+  }
+
+  /** A card payment being waited for (the terminal, or the host after a reload); tests await it. */
+  private cardWait: Promise<void> | null = null;
+
+  private async onCardAnswer(payment: NonNullable<DraftRecord['payment']>, res: Awaited<ReturnType<TillHost['request']>>): Promise<void> {
+    this.cardWait = null;
+    if (this.state.sale.payment?.receiptId !== payment.receiptId) return;
     const parsed = res.ok ? PaymentAnswer.safeParse(res.value) : null;
     const answer = parsed?.success ? parsed.data : { approved: false, declineReason: res.ok ? 'bad answer from the till host' : res.error.code === 'host_unreachable' ? 'host-unreachable' : res.error.message };
     if (!answer.approved) {
@@ -619,7 +683,15 @@ export class TillSession {
 
   private async completeCard(payment: NonNullable<DraftRecord['payment']>, answer: { tokenHash?: string | undefined; last4?: string | undefined }): Promise<void> {
     const db = this.db;
-    if (!db || !this.ctx) return;
+    if (!db) return;
+    if (!this.ctx) {
+      // Approved, but the sale cannot be priced before this database has its catalogue (a till
+      // enrolled again mid-payment): kept as approved and finished when the catalogue arrives
+      // (found by the model test: the slip's answer was dropped and the till waited for ever).
+      if (payment.stage !== 'approved') this.setSale({ payment: { ...payment, stage: 'approved', answer } });
+      this.notice('sale.noCatalogue');
+      return;
+    }
     const sale = this.state.sale;
     let buyer = sale.customer;
     let buyerAvailable = sale.available;
@@ -664,7 +736,10 @@ export class TillSession {
       ({ input, priced } = priceDraft(this.ctx, sale.items, sale.customer && sale.available !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: sale.available, birthday: sale.customer.customer.birthday ?? null } : null, sale.redeem, receiptId, now));
       buyer = sale.customer;
     }
-    const event = saleEvent(input, priced, { ...payment, amountKopecks: priced.totals.payable }, now);
+    let event = saleEvent(input, priced, { ...payment, amountKopecks: priced.totals.payable }, now);
+    const fiscalised = await this.fiscalStep(receiptId, event, priced, change, buyer);
+    if (!fiscalised) return null;
+    ({ event, priced } = fiscalised);
     try {
       await this.draftWrites;
       await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.ackedBalances, db.shift, db.tally, db.draft], async () => {
@@ -679,7 +754,7 @@ export class TillSession {
     const after = buyer ? await shownBalance(db, buyer.customer.id, { available: buyer.customer.balance, pending: buyer.customer.pending }) : null;
     const receipt: Receipt = {
       receiptId, method: payment.method, linkOffer, paid: priced.totals.payable, change, redeemed: priced.totals.redeemed, accrued: priced.totals.accrued,
-      customerName: buyer?.customer.firstName ?? null, newBalance: after?.available ?? null,
+      customerName: buyer?.customer.firstName ?? null, newBalance: after?.available ?? null, fiscal: event.fiscal ?? null,
     };
     this.saleSeq++;
     this.set({ receipt, mode: 'selling', notice: null });
@@ -687,6 +762,78 @@ export class TillSession {
     this.setSale({}, false);
     this.loops?.pushSoon();
     return receipt;
+  }
+
+  /** A card payment approved while the catalogue was missing: commit it now that the sale can be priced. */
+  private finishApprovedCard(): void {
+    void this.serial(async () => {
+      const p = this.state.sale.payment;
+      if (p?.stage === 'approved' && this.state.mode === 'payingCard' && !this.state.sale.unresolvedPayment && this.ctx) await this.completeCard(p, p.answer ?? {});
+    });
+  }
+
+  // ---- fiscal register (fiscalStep.ts) ----
+  private fiscalDeps(): FiscalStepDeps | null {
+    const settings = this.state.status?.fiscal;
+    if (!settings) return null;
+    const names = new Map(this.state.sale.items.map((i) => [i.product.id, i.product.name]));
+    return {
+      request: (req) => this.opts.host.request(req),
+      settings,
+      products: (id) => {
+        const name = names.get(id);
+        return name ? { name } : undefined;
+      },
+      cashierName: this.state.cashier.current?.name ?? this.state.status?.terminal?.terminalName ?? 'Кассир',
+      bonusUnitKopecks: this.state.catalogue?.programme.bonusUnitKopecks ?? 100,
+      save: async (fiscal) => {
+        this.setSale({ fiscal });
+        await this.draftWrites;
+      },
+    };
+  }
+
+  /**
+   * Between payment and commit: no register, nothing changes; else the sale is frozen in the
+   * draft and fiscalised once. null: blocked (paper, offline...), the draft kept, the cashier retries.
+   */
+  private async fiscalStep(receiptId: string, event: SaleEvent, priced: PricedReceipt, change: number, buyer: SaleView['customer']): Promise<{ event: SaleEvent; priced: PricedReceipt } | null> {
+    const deps = this.fiscalDeps();
+    if (!deps) return { event, priced };
+    const kept = this.state.sale.fiscal?.receiptId === receiptId ? this.state.sale.fiscal : null;
+    const draft = kept ?? { receiptId, event, priced, change, pending: null };
+    if (!kept) await deps.save(draft);
+    this.setSale({ fiscalError: null }, false);
+    const balanceAfter = buyer && this.state.sale.available !== null ? this.state.sale.available - draft.priced.totals.redeemed : null;
+    const r = await fiscaliseSale(deps, draft, balanceAfter);
+    if (r.ok) return r;
+    this.setSale({ fiscal: r.draft, fiscalError: r.error });
+    this.set({ mode: 'payingCash' });
+    return null;
+  }
+
+  /** The cashier fixed the register (paper, power) and retries; after a restart it runs by itself. */
+  retryFiscal(): Promise<void> {
+    return this.serial(async () => void (await this.retryFiscalNow()));
+  }
+
+  private async retryFiscalNow(): Promise<Receipt | null> {
+    const f = this.state.sale.fiscal;
+    if (!f) return null;
+    return this.checkout(f.receiptId, new Date(f.event.occurredAt), f.event.payment, f.change, null, this.state.sale.customer, this.state.sale.available);
+  }
+
+  /** X report, Z report (close shift) or open shift on the register; the result is shown on the manager screen. */
+  fiscalShift(action: 'openShift' | 'reportX' | 'closeShift'): Promise<void> {
+    return this.serial(async () => {
+      const deps = this.fiscalDeps();
+      if (!deps) return;
+      const seq = (this.state.fiscalShift?.seq ?? 0) + 1;
+      const view = { action, busy: true, ok: null, error: null, shiftNumber: null, documentNumber: null, receiptsCount: null, seq };
+      this.set({ fiscalShift: view });
+      const r = await shiftAction(deps, action);
+      this.set({ fiscalShift: r.ok ? { ...view, busy: false, ok: true, ...r.value } : { ...view, busy: false, ok: false, error: r.error } });
+    });
   }
 
   dismissReceipt(): void {
@@ -776,6 +923,14 @@ export class TillSession {
     const db = this.db;
     return this.serial(async () => {
       try {
+        const deps = this.fiscalDeps();
+        if (deps && receipt.priced) {
+          // Fiscalised before it is committed: a return the register refused is not recorded.
+          const names = new Map(await Promise.all(receipt.priced.lines.map(async (l) => [l.productId, (await db.products.get(l.productId))?.name ?? l.productId] as const)));
+          const fr = returnReceipt({ ...deps, products: (id) => ({ name: names.get(id) ?? id }) }, `R${randomId().replace(/-/g, '').slice(0, 20)}`, receipt.priced, previewReturn(receipt, lines), receipt.event.payment.method);
+          const done = await fiscaliseReturn(deps, fr);
+          if (!done.ok) return { ok: false as const, message: `fiscal:${done.error}` };
+        }
         const { result } = await commitReturn(db, receipt, lines, new Date(this.now()));
         this.loops?.pushSoon();
         return { ok: true as const, refund: result.totals.refund };
@@ -809,10 +964,11 @@ export class TillSession {
   }
 
   // ---- enrolment ----
-  enrol(serverUrl: string, code: string, deviceName: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  /** Enrol with a one-time code. A failure carries the host's code, so the screen words it in the cashier's language. */
+  enrol(serverUrl: string, code: string, deviceName: string): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
     return this.serial(async () => {
       const res = await this.opts.host.request({ op: 'enrol', serverUrl, code, deviceName });
-      if (!res.ok) return { ok: false, message: res.error.message };
+      if (!res.ok) return { ok: false, code: res.error.code, message: res.error.message };
       await this.refreshHost();
       return { ok: true };
     });
