@@ -11,5 +11,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['electron/host/main.ts'], outfile: 'dist/node/host.mjs', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['sync/server/main.ts'], outfile: 'dist/node/server.mjs', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['scripts/launch.ts'], outfile: 'dist/node/launch.mjs', format: 'esm', packages: 'external' }),
+  // The ATOL register simulator, started by `npm start` as the demo till's fiscal register.
+  build({ ...common, entryPoints: ['drivers/testing/atolSimulatorMain.ts'], outfile: 'dist/node/atol-sim.mjs', format: 'esm', packages: 'external' }),
 ]);
 console.log('Built electron main, preload, till host, server and launcher into dist/');

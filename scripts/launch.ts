@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForLine } from './processLines';
 
@@ -24,6 +26,23 @@ function electronBinary(): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The demo's fiscal register: the ATOL web server simulator in this process, and a device config
+ * naming it, so a demo sale prints a fiscal document. Skipped when IT gives its own device config
+ * (LT_DEVICE_CONFIG) or LT_DEMO_FISCAL=0.
+ */
+async function demoFiscalRegister(): Promise<Record<string, string>> {
+  if (process.env.LT_DEVICE_CONFIG || process.env.LT_DEMO_FISCAL === '0') return {};
+  const sim = spawn(process.execPath, [resolve(here, 'atol-sim.mjs'), '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(sim);
+  const url = (await waitForLine(sim, /listening on (http:\/\/\S+)/, 15_000))[1]!;
+  const dir = await mkdtemp(join(tmpdir(), 'lt-demo-devices-'));
+  const path = join(dir, 'devices.json');
+  await writeFile(path, JSON.stringify({ fiscal: { kind: 'atol-web', url, pollIntervalMs: 100 } }, null, 2));
+  console.log(`Demo fiscal register: ATOL simulator at ${url} (state: ${url}/sim/state; paper out: POST ${url}/sim/faults {"paperOut":true}).`);
+  return { LT_DEVICE_CONFIG: path };
 }
 
 function shutdown(code: number): never {
@@ -55,7 +74,7 @@ async function main(): Promise<void> {
   });
   if (!codeRes.ok) throw new Error(`could not create an enrolment code: ${codeRes.status}`);
   const { code } = (await codeRes.json()) as { code: string };
-  const tillEnv = { ...process.env, LT_SERVER_URL: serverUrl, LT_ENROL_CODE: code };
+  const tillEnv = { ...process.env, LT_SERVER_URL: serverUrl, LT_ENROL_CODE: code, ...(await demoFiscalRegister()) };
   // A demo store manager, so the manager screen (F11) can be tried; an existing one is kept.
   const manager = await fetch(`${serverUrl}/api/v1/admin/stores/1/managers`, {
     method: 'POST',

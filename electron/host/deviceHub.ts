@@ -1,6 +1,9 @@
 import type { DeviceEvent } from '../../core/scan';
 import type { DeviceManager } from '../../drivers';
 import type { DeviceInfo } from '../../sync/protocol/host';
+import { createFiscalRegister, type FiscalConfig, type FiscalRegisterDeps } from '../../drivers/fiscal';
+import { createFiscalService, type FiscalService } from './fiscalService';
+import type { HostLog } from './hostLog';
 import type { DeviceSource } from './hostServices';
 
 /**
@@ -12,7 +15,29 @@ export interface DeviceHub extends DeviceSource {
   stop(): Promise<void>;
 }
 
-export function createDeviceHub(): DeviceHub {
+export interface DeviceHubOptions {
+  /** The device config's `fiscal` section; absent: this till has no fiscal register. */
+  fiscal?: FiscalConfig | undefined;
+  fiscalDeps?: FiscalRegisterDeps;
+  log?: HostLog;
+}
+
+/** The fiscal register the config names, wrapped for host requests; null when there is none. */
+function fiscalServiceFor(options: DeviceHubOptions): FiscalService | null {
+  const config = options.fiscal;
+  const register = createFiscalRegister(config, {
+    ...options.fiscalDeps,
+    onDiagnostic: (code, message) => options.log?.warn(`fiscal register: ${code}: ${message}`),
+  });
+  if (!register || !config) return null;
+  return createFiscalService(register, { defaultVat: config.defaultVat, bonuses: config.bonuses }, options.log);
+}
+
+export function createDeviceHub(options: DeviceHubOptions = {}): DeviceHub {
+  // Built once: the register needs no lookup secret, so it outlives manager replacements.
+  const fiscal = fiscalServiceFor(options);
+  // One question at start, so the status bar shows the register's state without waiting for a sale.
+  if (fiscal) void fiscal.handle({ op: 'fiscal', action: 'status' });
   const listeners = new Set<(e: DeviceEvent) => void>();
   let manager: DeviceManager | null = null;
   let unsubscribe: () => void = () => undefined;
@@ -26,8 +51,10 @@ export function createDeviceHub(): DeviceHub {
     }
   };
   return {
+    fiscal,
     list(): DeviceInfo[] {
-      return (manager?.list() ?? []).map((d) => ({
+      const register: DeviceInfo[] = fiscal ? [{ deviceId: 'fiscal', deviceType: 'fiscal-register', ...fiscal.status() }] : [];
+      return (manager?.list() ?? []).map((d): DeviceInfo => ({
         deviceId: d.id,
         deviceType: d.type,
         status: d.status,
@@ -35,7 +62,7 @@ export function createDeviceHub(): DeviceHub {
         transport: d.transport,
         address: d.address,
         detail: d.detail ?? null,
-      }));
+      })).concat(register);
     },
     async pay(amountKopecks, receiptId) {
       if (!manager) return { approved: false, declineReason: 'terminal-unavailable' };
@@ -68,6 +95,7 @@ export function createDeviceHub(): DeviceHub {
     },
     async stop() {
       await this.replace(null);
+      await fiscal?.close();
     },
   };
 }

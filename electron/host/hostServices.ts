@@ -6,6 +6,7 @@ import type { CredentialStore, StoredCredential } from './credentialStore';
 import { checkServer, collectDiagnostics, exportText, unreachableReason } from './diagnostics';
 import { createHostLog, type HostLog } from './hostLog';
 import { createPaymentMemory } from './paymentMemory';
+import type { FiscalService } from './fiscalService';
 
 /** The part of the device manager the host needs; the drivers room implements it. */
 export interface DeviceSource {
@@ -13,6 +14,8 @@ export interface DeviceSource {
   on(listener: (event: DeviceEvent) => void): () => void;
   /** Card payment on the configured payment terminal, if there is one. */
   pay?(amountKopecks: number, receiptId: string): Promise<PaymentAnswer>;
+  /** The fiscal register the device config names; absent or null: none. */
+  fiscal?: FiscalService | null;
 }
 
 export const noDevices: DeviceSource = { list: () => [], on: () => () => undefined };
@@ -90,6 +93,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       serverUrl: cred?.serverUrl ?? null,
       terminal: cred?.terminal ?? null,
       devices: devices.list(),
+      fiscal: devices.fiscal?.settings ?? null,
     };
   }
 
@@ -194,6 +198,11 @@ export function createHostServices(options: HostServicesOptions): HostServices {
         }
         case 'paymentOutcome':
           return { ok: true, value: payments.outcome(r.receiptId) };
+        case 'fiscal': {
+          const fiscal = devices.fiscal;
+          if (!fiscal) return { ok: false, error: { code: 'fiscal_not_configured', message: 'This till has no fiscal register configured.' } };
+          return { ok: true, value: await fiscal.handle(r) };
+        }
         case 'exportLogs': {
           const d = await diagnostics();
           log.info('logs exported for IT');

@@ -48,13 +48,15 @@ export async function createTillHost(
   log.info(`host starting: Loyalty Till ${appVersion}, ${mode} mode, data in ${config.dataDir}`);
   log.info(config.deviceConfigPath ? `devices: configured by ${config.deviceConfigPath}` : 'devices: no config file, auto-detecting known scanners');
   // No file: auto-detect known scanners and claim nothing by path.
-  const deviceConfig: DeviceConfig | DeviceConfigInput = config.deviceConfigPath ? await loadDeviceConfig(config.deviceConfigPath) : {};
+  const loaded = config.deviceConfigPath ? await loadDeviceConfig(config.deviceConfigPath) : null;
+  const deviceConfig: DeviceConfig | DeviceConfigInput = loaded ?? {};
   const makeManager = extras.deviceManager ?? factoryLoggingTo(log);
   // Electron seals with the OS keyring; the browser host (or Electron without a keyring) with a machine-bound key.
   const credentials = extras.sealer
     ? fileCredentialStore(join(config.dataDir, 'credential.sealed'), extras.sealer)
     : await browserCredentialStore(config.dataDir);
-  const hub = createDeviceHub();
+  // No file means no fiscal register.
+  const hub = createDeviceHub({ fiscal: loaded?.fiscal, log });
   const unlog = logDeviceEvents(hub, log);
   const inner = createHostServices({ mode, credentials, devices: hub, log, appVersion, dataDir: config.dataDir, serverUrl: config.serverUrl, startedAt });
   // Bank cards are hashed with the chain's secret: (re)start the devices whenever it changes.

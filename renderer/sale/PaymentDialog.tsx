@@ -20,7 +20,9 @@ export function PaymentDialog() {
   const [text, setText] = useState(() => (payable / 100).toFixed(2).replace('.', i18n.language === 'en' ? '.' : ','));
   const [problem, setProblem] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  const card = mode === 'payingCard';
+  // Paid, waiting for its fiscal document: only "retry" means anything now.
+  const fiscalising = sale.fiscal !== null;
+  const card = mode === 'payingCard' || fiscalising;
   const tendered = parseRoubles(text);
   const enough = tendered !== null && tendered >= payable;
   useEffect(() => {
@@ -28,6 +30,7 @@ export function PaymentDialog() {
   }, []);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (fiscalising) return void session.retryFiscal();
     if (card) return;
     if (tendered === null) return setProblem(t('pay.notANumber'));
     if (!enough) return setProblem(t('pay.notEnough'));
@@ -44,7 +47,19 @@ export function PaymentDialog() {
         <label htmlFor="cash-tendered">{t('pay.tendered')}</label>
         <input id="cash-tendered" ref={input} value={text} onChange={(e) => setText(e.target.value)} inputMode="decimal" autoComplete="off" disabled={card} />
         <p aria-live="polite">{tendered !== null && enough ? t('pay.change', { change: money(tendered - payable) }) : tendered === null ? t('pay.notANumber') : t('pay.notEnough')}</p>
-        {card && !sale.unresolvedPayment && <p aria-live="polite">{t('pay.waitingTerminal')}</p>}
+        {mode === 'payingCard' && !fiscalising && !sale.unresolvedPayment && <p aria-live="polite">{t('pay.waitingTerminal')}</p>}
+        {fiscalising && sale.fiscalError === null && <p aria-live="polite">{t('fiscal.printing')}</p>}
+        {fiscalising && sale.fiscalError !== null && (
+          <div role="alert" className="warn">
+            <p>{t('fiscal.blocked', { reason: t(`fiscal.errors.${sale.fiscalError}`, { defaultValue: sale.fiscalError }) })}</p>
+            <div className="row">
+              <button type="submit">{t('fiscal.retry')}</button>
+              {sale.fiscalError === 'shiftExpired' && (
+                <button type="button" className="secondary" onClick={() => void session.fiscalShift('closeShift')}>{t('fiscal.closeShiftAndRetry')}</button>
+              )}
+            </div>
+          </div>
+        )}
         {sale.unresolvedPayment && (
           <div role="alert" className="warn">
             <p>{t('pay.unknownOutcome', { amount: money(sale.payment?.amountKopecks ?? payable) })}</p>

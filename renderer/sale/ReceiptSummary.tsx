@@ -10,6 +10,7 @@ export function ReceiptSummary({ receipt, onNext, onLink }: { receipt: Receipt; 
   return (
     <section className="receipt" aria-label={t('receipt.title')} role="status">
       <h2>{t('receipt.done', { number: receipt.receiptId })}</h2>
+      {receipt.fiscal && <p aria-label={t('fiscal.document', { number: receipt.fiscal.documentNumber, sign: receipt.fiscal.fiscalSign })}>{t('fiscal.document', { number: receipt.fiscal.documentNumber, sign: receipt.fiscal.fiscalSign })}</p>}
       <dl>
         <dt>{t('receipt.paid')}</dt>
         <dd aria-label={t('receipt.paid')}>{money(receipt.paid)}</dd>

@@ -60,6 +60,9 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
       setMessage({ kind: 'done', text: t('return.done', { refund: money(res.refund) }) });
       setReceipt(null);
       setQty({});
+    } else if (res.message.startsWith('fiscal:')) {
+      const code = res.message.slice('fiscal:'.length);
+      setMessage({ kind: 'error', text: t('fiscal.returnBlocked', { reason: t(`fiscal.errors.${code}`, { defaultValue: code }) }) });
     } else setMessage({ kind: 'error', text: t('return.failed', { message: res.message }) });
   };
   const submit = (e: FormEvent) => {

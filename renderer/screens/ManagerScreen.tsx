@@ -7,6 +7,7 @@ import { ApiResult } from '../../sync/protocol/host';
 import { ManagerCard, ManagerSession, StoreFigures, StoreOffers, type FiguresRow, type OfferStatus } from '../../sync/protocol/manager';
 import type { HostBridge } from '../host/bridge';
 import { localeOf } from '../i18n';
+import { FiscalShiftPanel } from '../sale/FiscalShiftPanel';
 
 type Call = { ok: true; body: unknown } | { ok: false; message: string; offline: boolean };
 
@@ -179,6 +180,7 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
         <button type="button" className="secondary" onClick={() => void signOut()}>{t('manager.signOut')}</button>
       </div>
       {error && <p role="alert" className="warn">{error}</p>}
+      <FiscalShiftPanel />
       <h3>{t('manager.figures', { date: figures?.date ?? '' })}</h3>
       <FiguresTable
         label={null}

@@ -2,6 +2,7 @@ import type { PricedReceipt, ReturnResult } from '../../core/engine';
 import type { ProductItem } from '../protocol/pull';
 import type { CashierListItem } from '../protocol/cashiers';
 import type { SaleEvent, TillEvent } from '../protocol/events';
+import type { PendingFiscalisation } from '../protocol/fiscal';
 import type { FiguresRow } from '../protocol/manager';
 import type { MonthDay } from '../protocol/schemas';
 
@@ -155,6 +156,19 @@ export interface DraftPayment {
   startedAt: number;
 }
 
+/**
+ * A paid sale being fiscalised, frozen: a retry or a restart commits exactly this event, never a
+ * re-pricing. `pending` is the exactly-once marker (fiscaliseOnce), stored before the register
+ * is sent the receipt. See session/fiscalStep.ts.
+ */
+export interface DraftFiscal {
+  receiptId: string;
+  event: SaleEvent;
+  priced: PricedReceipt;
+  change: number;
+  pending: PendingFiscalisation | null;
+}
+
 /** The open sale, written on every change so a reload, a host restart or a power cut loses nothing. */
 export interface DraftRecord {
   key: 'current';
@@ -162,5 +176,7 @@ export interface DraftRecord {
   customer: { customer: LocalCustomer; via: 'card' | 'phone' | 'bank' } | null;
   redeem: number;
   payment: DraftPayment | null;
+  /** Absent on drafts written before fiscalisation existed. */
+  fiscal?: DraftFiscal | null;
   updatedAt: number;
 }

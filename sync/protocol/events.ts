@@ -63,6 +63,21 @@ export const SaleTotals = z.object({
 });
 export type SaleTotals = z.infer<typeof SaleTotals>;
 
+/** The sale's fiscal document (54-FZ) as the register's fiscal drive recorded it; absent on tills without a register. */
+export const SaleFiscal = z.object({
+  /** ФД: document number in the fiscal drive. */
+  documentNumber: z.number().int().min(0),
+  /** ФП: fiscal sign. */
+  fiscalSign: z.string().regex(/^\d{1,20}$/),
+  dateTime: z.string().max(40),
+  shiftNumber: z.number().int().min(0).optional(),
+  /** ФН: the fiscal drive's serial number. */
+  fnNumber: z.string().max(32).optional(),
+  /** РН ККТ: the register's registration number. */
+  registrationNumber: z.string().max(32).optional(),
+});
+export type SaleFiscal = z.infer<typeof SaleFiscal>;
+
 export const SaleEvent = z
   .object({
     ...base,
@@ -78,6 +93,7 @@ export const SaleEvent = z
       /** Keyed hash of the bank card paid with, never the card number. */
       bankKey: LookupKey.optional(),
     }),
+    fiscal: SaleFiscal.optional(),
   })
   .refine((e) => e.sale.customer === null || CustomerRef.safeParse(e.sale.customer.id).success, {
     path: ['sale', 'customer', 'id'],

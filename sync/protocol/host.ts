@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceStatus } from '../../core/scan';
+import { FiscalRequest, FiscalSettings } from './fiscal';
 import { ManagerApiPath } from './manager';
 import { TerminalInfo } from './schemas';
 
@@ -42,12 +43,17 @@ export const HostRequest = z.discriminatedUnion('op', [
    * (cache sizes, outbox, schema version); the host scrubs it with the rest.
    */
   z.object({ op: z.literal('exportLogs'), till: z.record(z.string(), z.unknown()).optional() }),
+  /**
+   * One action on the fiscal register (sync/protocol/fiscal.ts): answers a FiscalResult, or the
+   * host error `fiscal_not_configured` when this till has none.
+   */
+  FiscalRequest,
 ]);
 export type HostRequest = z.infer<typeof HostRequest>;
 
 export const DeviceInfo = z.object({
   deviceId: z.string(),
-  deviceType: z.enum(['scanner', 'msr', 'payment-terminal', 'scale']),
+  deviceType: z.enum(['scanner', 'msr', 'payment-terminal', 'scale', 'fiscal-register']),
   status: DeviceStatus,
   lastEventAt: z.number().int().nullable(),
   transport: z.enum(['serial', 'hid']).optional(),
@@ -64,6 +70,8 @@ export const HostStatus = z.object({
   serverUrl: z.string().nullable(),
   terminal: TerminalInfo.nullable(),
   devices: z.array(DeviceInfo),
+  /** The fiscal register's receipt settings; absent or null: this till has no register (nothing is fiscalised). */
+  fiscal: FiscalSettings.nullable().optional(),
 });
 export type HostStatus = z.infer<typeof HostStatus>;
 

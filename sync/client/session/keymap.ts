@@ -16,7 +16,9 @@ export type KeyIntent =
   | 'changeCashier'
   | 'toRejected'
   | 'refresh'
-  | 'nextSale';
+  | 'nextSale'
+  /** Manager screen: X report on the fiscal register (F3). */
+  | 'fiscalReportX';
 
 const GLOBAL: Record<string, KeyIntent> = {
   F11: 'toggleManager',
@@ -56,6 +58,7 @@ export function keyIntent(mode: TillMode, key: string, ctx: { receiptShown: bool
       // F5 would reload the page and drop the screen: it refreshes the diagnostics instead.
       return key === 'Escape' ? 'cancel' : key === 'F5' ? 'refresh' : null;
     case 'manager':
+      return key === 'Escape' ? 'cancel' : key === 'F3' ? 'fiscalReportX' : null;
     case 'rejected':
     case 'registering':
       return key === 'Escape' ? 'cancel' : null;

@@ -2,7 +2,8 @@ import type { Offer, PricedReceipt, Programme } from '../../../core/engine';
 import type { DeviceInfo, HostStatus } from '../../protocol/host';
 import type { FindResult } from '../findCustomer';
 import type { PullProgress } from '../pull';
-import type { BasketItem, DraftPayment, LocalCustomer, SignedIn } from '../records';
+import type { SaleFiscal } from '../../protocol/events';
+import type { BasketItem, DraftFiscal, DraftPayment, LocalCustomer, SignedIn } from '../records';
 import type { CustomerPanelInfo } from '../saleDraft';
 import type { TillMode } from './tillMode';
 
@@ -50,6 +51,8 @@ export interface Receipt {
   accrued: number;
   customerName: string | null;
   newBalance: number | null;
+  /** The fiscal document, when the till has a register. */
+  fiscal?: SaleFiscal | null;
 }
 
 export interface SaleCustomer {
@@ -74,6 +77,22 @@ export interface SaleView {
   /** A card payment whose outcome the host could not tell (host restarted mid-payment): the cashier checks the terminal's slip. */
   unresolvedPayment: boolean;
   cardDecline: string | null;
+  /** A paid sale being fiscalised (kept in the draft until its document is stored). */
+  fiscal: DraftFiscal | null;
+  /** Why the register did not fiscalise it yet: a code the screen words (fiscal.errors.*). */
+  fiscalError: string | null;
+}
+
+/** The last shift action on the register (X report, Z report, open shift), for the manager screen. */
+export interface FiscalShiftView {
+  action: 'openShift' | 'reportX' | 'closeShift';
+  busy: boolean;
+  ok: boolean | null;
+  error: string | null;
+  shiftNumber: number | null;
+  documentNumber: number | null;
+  receiptsCount: number | null;
+  seq: number;
 }
 
 export interface CashierView {
@@ -110,6 +129,7 @@ export interface TillState {
   refresh: number;
   /** Unsent events of earlier enrolments of this till, moved into this one (shown once). */
   carriedOver: number;
+  fiscalShift: FiscalShiftView | null;
 }
 
 export const EMPTY_SALE: SaleView = {
@@ -125,6 +145,8 @@ export const EMPTY_SALE: SaleView = {
   payment: null,
   unresolvedPayment: false,
   cardDecline: null,
+  fiscal: null,
+  fiscalError: null,
 };
 
 export const INITIAL_STATE: TillState = {
@@ -151,4 +173,5 @@ export const INITIAL_STATE: TillState = {
   carriedOver: 0,
   refresh: 0,
   lookupText: null,
+  fiscalShift: null,
 };

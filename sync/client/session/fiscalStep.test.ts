@@ -1,0 +1,131 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { priceReceipt } from '../../../core/engine';
+import { line, sale } from '../../../core/engine/testkit';
+import { createFiscalRegister } from '../../../drivers/fiscal';
+import { AtolSimulator } from '../../../drivers/testing/atolSimulator';
+import { createFiscalService, type FiscalService } from '../../../electron/host/fiscalService';
+import type { SaleEvent } from '../../protocol/events';
+import type { HostRequest } from '../../protocol/host';
+import type { DraftFiscal } from '../records';
+import { fiscaliseSale, shiftAction, type FiscalStepDeps } from './fiscalStep';
+
+// The real chain below the session: the ATOL adapter, the host's fiscal service and the simulator.
+let sim: AtolSimulator;
+let service: FiscalService;
+beforeAll(async () => {
+  sim = await AtolSimulator.start({ port: 0 });
+});
+afterAll(() => sim.close());
+afterEach(async () => {
+  await service?.close();
+  sim.reset();
+});
+
+function deps(saved: DraftFiscal[], onRequest?: (req: HostRequest) => void): FiscalStepDeps {
+  const register = createFiscalRegister({
+    kind: 'atol-web',
+    url: sim.url,
+    pollIntervalMs: 10,
+    requestTimeoutMs: 1_000,
+    taskTimeoutMs: 2_000,
+    markingTimeoutMs: 1_000,
+    defaultVat: 'vat22',
+    bonuses: 'discount',
+    enabled: true,
+  })!;
+  service = createFiscalService(register, { defaultVat: 'vat22', bonuses: 'discount' });
+  return {
+    request: async (req) => {
+      onRequest?.(req);
+      if (req.op !== 'fiscal') throw new Error('only fiscal requests here');
+      return { ok: true, value: await service.handle(req) };
+    },
+    settings: { defaultVat: 'vat22', bonuses: 'discount' },
+    products: (id) => ({ name: `Товар ${id}` }),
+    cashierName: 'Анна Смирнова',
+    bonusUnitKopecks: 100,
+    save: async (f) => void saved.push(f),
+  };
+}
+
+function draft(method: 'cash' | 'card' = 'card'): DraftFiscal {
+  const priced = priceReceipt(
+    sale({ receiptId: 'T1-0001', lines: [line('l1', 'p1', ['dairy'], 8_990, 2_000), line('l2', 'p2', ['fruit'], 15_990, 1_234, true)] }),
+  );
+  // Only what the step reads: the payment method and the time.
+  const event = { occurredAt: '2026-12-01T10:00:00.000Z', payment: { method, amountKopecks: priced.totals.payable } } as SaleEvent;
+  return { receiptId: 'T1-0001', event, priced, change: 0, pending: null };
+}
+
+const sells = () => sim.state().documents.filter((d) => d.kind === 'sell');
+
+describe('fiscal step', () => {
+  it('stores the marker before the receipt is sent, opens a closed shift and fiscalises once', async () => {
+    const saved: DraftFiscal[] = [];
+    const order: string[] = [];
+    const d = deps(saved, (req) => req.op === 'fiscal' && order.push(`${req.action}${req.action === 'fiscalise' ? `:saved=${saved.length}` : ''}`));
+    const r = await fiscaliseSale(d, draft(), null);
+    expect(r.ok).toBe(true);
+    expect(order[0]).toBe('start');
+    expect(order[1]).toBe('fiscalise:saved=1');
+    expect(saved[0]!.pending?.lastDocumentBefore).toBe(0);
+    expect(sells()).toHaveLength(1);
+    expect(sells()[0]!.totalKopecks).toBe(draft().priced.totals.payable);
+    if (r.ok) {
+      expect(r.fiscal.documentNumber).toBe(sells()[0]!.number);
+      expect(r.event.fiscal).toEqual(r.fiscal);
+    }
+    expect(sim.state().invalidTasks).toEqual([]);
+  });
+
+  it('paper out blocks with its code and keeps the marker; the retry with it prints one receipt', async () => {
+    const saved: DraftFiscal[] = [];
+    const d = deps(saved);
+    await service.handle({ op: 'fiscal', action: 'openShift', cashier: { name: 'Анна' } });
+    sim.setFaults({ paperOut: true });
+    const blocked = await fiscaliseSale(d, draft(), null);
+    expect(blocked).toMatchObject({ ok: false, error: 'paperOut' });
+    expect(sells()).toHaveLength(0);
+    sim.setFaults({ paperOut: false });
+    if (blocked.ok) throw new Error('unreachable');
+    expect(blocked.draft.pending).not.toBeNull();
+    const retried = await fiscaliseSale(d, blocked.draft, null);
+    expect(retried.ok).toBe(true);
+    expect(sells()).toHaveLength(1);
+  });
+
+  it('an answer lost after the register fiscalised (a crash) is found again with the stored marker, never printed twice', async () => {
+    const saved: DraftFiscal[] = [];
+    const d = deps(saved);
+    await service.handle({ op: 'fiscal', action: 'openShift', cashier: { name: 'Анна' } });
+    sim.setFaults({ crashAfterAccept: 1 });
+    const first = await fiscaliseSale(d, draft(), null);
+    expect(sells()).toHaveLength(1);
+    // Either found at once after the lost answer, or on the retry (the till restarted with the draft).
+    const stored = saved.at(-1)!;
+    const again = await fiscaliseSale(d, stored, null);
+    expect(again.ok).toBe(true);
+    expect(sells()).toHaveLength(1);
+    if (first.ok && again.ok) expect(again.fiscal.documentNumber).toBe(first.fiscal.documentNumber);
+  });
+
+  it('an offline register blocks before anything is sent; no marker is stored', async () => {
+    const saved: DraftFiscal[] = [];
+    const d = deps(saved);
+    sim.setFaults({ offline: true });
+    const r = await fiscaliseSale(d, draft('cash'), null);
+    expect(r).toMatchObject({ ok: false, error: 'offline' });
+    expect(saved).toHaveLength(0);
+    expect(sim.state().documents).toHaveLength(0);
+  });
+
+  it('X report and Z report answer the shift for the manager screen', async () => {
+    const d = deps([]);
+    expect(await shiftAction(d, 'openShift')).toMatchObject({ ok: true, value: { shiftNumber: 1 } });
+    await fiscaliseSale(d, draft('cash'), null);
+    expect(await shiftAction(d, 'reportX')).toMatchObject({ ok: true });
+    expect(await shiftAction(d, 'closeShift')).toMatchObject({ ok: true, value: { shiftNumber: 1, receiptsCount: 1 } });
+    expect(sim.state().shift).toBe('closed');
+    expect(await shiftAction(d, 'closeShift')).toMatchObject({ ok: false, error: 'shiftClosed' });
+  });
+});

@@ -1,0 +1,176 @@
+import type { PricedReceipt, ReturnResult } from '../../../core/engine';
+import { loyaltyTextLines } from '../../../core/fiscal/loyaltyText';
+import { receiptPayments } from '../../../core/fiscal/receiptPayments';
+import { returnPositions, salePositions, type ProductLookup } from '../../../core/fiscal/receiptPositions';
+import type { SaleEvent, SaleFiscal } from '../../protocol/events';
+import {
+  Fiscalised,
+  PendingFiscalisation,
+  ShiftReport,
+  fiscalResult,
+  type FiscalDocument,
+  type FiscalReceipt,
+  type FiscalRequest,
+  type FiscalSettings,
+} from '../../protocol/fiscal';
+import type { HostRequest } from '../../protocol/host';
+import type { DraftFiscal } from '../records';
+import { z } from 'zod';
+
+/**
+ * The fiscal step of a sale: after the money is taken (cash tendered, card approved) and before
+ * the checkout commits, the sale gets its fiscal document, exactly once.
+ *
+ * Why exactly once, across reloads, crashes and lost answers:
+ * 1. The sale is frozen into the durable draft (`DraftFiscal`: the event as it will be committed)
+ *    before the register is asked anything; a retry or a restart commits that event, never a
+ *    re-priced one, so the fiscal receipt and the journal cannot disagree.
+ * 2. `start` asks the register for its last document (startFiscalisation); the answer, the
+ *    marker, is written to the draft with strict durability BEFORE `fiscalise` sends the receipt.
+ * 3. `fiscalise` (fiscaliseOnce in the host) first asks the register whether a document after the
+ *    marker for this total exists, and only sends the receipt when not; the adapter also finds an
+ *    earlier attempt with the same receipt id in the vendor driver's queue, and the host joins a
+ *    `fiscalise` already running for the receipt (a page reloaded mid-print).
+ * 4. The draft, with its marker, is deleted in the same transaction that writes the journal and
+ *    the outbox, so a sale is either still pending (asked again at start) or committed.
+ * A failure that is known to have fiscalised nothing (paper out, register offline before sending)
+ * keeps the draft and its marker; the cashier fixes the cause and retries with the same marker.
+ */
+
+/** What the session lends the step: the host, and the draft's durable write. */
+export interface FiscalStepDeps {
+  request(req: HostRequest): Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }>;
+  settings: FiscalSettings;
+  products: ProductLookup;
+  cashierName: string;
+  bonusUnitKopecks: number;
+  /** Writes the draft's fiscal part with strict durability; resolves once it is on disk. */
+  save(fiscal: DraftFiscal): Promise<void>;
+}
+
+export type FiscalStepResult = { ok: true; event: SaleEvent; priced: PricedReceipt; fiscal: SaleFiscal } | { ok: false; draft: DraftFiscal; error: string };
+
+/** The register's document as the sale event carries it. */
+export function saleFiscal(d: FiscalDocument): SaleFiscal {
+  return {
+    documentNumber: d.documentNumber,
+    fiscalSign: d.fiscalSign,
+    dateTime: d.dateTime,
+    ...(d.shiftNumber !== undefined ? { shiftNumber: d.shiftNumber } : {}),
+    ...(d.fnNumber !== undefined ? { fnNumber: d.fnNumber } : {}),
+    ...(d.registrationNumber !== undefined ? { registrationNumber: d.registrationNumber } : {}),
+  };
+}
+
+/** The sale receipt for the register: positions as the engine priced them, to the kopeck. */
+export function saleReceipt(
+  deps: Pick<FiscalStepDeps, 'settings' | 'products' | 'cashierName' | 'bonusUnitKopecks'>,
+  f: Pick<DraftFiscal, 'receiptId' | 'event' | 'priced'>,
+  balanceAfter: number | null,
+): FiscalReceipt {
+  const positions = salePositions(f.priced, deps.products, deps.settings);
+  const card = f.event.payment.method === 'card' ? positions.moneyKopecks : 0;
+  const text = loyaltyTextLines({
+    accruedKopecks: f.priced.totals.accrued,
+    redeemedKopecks: f.priced.totals.redeemed,
+    balanceAfterKopecks: balanceAfter,
+    bonusUnitKopecks: deps.bonusUnitKopecks,
+  });
+  return {
+    receiptId: f.receiptId,
+    positions: positions.positions,
+    payments: receiptPayments(positions, card),
+    cashier: { name: deps.cashierName },
+    ...(text.length > 0 ? { textLines: text } : {}),
+  };
+}
+
+/** The return receipt (чек возврата прихода), refunded the way the sale was paid. */
+export function returnReceipt(
+  deps: Pick<FiscalStepDeps, 'settings' | 'products' | 'cashierName'>,
+  returnId: string,
+  original: PricedReceipt,
+  returned: ReturnResult,
+  paidBy: 'cash' | 'card',
+): FiscalReceipt {
+  const positions = returnPositions(original, returned, deps.products, deps.settings);
+  return {
+    receiptId: returnId,
+    positions: positions.positions,
+    payments: receiptPayments(positions, paidBy === 'card' ? positions.moneyKopecks : 0),
+    cashier: { name: deps.cashierName },
+  };
+}
+
+type Answer<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** One fiscal host request, its FiscalResult read with zod; host and register failures become one code. */
+export async function fiscalCall<T extends z.ZodType>(deps: Pick<FiscalStepDeps, 'request'>, req: FiscalRequest, value: T): Promise<Answer<z.infer<T>>> {
+  const res = await deps.request(req);
+  if (!res.ok)
+    return {
+      ok: false,
+      error: res.error.code === 'host_unreachable' ? 'hostDown' : res.error.code === 'fiscal_not_configured' ? 'notConfigured' : 'hostError',
+    };
+  const parsed = fiscalResult(value).safeParse(res.value);
+  if (!parsed.success) return { ok: false, error: 'badAnswer' };
+  const r = parsed.data as { ok: true; value: z.infer<T> } | { ok: false; error: { code: string } };
+  return r.ok ? { ok: true, value: r.value } : { ok: false, error: r.error.code };
+}
+
+/**
+ * Fiscalise the frozen sale once: start (store the marker) unless a marker is stored already,
+ * then fiscalise; a closed shift is opened on the register and the receipt tried once more.
+ */
+export async function fiscaliseSale(deps: FiscalStepDeps, draft: DraftFiscal, balanceAfter: number | null): Promise<FiscalStepResult> {
+  let f = draft;
+  if (!f.pending) {
+    let receipt: FiscalReceipt;
+    try {
+      receipt = saleReceipt(deps, f, balanceAfter);
+    } catch {
+      // Positions the register would refuse (a product without fiscal data): a bug, never sent.
+      return { ok: false, draft: f, error: 'invalidRequest' };
+    }
+    const started = await fiscalCall(deps, { op: 'fiscal', action: 'start', kind: 'sell', receipt }, PendingFiscalisation);
+    if (!started.ok) return { ok: false, draft: f, error: started.error };
+    f = { ...f, pending: started.value };
+    // The marker is on disk before the receipt goes to the register: the heart of exactly once.
+    await deps.save(f);
+  }
+  const pending = f.pending!;
+  let done = await fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending }, Fiscalised);
+  if (!done.ok && done.error === 'shiftClosed') {
+    // The first sale of the day opens the shift (the register prints its report), then sells.
+    const opened = await fiscalCall(deps, { op: 'fiscal', action: 'openShift', cashier: { name: deps.cashierName } }, ShiftReport);
+    if (!opened.ok && opened.error !== 'shiftAlreadyOpen') return { ok: false, draft: f, error: opened.error };
+    done = await fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending }, Fiscalised);
+  }
+  if (!done.ok) return { ok: false, draft: f, error: done.error };
+  const fiscal = saleFiscal(done.value.document);
+  return { ok: true, event: { ...f.event, fiscal }, priced: f.priced, fiscal };
+}
+
+/** A return, fiscalised before it is committed. Its marker lives only for this call (see the README). */
+export async function fiscaliseReturn(deps: Pick<FiscalStepDeps, 'request'>, receipt: FiscalReceipt): Promise<Answer<SaleFiscal>> {
+  const started = await fiscalCall(deps, { op: 'fiscal', action: 'start', kind: 'sellReturn', receipt }, PendingFiscalisation);
+  if (!started.ok) return started;
+  const done = await fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending: started.value }, Fiscalised);
+  return done.ok ? { ok: true, value: saleFiscal(done.value.document) } : done;
+}
+
+/** X report, Z report (close shift) or open shift, answered for the manager screen. */
+export async function shiftAction(
+  deps: Pick<FiscalStepDeps, 'request' | 'cashierName'>,
+  action: 'openShift' | 'reportX' | 'closeShift',
+): Promise<Answer<{ shiftNumber: number | null; documentNumber: number | null; receiptsCount: number | null }>> {
+  const cashier = { name: deps.cashierName };
+  if (action === 'reportX') {
+    const r = await fiscalCall(deps, { op: 'fiscal', action, cashier }, z.null());
+    return r.ok ? { ok: true, value: { shiftNumber: null, documentNumber: null, receiptsCount: null } } : r;
+  }
+  const r = await fiscalCall(deps, { op: 'fiscal', action, cashier }, ShiftReport);
+  return r.ok
+    ? { ok: true, value: { shiftNumber: r.value.shiftNumber, documentNumber: r.value.document.documentNumber, receiptsCount: r.value.receiptsCount ?? null } }
+    : r;
+}
