@@ -13,7 +13,13 @@ describe('serial auto-detection', () => {
       ],
       vendors,
     );
-    expect(c).toEqual([{ id: 'serial:usb-Honeywell_Imaging_1900-if00', identity: { vendorId: 0x0c2e, productId: 0x0b61, pnpId: 'usb-Honeywell_Imaging_1900-if00' }, path: '/dev/ttyACM0' }]);
+    expect(c).toEqual([
+      {
+        id: 'serial:usb-Honeywell_Imaging_1900-if00',
+        identity: { vendorId: 0x0c2e, productId: 0x0b61, pnpId: 'usb-Honeywell_Imaging_1900-if00' },
+        path: '/dev/ttyACM0',
+      },
+    ]);
   });
 
   it('finds the same scanner again under a new tty name', () => {

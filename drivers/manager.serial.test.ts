@@ -39,7 +39,10 @@ function start(config: DeviceConfigInput): DeviceManager {
   return manager;
 }
 
-const isScan = (id: string) => (e: DeviceEvent): e is Extract<DeviceEvent, { kind: 'scan' }> => e.kind === 'scan' && e.deviceId === id;
+const isScan =
+  (id: string) =>
+  (e: DeviceEvent): e is Extract<DeviceEvent, { kind: 'scan' }> =>
+    e.kind === 'scan' && e.deviceId === id;
 const isStatus = (id: string, status: string) => (e: DeviceEvent) => e.kind === 'status' && e.deviceId === id && e.status === status;
 
 describe('serial scanners through pty pairs', () => {

@@ -72,7 +72,9 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
         {state.cashier.current && (
           <div className="row shift">
             <span>{t('cashier.current', { name: state.cashier.current.name })}</span>
-            <button type="button" className="secondary small" onClick={() => void session.signOut()}>{t('cashier.change')}</button>
+            <button type="button" className="secondary small" onClick={() => void session.signOut()}>
+              {t('cashier.change')}
+            </button>
           </div>
         )}
       </header>
@@ -89,7 +91,11 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
         ) : (
           <>
             {phase === 'starting' && <p aria-busy="true">…</p>}
-            {phase === 'hostError' && <p role="alert" className="warn">{t('host.unreachable')}</p>}
+            {phase === 'hostError' && (
+              <p role="alert" className="warn">
+                {t('host.unreachable')}
+              </p>
+            )}
             {phase === 'notEnrolled' && (
               <SetupScreen
                 defaultServerUrl={status?.serverUrl ?? null}
@@ -118,7 +124,13 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
                           ['history', 'history'],
                         ] as const
                       ).map(([label, m]) => (
-                        <button key={m} type="button" className={mode === m ? '' : 'secondary'} aria-pressed={mode === m} onClick={() => void session.toMode(m)}>
+                        <button
+                          key={m}
+                          type="button"
+                          className={mode === m ? '' : 'secondary'}
+                          aria-pressed={mode === m}
+                          onClick={() => void session.toMode(m)}
+                        >
                           {t(`modes.${label}`)}
                         </button>
                       ))}

@@ -151,7 +151,13 @@ export class AtolWebClient {
     if (res.status !== 200) return { status: 'unreachable' };
     const parsed = AtolRequestResults.safeParse(body);
     if (!parsed.success) {
-      return { outcome: failed({ code: 'badAnswer', detail: `unreadable task status: ${parsed.error.issues[0]?.message ?? 'invalid'}`, outcomeUnknown: mayChangeState }) };
+      return {
+        outcome: failed({
+          code: 'badAnswer',
+          detail: `unreadable task status: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+          outcomeUnknown: mayChangeState,
+        }),
+      };
     }
     const first = parsed.data.results[0];
     if (!first) return { status: 'unreachable' };

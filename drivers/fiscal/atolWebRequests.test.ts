@@ -39,13 +39,20 @@ function fiscalReceipt(priced: PricedReceipt, codes: MarkingCodes = { l2: [WATER
     payments: receiptPayments(fp, Math.floor(fp.moneyKopecks * cardShare)),
     cashier: CASHIER,
     customerContact: '+79161234567',
-    textLines: loyaltyTextLines({ accruedKopecks: priced.totals.accrued, redeemedKopecks: priced.totals.redeemed, balanceAfterKopecks: 15_000, bonusUnitKopecks: 100 }),
+    textLines: loyaltyTextLines({
+      accruedKopecks: priced.totals.accrued,
+      redeemedKopecks: priced.totals.redeemed,
+      balanceAfterKopecks: 15_000,
+      bonusUnitKopecks: 100,
+    }),
   };
 }
 
 /** A cash sale of unmarked goods (apples and bread), no loyalty card. */
 function cashReceipt(receiptId: string): FiscalReceipt {
-  const priced = priceReceipt(sale({ receiptId, customer: null, lines: [line('l1', 'apples', ['fruit'], 18_990, 1_234, true), line('l3', 'bread', ['bakery'], 5_490)] }));
+  const priced = priceReceipt(
+    sale({ receiptId, customer: null, lines: [line('l1', 'apples', ['fruit'], 18_990, 1_234, true), line('l3', 'bread', ['bakery'], 5_490)] }),
+  );
   const fp = salePositions(priced, (id) => PRODUCTS[id], SETTINGS);
   return { receiptId, positions: fp.positions, payments: receiptPayments(fp, 0), cashier: CASHIER };
 }

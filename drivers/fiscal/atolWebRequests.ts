@@ -140,8 +140,11 @@ export class AtolWebRegister implements FiscalRegister {
 
   lastFiscalDocument(): Promise<FiscalResult<FiscalDocument | null>> {
     return this.serial(async () =>
-      this.read(await this.once({ type: 'getLastFiscalParams', forReceipt: true }, false, QUERY_TIMEOUT_MS), AtolLastFiscalParamsResult, false, ({ fiscalParams }) =>
-        fiscalParams.fiscalDocumentNumber === undefined ? null : documentOf({ fiscalParams, warnings: null }),
+      this.read(
+        await this.once({ type: 'getLastFiscalParams', forReceipt: true }, false, QUERY_TIMEOUT_MS),
+        AtolLastFiscalParamsResult,
+        false,
+        ({ fiscalParams }) => (fiscalParams.fiscalDocumentNumber === undefined ? null : documentOf({ fiscalParams, warnings: null })),
       ),
     );
   }
@@ -243,7 +246,12 @@ export class AtolWebRegister implements FiscalRegister {
       return rejected(verdict);
     }
 
-    const accepted = this.read(await this.once({ type: 'acceptMarkingCode' }, false, QUERY_TIMEOUT_MS), AtolAcceptMarkingResult, false, (r) => r.itemInfoCheckResult);
+    const accepted = this.read(
+      await this.once({ type: 'acceptMarkingCode' }, false, QUERY_TIMEOUT_MS),
+      AtolAcceptMarkingResult,
+      false,
+      (r) => r.itemInfoCheckResult,
+    );
     if (!accepted.ok) return accepted;
     this.checks.delete(request.code);
     this.checks.set(request.code, accepted.value);

@@ -38,7 +38,10 @@ describe('ATOL JSON task schemas', () => {
       { type: 'openShift', operator: { name: 'Иванов' } },
       { type: 'cashIn', cashSum: 1000.5 },
       { type: 'getLastFiscalParams', forReceipt: true },
-      { type: 'beginMarkingCodeValidation', params: { imc: 'MDEwNDYwNzQyODY3OTA5MDIxNmVKSWpvV0g1NERkVQ==', imcType: 'auto', itemEstimatedStatus: 'itemPieceSold', imcModeProcessing: 0 } },
+      {
+        type: 'beginMarkingCodeValidation',
+        params: { imc: 'MDEwNDYwNzQyODY3OTA5MDIxNmVKSWpvV0g1NERkVQ==', imcType: 'auto', itemEstimatedStatus: 'itemPieceSold', imcModeProcessing: 0 },
+      },
       { type: 'nonFiscal', items: [{ type: 'text', text: 'Слип' }] },
     ]) {
       expect(AtolTask.safeParse(task).success, JSON.stringify(task)).toBe(true);
@@ -74,9 +77,9 @@ describe('ATOL JSON task schemas', () => {
       total: 390.75,
       fnsUrl: 'www.nalog.gov.ru',
     };
-    expect(AtolFiscalDocumentResult.parse({ fiscalParams: { ...params, fiscalDocumentSign: '1494325660' }, warnings: null }).fiscalParams.fiscalDocumentSign).toBe(
-      '1494325660',
-    );
+    expect(
+      AtolFiscalDocumentResult.parse({ fiscalParams: { ...params, fiscalDocumentSign: '1494325660' }, warnings: null }).fiscalParams.fiscalDocumentSign,
+    ).toBe('1494325660');
     expect(AtolFiscalDocumentResult.parse({ fiscalParams: { ...params, fiscalDocumentSign: 1494325660 } }).fiscalParams.fiscalDocumentSign).toBe('1494325660');
   });
 
@@ -91,8 +94,15 @@ describe('ATOL JSON task schemas', () => {
 describe('ATOL web server simulator, over HTTP', () => {
   let sim: AtolSimulator;
   const post = (path: string, body: unknown) =>
-    fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  const results = async (uuid: string) => (await (await fetch(`${sim.url}/api/v2/requests/${uuid}`)).json()) as { results: { status: string; errorCode: number; errorDescription: string; result: unknown }[] };
+    fetch(`${sim.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const results = async (uuid: string) =>
+    (await (await fetch(`${sim.url}/api/v2/requests/${uuid}`)).json()) as {
+      results: { status: string; errorCode: number; errorDescription: string; result: unknown }[];
+    };
   const settled = async (uuid: string) => {
     for (;;) {
       const r = await results(uuid);

@@ -39,11 +39,25 @@ export const PAYMENT_OBJECTS = [
 /** Мера количества (tag 2108) for FFD 1.2. */
 export const ITEM_UNITS = ['piece', 'gram', 'kilogram', 'ton', 'milliliter', 'liter', 'meter', 'otherUnits'] as const;
 export const TAXATION_TYPES = ['osn', 'usnIncome', 'usnIncomeOutcome', 'esn', 'patent'] as const;
-export const MARKING_CODE_TYPES = ['auto', 'imcUnrecognized', 'imcShort', 'imcFmVerifyCode88', 'imcVerifyCode44', 'imcFmVerifyCode44', 'imcVerifyCode4'] as const;
+export const MARKING_CODE_TYPES = [
+  'auto',
+  'imcUnrecognized',
+  'imcShort',
+  'imcFmVerifyCode88',
+  'imcVerifyCode44',
+  'imcFmVerifyCode44',
+  'imcVerifyCode4',
+] as const;
 /** Планируемый статус товара (tag 2003). */
 export const ITEM_ESTIMATED_STATUSES = ['itemPieceSold', 'itemDryForSale', 'itemPieceReturn', 'itemDryReturn', 'itemStatusUnchanged'] as const;
 
-const Operator = z.strictObject({ name: z.string().min(1).max(64), vatin: z.string().regex(/^\d{10}(\d{2})?$/).optional() });
+const Operator = z.strictObject({
+  name: z.string().min(1).max(64),
+  vatin: z
+    .string()
+    .regex(/^\d{10}(\d{2})?$/)
+    .optional(),
+});
 
 const TextItem = z.strictObject({
   type: z.literal('text'),
@@ -65,7 +79,11 @@ export const ItemInfoCheckResult = z.object({
 });
 export type ItemInfoCheckResult = z.infer<typeof ItemInfoCheckResult>;
 
-const Base64 = z.string().min(4).max(1024).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
+const Base64 = z
+  .string()
+  .min(4)
+  .max(1024)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
 
 const ImcParams = z.strictObject({
   /** The marking code, base64 of the raw scanned text (it holds GS characters). */

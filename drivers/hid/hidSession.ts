@@ -77,10 +77,12 @@ export async function openHidScanner(
     claim.release(path);
   };
   link.onReport((report) => ctx.guard(() => decoder.push(report)));
-  link.onError(() => ctx.guard(() => {
-    release();
-    lost('HID device went away (unplugged?)');
-  }));
+  link.onError(() =>
+    ctx.guard(() => {
+      release();
+      lost('HID device went away (unplugged?)');
+    }),
+  );
   const opened = link;
   return {
     async close() {

@@ -17,7 +17,10 @@ async function msrRig() {
   const events: DeviceEvent[] = [];
   const internal: unknown[] = [];
   const manager = createDeviceManager({
-    config: { devices: [{ type: 'msr', path: PATH, id: 'msr1', framing: { maxFrameLength: 120, interByteTimeoutMs: 50 } }], autoDetect: { serial: false, hid: false } },
+    config: {
+      devices: [{ type: 'msr', path: PATH, id: 'msr1', framing: { maxFrameLength: 120, interByteTimeoutMs: 50 } }],
+      autoDetect: { serial: false, hid: false },
+    },
     lookupSecret: SECRET,
     clock,
     serial,
@@ -87,7 +90,11 @@ describe('serial magnetic stripe reader', () => {
     const serial = new FakeSerialBackend();
     serial.present.add(PATH);
     const events: DeviceEvent[] = [];
-    const manager = createDeviceManager({ config: { devices: [{ type: 'msr', path: PATH }], autoDetect: { serial: false, hid: false } }, lookupSecret: '', serial });
+    const manager = createDeviceManager({
+      config: { devices: [{ type: 'msr', path: PATH }], autoDetect: { serial: false, hid: false } },
+      lookupSecret: '',
+      serial,
+    });
     manager.on((e) => events.push(e));
     await manager.start();
     serial.link(PATH).send(`;${PAN}=2512101?\r;2712345678901?\r`);

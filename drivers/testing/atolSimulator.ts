@@ -293,7 +293,11 @@ export class AtolSimulator {
       const slot = record.results[i];
       if (!slot) return;
       if (broken) {
-        Object.assign(slot, { status: 'interrupted', errorCode: ATOL_ERROR.interruptedByPreviousErrors, errorDescription: 'Выполнение прервано из-за предыдущих ошибок' });
+        Object.assign(slot, {
+          status: 'interrupted',
+          errorCode: ATOL_ERROR.interruptedByPreviousErrors,
+          errorDescription: 'Выполнение прервано из-за предыдущих ошибок',
+        });
         return;
       }
       const parsed = AtolTask.safeParse(raw);

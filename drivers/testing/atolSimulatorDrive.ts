@@ -166,7 +166,8 @@ export class SimFiscalDrive {
       case 'getLastFiscalParams': {
         const forReceipt = task.forReceipt ?? false;
         const last = [...this.documents].reverse().find((d) => !forReceipt || d.kind === 'sell' || d.kind === 'sellReturn');
-        if (!last) return done({ fiscalParams: { fnNumber: FN_NUMBER, registrationNumber: REGISTRATION_NUMBER, shiftNumber: this.shift.number, fnsUrl: FNS_URL } });
+        if (!last)
+          return done({ fiscalParams: { fnNumber: FN_NUMBER, registrationNumber: REGISTRATION_NUMBER, shiftNumber: this.shift.number, fnsUrl: FNS_URL } });
         return done(this.fiscalResult(last));
       }
       case 'beginMarkingCodeValidation':
@@ -284,7 +285,9 @@ export class SimFiscalDrive {
   private record(doc: Omit<SimDocument, 'number' | 'at' | 'sign' | 'shiftNumber'>): SimDocument {
     const number = ++this.lastNumber;
     const at = moscowIso(this.now());
-    const digest = createHash('sha256').update(`${FN_NUMBER}:${number}:${at}:${doc.totalKopecks ?? 0}`).digest();
+    const digest = createHash('sha256')
+      .update(`${FN_NUMBER}:${number}:${at}:${doc.totalKopecks ?? 0}`)
+      .digest();
     const full: SimDocument = { ...doc, number, at, sign: String(digest.readUInt32BE(0)), shiftNumber: this.shift.number };
     this.documents.push(full);
     return full;

@@ -54,15 +54,17 @@ export function createDeviceHub(options: DeviceHubOptions = {}): DeviceHub {
     fiscal,
     list(): DeviceInfo[] {
       const register: DeviceInfo[] = fiscal ? [{ deviceId: 'fiscal', deviceType: 'fiscal-register', ...fiscal.status() }] : [];
-      return (manager?.list() ?? []).map((d): DeviceInfo => ({
-        deviceId: d.id,
-        deviceType: d.type,
-        status: d.status,
-        lastEventAt: d.lastEventAt,
-        transport: d.transport,
-        address: d.address,
-        detail: d.detail ?? null,
-      })).concat(register);
+      return (manager?.list() ?? [])
+        .map((d): DeviceInfo => ({
+          deviceId: d.id,
+          deviceType: d.type,
+          status: d.status,
+          lastEventAt: d.lastEventAt,
+          transport: d.transport,
+          address: d.address,
+          detail: d.detail ?? null,
+        }))
+        .concat(register);
     },
     async pay(amountKopecks, receiptId) {
       if (!manager) return { approved: false, declineReason: 'terminal-unavailable' };

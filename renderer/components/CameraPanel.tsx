@@ -21,8 +21,16 @@ export function CameraPanel({ onScan, onClose }: { onScan: (scan: CameraScan) =>
   return (
     <section className="camera" aria-label={t('camera.title')}>
       <video ref={video} muted playsInline aria-label={t('camera.preview')} />
-      {error ? <p role="alert" className="warn">{t('camera.failed', { message: error })}</p> : <p>{t('camera.hint')}</p>}
-      <button type="button" className="secondary" onClick={onClose}>{t('camera.close')}</button>
+      {error ? (
+        <p role="alert" className="warn">
+          {t('camera.failed', { message: error })}
+        </p>
+      ) : (
+        <p>{t('camera.hint')}</p>
+      )}
+      <button type="button" className="secondary" onClick={onClose}>
+        {t('camera.close')}
+      </button>
     </section>
   );
 }

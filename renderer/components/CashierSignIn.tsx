@@ -38,12 +38,32 @@ export function CashierSignIn({ signIn }: { signIn: (personnelNo: string, pin: s
       <h2>{t('cashier.title')}</h2>
       <form onSubmit={submit} className="setup-form">
         <label htmlFor="cashier-number">{t('cashier.number')}</label>
-        <input id="cashier-number" inputMode="numeric" autoComplete="off" autoFocus value={number} onChange={(e) => setNumber(e.target.value.replace(/\D/g, '').slice(0, 12))} />
+        <input
+          id="cashier-number"
+          inputMode="numeric"
+          autoComplete="off"
+          autoFocus
+          value={number}
+          onChange={(e) => setNumber(e.target.value.replace(/\D/g, '').slice(0, 12))}
+        />
         <label htmlFor="cashier-pin">{t('cashier.pin')}</label>
-        <input id="cashier-pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))} />
-        <button type="submit" disabled={busy}>{t('cashier.signIn')}</button>
+        <input
+          id="cashier-pin"
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          value={pin}
+          onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+        />
+        <button type="submit" disabled={busy}>
+          {t('cashier.signIn')}
+        </button>
       </form>
-      {error && <p role="alert" className="warn">{error}</p>}
+      {error && (
+        <p role="alert" className="warn">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

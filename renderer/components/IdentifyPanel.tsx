@@ -72,12 +72,20 @@ export function IdentifyPanel() {
       ) : sale.customer ? (
         <>
           {sale.lookup && sale.lookup.kind !== 'notFound' && <Outcome result={sale.lookup} onRegister={() => undefined} onTryAnother={() => undefined} />}
-          <CustomerCard customer={sale.available === null ? sale.customer.customer : { ...sale.customer.customer, balance: sale.available }} via={sale.customer.via} panel={sale.panel} />
+          <CustomerCard
+            customer={sale.available === null ? sale.customer.customer : { ...sale.customer.customer, balance: sale.available }}
+            via={sale.customer.via}
+            panel={sale.panel}
+          />
         </>
       ) : (
         <Outcome
           result={sale.lookup}
-          onRegister={(q) => void session.startRegistration(q.kind === 'phone' && q.e164 ? { phone: q.e164 } : q.kind === 'loyaltyCard' && q.cardNumber ? { card: q.cardNumber } : {})}
+          onRegister={(q) =>
+            void session.startRegistration(
+              q.kind === 'phone' && q.e164 ? { phone: q.e164 } : q.kind === 'loyaltyCard' && q.cardNumber ? { card: q.cardNumber } : {},
+            )
+          }
           onTryAnother={() => {
             setText('');
             void session.clearCustomer();
@@ -91,7 +99,15 @@ export function IdentifyPanel() {
 
 type Query = { kind: string; e164?: string; cardNumber?: string };
 
-function Outcome({ result, onTryAnother, onRegister }: { result: Exclude<FindResult, { kind: 'found' }> | null; onTryAnother: () => void; onRegister: (q: Query) => void }) {
+function Outcome({
+  result,
+  onTryAnother,
+  onRegister,
+}: {
+  result: Exclude<FindResult, { kind: 'found' }> | null;
+  onTryAnother: () => void;
+  onRegister: (q: Query) => void;
+}) {
   const { t } = useTranslation();
   if (!result) return null;
   switch (result.kind) {

@@ -67,19 +67,58 @@ export function RegistrationForm(p: RegistrationFormProps) {
       <fieldset>
         <legend>{t('register.contact')}</legend>
         <label htmlFor="reg-name">{t('register.firstName')}</label>
-        <input id="reg-name" value={firstName} onChange={(e) => setFirstName(e.target.value)} autoFocus autoComplete="off" maxLength={100} aria-invalid={!!problems.firstName} />
+        <input
+          id="reg-name"
+          value={firstName}
+          onChange={(e) => setFirstName(e.target.value)}
+          autoFocus
+          autoComplete="off"
+          maxLength={100}
+          aria-invalid={!!problems.firstName}
+        />
         {problem('firstName')}
         <label htmlFor="reg-phone">{t('register.phone')}</label>
-        <input id="reg-phone" value={phone} onChange={(e) => setPhone(formatPhoneField(e.target.value))} inputMode="tel" autoComplete="off" placeholder="+7 916 123-45-67" aria-invalid={!!problems.phone} />
+        <input
+          id="reg-phone"
+          value={phone}
+          onChange={(e) => setPhone(formatPhoneField(e.target.value))}
+          inputMode="tel"
+          autoComplete="off"
+          placeholder="+7 916 123-45-67"
+          aria-invalid={!!problems.phone}
+        />
         {problem('phone')}
         <label htmlFor="reg-email">{t('register.email')}</label>
-        <input id="reg-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" maxLength={254} aria-invalid={!!problems.email} />
+        <input
+          id="reg-email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoComplete="off"
+          maxLength={254}
+          aria-invalid={!!problems.email}
+        />
         {problem('email')}
         <label htmlFor="reg-birthday">{t('register.birthday')}</label>
-        <input id="reg-birthday" type="date" value={birthday} min="1900-01-01" onChange={(e) => setBirthday(e.target.value)} aria-invalid={!!problems.birthday} />
+        <input
+          id="reg-birthday"
+          type="date"
+          value={birthday}
+          min="1900-01-01"
+          onChange={(e) => setBirthday(e.target.value)}
+          aria-invalid={!!problems.birthday}
+        />
         {problem('birthday')}
         <label htmlFor="reg-card">{t('register.card')}</label>
-        <input id="reg-card" value={card} onChange={(e) => setCard(e.target.value.replace(/\D/g, '').slice(0, 19))} inputMode="numeric" autoComplete="off" placeholder={t('register.virtualCard')} aria-invalid={!!problems.cardNumber} />
+        <input
+          id="reg-card"
+          value={card}
+          onChange={(e) => setCard(e.target.value.replace(/\D/g, '').slice(0, 19))}
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder={t('register.virtualCard')}
+          aria-invalid={!!problems.cardNumber}
+        />
         {problem('cardNumber')}
       </fieldset>
       <fieldset>
@@ -104,7 +143,9 @@ export function RegistrationForm(p: RegistrationFormProps) {
           </label>
         ))}
       </fieldset>
-      {p.welcomeBonus !== null && p.welcomeBonus > 0 && <p className="sync-done">{t('register.welcome', { amount: formatRoubles(p.welcomeBonus, localeOf(i18n.language)) })}</p>}
+      {p.welcomeBonus !== null && p.welcomeBonus > 0 && (
+        <p className="sync-done">{t('register.welcome', { amount: formatRoubles(p.welcomeBonus, localeOf(i18n.language)) })}</p>
+      )}
       <div className="row">
         <button type="submit" disabled={busy}>
           {t('register.submit')}

@@ -30,7 +30,11 @@ export function SetupScreen({ defaultServerUrl, reason, enrol }: SetupScreenProp
   return (
     <section className="setup">
       <h2>{t('setup.title')}</h2>
-      {reason && <p role="alert" className="warn">{reason}</p>}
+      {reason && (
+        <p role="alert" className="warn">
+          {reason}
+        </p>
+      )}
       <p>{t('setup.hint')}</p>
       <form onSubmit={submit} className="setup-form">
         <label htmlFor="setup-server">{t('setup.server')}</label>
@@ -39,9 +43,15 @@ export function SetupScreen({ defaultServerUrl, reason, enrol }: SetupScreenProp
         <input id="setup-code" value={code} onChange={(e) => setCode(e.target.value)} required autoFocus autoComplete="off" placeholder="ABCDE-23456" />
         <label htmlFor="setup-name">{t('setup.name')}</label>
         <input id="setup-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
-        <button type="submit" disabled={busy}>{t('setup.submit')}</button>
+        <button type="submit" disabled={busy}>
+          {t('setup.submit')}
+        </button>
       </form>
-      {error && <p role="alert" className="warn">{t('setup.failed', { message: error })}</p>}
+      {error && (
+        <p role="alert" className="warn">
+          {t('setup.failed', { message: error })}
+        </p>
+      )}
     </section>
   );
 }

@@ -33,7 +33,9 @@ export function StatusBar({
         {link}
       </span>
       {BAD.has(sync.link) && sync.offlineSince && (
-        <span>{t('status.offlineSince', { time: new Date(sync.offlineSince).toLocaleTimeString(localeOf(i18n.language), { hour: '2-digit', minute: '2-digit' }) })}</span>
+        <span>
+          {t('status.offlineSince', { time: new Date(sync.offlineSince).toLocaleTimeString(localeOf(i18n.language), { hour: '2-digit', minute: '2-digit' }) })}
+        </span>
       )}
       <span>{t('status.lastSync', { time })}</span>
       <span aria-label={t('status.waiting', { count: sync.waiting })}>{t('status.waiting', { count: sync.waiting })}</span>
@@ -71,7 +73,11 @@ function DeviceSummary({ devices }: { devices: DeviceInfo[] }) {
   const connected = devices.filter((d) => d.status === 'connected').length;
   const text = t('status.devices', { connected, total: devices.length });
   return (
-    <span className={connected < devices.length ? 'devices devices-bad' : 'devices'} aria-label={text} title={devices.map((d) => `${d.deviceId}: ${t(`status.device.${d.status}`)}`).join('\n')}>
+    <span
+      className={connected < devices.length ? 'devices devices-bad' : 'devices'}
+      aria-label={text}
+      title={devices.map((d) => `${d.deviceId}: ${t(`status.device.${d.status}`)}`).join('\n')}
+    >
       {text}
     </span>
   );

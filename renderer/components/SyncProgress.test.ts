@@ -6,12 +6,21 @@ import type { SyncView } from '../../sync/client/session/tillState';
 import { pullFailure } from './SyncProgress';
 
 const i18n = i18next.createInstance();
-await i18n.init({ resources: { ru: { translation: ru }, en: { translation: en } }, lng: 'ru', interpolation: { escapeValue: false }, showSupportNotice: false });
+await i18n.init({
+  resources: { ru: { translation: ru }, en: { translation: en } },
+  lng: 'ru',
+  interpolation: { escapeValue: false },
+  showSupportNotice: false,
+});
 
 const view = (error: string | null, errorCode: string | null) => ({ error, errorCode }) as SyncView;
 const failure = (sync: SyncView, lng: 'ru' | 'en') => {
   const t = i18n.getFixedT(lng);
-  return pullFailure(sync, (k) => t(k), (k) => i18n.exists(k, { lng }));
+  return pullFailure(
+    sync,
+    (k) => t(k),
+    (k) => i18n.exists(k, { lng }),
+  );
 };
 
 describe('why the customer load failed, as the cashier reads it', () => {

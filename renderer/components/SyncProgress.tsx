@@ -12,17 +12,30 @@ export function SyncProgress({ sync }: { sync: SyncView }) {
   const { t, i18n } = useTranslation();
   const p = sync.progress;
   const failure = pullFailure(sync, t, (k) => i18n.exists(k));
-  const alert = failure ? <p role="alert" className="warn">{t('sync.failed', { message: failure })}</p> : null;
+  const alert = failure ? (
+    <p role="alert" className="warn">
+      {t('sync.failed', { message: failure })}
+    </p>
+  ) : null;
   if (!p) return alert;
   const nf = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'ru-RU');
   const total = p.loaded + p.remaining;
   if (p.complete && !failure) {
-    return <p className="sync-done" aria-live="polite">{t('sync.done', { count: nf.format(sync.cached ?? p.loaded) })}</p>;
+    return (
+      <p className="sync-done" aria-live="polite">
+        {t('sync.done', { count: nf.format(sync.cached ?? p.loaded) })}
+      </p>
+    );
   }
   return (
     <div className="sync-progress">
       <label htmlFor="cache-progress">{t('sync.loading')}</label>
-      <progress id="cache-progress" max={Math.max(total, 1)} value={p.loaded} aria-valuetext={t('sync.progress', { loaded: nf.format(p.loaded), total: nf.format(total) })} />
+      <progress
+        id="cache-progress"
+        max={Math.max(total, 1)}
+        value={p.loaded}
+        aria-valuetext={t('sync.progress', { loaded: nf.format(p.loaded), total: nf.format(total) })}
+      />
       <span>{t('sync.progress', { loaded: nf.format(p.loaded), total: nf.format(total) })}</span>
       {alert}
     </div>

@@ -17,7 +17,9 @@ export function formatMs(ms: number, locale: string): string {
 
 /** Clock skew in seconds with its sign: "+0,3 с" means the server is ahead of this till. */
 export function formatSkew(ms: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'short', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(ms / 1000);
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'short', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(
+    ms / 1000,
+  );
 }
 
 export function formatCount(n: number, locale: string): string {

@@ -9,14 +9,29 @@ import { formatBytes, formatSkew } from './format';
 
 // Only the fields diagnostics reads; SyncView grows with the till.
 const sync = {
-  progress: { loaded: 1000, remaining: 0, complete: true }, running: false, link: 'online', lastSyncAt: Date.UTC(2025, 0, 15, 10), waiting: 0, rejected: 0, offlineSince: null, catalogueAt: Date.UTC(2025, 0, 15, 9), error: null,
+  progress: { loaded: 1000, remaining: 0, complete: true },
+  running: false,
+  link: 'online',
+  lastSyncAt: Date.UTC(2025, 0, 15, 10),
+  waiting: 0,
+  rejected: 0,
+  offlineSince: null,
+  catalogueAt: Date.UTC(2025, 0, 15, 9),
+  error: null,
 } as SyncView;
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.7000.0 Safari/537.36';
 
 describe('till diagnostics', () => {
   it('counts the cache and the outbox, reads the schema version and the storage estimate', async () => {
     const db = new TillDb('diagnostics-test-a');
-    await db.cacheMeta.put({ name: 'cache', seq: 1, customers: 1000, keys: 2345, keyDeltas: { entries: [], fragments: [] }, idDeltas: { entries: [], fragments: [] } });
+    await db.cacheMeta.put({
+      name: 'cache',
+      seq: 1,
+      customers: 1000,
+      keys: 2345,
+      keyDeltas: { entries: [], fragments: [] },
+      idDeltas: { entries: [], fragments: [] },
+    });
     await enqueue(db, { type: 'consent', eventId: crypto.randomUUID() } as never);
     const d = await collectTillDiagnostics(db, sync, {
       userAgent: UA,
@@ -44,7 +59,13 @@ describe('till diagnostics', () => {
 
   it('still answers without a database or a storage API, and says what it could not read', async () => {
     const none = await collectTillDiagnostics(null, sync, { userAgent: 'curl/8' });
-    expect(none).toMatchObject({ database: null, outbox: null, chromium: null, storage: { usage: null, quota: null, persisted: null }, rendererVersion: RENDERER_VERSION });
+    expect(none).toMatchObject({
+      database: null,
+      outbox: null,
+      chromium: null,
+      storage: { usage: null, quota: null, persisted: null },
+      rendererVersion: RENDERER_VERSION,
+    });
     const broken = await collectTillDiagnostics(null, sync, { userAgent: UA, storage: { estimate: () => Promise.reject(new Error('denied')) } });
     expect(broken.problems).toEqual(['storage estimate: denied']);
   });

@@ -97,8 +97,10 @@ export const en: Messages = {
     unknownProduct: 'No product with code {{code}} in the till catalogue. Check the code or type it in.',
     noCatalogue: 'The product catalogue is not loaded yet: wait for the sync with the server.',
     storageError: 'The sale was NOT saved: the till storage failed ({{message}}). Do not hand over the goods; call a supervisor.',
-    cardApprovedNotSaved: 'The card payment is already approved by the bank: do not take it again. Once space is freed, press Pay by card (F10) again: the sale is saved with that approval and the card is not charged twice.',
-    storageFull: 'Sales are stopped: the till storage is full and this sale was NOT saved. Do not hand over the goods; call a supervisor. Once space is freed, pay again: the basket stays on screen.',
+    cardApprovedNotSaved:
+      'The card payment is already approved by the bank: do not take it again. Once space is freed, press Pay by card (F10) again: the sale is saved with that approval and the card is not charged twice.',
+    storageFull:
+      'Sales are stopped: the till storage is full and this sale was NOT saved. Do not hand over the goods; call a supervisor. Once space is freed, pay again: the basket stays on screen.',
     bonusToSpend: 'Bonuses to spend (up to {{max}})',
     applyBonus: 'Spend',
     maxBonus: 'Spend the maximum',

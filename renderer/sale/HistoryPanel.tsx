@@ -27,7 +27,9 @@ export function HistoryPanel({ db, onReturn }: { db: TillDb; onReturn: (receiptN
             <th>{t('history.paid')}</th>
             <th>{t('history.bonuses')}</th>
             <th>{t('history.state')}</th>
-            <th><span className="visually-hidden">{t('sale.actions')}</span></th>
+            <th>
+              <span className="visually-hidden">{t('sale.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -39,7 +41,12 @@ export function HistoryPanel({ db, onReturn }: { db: TillDb; onReturn: (receiptN
               <td>{r.customerId ? `−${formatRoubles(r.event.totals.redeemed, locale)} / +${formatRoubles(r.event.totals.accrued, locale)}` : '—'}</td>
               <td>{(r.returns?.length ?? 0) > 0 ? t('history.returned') : r.synced ? t('history.synced') : t('history.waiting')}</td>
               <td>
-                <button type="button" className="small secondary" onClick={() => onReturn(r.receiptId)} aria-label={t('history.returnOf', { number: r.receiptId })}>
+                <button
+                  type="button"
+                  className="small secondary"
+                  onClick={() => onReturn(r.receiptId)}
+                  aria-label={t('history.returnOf', { number: r.receiptId })}
+                >
                   {t('history.return')}
                 </button>
               </td>
@@ -47,7 +54,9 @@ export function HistoryPanel({ db, onReturn }: { db: TillDb; onReturn: (receiptN
           ))}
           {receipts.length === 0 && (
             <tr>
-              <td colSpan={6} className="hint">{t('history.empty')}</td>
+              <td colSpan={6} className="hint">
+                {t('history.empty')}
+              </td>
             </tr>
           )}
         </tbody>

@@ -46,7 +46,9 @@ export function PaymentDialog() {
         </p>
         <label htmlFor="cash-tendered">{t('pay.tendered')}</label>
         <input id="cash-tendered" ref={input} value={text} onChange={(e) => setText(e.target.value)} inputMode="decimal" autoComplete="off" disabled={card} />
-        <p aria-live="polite">{tendered !== null && enough ? t('pay.change', { change: money(tendered - payable) }) : tendered === null ? t('pay.notANumber') : t('pay.notEnough')}</p>
+        <p aria-live="polite">
+          {tendered !== null && enough ? t('pay.change', { change: money(tendered - payable) }) : tendered === null ? t('pay.notANumber') : t('pay.notEnough')}
+        </p>
         {mode === 'payingCard' && !fiscalising && !sale.unresolvedPayment && <p aria-live="polite">{t('pay.waitingTerminal')}</p>}
         {fiscalising && sale.fiscalError === null && <p aria-live="polite">{t('fiscal.printing')}</p>}
         {fiscalising && sale.fiscalError !== null && (
@@ -55,7 +57,9 @@ export function PaymentDialog() {
             <div className="row">
               <button type="submit">{t('fiscal.retry')}</button>
               {sale.fiscalError === 'shiftExpired' && (
-                <button type="button" className="secondary" onClick={() => void session.fiscalShift('closeShift')}>{t('fiscal.closeShiftAndRetry')}</button>
+                <button type="button" className="secondary" onClick={() => void session.fiscalShift('closeShift')}>
+                  {t('fiscal.closeShiftAndRetry')}
+                </button>
               )}
             </div>
           </div>
@@ -64,17 +68,35 @@ export function PaymentDialog() {
           <div role="alert" className="warn">
             <p>{t('pay.unknownOutcome', { amount: money(sale.payment?.amountKopecks ?? payable) })}</p>
             <div className="row">
-              <button type="button" onClick={() => void session.resolveUnknownPayment(true)}>{t('pay.slipApproved')}</button>
-              <button type="button" className="secondary" onClick={() => void session.resolveUnknownPayment(false)}>{t('pay.slipNotCharged')}</button>
+              <button type="button" onClick={() => void session.resolveUnknownPayment(true)}>
+                {t('pay.slipApproved')}
+              </button>
+              <button type="button" className="secondary" onClick={() => void session.resolveUnknownPayment(false)}>
+                {t('pay.slipNotCharged')}
+              </button>
             </div>
           </div>
         )}
-        {sale.cardDecline !== null && <p role="alert" className="warn">{t('pay.declined', { reason: declineText(sale.cardDecline, t) })}</p>}
-        {problem && <p role="alert" className="warn">{problem}</p>}
+        {sale.cardDecline !== null && (
+          <p role="alert" className="warn">
+            {t('pay.declined', { reason: declineText(sale.cardDecline, t) })}
+          </p>
+        )}
+        {problem && (
+          <p role="alert" className="warn">
+            {problem}
+          </p>
+        )}
         <div className="row">
-          <button type="submit" disabled={card}>{t('pay.confirm')}</button>
-          <button type="button" disabled={card} onClick={() => void session.payCard()}>{t('pay.card')}</button>
-          <button type="button" className="secondary" disabled={card} onClick={() => void session.cancelPay()}>{t('pay.cancel')}</button>
+          <button type="submit" disabled={card}>
+            {t('pay.confirm')}
+          </button>
+          <button type="button" disabled={card} onClick={() => void session.payCard()}>
+            {t('pay.card')}
+          </button>
+          <button type="button" className="secondary" disabled={card} onClick={() => void session.cancelPay()}>
+            {t('pay.cancel')}
+          </button>
         </div>
       </form>
     </div>

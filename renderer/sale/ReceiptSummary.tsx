@@ -4,17 +4,34 @@ import { localeOf } from '../i18n';
 import type { Receipt } from '../../sync/client/session/tillState';
 
 /** Shown only once the sale is durable on this till: what was paid, spent, earned. */
-export function ReceiptSummary({ receipt, onNext, onLink }: { receipt: Receipt; onNext: () => void; onLink: (offer: NonNullable<Receipt['linkOffer']>) => void }) {
+export function ReceiptSummary({
+  receipt,
+  onNext,
+  onLink,
+}: {
+  receipt: Receipt;
+  onNext: () => void;
+  onLink: (offer: NonNullable<Receipt['linkOffer']>) => void;
+}) {
   const { t, i18n } = useTranslation();
   const money = (k: number) => formatRoubles(k, localeOf(i18n.language));
   return (
     <section className="receipt" aria-label={t('receipt.title')} role="status">
       <h2>{t('receipt.done', { number: receipt.receiptId })}</h2>
-      {receipt.fiscal && <p aria-label={t('fiscal.document', { number: receipt.fiscal.documentNumber, sign: receipt.fiscal.fiscalSign })}>{t('fiscal.document', { number: receipt.fiscal.documentNumber, sign: receipt.fiscal.fiscalSign })}</p>}
+      {receipt.fiscal && (
+        <p aria-label={t('fiscal.document', { number: receipt.fiscal.documentNumber, sign: receipt.fiscal.fiscalSign })}>
+          {t('fiscal.document', { number: receipt.fiscal.documentNumber, sign: receipt.fiscal.fiscalSign })}
+        </p>
+      )}
       <dl>
         <dt>{t('receipt.paid')}</dt>
         <dd aria-label={t('receipt.paid')}>{money(receipt.paid)}</dd>
-        {receipt.change > 0 && (<><dt>{t('receipt.change')}</dt><dd aria-label={t('receipt.change')}>{money(receipt.change)}</dd></>)}
+        {receipt.change > 0 && (
+          <>
+            <dt>{t('receipt.change')}</dt>
+            <dd aria-label={t('receipt.change')}>{money(receipt.change)}</dd>
+          </>
+        )}
         {receipt.customerName && (
           <>
             <dt>{t('receipt.redeemed')}</dt>
@@ -29,10 +46,14 @@ export function ReceiptSummary({ receipt, onNext, onLink }: { receipt: Receipt; 
       {receipt.linkOffer && (
         <div className="row link-offer" role="group" aria-label={t('receipt.linkTitle')}>
           <p>{t('receipt.linkAsk', { last4: receipt.linkOffer.last4, name: receipt.linkOffer.name })}</p>
-          <button type="button" className="secondary" onClick={() => onLink(receipt.linkOffer!)}>{t('receipt.link')}</button>
+          <button type="button" className="secondary" onClick={() => onLink(receipt.linkOffer!)}>
+            {t('receipt.link')}
+          </button>
         </div>
       )}
-      <button type="button" onClick={onNext}>{t('receipt.next')}</button>
+      <button type="button" onClick={onNext}>
+        {t('receipt.next')}
+      </button>
     </section>
   );
 }

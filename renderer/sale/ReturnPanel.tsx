@@ -38,7 +38,9 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
   }, [receiptNo]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const left = receipt ? returnable(receipt) : new Map<string, number>();
-  const chosen = Object.entries(qty).map(([lineId, pieces]) => ({ lineId, quantityMilli: pieces * 1000 })).filter((l) => l.quantityMilli > 0);
+  const chosen = Object.entries(qty)
+    .map(([lineId, pieces]) => ({ lineId, quantityMilli: pieces * 1000 }))
+    .filter((l) => l.quantityMilli > 0);
   let preview = null;
   let previewError: string | null = null;
   if (receipt && chosen.length > 0) {
@@ -74,11 +76,17 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
     <section className="sale" aria-label={t('return.title')}>
       <h2>{t('return.title')}</h2>
       <form onSubmit={submit} className="row">
-        <label htmlFor="return-number" className="visually-hidden">{t('return.number')}</label>
+        <label htmlFor="return-number" className="visually-hidden">
+          {t('return.number')}
+        </label>
         <input id="return-number" value={number} onChange={(e) => setNumber(e.target.value)} placeholder={t('return.number')} autoComplete="off" autoFocus />
         <button type="submit">{t('return.find')}</button>
       </form>
-      {message && <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'warn' : 'sync-done'}>{message.text}</p>}
+      {message && (
+        <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'warn' : 'sync-done'}>
+          {message.text}
+        </p>
+      )}
       {receipt && (
         <>
           <table className="basket" aria-label={t('return.lines')}>
@@ -113,7 +121,11 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
               })}
             </tbody>
           </table>
-          {previewError && <p role="alert" className="warn">{previewError}</p>}
+          {previewError && (
+            <p role="alert" className="warn">
+              {previewError}
+            </p>
+          )}
           {preview && (
             <dl className="totals" aria-label={t('return.effect')}>
               <dt>{t('return.refund')}</dt>
@@ -128,7 +140,9 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
               )}
             </dl>
           )}
-          <button type="button" className="pay" disabled={!preview || busy} onClick={() => void confirm()}>{t('return.confirm')}</button>
+          <button type="button" className="pay" disabled={!preview || busy} onClick={() => void confirm()}>
+            {t('return.confirm')}
+          </button>
         </>
       )}
     </section>

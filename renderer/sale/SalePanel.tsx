@@ -51,9 +51,21 @@ export function SalePanel() {
   return (
     <section className="sale" aria-label={t('sale.title')}>
       <form onSubmit={add} className="row">
-        <label htmlFor="product-code" className="visually-hidden">{t('sale.productCode')}</label>
-        <input id="product-code" ref={codeInput} value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('sale.productCode')} autoComplete="off" inputMode="numeric" />
-        <button type="submit" disabled={!p.ready}>{t('sale.add')}</button>
+        <label htmlFor="product-code" className="visually-hidden">
+          {t('sale.productCode')}
+        </label>
+        <input
+          id="product-code"
+          ref={codeInput}
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          placeholder={t('sale.productCode')}
+          autoComplete="off"
+          inputMode="numeric"
+        />
+        <button type="submit" disabled={!p.ready}>
+          {t('sale.add')}
+        </button>
       </form>
       {p.error && (
         <p role="alert" className="warn">
@@ -73,7 +85,9 @@ export function SalePanel() {
             <th>{t('sale.quantity')}</th>
             <th>{t('sale.price')}</th>
             <th>{t('sale.amount')}</th>
-            <th><span className="visually-hidden">{t('sale.actions')}</span></th>
+            <th>
+              <span className="visually-hidden">{t('sale.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -85,24 +99,47 @@ export function SalePanel() {
                 <td>{item.product.name}</td>
                 <td className="qty">
                   {!item.product.weighed && (
-                    <button type="button" className="small secondary" aria-label={t('sale.less', { name: item.product.name })} onClick={() => void session.changeQuantity(item.lineId, item.quantityMilli - 1000)}>−</button>
+                    <button
+                      type="button"
+                      className="small secondary"
+                      aria-label={t('sale.less', { name: item.product.name })}
+                      onClick={() => void session.changeQuantity(item.lineId, item.quantityMilli - 1000)}
+                    >
+                      −
+                    </button>
                   )}
                   <span aria-label={t('sale.quantityOf', { name: item.product.name })}>{qty}</span>
                   {!item.product.weighed && (
-                    <button type="button" className="small secondary" aria-label={t('sale.more', { name: item.product.name })} onClick={() => void session.changeQuantity(item.lineId, item.quantityMilli + 1000)}>+</button>
+                    <button
+                      type="button"
+                      className="small secondary"
+                      aria-label={t('sale.more', { name: item.product.name })}
+                      onClick={() => void session.changeQuantity(item.lineId, item.quantityMilli + 1000)}
+                    >
+                      +
+                    </button>
                   )}
                 </td>
                 <td>{money(item.product.priceKopecks)}</td>
                 <td>{line ? money(line.net) : '…'}</td>
                 <td>
-                  <button type="button" className="small secondary" aria-label={t('sale.remove', { name: item.product.name })} onClick={() => void session.changeQuantity(item.lineId, 0)}>✕</button>
+                  <button
+                    type="button"
+                    className="small secondary"
+                    aria-label={t('sale.remove', { name: item.product.name })}
+                    onClick={() => void session.changeQuantity(item.lineId, 0)}
+                  >
+                    ✕
+                  </button>
                 </td>
               </tr>
             );
           })}
           {p.items.length === 0 && (
             <tr>
-              <td colSpan={5} className="hint">{t('sale.empty')}</td>
+              <td colSpan={5} className="hint">
+                {t('sale.empty')}
+              </td>
             </tr>
           )}
         </tbody>
@@ -111,20 +148,45 @@ export function SalePanel() {
         <form onSubmit={applyBonus} className="row bonus">
           <label htmlFor="bonus-amount">{t('sale.bonusToSpend', { max: money(p.priced.maxRedeemable) })}</label>
           <input id="bonus-amount" value={bonus} onChange={(e) => setBonus(e.target.value)} inputMode="decimal" autoComplete="off" />
-          <button type="submit" className="secondary">{t('sale.applyBonus')}</button>
-          <button type="button" className="secondary" onClick={() => void redeem(p.priced?.maxRedeemable ?? 0)}>{t('sale.maxBonus')}</button>
-          {bonusProblem && <p role="alert" className="warn">{bonusProblem}</p>}
+          <button type="submit" className="secondary">
+            {t('sale.applyBonus')}
+          </button>
+          <button type="button" className="secondary" onClick={() => void redeem(p.priced?.maxRedeemable ?? 0)}>
+            {t('sale.maxBonus')}
+          </button>
+          {bonusProblem && (
+            <p role="alert" className="warn">
+              {bonusProblem}
+            </p>
+          )}
         </form>
       )}
       {p.priced && (
         <dl className="totals" aria-label={t('sale.totals')}>
           <dt>{t('sale.subtotal')}</dt>
           <dd>{money(p.priced.totals.subtotal)}</dd>
-          {p.priced.totals.discount > 0 && (<><dt>{t('sale.discount')}</dt><dd>−{money(p.priced.totals.discount)}</dd></>)}
-          {p.priced.totals.redeemed > 0 && (<><dt>{t('sale.redeemed')}</dt><dd aria-label={t('sale.redeemed')}>−{money(p.priced.totals.redeemed)}</dd></>)}
+          {p.priced.totals.discount > 0 && (
+            <>
+              <dt>{t('sale.discount')}</dt>
+              <dd>−{money(p.priced.totals.discount)}</dd>
+            </>
+          )}
+          {p.priced.totals.redeemed > 0 && (
+            <>
+              <dt>{t('sale.redeemed')}</dt>
+              <dd aria-label={t('sale.redeemed')}>−{money(p.priced.totals.redeemed)}</dd>
+            </>
+          )}
           <dt className="payable">{t('sale.payable')}</dt>
-          <dd className="payable" aria-label={t('sale.payable')} data-kopecks={p.priced.totals.payable}>{money(p.priced.totals.payable)}</dd>
-          {p.hasCustomer && (<><dt>{t('sale.willEarn')}</dt><dd aria-label={t('sale.willEarn')}>{money(p.priced.totals.accrued)}</dd></>)}
+          <dd className="payable" aria-label={t('sale.payable')} data-kopecks={p.priced.totals.payable}>
+            {money(p.priced.totals.payable)}
+          </dd>
+          {p.hasCustomer && (
+            <>
+              <dt>{t('sale.willEarn')}</dt>
+              <dd aria-label={t('sale.willEarn')}>{money(p.priced.totals.accrued)}</dd>
+            </>
+          )}
         </dl>
       )}
       {p.priced && p.priced.explanations.length > 0 && (
@@ -137,7 +199,9 @@ export function SalePanel() {
           </ul>
         </details>
       )}
-      <button type="button" className="pay" disabled={!p.priced} onClick={() => void session.openPay()}>{t('sale.pay')}</button>
+      <button type="button" className="pay" disabled={!p.priced} onClick={() => void session.openPay()}>
+        {t('sale.pay')}
+      </button>
     </section>
   );
 }

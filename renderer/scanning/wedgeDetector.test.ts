@@ -41,10 +41,14 @@ describe('keyboard wedge detector', () => {
   it('never reports a barcode scan when keys arrive slower than the gap, whatever the keys', () => {
     const noSentinel = fc.string({ minLength: 1, maxLength: 1 }).filter((k) => k !== '%' && k !== ';');
     fc.assert(
-      fc.property(fc.array(fc.oneof(noSentinel, fc.constant('Enter'), fc.constant('Shift')), { maxLength: 60 }), fc.integer({ min: 51, max: 1000 }), (keys, gap) => {
-        const d = new WedgeDetector();
-        expect(typeKeys(d, keys, 0, gap).some((v) => v.kind === 'scan')).toBe(false);
-      }),
+      fc.property(
+        fc.array(fc.oneof(noSentinel, fc.constant('Enter'), fc.constant('Shift')), { maxLength: 60 }),
+        fc.integer({ min: 51, max: 1000 }),
+        (keys, gap) => {
+          const d = new WedgeDetector();
+          expect(typeKeys(d, keys, 0, gap).some((v) => v.kind === 'scan')).toBe(false);
+        },
+      ),
     );
   });
 
@@ -96,7 +100,12 @@ describe('keyboard wedge detector', () => {
         }
         settle(d.expire(at + 10_000));
         expect(held).toBe('');
-        expect(accounted).toBe(presses.map(([k]) => k).filter((k) => k !== 'Enter').join(''));
+        expect(accounted).toBe(
+          presses
+            .map(([k]) => k)
+            .filter((k) => k !== 'Enter')
+            .join(''),
+        );
       }),
     );
   });

@@ -30,7 +30,6 @@ function tillEnvironment() {
   return { userAgent: navigator.userAgent, storage: navigator.storage };
 }
 
-
 /**
  * For IT at the till: versions, enrolment, server reachability and clock skew, devices, the
  * till's cache and outbox, and the host log; "Save logs" downloads them as one text file.
@@ -81,7 +80,9 @@ export function DiagnosticsScreen({ bridge, db, sync, onClose, refreshSeq = 0 }:
                 ...h,
                 value: {
                   ...h.value,
-                  devices: h.value.devices.map((d) => (d.deviceId === e.deviceId ? { ...d, status: e.status, lastEventAt: e.at, detail: e.detail ?? null } : d)),
+                  devices: h.value.devices.map((d) =>
+                    d.deviceId === e.deviceId ? { ...d, status: e.status, lastEventAt: e.at, detail: e.detail ?? null } : d,
+                  ),
                 },
               },
         );

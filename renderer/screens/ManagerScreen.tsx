@@ -68,7 +68,12 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
   const call = useCallback(
     async (method: 'GET' | 'POST' | 'DELETE', path: string, opts: { query?: Record<string, string>; body?: unknown; token?: string } = {}): Promise<Call> => {
       const res = await bridge.request({ op: 'api', method, path, query: opts.query, body: opts.body, managerToken: opts.token });
-      if (!res.ok) return { ok: false, message: res.error.code === 'host_unreachable' ? t('host.unreachable') : t('manager.failed', { code: res.error.code }), offline: false };
+      if (!res.ok)
+        return {
+          ok: false,
+          message: res.error.code === 'host_unreachable' ? t('host.unreachable') : t('manager.failed', { code: res.error.code }),
+          offline: false,
+        };
       const r = ApiResult.safeParse(res.value);
       if (!r.success) return { ok: false, message: t('manager.badAnswer'), offline: false };
       if (r.data.status >= 200 && r.data.status < 300) return { ok: true, body: r.data.body };
@@ -78,7 +83,6 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
     },
     [bridge, t],
   );
-
 
   const unlock = useCallback(
     async (credential: { pin: string } | { card: string }) => {
@@ -150,19 +154,36 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
         <p className="hint">{t('manager.pinOrCard')}</p>
         <form onSubmit={signIn} className="setup-form">
           <label htmlFor="manager-pin">{t('manager.pin')}</label>
-          <input id="manager-pin" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))} autoFocus />
+          <input
+            id="manager-pin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+            autoFocus
+          />
           <div className="row">
             <button type="submit">{t('manager.signIn')}</button>
-            <button type="button" className="secondary" onClick={onClose}>{t('manager.close')}</button>
+            <button type="button" className="secondary" onClick={onClose}>
+              {t('manager.close')}
+            </button>
           </div>
         </form>
-        {error && <p role="alert" className="warn">{error}</p>}
+        {error && (
+          <p role="alert" className="warn">
+            {error}
+          </p>
+        )}
         {offline && (
           <>
             <p className="hint">{t('manager.offline', { date: offline.date })}</p>
             <FiguresTable
               label={t('manager.tillFigures')}
-              rows={[{ key: 'till', name: t('manager.tillTotal'), ...offline.totals }, ...offline.cashiers.map((c) => ({ key: c.cashierId ?? 'none', name: cashierLabel(c), ...c }))]}
+              rows={[
+                { key: 'till', name: t('manager.tillTotal'), ...offline.totals },
+                ...offline.cashiers.map((c) => ({ key: c.cashierId ?? 'none', name: cashierLabel(c), ...c })),
+              ]}
               share={(r) => share({ basisPoints: r.receipts === 0 ? null : Math.floor((2 * r.identifiedReceipts * 10_000 + r.receipts) / (2 * r.receipts)) })}
               money={money}
             />
@@ -177,9 +198,15 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
     <section className="sale" aria-label={t('manager.title')}>
       <div className="row">
         <h2>{t('manager.hello', { name: session.managerName })}</h2>
-        <button type="button" className="secondary" onClick={() => void signOut()}>{t('manager.signOut')}</button>
+        <button type="button" className="secondary" onClick={() => void signOut()}>
+          {t('manager.signOut')}
+        </button>
       </div>
-      {error && <p role="alert" className="warn">{error}</p>}
+      {error && (
+        <p role="alert" className="warn">
+          {error}
+        </p>
+      )}
       <FiscalShiftPanel />
       <h3>{t('manager.figures', { date: figures?.date ?? '' })}</h3>
       <FiguresTable
@@ -205,7 +232,9 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
             {t(`manager.status.${s}`)}
           </button>
         ))}
-        <label htmlFor="offer-search" className="visually-hidden">{t('manager.search')}</label>
+        <label htmlFor="offer-search" className="visually-hidden">
+          {t('manager.search')}
+        </label>
         <input id="offer-search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('manager.search')} />
       </div>
       <ul className="offers" aria-label={t('manager.offerList')}>
@@ -226,10 +255,20 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
   );
 }
 
-type Figures = Pick<FiguresRow, 'receipts' | 'identifiedReceipts' | 'salesKopecks' | 'accruedKopecks' | 'redeemedKopecks' | 'registrationsOffered' | 'registrations'>;
+type Figures = Pick<
+  FiguresRow,
+  'receipts' | 'identifiedReceipts' | 'salesKopecks' | 'accruedKopecks' | 'redeemedKopecks' | 'registrationsOffered' | 'registrations'
+>;
 
 /** A day's figures, one row per till or per cashier: receipts, identified share, registrations offered and completed, bonuses. */
-function FiguresTable<R extends Figures & { key: string; name: string }>({ label, tableLabel = label ?? '', firstColumn, rows, share, money }: {
+function FiguresTable<R extends Figures & { key: string; name: string }>({
+  label,
+  tableLabel = label ?? '',
+  firstColumn,
+  rows,
+  share,
+  money,
+}: {
   /** Heading above the table; null for none. */
   label: string | null;
   tableLabel?: string;
