@@ -92,7 +92,7 @@ describe('schema upgrade', () => {
     await db.open();
     expect(db.verno).toBe(6);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
-      ['ackedBalances', 'balanceDeltas', 'cacheFilter', 'cacheMeta', 'idDeltas', 'idPages', 'journal', 'keyDeltas', 'keyPages', 'offers', 'outbox', 'products', 'programme', 'syncState', 'cashiers', 'shift', 'tally'].sort(),
+      ['ackedBalances', 'balanceDeltas', 'cacheFilter', 'cacheMeta', 'idDeltas', 'idPages', 'journal', 'keyDeltas', 'keyPages', 'offers', 'outbox', 'products', 'programme', 'syncState', 'cashiers', 'shift', 'tally', 'draft'].sort(),
     );
     expect(await db.syncState.get('customers')).toBeUndefined();
     expect(await db.customers.count()).toBe(0);

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { gtinCheckDigit } from '../../../core/luhn';
+import { routeScan, type ScanEffect, type ScanInput } from './scanRouter';
+import type { TillMode } from './tillMode';
+
+const ean = (body12: string) => `${body12}${gtinCheckDigit(body12)}`;
+const PRODUCT = ean('460100000001');
+const CARD = ean('270000000005');
+const BAD_CHECK = `${PRODUCT.slice(0, 12)}${(Number(PRODUCT[12]) + 1) % 10}`;
+const RECEIPT_NO = 'ABCD1234-MX5C0W1K';
+
+/** Every kind of scan a till meets: each device and what it reads. */
+const SCANS: Record<string, ScanInput> = {
+  product: { kind: 'text', text: PRODUCT },
+  loyaltyCardBarcode: { kind: 'text', text: CARD },
+  loyaltyCardStripe: { kind: 'loyaltyCard', cardNumber: CARD },
+  phone: { kind: 'text', text: '+7 916 000-00-07' },
+  receipt: { kind: 'text', text: `R-${RECEIPT_NO}` },
+  bankCard: { kind: 'bankCard', tokenHash: 'bank-token-hash-aaaaaaaaaaaa', last4: '4242' },
+  badCheckDigit: { kind: 'text', text: BAD_CHECK },
+  garbage: { kind: 'text', text: 'hello' },
+  digits: { kind: 'text', text: '12345' },
+};
+
+type Row = Record<keyof typeof SCANS, ScanEffect>;
+const refuse = (reason: Extract<ScanEffect, { do: 'refuse' }>['reason']): ScanEffect => ({ do: 'refuse', reason });
+const all = (effect: ScanEffect): Row => Object.fromEntries(Object.keys(SCANS).map((k) => [k, effect])) as Row;
+
+const SALE: Row = {
+  product: { do: 'addProduct', code: PRODUCT },
+  loyaltyCardBarcode: { do: 'identify', text: CARD },
+  loyaltyCardStripe: { do: 'identify', text: CARD },
+  phone: { do: 'identify', text: '+79160000007' },
+  receipt: { do: 'openReturn', receiptNo: RECEIPT_NO },
+  bankCard: { do: 'identifyBankCard', tokenHash: 'bank-token-hash-aaaaaaaaaaaa' },
+  badCheckDigit: refuse('badCheckDigit'),
+  garbage: refuse('unknownCode'),
+  digits: refuse('unknownCode'),
+};
+
+const EXPECTED: Record<TillMode, Row> = {
+  setup: all(refuse('notEnrolled')),
+  signIn: all(refuse('signInFirst')),
+  selling: SALE,
+  history: SALE,
+  // A payment in progress: nothing reaches the sale being paid.
+  payingCash: all(refuse('paymentInProgress')),
+  payingCard: all(refuse('paymentInProgress')),
+  returning: { ...all(refuse('finishReturnFirst')), receipt: { do: 'openReturn', receiptNo: RECEIPT_NO } },
+  registering: {
+    product: { do: 'addProduct', code: PRODUCT },
+    // A card read into the open form is the new customer's card (the session refuses one that has an owner).
+    loyaltyCardBarcode: { do: 'registrationCard', cardNumber: CARD },
+    loyaltyCardStripe: { do: 'registrationCard', cardNumber: CARD },
+    phone: refuse('unknownCode'),
+    receipt: refuse('closeScreenFirst'),
+    bankCard: refuse('bankCardInRegistration'),
+    badCheckDigit: refuse('badCheckDigit'),
+    garbage: refuse('unknownCode'),
+    digits: refuse('unknownCode'),
+  },
+  rejected: all(refuse('closeScreenFirst')),
+  // The manager screen takes a manager's card (any other code); products and customers' cards are not tries.
+  manager: {
+    product: refuse('notInManager'),
+    loyaltyCardBarcode: refuse('notInManager'),
+    loyaltyCardStripe: refuse('notInManager'),
+    phone: { do: 'managerCard', text: '+7 916 000-00-07' },
+    receipt: refuse('notInManager'),
+    bankCard: refuse('notInManager'),
+    badCheckDigit: { do: 'managerCard', text: BAD_CHECK },
+    garbage: { do: 'managerCard', text: 'hello' },
+    digits: { do: 'managerCard', text: '12345' },
+  },
+  diagnostics: all({ do: 'ignore' }),
+};
+
+describe('scan router', () => {
+  for (const [mode, row] of Object.entries(EXPECTED) as [TillMode, Row][]) {
+    it(`${mode}: each scan kind has its one defined effect`, () => {
+      const got = Object.fromEntries(Object.entries(SCANS).map(([kind, scan]) => [kind, routeScan(mode, scan, '27')]));
+      expect(got).toEqual(row);
+    });
+  }
+
+  it('a loyalty card is told from a product by the chain prefix', () => {
+    expect(routeScan('selling', { kind: 'text', text: CARD }, '99')).toEqual({ do: 'addProduct', code: CARD });
+    expect(routeScan('selling', { kind: 'text', text: CARD }, '27')).toEqual({ do: 'identify', text: CARD });
+  });
+});

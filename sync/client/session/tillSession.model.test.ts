@@ -1,0 +1,922 @@
+import 'fake-indexeddb/auto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gtinCheckDigit } from '../../../core/luhn';
+import type { RealServer } from '../../../electron/host/testing/realServer';
+import { MemoryCredentials, startSessionServer, tillHostProcess } from '../../../electron/host/testing/tillHostProcess';
+import { demoCardNumber, demoPhone, demoProduct } from '../../server/demoSeed';
+import type { ReceiptRecord } from '../records';
+import type { RegistrationForm } from '../registration';
+import type { BankCard, TerminalPlan } from './testing/fakeHost';
+import { TillWorld } from './testing/tillWorld';
+import { isPaying, OVERLAY_MODES, type TillMode } from './tillMode';
+import type { TillState } from './tillState';
+
+/**
+ * The model test of issue 12: random sequences of what a cashier, a customer, the devices, the
+ * host and the network can do, against the real TillSession, the real host services and a real
+ * in-process server. After every step the session is let settle and the invariants are checked:
+ * - every approved card payment has exactly one committed sale whose total is the amount charged,
+ *   and every committed sale was paid (cash handed over or a card approved);
+ * - the basket and customer shown are what the durable draft holds;
+ * - the customer panel is the sale's customer;
+ * - while a payment is in progress nothing the cashier does changes the basket, customer or redemption;
+ * - each step changes the sale only in the way its action may (a scan adds one product, Esc on
+ *   the payment dialog keeps the customer, F11/F12 and back keep everything, a reload restores it).
+ * After each run the till is brought back online and drained: the server must hold each committed
+ * sale exactly once with the till's total, and nothing may be refused.
+ *
+ * LT_MODEL_STEPS=N runs about N steps (default 1000); LT_MODEL_SEED=s replays a seed (fast-check
+ * prints it with the failing sequence); LT_MODEL_SHRINK=1 shrinks a failure to a shorter sequence;
+ * LT_MODEL_MODES=1 adds the modes the till was in before each step to the printed counts.
+ */
+
+const STEPS = Number(process.env.LT_MODEL_STEPS ?? 1_000);
+const PER_RUN = Number(process.env.LT_MODEL_PER_RUN ?? 60);
+const SEED = process.env.LT_MODEL_SEED ? Number(process.env.LT_MODEL_SEED) : undefined;
+const SEEDED_CUSTOMERS = 50;
+
+let server: RealServer;
+beforeAll(async () => {
+  server = await startSessionServer(SEEDED_CUSTOMERS);
+});
+afterAll(() => server?.close());
+
+// ---------------------------------------------------------------------------------------------
+// The real system and what the test knows beside it
+
+interface Real {
+  w: TillWorld;
+  credentials: MemoryCredentials;
+  /** Cash receipts the till handed back: receipt id -> amount paid. */
+  cash: Map<string, number>;
+  steps: number;
+  trail: string[];
+  counts: Map<string, number>;
+  /** Intents that failed (rejected promises) where nobody awaited them. */
+  errors: unknown[];
+  /** The sale as last shown while the till was ready: it must come back when the till does. */
+  lastShown: { items: string[]; customerId: string | null; journal: number } | null;
+}
+
+interface Model {
+  real: Real | null;
+}
+
+interface Snapshot {
+  mode: TillMode;
+  phase: TillState['phase'];
+  items: string[];
+  qty: Map<string, number>;
+  customerId: string | null;
+  redeem: number;
+  paymentId: string | null;
+  journal: number;
+  receipt: boolean;
+}
+
+function snapshot(r: Real, journal: number): Snapshot {
+  const s = r.w.state;
+  const qty = new Map<string, number>();
+  for (const i of s.sale.items) qty.set(i.product.id, (qty.get(i.product.id) ?? 0) + i.quantityMilli);
+  return {
+    mode: s.mode,
+    phase: s.phase,
+    items: s.sale.items.map((i) => `${i.lineId}:${i.product.id}:${i.quantityMilli}`),
+    qty,
+    customerId: s.sale.customer?.customer.id ?? null,
+    redeem: s.sale.redeem,
+    paymentId: s.sale.payment?.receiptId ?? null,
+    journal,
+    receipt: s.receipt !== null,
+  };
+}
+
+const BANK_CARDS: BankCard[] = [
+  { tokenHash: 'bank-token-hash-aaaaaaaaaaaa', last4: '1111' },
+  { tokenHash: 'bank-token-hash-bbbbbbbbbbbb', last4: '2222' },
+  { tokenHash: 'bank-token-hash-cccccccccccc', last4: '3333' },
+];
+
+const ean13 = (body12: string) => `${body12}${gtinCheckDigit(body12)}`;
+
+/** What a step is allowed to do to the sale; anything else it does is a defect. */
+interface Allowed {
+  /** A product whose quantity may grow by one piece (or one weighed line). */
+  add?: string;
+  /** Lines the cashier edited. */
+  edit?: boolean;
+  customer?: boolean;
+  redeem?: boolean;
+  /** A sale may be committed (the basket then empties). */
+  commit?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invariants
+
+async function checkInvariants(r: Real, step: string, before: Snapshot, allowed: Allowed, final = false): Promise<void> {
+  const w = r.w;
+  const ctx = () => `after step ${r.steps + 1} "${step}"\n  trail: ${r.trail.slice(-25).join(' | ')}`;
+  expect(w.startError, `the page failed to start ${ctx()}`).toBeNull();
+  const s = w.state;
+  const journals = await w.journals();
+  const after = snapshot(r, journals.size);
+
+  // Every approved charge has one committed sale of its amount, or is still the open sale's payment.
+  const byReceipt = new Map<string, ReceiptRecord[]>();
+  for (const j of journals.values()) byReceipt.set(j.receiptId, [...(byReceipt.get(j.receiptId) ?? []), j]);
+  const draft = w.session.database ? await w.db.draft.get('current') : undefined;
+  // A till that is not open (host down at start, not enrolled) still holds its sale in IndexedDB.
+  const drafts = await w.drafts();
+  for (const c of w.host.terminal.charges.filter((c) => c.approved)) {
+    const sales = byReceipt.get(c.receiptId) ?? [];
+    const open = s.sale.payment?.receiptId === c.receiptId || drafts.some((d) => d.payment?.receiptId === c.receiptId);
+    if (sales.length === 0) {
+      expect(
+        open && !final,
+        `card charged ${c.amountKopecks} for ${c.receiptId} but no sale was committed${final ? '' : ' and the till no longer holds it'} ${ctx()}`,
+      ).toBe(true);
+      continue;
+    }
+    expect(sales.length, `card payment ${c.receiptId} committed ${sales.length} times ${ctx()}`).toBe(1);
+    const e = sales[0]!.event;
+    expect({ method: e.payment.method, paid: e.payment.amountKopecks, total: e.totals.payable }, `sale ${c.receiptId} against its charge ${ctx()}`).toEqual({
+      method: 'card',
+      paid: c.amountKopecks,
+      total: c.amountKopecks,
+    });
+  }
+  for (const [receiptId, sales] of byReceipt) {
+    expect(sales.length, `receipt ${receiptId} committed twice ${ctx()}`).toBe(1);
+    const e = sales[0]!.event;
+    if (e.payment.method === 'card') {
+      expect(w.host.terminal.charged(receiptId), `a card sale ${receiptId} that no approved charge paid ${ctx()}`).toBeDefined();
+    } else {
+      expect(r.cash.get(receiptId), `a cash sale ${receiptId} the cashier never saw complete ${ctx()}`).toBe(e.totals.payable);
+    }
+  }
+  for (const [receiptId, paid] of r.cash) expect(byReceipt.get(receiptId)?.[0]?.event.totals.payable, `cash receipt ${receiptId} ${ctx()}`).toBe(paid);
+  expect(w.host.terminal.askedTwice, `the terminal was asked twice for one receipt ${ctx()}`).toEqual([]);
+
+  if (s.phase === 'ready' && w.session.database) {
+    // The basket shown is the draft stored.
+    const shown = {
+      items: s.sale.items.map((i) => [i.lineId, i.product.id, i.quantityMilli]),
+      customer: s.sale.customer?.customer.id ?? null,
+      redeem: s.sale.redeem,
+      payment: s.sale.payment?.receiptId ?? null,
+    };
+    const stored = draft
+      ? {
+          items: draft.items.map((i) => [i.lineId, i.product.id, i.quantityMilli]),
+          customer: draft.customer?.customer.id ?? null,
+          redeem: draft.redeem,
+          payment: draft.payment?.receiptId ?? null,
+        }
+      : { items: [], customer: null, redeem: 0, payment: null };
+    expect(shown, `the basket shown is not the draft stored ${ctx()}`).toEqual(stored);
+    // The customer panel is the sale's customer.
+    if (s.sale.customer && s.catalogue) expect(s.sale.panel?.customerId, `customer panel ${ctx()}`).toBe(s.sale.customer.customer.id);
+    if (!s.sale.customer) expect(s.sale.panel, `a customer panel without a customer ${ctx()}`).toBeNull();
+    if (isPaying(s.mode)) {
+      expect(s.sale.items.length, `paying for an empty sale ${ctx()}`).toBeGreaterThan(0);
+    }
+  }
+
+  expect(r.errors, `an intent failed ${ctx()}`).toEqual([]);
+
+  // A till that was not showing the sale (host down at start, revoked, not enrolled) shows it again when it is back.
+  const committed = after.journal > before.journal;
+  if (s.phase === 'ready') {
+    const last = r.lastShown;
+    if (last && before.phase !== 'ready' && after.journal === last.journal) {
+      expect({ items: after.items, customer: after.customerId }, `the sale when the till is back ${ctx()}`).toEqual({
+        items: last.items,
+        customer: last.customerId,
+      });
+    }
+    r.lastShown = { items: after.items, customerId: after.customerId, journal: after.journal };
+  }
+  if (before.phase !== 'ready' || s.phase !== 'ready') return;
+
+  // The step changed the sale only as its action may.
+  if (isPaying(before.mode) && !allowed.commit) {
+    expect({ items: after.items, customer: after.customerId, redeem: after.redeem }, `the sale changed during a payment ${ctx()}`).toEqual({
+      items: before.items,
+      customer: before.customerId,
+      redeem: before.redeem,
+    });
+  }
+  if (committed) {
+    expect(allowed.commit, `a sale was committed by a step that cannot pay ${ctx()}`).toBe(true);
+  } else if (!allowed.edit) {
+    // Lines are kept, in order; at most one product grows by one piece (or gets one weighed line).
+    const grown = [...after.qty].filter(([id, q]) => q !== (before.qty.get(id) ?? 0));
+    const lost = before.items.filter((l) => !after.items.includes(l) && !grown.some(([id]) => l.split(':')[1] === id));
+    expect(lost, `basket lines lost ${ctx()}`).toEqual([]);
+    if (allowed.add) {
+      expect(
+        grown.every(([id, q]) => id === allowed.add && q === (before.qty.get(id) ?? 0) + 1_000),
+        `the scan changed more than one piece ${ctx()}`,
+      ).toBe(true);
+    } else {
+      expect(after.items, `the basket changed ${ctx()}`).toEqual(before.items);
+    }
+  }
+  if (!committed && !allowed.customer) expect(after.customerId, `the customer changed ${ctx()}`).toBe(before.customerId);
+  if (!committed && !allowed.customer && !allowed.redeem && after.customerId === before.customerId && after.items.length > 0) {
+    expect(after.redeem, `the redemption changed ${ctx()}`).toBe(before.redeem);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+type Body = (r: Real, before: Snapshot) => Promise<Allowed | void>;
+
+function command(name: string, body: Body, when: (r: Real) => boolean = () => true): fc.AsyncCommand<Model, Real> {
+  return {
+    check: (m) => m.real !== null && when(m.real),
+    async run(_m, r) {
+      r.trail.push(name);
+      r.counts.set(name.split(' ')[0]!, (r.counts.get(name.split(' ')[0]!) ?? 0) + 1);
+      // Time moves on between any two things a cashier does; receipt numbers are made of it.
+      await r.w.clock.advance(1_000);
+      await r.w.settle();
+      const before = snapshot(r, (await r.w.journals()).size);
+      if (process.env.LT_MODEL_MODES)
+        r.counts.set(
+          `mode:${before.mode}${before.items.length ? '+items' : ''}`,
+          (r.counts.get(`mode:${before.mode}${before.items.length ? '+items' : ''}`) ?? 0) + 1,
+        );
+      const allowed = (await body(r, before)) ?? {};
+      await r.w.settle();
+      await checkInvariants(r, name, before, allowed);
+      r.steps++;
+    },
+    toString: () => name,
+  };
+}
+
+const hanging = (r: Real) => r.w.host.terminal.hanging !== null;
+const ready = (r: Real) => r.w.state.phase === 'ready';
+const sellingModes: TillMode[] = ['selling', 'history', 'registering'];
+
+async function cacheComplete(r: Real): Promise<boolean> {
+  const db = r.w.session.database;
+  return db ? ((await db.cacheMeta.get('cache'))?.customers ?? 0) >= SEEDED_CUSTOMERS : false;
+}
+
+async function productsLoaded(r: Real): Promise<boolean> {
+  const db = r.w.session.database;
+  return db ? (await db.syncState.get('products'))?.complete === true : false;
+}
+
+type Source = 'scanner' | 'wedge' | 'typed';
+
+/** A scan under a payment is refused with a notice the cashier sees now, not queued behind the payment. */
+async function refusedAtOnce(r: Real, seqBefore: number): Promise<void> {
+  await r.w.settle();
+  const n = r.w.state.notice;
+  expect({ key: n?.key, shown: (n?.seq ?? 0) > seqBefore }, 'a scan during a payment is refused at once').toEqual({
+    key: 'scan.refused.paymentInProgress',
+    shown: true,
+  });
+}
+
+/** A code as it reaches the session from a source; false when it cannot arrive (the host carries the scanner). */
+async function deliver(r: Real, text: string, source: Source): Promise<boolean> {
+  const w = r.w;
+  if (source === 'scanner') {
+    if (!w.host.isUp) return false;
+    w.host.emit({ kind: 'scan', deviceId: 'scanner-1', source: 'serial', symbology: 'EAN13', text, at: w.clock.now() });
+    return true;
+  }
+  if (source === 'wedge') await w.run(w.session.wedge(text));
+  else await w.run(w.session.scan({ kind: 'text', text }));
+  return true;
+}
+
+const sourceArb = fc.constantFrom<Source>('scanner', 'wedge', 'typed');
+
+const productScan = fc.tuple(fc.integer({ min: 1, max: 300 }), sourceArb).map(([n, source]) =>
+  command(`scanProduct ${n} via ${source}`, async (r, before) => {
+    const p = demoProduct(n);
+    const seq = r.w.state.notice?.seq ?? 0;
+    // Loaded before the scan: it must be found (the pull may finish meanwhile, never the other way round).
+    const loaded = await productsLoaded(r);
+    const arrived = await deliver(r, p.ean, source);
+    if (arrived && isPaying(before.mode)) await refusedAtOnce(r, seq);
+    if (arrived && sellingModes.includes(before.mode) && before.phase === 'ready' && !hanging(r)) {
+      await r.w.settle();
+      const q = r.w.state.sale.items.filter((i) => i.product.id === p.id).reduce((s, i) => s + i.quantityMilli, 0);
+      if (loaded) expect(q, `a product scanned in ${before.mode} is in the basket once more`).toBe((before.qty.get(p.id) ?? 0) + 1_000);
+      // Products still loading (a new enrolment): the cashier is told so, not "unknown product".
+      else if (q === (before.qty.get(p.id) ?? 0)) expect(r.w.state.sale.error?.kind, 'a product scanned before the catalogue is loaded').toBe('noCatalogue');
+    }
+    return { add: p.id };
+  }),
+);
+
+const otherScan = fc
+  .tuple(
+    fc.oneof(
+      fc.integer({ min: 1, max: 99 }).map((n) => ({ what: 'unknownProduct', text: ean13(`460${String(5_000_000 + n).padStart(9, '0')}`) })),
+      fc.integer({ min: 1, max: 300 }).map((n) => {
+        const e = demoProduct(n).ean;
+        return { what: 'badCheckDigit', text: `${e.slice(0, 12)}${(Number(e[12]) + 1) % 10}` };
+      }),
+      fc.integer({ min: 1, max: 99 }).map((n) => ({ what: 'unknownCard', text: demoCardNumber(900_000 + n) })),
+      fc
+        .constantFrom('', 'hello', '12345', 'R-', 'R-ABCD1234-ZZZZ', '%B4111111111111111^DOE/JOHN^2512101?', ';4111111111111111=25121010000?', '\u0000\uD800')
+        .map((text) => ({ what: 'garbage', text })),
+    ),
+    sourceArb,
+  )
+  .map(([{ what, text }, source]) =>
+    command(`scan${what[0]!.toUpperCase()}${what.slice(1)} ${JSON.stringify(text)} via ${source}`, async (r) => {
+      await deliver(r, text, source);
+      // A card nobody has: the cashier is identifying someone else, so the customer leaves the sale.
+      return what === 'unknownCard' ? { customer: true, redeem: true } : {};
+    }),
+  );
+
+const cardScan = fc.tuple(fc.integer({ min: 1, max: SEEDED_CUSTOMERS }), fc.constantFrom('reader', 'scanner', 'typed')).map(([n, source]) =>
+  command(`scanCard of customer ${n} via ${source}`, async (r, before) => {
+    const w = r.w;
+    const card = demoCardNumber(n);
+    const seq = w.state.notice?.seq ?? 0;
+    if (source === 'reader') {
+      if (!w.host.isUp) return {};
+      w.host.emit({ kind: 'card', cardKind: 'loyalty', deviceId: 'msr-1', cardNumber: card, at: w.clock.now() });
+    } else if (!(await deliver(r, card, source === 'scanner' ? 'scanner' : 'typed'))) return {};
+    if (isPaying(before.mode)) await refusedAtOnce(r, seq);
+    await w.settle();
+    const s = w.state;
+    if (before.mode === 'registering') {
+      // A card that already has an owner is never attached to a new customer or to the sale.
+      expect(s.registration?.card, 'a known card scanned into the registration form').not.toBe(card);
+      return {};
+    }
+    if (before.mode === 'selling' || before.mode === 'history') {
+      const found = s.sale.customer?.customer.id;
+      if (found !== before.customerId) expect(found, 'the card identifies its owner').toBe(String(n));
+      if ((await cacheComplete(r)) || (w.host.isUp && !w.host.serverDown)) expect(found, 'a seeded card is found').toBe(String(n));
+      return { customer: true, redeem: true };
+    }
+    return {};
+  }),
+);
+
+const phoneIdentify = fc.tuple(fc.integer({ min: 1, max: SEEDED_CUSTOMERS }), fc.boolean(), fc.boolean()).map(([n, known, asScan]) =>
+  command(`identifyPhone ${known ? `of customer ${n}` : 'unknown'}${asScan ? ' scanned' : ''}`, async (r, before) => {
+    const phone = known ? demoPhone(n) : `+7916${String(8_000_000 + n)}`;
+    await r.w.run(asScan ? r.w.session.scan({ kind: 'text', text: phone }) : r.w.session.identify(phone));
+    await r.w.settle();
+    const s = r.w.state;
+    if (known && ['selling', 'history'].includes(before.mode) && (await cacheComplete(r)))
+      expect(s.sale.customer?.customer.id, 'the phone identifies its owner').toBe(String(n));
+    return { customer: true, redeem: true };
+  }),
+);
+
+const bankCardScan = fc.integer({ min: 0, max: BANK_CARDS.length - 1 }).map((i) =>
+  command(`bankCardRead ${i}`, async (r) => {
+    if (!r.w.host.isUp) return {};
+    const c = BANK_CARDS[i]!;
+    r.w.host.emit({ kind: 'card', cardKind: 'bank', deviceId: 'msr-1', tokenHash: c.tokenHash, last4: c.last4, at: r.w.clock.now() });
+    return { customer: true, redeem: true };
+  }),
+);
+
+const receiptScan = fc.tuple(fc.nat(), sourceArb).map(([pick, source]) =>
+  command(`scanReceipt #${pick} via ${source}`, async (r, before) => {
+    const list = [...(await r.w.journals()).values()];
+    const receipt = list[pick % Math.max(1, list.length)];
+    const text = receipt ? `R-${receipt.receiptId}` : 'R-ABCD1234-ZZZZ';
+    const arrived = await deliver(r, text, source);
+    await r.w.settle();
+    if (arrived && ['selling', 'history', 'returning'].includes(before.mode) && !hanging(r)) {
+      expect(r.w.state.mode, 'a receipt scanned opens the return').toBe('returning');
+    }
+    return {};
+  }),
+);
+
+const KEYS = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'Escape', 'Enter'] as const;
+
+const keyPress = fc.tuple(fc.constantFrom(...KEYS), fc.boolean(), fc.constantFrom<TerminalPlan>('approve', 'decline', 'timeout')).map(([key, twice, plan]) =>
+  command(`key ${key}${twice ? ' twice' : ''}${key === 'F10' ? ` (terminal: ${plan})` : ''}`, async (r, before) => {
+    const w = r.w;
+    if (key === 'F10') w.host.terminal.plan = plan;
+    const used = w.session.key(key);
+    if (twice) w.session.key(key);
+    await w.settle();
+    const s = w.state;
+    if (before.mode === 'payingCard') expect(used, 'a key during a card payment').toBe(false);
+    if (key === 'Escape' && before.mode === 'payingCash') {
+      // Esc on the payment dialog closes it; the customer, redemption and basket stay.
+      expect(s.mode).toBe('selling');
+      return {};
+    }
+    if ((key === 'F11' || key === 'F12') && twice && !isPaying(before.mode) && before.phase === 'ready' && !OVERLAY_MODES.has(before.mode)) {
+      // Pressed twice before the screen changed: the second press repeats the first, it does not undo it.
+      expect(s.mode, `${key} pressed twice quickly`).toBe(key === 'F11' ? 'manager' : 'diagnostics');
+    }
+    if (key === 'Escape' && before.mode === 'selling' && !before.receipt) return { customer: true, redeem: true };
+    if (key === 'F10' || key === 'F9') return { commit: true };
+    return {};
+  }),
+);
+
+const openPay = fc.constant(command('openPay', async (r) => void (await r.w.run(r.w.session.openPay()))));
+
+/** Before paying, a cashier goes back to the sale (F1) and has at least one product on it. */
+async function readyToPay(r: Real): Promise<string | undefined> {
+  const w = r.w;
+  if (w.state.phase !== 'ready' || hanging(r)) return undefined;
+  if (['returning', 'history'].includes(w.state.mode)) w.session.key('F1');
+  else if (OVERLAY_MODES.has(w.state.mode)) w.session.key('Escape');
+  await w.settle();
+  const p = demoProduct(1 + (r.steps % 300));
+  if (w.state.mode !== 'selling' || w.state.sale.items.length > 0) return undefined;
+  await w.run(w.session.scan({ kind: 'text', text: p.ean }));
+  await w.settle();
+  return p.id;
+}
+
+/** F9 if the sale screen is up, then the tendered amount and Enter (or Enter twice). */
+const payCash = fc.tuple(fc.constantFrom('exact', 'more', 'less'), fc.boolean()).map(([how, twice]) =>
+  command(`payCash ${how}${twice ? ' (Enter twice)' : ''}`, async (r) => {
+    const w = r.w;
+    const add = await readyToPay(r);
+    if (w.state.mode === 'selling') {
+      w.session.key('F9');
+      await w.settle();
+    }
+    const mode = w.state.mode;
+    const payable = w.state.sale.priced?.totals.payable ?? 0;
+    const tendered = how === 'exact' ? payable : how === 'more' ? payable + 12_345 : payable - 1;
+    const paying = [w.session.payCash(tendered), ...(twice ? [w.session.payCash(tendered)] : [])];
+    const receipts = (await w.run(Promise.all(paying)))?.filter((x) => x !== null) ?? [];
+    for (const receipt of receipts) r.cash.set(receipt.receiptId, receipt.paid);
+    if (mode === 'payingCash' && payable > 0 && how !== 'less') {
+      expect(receipts.length, 'cash paid once').toBe(1);
+      expect(receipts[0]!.change, 'change handed back').toBe(tendered - receipts[0]!.paid);
+      expect(receipts[0]!.paid).toBe(payable);
+    } else expect(receipts, 'no sale without the money').toEqual([]);
+    return { commit: true, add };
+  }),
+);
+
+/** F10 on the sale screen (opens the payment and goes to the terminal), the card button in the payment dialog. */
+const payCard = fc
+  .tuple(
+    fc.constantFrom<TerminalPlan>('approve', 'approve', 'approve', 'decline', 'timeout', 'hang', 'hang', 'crashCharged', 'crashNotCharged'),
+    fc.integer({ min: 0, max: BANK_CARDS.length - 1 }),
+  )
+  .map(([plan, card]) =>
+    command(
+      `payCard ${plan} with card ${card}`,
+      async (r) => {
+        const t = r.w.host.terminal;
+        const add = await readyToPay(r);
+        t.plan = plan;
+        t.card = BANK_CARDS[card]!;
+        // The session runs it in order; a hanging terminal keeps it running past this step.
+        if (r.w.state.mode === 'selling') r.w.session.key('F10');
+        else r.w.session.payCard().catch((err: unknown) => r.errors.push(err));
+        return { commit: true, add };
+      },
+      (r) => !hanging(r),
+    ),
+  );
+
+const terminalAnswer = fc.boolean().map((approved) =>
+  command(
+    `terminalAnswers ${approved ? 'approved' : 'declined'}`,
+    async (r) => {
+      r.w.host.terminal.answer(approved);
+      return { commit: true };
+    },
+    hanging,
+  ),
+);
+
+const resolveSlip = fc.constant(
+  command(
+    'cashierReadsSlip',
+    async (r) => {
+      const payment = r.w.state.sale.payment;
+      const charged = payment ? r.w.host.terminal.charged(payment.receiptId) !== undefined : false;
+      await r.w.run(r.w.session.resolveUnknownPayment(charged));
+      return { commit: true };
+    },
+    (r) => r.w.state.sale.unresolvedPayment,
+  ),
+);
+
+const setRedeem = fc.oneof(fc.constant(-1), fc.constant(0), fc.integer({ min: 1, max: 1_000_000 })).map((k) =>
+  command(`setRedeem ${k < 0 ? 'max' : k}`, async (r, before) => {
+    const max = r.w.state.sale.priced?.maxRedeemable ?? 0;
+    const got = await r.w.run(r.w.session.setRedeem(k < 0 ? max : k));
+    if (!isPaying(before.mode) && got !== undefined) expect(got).toBe(Math.max(0, Math.min(k < 0 ? max : k, max)));
+    return { redeem: true };
+  }),
+);
+
+/** The line's buttons: one more, one less, remove. */
+const changeQuantity = fc.tuple(fc.nat(), fc.constantFrom('more', 'less', 'remove')).map(([pick, how]) =>
+  command(`changeQuantity ${how} on line #${pick}`, async (r) => {
+    const items = r.w.state.sale.items;
+    const line = items[pick % Math.max(1, items.length)];
+    const q = !line ? 0 : how === 'more' ? line.quantityMilli + 1_000 : how === 'less' ? line.quantityMilli - 1_000 : 0;
+    await r.w.run(r.w.session.changeQuantity(line?.lineId ?? 'none', q));
+    return { edit: true, redeem: true };
+  }),
+);
+
+const clearCustomer = fc.constant(
+  command('clearCustomer', async (r) => {
+    await r.w.run(r.w.session.clearCustomer());
+    return { customer: true, redeem: true };
+  }),
+);
+
+type FormKind = 'valid' | 'validFull' | 'knownPhone' | 'invalidEmail' | 'takenCard' | 'year0' | 'loneSurrogate' | 'cardInName' | 'badPhone';
+const FORM_FIELD: Partial<Record<FormKind, keyof import('../registrationCheck').RegistrationProblems>> = {
+  invalidEmail: 'email',
+  takenCard: 'cardNumber',
+  year0: 'birthday',
+  loneSurrogate: 'firstName',
+  cardInName: 'firstName',
+  badPhone: 'phone',
+};
+
+let phones = 0;
+function form(kind: FormKind, n: number): RegistrationForm {
+  const phone = `+7916${String(2_000_000 + (((Date.now() % 1_000_000) * 7 + ++phones) % 7_000_000))}`;
+  const base: RegistrationForm = { firstName: 'Тест', phone, personalDataConsent: true, marketing: {} };
+  switch (kind) {
+    case 'valid':
+      return base;
+    case 'validFull':
+      return {
+        ...base,
+        firstName: 'Ёжик 🦔',
+        email: 'ezhik@example.ru',
+        birthday: '1990-02-28',
+        cardNumber: demoCardNumber(500_000 + phones),
+        marketing: { sms: true },
+      };
+    case 'knownPhone':
+      return { ...base, phone: demoPhone(n) };
+    case 'invalidEmail':
+      return { ...base, email: 'ivan@@example' };
+    case 'takenCard':
+      return { ...base, cardNumber: demoCardNumber(n) };
+    case 'year0':
+      return { ...base, birthday: '0000-01-01' };
+    case 'loneSurrogate':
+      return { ...base, firstName: 'Анна\uD800' };
+    case 'cardInName':
+      return { ...base, firstName: 'Иван 4111 1111 1111 1111' };
+    case 'badPhone':
+      return { ...base, phone: '+7 000 000-00-00' };
+  }
+}
+
+const startRegistration = fc.constant(
+  command('startRegistration', async (r, before) => {
+    await r.w.run(r.w.session.startRegistration({}));
+    if (before.mode === 'selling' && !hanging(r)) expect(r.w.state.mode).toBe('registering');
+    return {};
+  }),
+);
+
+const register = fc
+  .tuple(
+    fc.constantFrom<FormKind>('valid', 'valid', 'validFull', 'knownPhone', 'invalidEmail', 'takenCard', 'year0', 'loneSurrogate', 'cardInName', 'badPhone'),
+    fc.integer({ min: 1, max: SEEDED_CUSTOMERS }),
+  )
+  .map(([kind, n]) =>
+    command(`register ${kind}${kind === 'takenCard' || kind === 'knownPhone' ? ` of customer ${n}` : ''}`, async (r, before) => {
+      const f = form(kind, n);
+      // The form opens from the customer panel (after a lookup that found nobody) if it is not open yet.
+      if (before.mode === 'selling') await r.w.run(r.w.session.startRegistration({}));
+      const res = await r.w.run(r.w.session.register(f));
+      if (!res || !['registering', 'selling'].includes(before.mode) || !r.w.state.catalogue) return {};
+      const field = FORM_FIELD[kind];
+      if (field) {
+        if (kind === 'takenCard' && !(await cacheComplete(r)) && (r.w.host.serverDown || !r.w.host.isUp)) return { customer: true, redeem: true };
+        expect(res.ok, `a ${kind} registration is refused at the till`).toBe(false);
+        if (!res.ok) expect(res.problems[field], `the ${field} field says what is wrong`).toBeTruthy();
+        return {};
+      }
+      expect(res, `a ${kind} registration is accepted`).toEqual({ ok: true });
+      expect(r.w.state.sale.customer?.customer.firstName).toBe(f.firstName.trim());
+      return { customer: true, redeem: true };
+    }),
+  );
+
+const cancelRegistration = fc.constant(command('cancelRegistration', async (r) => void (await r.w.run(r.w.session.cancelRegistration()))));
+
+const commitReturnTwice = fc.tuple(fc.nat(), fc.nat()).map(([pick, linePick]) =>
+  command(`commitReturn (double click) of receipt #${pick}`, async (r) => {
+    const db = r.w.session.database;
+    if (!db) return {};
+    const receipts = await db.journal.toArray();
+    const receipt = receipts[pick % Math.max(1, receipts.length)];
+    if (!receipt?.priced) return {};
+    const { returnable } = await import('../returns');
+    const left = [...returnable(receipt)].filter(([, q]) => q > 0);
+    const line = left[linePick % Math.max(1, left.length)];
+    if (!line) return {};
+    const lines = [{ lineId: line[0], quantityMilli: Math.min(line[1], 1_000) }];
+    const both = await r.w.run(Promise.all([r.w.session.commitReturn(receipt, lines), r.w.session.commitReturn(receipt, lines)]));
+    if (!both) return {};
+    const [a, b] = both;
+    expect(
+      [a, b].filter((x) => x?.ok === true),
+      'a double click returns once',
+    ).toHaveLength(1);
+    expect(
+      [a, b].filter((x) => x && !x.ok),
+      'and shows no failure for it',
+    ).toHaveLength(0);
+    expect((await db.journal.get(receipt.receiptId))?.returns?.length ?? 0).toBe((receipt.returns?.length ?? 0) + 1);
+    return {};
+  }),
+);
+
+const overlayKeys = fc.constantFrom('F11', 'F12').map((key) =>
+  command(`overlay ${key} and back`, async (r, before) => {
+    const w = r.w;
+    const customer = w.state.sale.customer?.customer.id ?? null;
+    w.session.key(key);
+    await w.settle();
+    w.session.key(key === 'F11' ? 'Escape' : 'F12');
+    await w.settle();
+    // Overlays do not stack: from one, the other and Esc go back to the sale screen under them.
+    if (!isPaying(before.mode) && before.phase === 'ready' && !OVERLAY_MODES.has(before.mode)) {
+      expect(w.state.mode, `${key} and back`).toBe(before.mode);
+      expect(w.state.sale.customer?.customer.id ?? null, 'the customer is still there').toBe(customer);
+    }
+    return {};
+  }),
+);
+
+const toMode = fc
+  .constantFrom('selling', 'returning', 'history', 'manager', 'diagnostics', 'rejected' as const)
+  .map((m) => command(`toMode ${m}`, async (r) => void (await r.w.run(r.w.session.toMode(m as 'selling')))));
+const closeOverlay = fc.constant(command('closeOverlay', async (r) => void (await r.w.run(r.w.session.closeOverlay()))));
+const dismissReceipt = fc.constant(command('dismissReceipt', async (r) => void r.w.session.dismissReceipt()));
+const linkCard = fc.constant(command('linkCard', async (r) => void (await r.w.run(r.w.session.linkCard()))));
+
+const fixRejected = fc.constant(
+  command('fixRejected email', async (r) => {
+    const list = await r.w.session.rejected();
+    const fixable = list.find((x) => x.fix === 'email');
+    if (fixable) expect(await r.w.run(r.w.session.fixRejected(fixable.eventId, { email: 'fixed@example.ru' }))).toEqual({ ok: true });
+    return {};
+  }),
+);
+
+const reload = fc.constant(
+  command('reload', async (r, before) => {
+    const sale = r.w.state.sale;
+    const kept = { items: sale.items.map((i) => i.lineId), customer: sale.customer?.customer.id ?? null };
+    r.w.openPage();
+    await r.w.settle();
+    if (before.phase === 'ready' && r.w.state.phase === 'ready' && !before.paymentId) {
+      // The durable draft brings the basket and the customer back.
+      expect({ items: r.w.state.sale.items.map((i) => i.lineId), customer: r.w.state.sale.customer?.customer.id ?? null }, 'the sale after a reload').toEqual(
+        kept,
+      );
+    }
+    return { commit: true, redeem: true };
+  }),
+);
+
+const hostDown = fc.boolean().map((hungApproved) =>
+  command(`hostDown${hungApproved ? ' (a hanging payment goes through)' : ''}`, async (r) => {
+    r.w.host.down(hungApproved);
+    return {};
+  }),
+);
+
+const hostUp = fc.constant(
+  command('hostUp (a new host process)', async (r) => {
+    r.w.host.up();
+    // The host's status is asked every few seconds: a till that could not reach it recovers by itself.
+    await r.w.tick(6_000);
+    if (r.w.state.phase === 'hostError') {
+      expect(r.w.state.phase, 'the till stays on "host unreachable" after the host came back').not.toBe('hostError');
+    }
+    return { commit: true };
+  }),
+);
+
+const serverDown = fc.constant(command('serverDown', async (r) => void (r.w.host.serverDown = true)));
+const serverUp = fc.constant(command('serverUp', async (r) => void (r.w.host.serverDown = false)));
+
+const revoke = fc.constant(
+  command(
+    'revoke (head office revokes this till)',
+    async (r) => {
+      const id = r.w.state.status?.terminal?.terminalId;
+      if (id) await server.revoke(id).catch(() => undefined);
+      return {};
+    },
+    (r) => ready(r),
+  ),
+);
+
+const reenrol = fc.constant(
+  command(
+    'reenrol',
+    async (r) => {
+      if (!r.w.host.isUp || r.w.host.serverDown) return {};
+      const res = await r.w.enrol();
+      expect(res, 'enrolment').toEqual({ ok: true });
+      return { commit: true };
+    },
+    (r) => r.w.state.phase === 'notEnrolled' && !hanging(r),
+  ),
+);
+
+const loseCredential = fc.constant(
+  command(
+    'loseCredential (unreadable credential, host restart, reload)',
+    async (r) => {
+      r.credentials.lose();
+      r.w.host.down(false);
+      r.w.host.up();
+      r.w.openPage();
+      return { commit: true };
+    },
+    (r) => !hanging(r),
+  ),
+);
+
+const tick = fc.integer({ min: 2, max: 90 }).map((s) =>
+  command(
+    `wait ${s}s`,
+    async (r) => void (await r.w.tick(s * 1_000)),
+    (r) => !hanging(r),
+  ),
+);
+const tickHanging = fc.constant(command('wait 3s', async (r) => void (await r.w.clock.advance(3_000)), hanging));
+
+/** Back to the sale screen the way cashiers do: F1, Esc, or the "Sale" button. */
+const backToSale = fc.constantFrom('F1', 'Escape', 'button').map((how) =>
+  command(`backToSale ${how}`, async (r, before) => {
+    if (how === 'button') await r.w.run(r.w.session.toMode('selling'));
+    else r.w.session.key(how);
+    return how === 'Escape' && before.mode === 'selling' && !before.receipt ? { customer: true, redeem: true } : {};
+  }),
+);
+
+/** One weighted choice per step: selling is what a till does most; outages and revocations are rarer. */
+const anyCommand = fc.oneof(
+  { weight: 24, arbitrary: productScan },
+  { weight: 6, arbitrary: otherScan },
+  { weight: 8, arbitrary: cardScan },
+  { weight: 6, arbitrary: phoneIdentify },
+  { weight: 3, arbitrary: bankCardScan },
+  { weight: 3, arbitrary: receiptScan },
+  { weight: 10, arbitrary: keyPress },
+  { weight: 3, arbitrary: overlayKeys },
+  { weight: 10, arbitrary: backToSale },
+  { weight: 5, arbitrary: openPay },
+  { weight: 24, arbitrary: payCash },
+  { weight: 30, arbitrary: payCard },
+  { weight: 20, arbitrary: terminalAnswer },
+  { weight: 20, arbitrary: resolveSlip },
+  { weight: 8, arbitrary: setRedeem },
+  { weight: 4, arbitrary: changeQuantity },
+  { weight: 2, arbitrary: clearCustomer },
+  { weight: 3, arbitrary: startRegistration },
+  { weight: 8, arbitrary: register },
+  { weight: 2, arbitrary: cancelRegistration },
+  { weight: 4, arbitrary: commitReturnTwice },
+  { weight: 3, arbitrary: toMode },
+  { weight: 2, arbitrary: closeOverlay },
+  { weight: 2, arbitrary: dismissReceipt },
+  { weight: 3, arbitrary: linkCard },
+  { weight: 2, arbitrary: fixRejected },
+  { weight: 5, arbitrary: reload },
+  { weight: 2, arbitrary: hostDown },
+  { weight: 6, arbitrary: hostUp },
+  { weight: 2, arbitrary: serverDown },
+  { weight: 5, arbitrary: serverUp },
+  { weight: 1, arbitrary: revoke },
+  { weight: 30, arbitrary: reenrol },
+  { weight: 1, arbitrary: loseCredential },
+  { weight: 5, arbitrary: tick },
+  { weight: 6, arbitrary: tickHanging },
+);
+
+// ---------------------------------------------------------------------------------------------
+// The end of a run: back online, everything sent, the server holds each sale once
+
+async function drainAndCompare(r: Real): Promise<{ sales: number; returns: number; events: number }> {
+  const w = r.w;
+  r.trail.push('-- final drain --');
+  w.host.serverDown = false;
+  if (!w.host.isUp) w.host.up();
+  for (let round = 0; ; round++) {
+    expect(
+      round,
+      `the till does not drain: ${JSON.stringify(await w.outboxes())} phase ${w.state.phase} mode ${w.state.mode} link ${w.state.sync.link}\n  trail: ${r.trail.join(' | ')}`,
+    ).toBeLessThan(60);
+    // The customer finishes at the PIN pad; the cashier reads a slip the till asks about.
+    if (hanging(r)) w.host.terminal.answer(true);
+    await w.settle();
+    // A revocation the till only now notices: IT enrols it again.
+    if (w.state.phase === 'notEnrolled') expect(await w.enrol(), 'enrolment in the final drain').toEqual({ ok: true });
+    const payment = w.state.sale.payment;
+    if (w.state.sale.unresolvedPayment && payment) await w.run(w.session.resolveUnknownPayment(w.host.terminal.charged(payment.receiptId) !== undefined));
+    await w.settle();
+    if (w.state.phase === 'ready' && !w.state.sale.payment && (await w.outboxes()).every((o) => o.status !== 'pending')) break;
+    await w.tick(15_000);
+  }
+  await checkInvariants(r, 'final drain', snapshot(r, (await w.journals()).size), { commit: true, customer: true, redeem: true, edit: true }, true);
+  const left = await w.outboxes();
+  expect(left, `events the server refused\n  trail: ${r.trail.join(' | ')}`).toEqual([]);
+
+  const journals = [...(await w.journals()).values()];
+  const rows = await server.db.query<{ event_id: string; receipt_id: string; payable: string; paid: string }>(
+    `SELECT event_id::text, receipt_id, till_totals->>'payable' AS payable, payment->>'amountKopecks' AS paid FROM receipts WHERE terminal_id = ANY($1::uuid[])`,
+    [w.terminalIds],
+  );
+  const atServer = rows
+    .map((x) => ({ eventId: x.event_id, receiptId: x.receipt_id, payable: Number(x.payable), paid: Number(x.paid) }))
+    .sort((a, b) => a.eventId.localeCompare(b.eventId));
+  const atTill = journals
+    .map((j) => ({ eventId: j.eventId, receiptId: j.receiptId, payable: j.event.totals.payable, paid: j.event.payment.amountKopecks }))
+    .sort((a, b) => a.eventId.localeCompare(b.eventId));
+  expect(atServer, `the server's sales of this till are its journal, each once\n  trail: ${r.trail.join(' | ')}`).toEqual(atTill);
+  expect(new Set(atServer.map((s) => s.receiptId)).size, 'no receipt twice at the server').toBe(atServer.length);
+  const returns = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM receipt_returns WHERE terminal_id = ANY($1::uuid[])', [w.terminalIds]);
+  const tillReturns = journals.reduce((n, j) => n + (j.returns?.length ?? 0), 0);
+  expect(returns[0]!.n, 'returns at the server').toBe(tillReturns);
+  const applied = await server.db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM applied_events WHERE terminal_id = ANY($1::uuid[]) AND status = 'applied'",
+    [w.terminalIds],
+  );
+  return { sales: atServer.length, returns: tillReturns, events: applied[0]!.n };
+}
+
+describe('till session model', () => {
+  it(
+    'no sequence of cashier actions, device faults and outages loses or doubles a sale, a charge or a basket',
+    { timeout: Math.max(180_000, STEPS * 300) },
+    async () => {
+      const started = Date.now();
+      const totals = { runs: 0, steps: 0, sales: 0, returns: 0, events: 0, charges: 0, reloads: 0, hostStarts: 0, enrolments: 0 };
+      const counts = new Map<string, number>();
+      const terminalPlans = new Map<string, number>();
+      // fc.commands makes runs of 0..PER_RUN commands, about half of them on average.
+      const numRuns = Math.max(1, Math.ceil((2 * STEPS) / PER_RUN));
+      await fc.assert(
+        fc.asyncProperty(fc.commands([anyCommand], { maxCommands: PER_RUN, size: 'max' }), async (cmds) => {
+          const credentials = new MemoryCredentials();
+          const w = await TillWorld.enrolled({ server, startProcess: tillHostProcess(credentials) });
+          const real: Real = { w, credentials, cash: new Map(), steps: 0, trail: [], counts, errors: [], lastShown: null };
+          try {
+            await fc.asyncModelRun(() => ({ model: { real }, real }), cmds);
+            const drained = await drainAndCompare(real);
+            totals.runs++;
+            totals.steps += real.steps;
+            totals.sales += drained.sales;
+            totals.returns += drained.returns;
+            totals.events += drained.events;
+            totals.charges += w.host.terminal.charges.length;
+            for (const [plan, n] of w.host.terminal.plans) terminalPlans.set(plan, (terminalPlans.get(plan) ?? 0) + n);
+            totals.reloads += w.reloads;
+            totals.hostStarts += w.host.starts;
+            totals.enrolments += w.terminalIds.length;
+          } finally {
+            w.dispose();
+          }
+        }),
+        { numRuns, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: process.env.LT_MODEL_SHRINK !== '1', verbose: 1 },
+      );
+      const plans = [...terminalPlans].map(([k, v]) => `${k} ${v}`).join(', ');
+      const top = [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      console.log(
+        `till session model: ${totals.runs} runs, ${totals.steps} steps in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+          `${totals.sales} sales and ${totals.returns} returns reached the server exactly once (${totals.events} events applied); ` +
+          `${totals.charges} terminal transactions, ${totals.reloads} reloads, ${totals.hostStarts} host starts, ${totals.enrolments} enrolments.\n` +
+          `  checked after every step: approved charge <-> one sale of its amount, basket shown = draft stored, customer panel = sale's customer, ` +
+          `sale frozen while paying, each step changes the sale only as its action may; after each run: server sales = till journals, nothing refused.\n` +
+          `  terminal: ${plans}\n  actions: ${top}`,
+      );
+    },
+  );
+});
