@@ -154,6 +154,11 @@ export interface DraftPayment {
   stage: 'charging' | 'approved';
   answer?: { tokenHash?: string | undefined; last4?: string | undefined; rrn?: string | undefined } | undefined;
   startedAt: number;
+  /**
+   * The customer's spendable balance the amount was priced with: the sale is committed priced
+   * with it (and at `startedAt`), whatever the till learns of the balance meanwhile.
+   */
+  available?: number | null | undefined;
 }
 
 /**

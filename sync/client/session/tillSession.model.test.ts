@@ -5,6 +5,7 @@ import { gtinCheckDigit } from '../../../core/luhn';
 import type { RealServer } from '../../../electron/host/testing/realServer';
 import { MemoryCredentials, startSessionServer, tillHostProcess } from '../../../electron/host/testing/tillHostProcess';
 import { demoCardNumber, demoPhone, demoProduct } from '../../server/demoSeed';
+import { line, sale } from '../../server/testing/events';
 import type { ReceiptRecord } from '../records';
 import type { RegistrationForm } from '../registration';
 import type { BankCard, TerminalPlan } from './testing/fakeHost';
@@ -760,6 +761,33 @@ const loseCredential = fc.constant(
   ),
 );
 
+/** The same customer spends bonuses at another till of the store: this till's cached balance goes stale. */
+let otherTill: Promise<string> | null = null;
+async function otherTillToken(): Promise<string> {
+  const code = await server.enrolmentCode();
+  const res = await fetch(`${server.url}/api/v1/enrol`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, deviceName: 'other till' }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
+const otherTillSpends = fc.integer({ min: 1, max: SEEDED_CUSTOMERS }).map((n) =>
+  command(`otherTillSpends (the sale's customer, else customer ${n})`, async (r) => {
+    const current = r.w.state.sale.customer?.customer.id;
+    const who = current && /^\d+$/.test(current) ? Number(current) : n;
+    const token = await (otherTill ??= otherTillToken());
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const found = await fetch(`${server.url}/api/v1/lookup?card=${demoCardNumber(who)}`, { headers: { authorization: headers.authorization } });
+    const balance = ((await found.json()) as { customer: { balance: number } }).customer.balance;
+    const { event } = sale({ customerId: String(who), available: balance, lines: [line(1 + (who % 40), 3)], redeem: 'max' });
+    const pushed = await fetch(`${server.url}/api/v1/push`, { method: 'POST', headers, body: JSON.stringify({ events: [event] }) });
+    expect(pushed.status).toBe(200);
+    return {};
+  }),
+);
+
 const tick = fc.integer({ min: 2, max: 90 }).map((s) =>
   command(
     `wait ${s}s`,
@@ -815,6 +843,7 @@ const anyCommand = fc.oneof(
   { weight: 30, arbitrary: reenrol },
   { weight: 1, arbitrary: loseCredential },
   { weight: 5, arbitrary: tick },
+  { weight: 3, arbitrary: otherTillSpends },
   { weight: 6, arbitrary: tickHanging },
 );
 

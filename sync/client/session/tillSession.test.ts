@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RealServer } from '../../../electron/host/testing/realServer';
 import { enrolledTill, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
 import { demoBalance, demoCardNumber, demoPhone, demoProduct } from '../../server/demoSeed';
+import { line, sale } from '../../server/testing/events';
 import { registerCustomer, type RegistrationForm } from '../registration';
 import type { TillWorld } from './testing/tillWorld';
 
@@ -41,6 +42,23 @@ async function serverSale(receiptId: string): Promise<{ payable: number; paid: n
     [receiptId],
   );
   return rows[0] ? { payable: Number(rows[0].payable), paid: Number(rows[0].paid) } : null;
+}
+
+/** Another till of the store sells to customer n, spending all their bonuses. */
+async function otherTillSpendsAll(n: number): Promise<void> {
+  const code = await server.enrolmentCode();
+  const enrolled = await fetch(`${server.url}/api/v1/enrol`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, deviceName: 'other till' }),
+  });
+  const token = ((await enrolled.json()) as { token: string }).token;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const found = await fetch(`${server.url}/api/v1/lookup?card=${demoCardNumber(n)}`, { headers: { authorization: headers.authorization } });
+  const balance = ((await found.json()) as { customer: { balance: number } }).customer.balance;
+  const { event } = sale({ customerId: String(n), available: balance, lines: [line(20, 50)], redeem: 'max' });
+  expect(event.totals.redeemed).toBe(balance);
+  expect((await fetch(`${server.url}/api/v1/push`, { method: 'POST', headers, body: JSON.stringify({ events: [event] }) })).status).toBe(200);
 }
 
 const form = (over: Partial<RegistrationForm> = {}): RegistrationForm => ({
@@ -148,6 +166,45 @@ describe('till session: payments', () => {
     expect(sale?.event.totals.payable).toBe(payable);
     expect(w.state.mode).toBe('selling');
     expect(w.state.sale.items).toEqual([]);
+  });
+
+  it('a card sale resumed after a reload is committed as charged, though the balance changed at another till meanwhile', async () => {
+    const { world: w } = await till();
+    const n = 29;
+    // A first sale for the customer waits in the outbox; its acknowledgement will carry the new balance.
+    w.host.serverDown = true;
+    await scan(w, demoCardNumber(n));
+    await scan(w, demoProduct(10).ean);
+    await w.run(w.session.openPay());
+    await w.run(w.session.payCash(w.state.sale.priced!.totals.payable));
+    await w.tick(1_000);
+    await scan(w, demoCardNumber(n));
+    for (const p of [11, 12, 13]) await scan(w, demoProduct(p).ean);
+    const max = w.state.sale.priced!.maxRedeemable;
+    expect(max).toBeGreaterThan(0);
+    await w.run(w.session.setRedeem(max));
+    const payable = w.state.sale.priced!.totals.payable;
+    w.host.terminal.plan = 'hang';
+    w.session.key('F10');
+    await w.settle();
+    // The customer spends everything at another till of the store.
+    await otherTillSpendsAll(n);
+    w.host.serverDown = false;
+    await w.tick(10_000);
+    w.openPage();
+    await w.settle();
+    // The dialog still shows what the terminal is charging.
+    expect(w.state.sale.priced?.totals.payable).toBe(payable);
+    w.host.terminal.answer(true);
+    await w.tick(1_000);
+    const charge = w.host.terminal.charges.find((c) => c.approved)!;
+    expect(charge.amountKopecks).toBe(payable);
+    const sale = await w.db.journal.get(charge.receiptId);
+    expect({ payable: sale?.event.totals.payable, redeemed: sale?.event.totals.redeemed, paid: sale?.event.payment.amountKopecks }).toEqual({
+      payable,
+      redeemed: max,
+      paid: payable,
+    });
   });
 
   it('when the host died mid-payment, the cashier reads the slip: charged gives one sale, not charged lets the customer pay again', async () => {

@@ -360,8 +360,11 @@ export class TillSession {
   // ---- pricing ----
   private price(sale: SaleView) {
     if (!this.ctx || sale.items.length === 0) return null;
-    const c = sale.customer && sale.available !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: sale.available, birthday: sale.customer.customer.birthday ?? null } : null;
-    return priceDraft(this.ctx, sale.items, c, sale.redeem, 'draft', new Date(this.now())).priced;
+    // A sale at the card terminal shows what is being charged: priced as at the payment's start.
+    const paying = sale.payment?.available !== undefined ? sale.payment : null;
+    const available = paying ? (paying.available ?? null) : sale.available;
+    const c = sale.customer && available !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available, birthday: sale.customer.customer.birthday ?? null } : null;
+    return priceDraft(this.ctx, sale.items, c, sale.redeem, 'draft', new Date(paying?.startedAt ?? this.now())).priced;
   }
 
   // ---- input: keys and scans ----
@@ -651,7 +654,7 @@ export class TillSession {
     const now = this.now();
     const kept = this.state.sale.payment?.stage === 'approved' && this.state.sale.payment.amountKopecks === priced.totals.payable ? this.state.sale.payment : null;
     if (kept) return this.completeCard(kept, kept.answer ?? {});
-    const payment = { receiptId: receiptNumber(terminal.terminalId, now), amountKopecks: priced.totals.payable, stage: 'charging' as const, startedAt: now };
+    const payment = { receiptId: receiptNumber(terminal.terminalId, now), amountKopecks: priced.totals.payable, stage: 'charging' as const, startedAt: now, available: this.state.sale.available };
     this.set({ mode: 'payingCard' });
     this.setSale({ payment, cardDecline: null });
     await this.draftWrites;
@@ -693,10 +696,15 @@ export class TillSession {
       return;
     }
     const sale = this.state.sale;
+    // Priced as it was charged: with the balance and at the time of the payment. A balance learnt
+    // meanwhile (another till's spending, acknowledged after a reload) must not re-price a sale
+    // already paid (found with a second till selling to the same customer: the receipt said
+    // 1481.70 paid by card, no bonuses spent, for 1037.19 charged with 444.51 in bonuses).
+    const frozen = payment.available !== undefined ? payment.available : sale.available;
     let buyer = sale.customer;
-    let buyerAvailable = sale.available;
+    let buyerAvailable = frozen;
     let linkOffer: Receipt['linkOffer'] = null;
-    const now = new Date(this.now());
+    const now = new Date(payment.startedAt);
     if (answer.tokenHash) {
       if (!buyer) {
         const terminal = this.state.status!.terminal!;
@@ -714,7 +722,7 @@ export class TillSession {
         linkOffer = { customerId: buyer.customer.id, name: buyer.customer.firstName, tokenHash: answer.tokenHash, last4: answer.last4 ?? '????' };
       }
     }
-    await this.checkout(payment.receiptId, now, { method: 'card', amountKopecks: payment.amountKopecks, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) }, 0, linkOffer, buyer, buyerAvailable, payment.amountKopecks);
+    await this.checkout(payment.receiptId, now, { method: 'card', amountKopecks: payment.amountKopecks, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) }, 0, linkOffer, buyer, buyerAvailable, payment.amountKopecks, frozen);
   }
 
   /**
@@ -723,7 +731,7 @@ export class TillSession {
    */
   private async checkout(
     receiptId: string, now: Date, payment: SaleEvent['payment'], change: number, linkOffer: Receipt['linkOffer'],
-    buyer: SaleView['customer'], buyerAvailable: number | null, charged?: number,
+    buyer: SaleView['customer'], buyerAvailable: number | null, charged?: number, saleAvailable: number | null = this.state.sale.available,
   ): Promise<Receipt | null> {
     const db = this.db;
     if (!db || !this.ctx) return null;
@@ -733,10 +741,11 @@ export class TillSession {
     let { input, priced } = priceDraft(this.ctx, sale.items, who, redeem, receiptId, now);
     if (charged !== undefined && priced.totals.payable !== charged) {
       // The card was charged for the sale as it was: price it exactly so, without the late customer.
-      ({ input, priced } = priceDraft(this.ctx, sale.items, sale.customer && sale.available !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: sale.available, birthday: sale.customer.customer.birthday ?? null } : null, sale.redeem, receiptId, now));
+      ({ input, priced } = priceDraft(this.ctx, sale.items, sale.customer && saleAvailable !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: saleAvailable, birthday: sale.customer.customer.birthday ?? null } : null, sale.redeem, receiptId, now));
       buyer = sale.customer;
     }
-    let event = saleEvent(input, priced, { ...payment, amountKopecks: priced.totals.payable }, now);
+    // A card's amount is the money the terminal took, never a figure priced after it.
+    let event = saleEvent(input, priced, { ...payment, amountKopecks: charged ?? priced.totals.payable }, now);
     const fiscalised = await this.fiscalStep(receiptId, event, priced, change, buyer);
     if (!fiscalised) return null;
     ({ event, priced } = fiscalised);
