@@ -23,10 +23,12 @@ describe('normalisePhone', () => {
   });
 
   it('never throws, whatever is typed', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), (s) => {
-      const r = normalisePhone(s);
-      if (r.ok) expect(r.e164).toMatch(/^\+\d{8,15}$/);
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (s) => {
+        const r = normalisePhone(s);
+        if (r.ok) expect(r.e164).toMatch(/^\+\d{8,15}$/);
+      }),
+    );
   });
 });
 
@@ -36,15 +38,20 @@ describe('isValidE164 (full metadata, as the server judges a registration)', () 
   });
 
   // Shaped like E.164, but no such numbers: an unassigned range, a digit short, no country 8.
-  it.each(['+70000000000', '+7916123456', '+89161234567', '+441632960123', '79161234567', '+7 916 123 45 67', '+7916123456789', '', '+'])('refuses %s', (e164) => {
-    expect(isValidE164(e164)).toBe(false);
-  });
+  it.each(['+70000000000', '+7916123456', '+89161234567', '+441632960123', '79161234567', '+7 916 123 45 67', '+7916123456789', '', '+'])(
+    'refuses %s',
+    (e164) => {
+      expect(isValidE164(e164)).toBe(false);
+    },
+  );
 
   it('agrees with normalisePhone: what the till accepts, the server accepts', () => {
-    fc.assert(fc.property(fc.stringMatching(/^(\+7|8|\+375|\+77)?[0-9]{7,11}$/), (typed) => {
-      const r = normalisePhone(typed);
-      if (r.ok) expect(isValidE164(r.e164)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^(\+7|8|\+375|\+77)?[0-9]{7,11}$/), (typed) => {
+        const r = normalisePhone(typed);
+        if (r.ok) expect(isValidE164(r.e164)).toBe(true);
+      }),
+    );
   });
 });
 
@@ -64,14 +71,16 @@ describe('maskPhone', () => {
   });
 
   it('never shows more than the country code and the last four digits', () => {
-    fc.assert(fc.property(fc.stringMatching(/^\+[1-9][0-9]{7,14}$/), (e164) => {
-      const masked = maskPhone(e164);
-      const shown = masked.replace(/\D/g, '');
-      const code = countryCallingCode(e164);
-      if (code !== null) expect(masked.startsWith(`+${code} `)).toBe(true);
-      expect(shown.length).toBe((code ?? 'x').length + 4);
-      expect(shown.endsWith(e164.slice(-4))).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^\+[1-9][0-9]{7,14}$/), (e164) => {
+        const masked = maskPhone(e164);
+        const shown = masked.replace(/\D/g, '');
+        const code = countryCallingCode(e164);
+        if (code !== null) expect(masked.startsWith(`+${code} `)).toBe(true);
+        expect(shown.length).toBe((code ?? 'x').length + 4);
+        expect(shown.endsWith(e164.slice(-4))).toBe(true);
+      }),
+    );
   });
 });
 

@@ -8,9 +8,7 @@ import metadata from 'libphonenumber-js/max/metadata';
  * the server will refuse after the customer has left.
  */
 
-export type PhoneResult =
-  | { ok: true; e164: string }
-  | { ok: false; reason: 'empty' | 'invalid' };
+export type PhoneResult = { ok: true; e164: string } | { ok: false; reason: 'empty' | 'invalid' };
 
 /**
  * Normalise a phone typed or spoken at the till to E.164. Russian habits are accepted:
