@@ -1,21 +1,33 @@
 /**
  * Server benchmark, on PostgreSQL (DATABASE_URL), in a fresh schema dropped at the end:
+ * - PostgreSQL's own TPC-B-like benchmark (`pgbench -b tpcb-like`, its tables in a database
+ *   this run creates and drops) at the same client count, as the yardstick;
  * - sale events per second through the real HTTP push endpoint, 8 terminals in parallel,
- *   batches of 100, against a plain batched INSERT of the same events (the floor any
- *   exactly-once ledger write sits on), and their ratio;
+ *   batches of 100, and `server.push.vs_pgbench` = events/s / pgbench tps;
+ * - CPU per event in PostgreSQL and in this Node process (server and HTTP clients), from
+ *   /proc and process.cpuUsage, when PostgreSQL runs on this machine;
+ * - a plain batched INSERT of the same events (the floor any exactly-once ledger write sits on);
  * - a 1M-customer initial pull through GET /api/v1/pull/customers, rows per second.
  * Prints one `name: value unit` per line. Run: DATABASE_URL=... npx tsx bench/server.ts
- * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (10 per terminal), BENCH_PULL_CUSTOMERS (1000000).
+ * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (25 per terminal), BENCH_PULL_CUSTOMERS (1000000),
+ * BENCH_PGBENCH (/usr/lib/postgresql/15/bin/pgbench), BENCH_PGBENCH_SCALE (= terminals),
+ * BENCH_PGBENCH_SECONDS (20).
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { PushResponse, type TillEvent } from '../sync/protocol/events';
 import { CustomerPage, EnrolResponse } from '../sync/protocol/schemas';
 import { buildApp } from '../sync/server/app';
-import { openDatabase } from '../sync/server/db/database';
+import { literal, openDatabase } from '../sync/server/db/database';
 import { migrate } from '../sync/server/db/migrations';
 import { demoBalance, seedDemo } from '../sync/server/demoSeed';
+import { verifyLedger } from '../sync/server/ledger';
 import { line, sale } from '../sync/server/testing/events';
+import { seededRandom } from '../sync/testing/prng';
+import { out, pct } from './report';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -23,20 +35,100 @@ if (!url) {
   process.exit(2);
 }
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 8);
-const BATCHES = Number(process.env.BENCH_BATCHES ?? 10);
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 25);
 const BATCH = 100;
 const PULL_CUSTOMERS = Number(process.env.BENCH_PULL_CUSTOMERS ?? 1_000_000);
 const SALE_CUSTOMERS = 10_000;
 const ADMIN = randomBytes(24).toString('base64url');
+const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
+// TPC-B wants at least one branch per client, or the clients queue on a few branch rows.
+const PGBENCH_SCALE = Number(process.env.BENCH_PGBENCH_SCALE ?? TERMINALS);
+const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 20);
+const run = promisify(execFile);
 
 const schema = `bench_${randomBytes(5).toString('hex')}`;
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
 await admin.query(`CREATE SCHEMA ${schema}`);
 const sep = url.includes('?') ? '&' : '?';
-const schemaUrl = `${url}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-const report = (name: string, value: number, unit: string) => console.log(`${name}: ${value} ${unit}`);
+// The application name tells this run's backends apart in pg_stat_activity (CPU per event below).
+const schemaUrl = `${url}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}&application_name=${schema}`;
 const note = (text: string) => console.error(`# ${text}`);
+
+/** CPU seconds a process has used, from /proc (null when it is gone or /proc is not there). */
+function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU used by the PostgreSQL backends `filter` picks (a pg_stat_activity condition), sampled
+ * every 200 ms while `fn` runs: PostgreSQL's own work for this load, not other databases'.
+ * A backend that ends between samples loses at most its last 200 ms. Needs PostgreSQL on this
+ * machine; elsewhere it reads 0.
+ */
+async function backendCpu(filter: string, fn: () => Promise<void>): Promise<number> {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  let started = false;
+  const sample = async () => {
+    const { rows } = await admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE ${filter}`);
+    for (const { pid } of rows) {
+      const cpu = processCpuSeconds(pid);
+      if (cpu === null) continue;
+      if (!first.has(pid)) first.set(pid, started ? 0 : cpu);
+      last.set(pid, cpu);
+    }
+  };
+  await sample();
+  started = true;
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sampling.then(sample, () => undefined);
+  }, 200);
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+    await sampling.catch(() => undefined);
+  }
+  await sample();
+  let total = 0;
+  for (const [pid, cpu] of last) total += cpu - (first.get(pid) ?? 0);
+  return total;
+}
+const nodeCpuSeconds = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const ms = (seconds: number, per: number): number => Number(((seconds * 1000) / per).toFixed(3));
+
+/** pgbench's TPC-B-like load at `clients` clients, in a database of its own made and dropped here. */
+async function pgbenchTpcb(clients: number): Promise<{ tps: number; dbCpuPerTx: number }> {
+  const name = `pgbench_${randomBytes(5).toString('hex')}`;
+  const target = new URL(url!);
+  target.pathname = `/${name}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    await run(PGBENCH, ['-i', '-q', '-s', String(PGBENCH_SCALE), target.href]);
+    let stdout = '';
+    const dbCpu = await backendCpu(`datname = ${literal(name)}`, async () => {
+      ({ stdout } = await run(PGBENCH, ['-b', 'tpcb-like', '-c', String(clients), '-j', '2', '-T', String(PGBENCH_SECONDS), target.href]));
+    });
+    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]);
+    const tx = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1]);
+    if (!Number.isFinite(tps) || !tx) throw new Error(`pgbench said: ${stdout}`);
+    note(`pgbench -b tpcb-like -s ${PGBENCH_SCALE} -c ${clients} -j 2 -T ${PGBENCH_SECONDS}: ${tx} transactions, ${tps.toFixed(0)} tps`);
+    return { tps, dbCpuPerTx: ms(dbCpu, tx) };
+  } finally {
+    await admin.query(`DROP DATABASE ${name}`);
+  }
+}
 
 try {
   const db = await openDatabase({ url: schemaUrl, poolSize: 10 });
@@ -61,8 +153,7 @@ try {
   }
 
   // Events made before the clock starts: sales of 1-4 lines, 9 in 10 with a card, a third of those spending bonuses.
-  let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = seededRandom(42);
   const batches: TillEvent[][][] = terminals.map((t) =>
     Array.from({ length: BATCHES }, () =>
       Array.from({ length: BATCH }, () => {
@@ -81,23 +172,55 @@ try {
   );
   const total = TERMINALS * BATCHES * BATCH;
 
-  let started = performance.now();
-  await Promise.all(
-    terminals.map(async (t, k) => {
-      for (const batch of batches[k]!) {
-        const body = PushResponse.parse(await call('POST', '/api/v1/push', t.token, { events: batch }));
-        const bad = body.results.find((r) => r.status !== 'applied');
-        if (bad) throw new Error(`push answered ${JSON.stringify(bad)}`);
-      }
-    }),
+  // The yardstick first, on a quiet machine, as the push gets it.
+  const pgbench = await pgbenchTpcb(TERMINALS);
+
+  // What the push leaves on disk, per sale: its rows and their indexes.
+  const eventTables = ['receipts', 'ledger', 'lots', 'balances', 'applied_events', 'exceptions', 'offer_uses', 'customers'];
+  const bytesOf = async (tables: string[]) =>
+    Number((await db.query<{ b: number }>(
+      `SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0)::float8 AS b FROM pg_class c
+       WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.relname = ANY($1::text[])`,
+      [tables],
+    ))[0]?.b);
+  const bytesBefore = await bytesOf(eventTables);
+  const latencies: number[] = [];
+
+  const nodeBefore = nodeCpuSeconds();
+  const pushStarted = performance.now();
+  const pushDbCpu = await backendCpu(`application_name = ${literal(schema)}`, async () => {
+    await Promise.all(
+      terminals.map(async (t, k) => {
+        for (const batch of batches[k]!) {
+          // Tills run elsewhere: on the clock the answers are only counted (the full check follows, off the clock).
+          const sent = performance.now();
+          const body = (await call('POST', '/api/v1/push', t.token, { events: batch })) as { results?: { status?: unknown }[] };
+          latencies.push(performance.now() - sent);
+          const bad = body.results?.length === batch.length ? body.results.find((r) => r.status !== 'applied') : body;
+          if (bad) throw new Error(`push answered ${JSON.stringify(bad).slice(0, 500)}`);
+        }
+      }),
+    );
+  });
+  const push = { seconds: (performance.now() - pushStarted) / 1000, dbCpu: pushDbCpu, nodeCpu: nodeCpuSeconds() - nodeBefore };
+  const pushRate = Math.round(total / push.seconds);
+  note(`${total} sale events pushed by ${TERMINALS} terminals in ${push.seconds.toFixed(1)} s`);
+
+  // Exactly once, checked outside the clock: each event applied once, a resend is all duplicates, the caches agree with the ledger.
+  const resent = PushResponse.parse(await call('POST', '/api/v1/push', terminals[0]!.token, { events: batches[0]![0] }));
+  const [counts] = await db.query<{ events: number; receipts: number }>(
+    `SELECT (SELECT count(*)::int FROM applied_events WHERE status = 'applied') AS events, (SELECT count(*)::int FROM receipts) AS receipts`,
   );
-  const pushSeconds = (performance.now() - started) / 1000;
-  const pushRate = Math.round(total / pushSeconds);
-  note(`${total} sale events pushed by ${TERMINALS} terminals in ${pushSeconds.toFixed(1)} s`);
+  const mismatches = await verifyLedger(db);
+  const bytesAfterPush = await bytesOf(eventTables);
+  if (counts?.events !== total || counts.receipts !== total || resent.results.some((r) => r.status !== 'duplicate') || mismatches.length > 0) {
+    throw new Error(`exactly-once check failed: ${JSON.stringify({ counts, mismatches: mismatches.slice(0, 5) })}`);
+  }
+  note('exactly once: every event applied once, a resent batch all duplicates, ledger caches verified');
 
   // The floor: the same events as rows, 100 per INSERT, same concurrency, no ledger.
   await db.query('CREATE TABLE bench_events (event_id uuid PRIMARY KEY, terminal int NOT NULL, body jsonb NOT NULL)');
-  started = performance.now();
+  let started = performance.now();
   await Promise.all(
     batches.map(async (list, k) => {
       for (const batch of list) {
@@ -110,11 +233,21 @@ try {
   );
   const insertSeconds = (performance.now() - started) / 1000;
   const insertRate = Math.round(total / insertSeconds);
-  report('server.push.rate', pushRate, 'events/s');
-  report('server.insert.rate', insertRate, 'rows/s');
-  report('server.push.ratio', Number((pushRate / insertRate).toFixed(3)), '');
+  out('server.pgbench.tps', Math.round(pgbench.tps), 'tx/s');
+  out('server.pgbench.db_cpu_per_tx', pgbench.dbCpuPerTx, 'ms');
+  out('server.push.rate', pushRate, 'events/s');
+  out('server.push.vs_pgbench', Number((pushRate / pgbench.tps).toFixed(3)));
+  out('server.push.db_cpu_per_event', ms(push.dbCpu, total), 'ms');
+  out('server.push.node_cpu_per_event', ms(push.nodeCpu, total), 'ms');
+  out('server.push.request_p50', Math.round(pct(latencies, 0.5)), 'ms');
+  out('server.push.request_p99', Math.round(pct(latencies, 0.99)), 'ms');
+  out('server.push.db_bytes_per_event', Math.round((bytesAfterPush - bytesBefore) / total), 'B');
+  out('server.insert.rate', insertRate, 'rows/s');
+  out('server.push.ratio', Number((pushRate / insertRate).toFixed(3)));
 
   // A million customers, written directly (card, phone key, balance each), then pulled as a new till would.
+  const customerTables = ['customers', 'identifiers', 'balances'];
+  const customerBytesBefore = await bytesOf(customerTables);
   started = performance.now();
   const from = SALE_CUSTOMERS + 1;
   const to = SALE_CUSTOMERS + PULL_CUSTOMERS;
@@ -134,6 +267,7 @@ try {
   }
   await db.exec('ANALYZE customers; ANALYZE identifiers; ANALYZE balances');
   note(`${PULL_CUSTOMERS} customers written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  out('server.db.bytes_per_customer', Math.round((await bytesOf(customerTables) - customerBytesBefore) / PULL_CUSTOMERS), 'B');
 
   const t = terminals[0]!;
   for (const limit of [2_000, 10_000]) {
@@ -155,8 +289,8 @@ try {
     }
     const seconds = (performance.now() - started) / 1000;
     note(`pull limit ${limit}: ${rows} customers in ${pages} pages, ${seconds.toFixed(1)} s; first page said ${firstRemaining} remaining; slowest page ${slowest.toFixed(0)} ms`);
-    report(`server.pull.customers.limit${limit}.rate`, Math.round(rows / seconds), 'rows/s');
-    report(`server.pull.customers.limit${limit}.slowest_page`, Math.round(slowest), 'ms');
+    out(`server.pull.customers.limit${limit}.rate`, Math.round(rows / seconds), 'rows/s');
+    out(`server.pull.customers.limit${limit}.slowest_page`, Math.round(slowest), 'ms');
   }
   await app.close();
   await db.close();

@@ -1,4 +1,5 @@
 import type { Database } from './db/database';
+import { refreshPlannerStatistics } from './jobsStatistics';
 import { CustomerBook } from './ledger';
 import { lockCustomerById } from './push/customerRef';
 
@@ -58,10 +59,15 @@ export function expireLots(db: Database, now = new Date()): Promise<JobResult> {
   });
 }
 
-export async function runLedgerJobs(db: Database, now = new Date()): Promise<{ activated: JobResult; expired: JobResult }> {
+/** The ledger jobs, then fresh planner statistics for the tables that grew (jobsStatistics.ts). */
+export async function runLedgerJobs(
+  db: Database,
+  now = new Date(),
+): Promise<{ activated: JobResult; expired: JobResult; statistics: { analyzed: string[] } }> {
   const activated = await activatePending(db, now);
   const expired = await expireLots(db, now);
-  return { activated, expired };
+  const statistics = await refreshPlannerStatistics(db);
+  return { activated, expired, statistics };
 }
 
 /** Run the jobs every `intervalMs`, never two runs at once in this process. Returns a stopper. */

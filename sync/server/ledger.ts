@@ -45,6 +45,8 @@ interface Posting {
   activeFromMs: number;
   expiresAtMs: number | null;
   reason: string | null;
+  /** Which event (or job, or adjustment) wrote it: set by `stamp` before the write. */
+  meta: EntryMeta | null;
 }
 
 export interface EntryMeta {
@@ -61,6 +63,62 @@ export interface BalanceState {
 
 type LotJson = { id: number; amount: number; remaining: number; earned: number; available: number; expires: number; activated: boolean };
 
+const LOT_JSON = `json_build_object('id', id, 'amount', amount, 'remaining', remaining,
+  'earned', extract(epoch FROM earned_at) * 1000, 'available', extract(epoch FROM available_at) * 1000,
+  'expires', extract(epoch FROM expires_at) * 1000, 'activated', activated)`;
+
+function bookLot(r: LotJson): BookLot {
+  return {
+    id: Number(r.id),
+    amount: Number(r.amount),
+    remaining: Number(r.remaining),
+    earnedAtMs: Math.round(Number(r.earned)),
+    availableAtMs: Math.round(Number(r.available)),
+    expiresAtMs: Math.round(Number(r.expires)),
+    activated: r.activated,
+    isNew: false,
+    dirty: false,
+  };
+}
+
+/**
+ * Ledger row ids taken from `ledger_id_seq` ahead of time (with a load), so that crediting a
+ * new lot, whose id takes must name at once, costs no round trip of its own.
+ */
+export class LedgerIds {
+  private next = 0;
+
+  constructor(private readonly ids: readonly number[] = []) {}
+
+  take(): number | undefined {
+    return this.ids[this.next++];
+  }
+
+  /** Hand the same ids out again: nothing taken so far was written (a batch deciding again). */
+  rewind(): void {
+    this.next = 0;
+  }
+}
+
+/** One customer's writes since the book was opened (or last drained), for `writeBooks`. */
+export interface BookChanges {
+  customerId: number;
+  postings: readonly Posting[];
+  fresh: readonly BookLot[];
+  dirty: readonly BookLot[];
+  delta: BalanceState;
+  /** Purchases to add and a tier to lift to; with it the customer is written even when the book is not. */
+  touch: { purchases: number; tier: string | null } | null;
+}
+
+/** A book's state at one moment, to go back to when the event that changed it is rejected. */
+export interface BookCheckpoint {
+  postings: number;
+  lots: BookLot[];
+  state: BalanceState;
+  start: BalanceState;
+}
+
 export class CustomerBook {
   private readonly postings: Posting[] = [];
   private readonly start: BalanceState;
@@ -70,6 +128,7 @@ export class CustomerBook {
     private readonly lots: Map<number, BookLot>,
     private readonly state: BalanceState,
     readonly nowMs: number,
+    private readonly ids: LedgerIds,
   ) {
     this.start = { ...state };
   }
@@ -87,9 +146,7 @@ export class CustomerBook {
   ): Promise<CustomerBook> {
     const [row] = await tx.query<{ bal: { b?: number; p?: number; d?: number }; lots: LotJson[]; spend: number; spare: number }>(
       `SELECT COALESCE((SELECT json_build_object('b', balance, 'p', pending, 'd', debt) FROM balances WHERE customer_id = $1), '{}') AS bal,
-              COALESCE((SELECT json_agg(json_build_object('id', id, 'amount', amount, 'remaining', remaining,
-                          'earned', extract(epoch FROM earned_at) * 1000, 'available', extract(epoch FROM available_at) * 1000,
-                          'expires', extract(epoch FROM expires_at) * 1000, 'activated', activated))
+              COALESCE((SELECT json_agg(${LOT_JSON})
                         FROM lots WHERE customer_id = $1 AND (remaining > 0 OR NOT activated OR id = ANY($2::bigint[]))), '[]') AS lots,
               CASE WHEN $3::float8 IS NULL THEN 0 ELSE (
                 SELECT COALESCE(sum(eligible_net), 0) FROM receipts
@@ -98,29 +155,40 @@ export class CustomerBook {
       [customerId, opts.extraLotIds ?? [], opts.spendWindow?.fromMs ?? null, opts.spendWindow?.toMs ?? null],
     );
     const lots = new Map<number, BookLot>();
-    for (const r of row?.lots ?? []) {
-      lots.set(Number(r.id), {
-        id: Number(r.id),
-        amount: Number(r.amount),
-        remaining: Number(r.remaining),
-        earnedAtMs: Math.round(Number(r.earned)),
-        availableAtMs: Math.round(Number(r.available)),
-        expiresAtMs: Math.round(Number(r.expires)),
-        activated: r.activated,
-        isNew: false,
-        dirty: false,
-      });
-    }
+    for (const r of row?.lots ?? []) lots.set(Number(r.id), bookLot(r));
     const bal = row?.bal ?? {};
     const state = { available: Number(bal.b ?? 0), pending: Number(bal.p ?? 0), debt: Number(bal.d ?? 0) };
-    const book = new CustomerBook(customerId, lots, state, nowMs);
-    book.spareId = row ? Number(row.spare) : null;
+    const book = new CustomerBook(customerId, lots, state, nowMs, new LedgerIds(row ? [Number(row.spare)] : []));
     book.spend30 = Number(row?.spend ?? 0);
     return book;
   }
 
-  /** A lot id taken with the load, so the usual single new lot costs no extra round trip. */
-  private spareId: number | null = null;
+  /**
+   * The books of several customers (open lots and balances) in one round trip, for a batch of
+   * events; their new lots take ids from `ids`. Read under the customers' row locks, taken in
+   * an earlier statement, or as a snapshot to be checked against them later (saleBatch.ts).
+   */
+  static async openMany(tx: Sql, customerIds: readonly number[], nowMs: number, ids: LedgerIds): Promise<Map<number, CustomerBook>> {
+    const books = new Map<number, CustomerBook>();
+    if (customerIds.length === 0) return books;
+    const [row] = await tx.query<{ bal: { c: number; b: number; p: number; d: number }[] | null; lots: (LotJson & { c: number })[] | null }>(
+      `SELECT (SELECT json_agg(json_build_object('c', customer_id, 'b', balance, 'p', pending, 'd', debt))
+                 FROM balances WHERE customer_id = ANY($1::bigint[])) AS bal,
+              (SELECT json_agg(${LOT_JSON}::jsonb || jsonb_build_object('c', customer_id))
+                 FROM lots WHERE customer_id = ANY($1::bigint[]) AND (remaining > 0 OR NOT activated)) AS lots`,
+      [customerIds],
+    );
+    const lots = new Map<number, Map<number, BookLot>>(customerIds.map((id) => [id, new Map()]));
+    for (const r of row?.lots ?? []) lots.get(Number(r.c))?.set(Number(r.id), bookLot(r));
+    const balances = new Map((row?.bal ?? []).map((b) => [Number(b.c), b]));
+    for (const id of customerIds) {
+      const b = balances.get(id);
+      const state = { available: Number(b?.b ?? 0), pending: Number(b?.p ?? 0), debt: Number(b?.d ?? 0) };
+      books.set(id, new CustomerBook(id, lots.get(id)!, state, nowMs, ids));
+    }
+    return books;
+  }
+
   private spend30 = 0;
 
   /** Spend in the window asked for at open (eligible net of receipts). */
@@ -156,7 +224,7 @@ export class CustomerBook {
 
   private post(kind: LedgerKind, amount: number, bucket: Bucket, lotId: number | null, extra: Partial<Posting> = {}): void {
     if (amount === 0) return;
-    this.postings.push({ rowId: null, kind, amount, bucket, lotId, activeFromMs: this.nowMs, expiresAtMs: null, reason: null, ...extra });
+    this.postings.push({ rowId: null, kind, amount, bucket, lotId, activeFromMs: this.nowMs, expiresAtMs: null, reason: null, meta: null, ...extra });
     if (bucket === 'available') this.state.available += amount;
     else this.state.pending += amount;
     if (lotId === null) this.state.debt -= amount;
@@ -254,9 +322,8 @@ export class CustomerBook {
     reason: string | null = null,
   ): Promise<number | null> {
     if (amount <= 0) return null;
-    let id = this.spareId;
-    this.spareId = null;
-    if (id === null) {
+    let id = this.ids.take();
+    if (id === undefined) {
       const [row] = await tx.query<{ id: number }>(`SELECT nextval('ledger_id_seq') AS id`);
       id = Number(row!.id);
     }
@@ -317,66 +384,124 @@ export class CustomerBook {
     return { reversed: out.reversed, shortfall: out.shortfall };
   }
 
+  /** Remember the book's state, to `rollback` to it if the event changing it is rejected. */
+  checkpoint(): BookCheckpoint {
+    return { postings: this.postings.length, lots: [...this.lots.values()].map((l) => ({ ...l })), state: { ...this.state }, start: { ...this.start } };
+  }
+
+  rollback(cp: BookCheckpoint): void {
+    this.postings.length = cp.postings;
+    this.lots.clear();
+    for (const l of cp.lots) this.lots.set(l.id, { ...l });
+    Object.assign(this.state, cp.state);
+    Object.assign(this.start, cp.start);
+  }
+
+  /** Name the event (or job) behind the postings made since the last stamp. */
+  stamp(meta: EntryMeta): void {
+    for (let i = this.postings.length - 1; i >= 0 && this.postings[i]!.meta === null; i--) this.postings[i]!.meta = meta;
+  }
+
   /**
-   * Write postings, new and changed lots, the balance cache and (with `touch`) the customer's
-   * change_seq for tills, as one statement. Returns the balance after.
+   * Everything to write since the book was opened or last drained (null when nothing), and
+   * start afresh from here. With `touch`, the customer's row is bumped for tills even when the
+   * book did not change.
    */
-  async flush(tx: Sql, meta: EntryMeta, touch: { purchases?: number; tier?: string } | null = null): Promise<BalanceState> {
-    const p = this.postings;
+  drain(touch: { purchases?: number; tier?: string | null } | null = null): BookChanges | null {
     const all = [...this.lots.values()];
-    const fresh = all.filter((l) => l.isNew);
-    const dirty = all.filter((l) => l.dirty && !l.isNew);
-    const d = { available: this.state.available - this.start.available, pending: this.state.pending - this.start.pending, debt: this.state.debt - this.start.debt };
-    const balanceChanged = d.available !== 0 || d.pending !== 0 || d.debt !== 0;
-    if (p.length === 0 && fresh.length === 0 && dirty.length === 0 && !balanceChanged && !touch) return this.balance;
-    await tx.query(
-      `WITH led AS (
-         INSERT INTO ledger (id, customer_id, kind, amount, bucket, lot_id, active_from, expires_at, reason, event_id, terminal_id, receipt_id)
-         SELECT COALESCE(x.id, nextval('ledger_id_seq')), $1, x.kind, x.amount, x.bucket, x.lot_id,
-                to_timestamp(x.active_from / 1000.0), to_timestamp(x.expires_at / 1000.0), x.reason, $10, $11, $12
-         FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::float8[], $8::float8[], $9::text[])
-           AS x(id, kind, amount, bucket, lot_id, active_from, expires_at, reason)
-         RETURNING 1),
-       fresh AS (
-         INSERT INTO lots (id, customer_id, amount, remaining, earned_at, available_at, expires_at, activated)
-         SELECT x.id, $1, x.amount, x.remaining, to_timestamp(x.e / 1000.0), to_timestamp(x.a / 1000.0), to_timestamp(x.x / 1000.0), x.act
-         FROM unnest($13::bigint[], $14::bigint[], $15::bigint[], $16::float8[], $17::float8[], $18::float8[], $19::bool[])
-           AS x(id, amount, remaining, e, a, x, act)
-         RETURNING 1),
-       changed AS (
-         UPDATE lots SET remaining = x.remaining, activated = x.act
-         FROM unnest($20::bigint[], $21::bigint[], $22::bool[]) AS x(id, remaining, act) WHERE lots.id = x.id
-         RETURNING 1),
-       bal AS (
-         INSERT INTO balances (customer_id, balance, pending, debt) SELECT $1, $23, $24, $25 WHERE $26::bool
-         ON CONFLICT (customer_id) DO UPDATE SET balance = balances.balance + EXCLUDED.balance,
-           pending = balances.pending + EXCLUDED.pending, debt = balances.debt + EXCLUDED.debt
-         RETURNING 1),
-       cust AS (
-         UPDATE customers SET change_seq = nextval('change_seq'), purchase_count = purchase_count + $27, tier = COALESCE($28, tier)
-         WHERE id = $1 AND $29::bool
-         RETURNING 1)
-       SELECT (SELECT count(*) FROM led) AS n`,
-      [
-        this.customerId,
-        p.map((e) => e.rowId), p.map((e) => e.kind), p.map((e) => e.amount), p.map((e) => e.bucket),
-        p.map((e) => e.lotId), p.map((e) => e.activeFromMs), p.map((e) => e.expiresAtMs), p.map((e) => e.reason),
-        meta.eventId, meta.terminalId, meta.receiptId,
-        fresh.map((l) => l.id), fresh.map((l) => l.amount), fresh.map((l) => l.remaining),
-        fresh.map((l) => l.earnedAtMs), fresh.map((l) => l.availableAtMs), fresh.map((l) => l.expiresAtMs), fresh.map((l) => l.activated),
-        dirty.map((l) => l.id), dirty.map((l) => l.remaining), dirty.map((l) => l.activated),
-        d.available, d.pending, d.debt, balanceChanged,
-        touch?.purchases ?? 0, touch?.tier ?? null, touch !== null,
-      ],
-    );
-    p.length = 0;
+    const fresh = all.filter((l) => l.isNew).map((l) => ({ ...l }));
+    const dirty = all.filter((l) => l.dirty && !l.isNew).map((l) => ({ ...l }));
+    const delta = { available: this.state.available - this.start.available, pending: this.state.pending - this.start.pending, debt: this.state.debt - this.start.debt };
+    const postings = this.postings.splice(0);
+    const changed = postings.length > 0 || fresh.length > 0 || dirty.length > 0 || delta.available !== 0 || delta.pending !== 0 || delta.debt !== 0;
     all.forEach((l) => {
       l.isNew = false;
       l.dirty = false;
     });
     Object.assign(this.start, this.state);
+    if (!changed && !touch) return null;
+    return {
+      customerId: this.customerId, postings, fresh, dirty, delta,
+      touch: touch ? { purchases: touch.purchases ?? 0, tier: touch.tier ?? null } : null,
+    };
+  }
+
+  /**
+   * Write postings, new and changed lots, the balance cache and (with `touch`) the customer's
+   * change_seq for tills, as one statement. Returns the balance after.
+   */
+  async flush(tx: Sql, meta: EntryMeta, touch: { purchases?: number; tier?: string } | null = null): Promise<BalanceState> {
+    this.stamp(meta);
+    const changes = this.drain(touch);
+    if (changes) await writeBooks(tx, [changes]);
     return this.balance;
   }
+}
+
+/**
+ * Write the changes of any number of customers' books in one statement: ledger rows in the
+ * order they were posted, new lots, changed lots, balance deltas and customer bumps. Each
+ * customer appears at most once in `changes` (one book per customer).
+ */
+export async function writeBooks(tx: Sql, changes: readonly BookChanges[]): Promise<void> {
+  if (changes.length === 0) return;
+  const w = bookWrites(changes, 1);
+  await tx.query(`WITH ${w.ctes} SELECT 1`, w.params);
+}
+
+/**
+ * `writeBooks` as common table expressions (named book_*) with their parameters numbered from
+ * `first`, for a caller that writes more in the same statement. Every customer whose book
+ * changed gets a new change_seq: tills pull balances, and saleBatch.ts relies on a customer's
+ * change_seq moving whenever their book does.
+ */
+export function bookWrites(changes: readonly BookChanges[], first: number): { ctes: string; params: unknown[] } {
+  const p = changes.flatMap((c) => c.postings.map((e) => ({ c: c.customerId, e })));
+  const fresh = changes.flatMap((c) => c.fresh.map((l) => ({ c: c.customerId, l })));
+  const dirty = changes.flatMap((c) => c.dirty);
+  const bal = changes.filter((c) => c.delta.available !== 0 || c.delta.pending !== 0 || c.delta.debt !== 0);
+  const $ = (n: number) => `$${first + n - 1}`;
+  const ctes = `book_ledger AS (
+       INSERT INTO ledger (id, customer_id, kind, amount, bucket, lot_id, active_from, expires_at, reason, event_id, terminal_id, receipt_id)
+       SELECT COALESCE(x.id, nextval('ledger_id_seq')), x.customer_id, x.kind, x.amount, x.bucket, x.lot_id,
+              to_timestamp(x.active_from / 1000.0), to_timestamp(x.expires_at / 1000.0), x.reason, x.event_id, x.terminal_id, x.receipt_id
+       FROM unnest(${$(1)}::bigint[], ${$(2)}::bigint[], ${$(3)}::text[], ${$(4)}::bigint[], ${$(5)}::text[], ${$(6)}::bigint[],
+                   ${$(7)}::float8[], ${$(8)}::float8[], ${$(9)}::text[], ${$(10)}::uuid[], ${$(11)}::uuid[], ${$(12)}::text[]) WITH ORDINALITY
+         AS x(id, customer_id, kind, amount, bucket, lot_id, active_from, expires_at, reason, event_id, terminal_id, receipt_id, n)
+       ORDER BY x.n
+       RETURNING 1),
+     book_fresh AS (
+       INSERT INTO lots (id, customer_id, amount, remaining, earned_at, available_at, expires_at, activated)
+       SELECT x.id, x.customer_id, x.amount, x.remaining, to_timestamp(x.e / 1000.0), to_timestamp(x.a / 1000.0), to_timestamp(x.x / 1000.0), x.act
+       FROM unnest(${$(13)}::bigint[], ${$(14)}::bigint[], ${$(15)}::bigint[], ${$(16)}::bigint[], ${$(17)}::float8[], ${$(18)}::float8[],
+                   ${$(19)}::float8[], ${$(20)}::bool[])
+         AS x(id, customer_id, amount, remaining, e, a, x, act)
+       RETURNING 1),
+     book_lots AS (
+       UPDATE lots SET remaining = x.remaining, activated = x.act
+       FROM unnest(${$(21)}::bigint[], ${$(22)}::bigint[], ${$(23)}::bool[]) AS x(id, remaining, act) WHERE lots.id = x.id
+       RETURNING 1),
+     book_balances AS (
+       INSERT INTO balances (customer_id, balance, pending, debt)
+       SELECT * FROM unnest(${$(24)}::bigint[], ${$(25)}::bigint[], ${$(26)}::bigint[], ${$(27)}::bigint[])
+       ON CONFLICT (customer_id) DO UPDATE SET balance = balances.balance + EXCLUDED.balance,
+         pending = balances.pending + EXCLUDED.pending, debt = balances.debt + EXCLUDED.debt
+       RETURNING 1),
+     book_customers AS (
+       UPDATE customers c SET change_seq = nextval('change_seq'), purchase_count = c.purchase_count + x.purchases, tier = COALESCE(x.tier, c.tier)
+       FROM unnest(${$(28)}::bigint[], ${$(29)}::int[], ${$(30)}::text[]) AS x(id, purchases, tier) WHERE c.id = x.id
+       RETURNING 1)`;
+  const params = [
+    p.map((x) => x.e.rowId), p.map((x) => x.c), p.map((x) => x.e.kind), p.map((x) => x.e.amount), p.map((x) => x.e.bucket),
+    p.map((x) => x.e.lotId), p.map((x) => x.e.activeFromMs), p.map((x) => x.e.expiresAtMs), p.map((x) => x.e.reason),
+    p.map((x) => x.e.meta?.eventId ?? null), p.map((x) => x.e.meta?.terminalId ?? null), p.map((x) => x.e.meta?.receiptId ?? null),
+    fresh.map((x) => x.l.id), fresh.map((x) => x.c), fresh.map((x) => x.l.amount), fresh.map((x) => x.l.remaining),
+    fresh.map((x) => x.l.earnedAtMs), fresh.map((x) => x.l.availableAtMs), fresh.map((x) => x.l.expiresAtMs), fresh.map((x) => x.l.activated),
+    dirty.map((l) => l.id), dirty.map((l) => l.remaining), dirty.map((l) => l.activated),
+    bal.map((c) => c.customerId), bal.map((c) => c.delta.available), bal.map((c) => c.delta.pending), bal.map((c) => c.delta.debt),
+    changes.map((c) => c.customerId), changes.map((c) => c.touch?.purchases ?? 0), changes.map((c) => c.touch?.tier ?? null),
+  ];
+  return { ctes, params };
 }
 
 /** Where the caches disagree with the ledger: empty when all is well. */

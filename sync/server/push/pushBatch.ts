@@ -13,10 +13,17 @@ import type { EventContext } from './context';
 import { lockCustomerSql } from './customerRef';
 import { runOnce } from './exactlyOnce';
 import { Rejection } from './rejection';
+import { applySaleRun, RunFailed, type RunSale } from './saleBatch';
 import { safeError } from '../safeLog';
 
+/** Whether any text in the value (keys included) holds a NUL: walked, not stringified (it runs for every event). */
 export function hasNul(value: unknown): boolean {
-  return JSON.stringify(value).includes('\\u0000');
+  if (typeof value === 'string') return value.includes('\0');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (k.includes('\0') || hasNul(v)) return true;
+  }
+  return false;
 }
 
 function applyEvent(ctx: EventContext, ev: TillEvent) {
@@ -36,8 +43,16 @@ function applyEvent(ctx: EventContext, ev: TillEvent) {
   }
 }
 
+/** How a push is applied; the default is what the server runs. */
+export interface PushOptions {
+  /** Consecutive sales in one transaction (saleBatch.ts); false: every event alone (tests compare the two). */
+  saleRuns?: boolean;
+}
+
 /**
- * Apply a terminal's batch in order, each event in its own transaction: a registration
+ * Apply a terminal's batch in order. Consecutive sales go together in one transaction
+ * (applySaleRun); every other event, and every sale of a run that failed as a whole, in its
+ * own (runOnce). Either way an event sees the effects of those before it: a registration
  * before a sale for that customer in the same batch is seen by the sale.
  */
 export async function pushBatch(
@@ -48,10 +63,56 @@ export async function pushBatch(
   log: FastifyBaseLogger,
   /** Checks beyond the schema (card numbers, phones, dates: ../eventScreen.ts); a rejection is recorded like any other. */
   screen: (ev: TillEvent) => Rejection | null = () => null,
+  options: PushOptions = {},
 ): Promise<PushResultItem[]> {
   const rules = await rulesCache.get(db, terminal.chainId);
   const results: PushResultItem[] = [];
-  for (const raw of events) {
+  let run: { index: number; sale: RunSale }[] = [];
+  const inRun = new Set<string>();
+
+  async function applyOne(eventId: string, type: string, ev: TillEvent | null, upFront: Rejection | null): Promise<PushResultItem> {
+    const key = { eventId, type, chainId: terminal.chainId, terminalId: terminal.terminalId, storeId: terminal.storeId };
+    try {
+      // A sale's customer is locked in the same round trip as BEGIN.
+      const lockSql = ev?.type === 'sale' && ev.sale.customer ? lockCustomerSql(terminal.chainId, ev.sale.customer.id) : null;
+      return await runOnce(
+        db,
+        key,
+        (tx: Sql, nowMs: number, locked: Row[] | null) => applyEvent({ tx, terminal, eventId, nowMs, rules, locked }, ev!),
+        upFront,
+        lockSql,
+      );
+    } catch (err) {
+      // One event's fault must not fail the batch or lose the others: the till resends it.
+      log.error({ ...safeError(err), eventId, type }, 'event failed');
+      return { eventId, status: 'rejected', code: 'server_error', message: 'The server failed on this event; send it again later.', retryable: true };
+    }
+  }
+
+  async function applyRun(): Promise<void> {
+    const current = run;
+    run = [];
+    inRun.clear();
+    if (current.length === 0 || !rules) return;
+    const place = new Map(current.map((r) => [r.sale.eventId, r.index]));
+    let pending = current.map((r) => r.sale);
+    try {
+      // First without waiting for customers other runs hold; what that defers, waiting.
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const done = await applySaleRun(db, rules, terminal, pending, { skipLocked: attempt === 0 });
+        for (const f of done.faults) log.error({ ...safeError(f.err), eventId: f.eventId, type: 'sale' }, 'event failed');
+        for (const [eventId, item] of done.items) results[place.get(eventId)!] = item;
+        pending = done.deferred;
+      }
+      return;
+    } catch (err) {
+      // Nothing of the failed transaction was written: apply its sales one by one, where only a failing one fails.
+      log.warn({ ...safeError(err instanceof RunFailed ? err.cause : err), events: pending.length }, 'sale run applied one event at a time');
+    }
+    for (const sale of pending) results[place.get(sale.eventId)!] = await applyOne(sale.eventId, 'sale', sale.ev, null);
+  }
+
+  for (const [index, raw] of events.entries()) {
     const parsed = TillEvent.safeParse(raw);
     const type = parsed.success ? parsed.data.type : typeof raw.type === 'string' ? raw.type : 'unknown';
     // PostgreSQL text cannot hold NUL; such an event could never be stored, so it is rejected alone.
@@ -60,25 +121,17 @@ export async function pushBatch(
       : parsed.success
         ? screen(parsed.data)
         : new Rejection('invalid_event', parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; '));
-    const key = { eventId: raw.eventId, type, chainId: terminal.chainId, terminalId: terminal.terminalId, storeId: terminal.storeId };
-    try {
-      // A sale's customer is locked in the same round trip as BEGIN.
-      const ev = parsed.success ? parsed.data : null;
-      const lockSql = ev?.type === 'sale' && ev.sale.customer ? lockCustomerSql(terminal.chainId, ev.sale.customer.id) : null;
-      results.push(
-        await runOnce(
-          db,
-          key,
-          (tx: Sql, nowMs: number, locked: Row[] | null) => applyEvent({ tx, terminal, eventId: raw.eventId, nowMs, rules, locked }, ev!),
-          upFront,
-          lockSql,
-        ),
-      );
-    } catch (err) {
-      // One event's fault must not fail the batch or lose the others: the till resends it.
-      log.error({ ...safeError(err), eventId: raw.eventId, type }, 'event failed');
-      results.push({ eventId: raw.eventId, status: 'rejected', code: 'server_error', message: 'The server failed on this event; send it again later.', retryable: true });
+    const ev = parsed.success ? parsed.data : null;
+    if (ev?.type === 'sale' && !upFront && rules && options.saleRuns !== false) {
+      // The same id twice: the second copy must see the first one's answer, so it starts a new run.
+      if (inRun.has(raw.eventId.toLowerCase())) await applyRun();
+      run.push({ index, sale: { eventId: raw.eventId, ev } });
+      inRun.add(raw.eventId.toLowerCase());
+      continue;
     }
+    await applyRun();
+    results[index] = await applyOne(raw.eventId, type, ev, upFront);
   }
+  await applyRun();
   return results;
 }

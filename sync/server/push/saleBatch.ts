@@ -1,0 +1,346 @@
+import type { EventOutcome, PushResultItem, SaleEvent } from '../../protocol/events';
+import { guardSelect } from '../changeFeed';
+import { literal, type Database, type Sql } from '../db/database';
+import type { ExceptionDraft } from '../exceptions';
+import { bookWrites, CustomerBook, LedgerIds, type BookChanges } from '../ledger';
+import type { ChainRules } from '../rules';
+import type { TerminalContext } from '../terminals';
+import { lockCustomerIds, lockedCustomer, resolveCustomers, type LockedCustomer } from './customerRef';
+import { Rejection, reject } from './rejection';
+import { checkSaleStore, decideSale, saleInstantMs, spendWindow, type ReceiptRow } from './saleOutcome';
+import { receiptWrites, type OfferUse } from './saleRecords';
+
+/** A sale of a push. */
+export interface RunSale {
+  eventId: string;
+  ev: SaleEvent;
+}
+
+export interface RunResult {
+  /** The answers, by event id: every sale of the run but the deferred ones. */
+  items: Map<string, PushResultItem>;
+  /** Sales left for another transaction: their customer was locked by another run (skipLocked). */
+  deferred: RunSale[];
+  /** Sales that failed on a fault (answered server_error, retryable): for the log. */
+  faults: { eventId: string; err: unknown }[];
+}
+
+/** A run that could not be applied as a whole; `cause` says why (a database error, a fault). */
+export class RunFailed extends Error {
+  constructor(cause: unknown) {
+    super('the sale run could not be applied as a whole', { cause });
+    this.name = 'RunFailed';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Apply consecutive sales of one push in ONE transaction, with the same answers and effects as
+ * applying each in its own (applySale under runOnce). A sale's cost is mostly per statement and
+ * per commit; here each statement serves the whole run.
+ *
+ * 1. With BEGIN: custom plans for this transaction (its statements join arrays of ids against
+ *    tables that grow: a plan cached while they were small would scan them), the change-feed
+ *    guard, then every event id claimed in `applied_events`, in id order so that runs sharing
+ *    ids wait for each other rather than deadlock. Ids already there are duplicates and get
+ *    the recorded answer.
+ * 2. The customers resolved, then locked in id order in one statement. With `skipLocked`, a
+ *    customer another run holds is skipped, not waited for: runs sharing a customer would
+ *    otherwise queue behind each other whole. That customer's sales are deferred, in order,
+ *    to a next transaction (their claims given back): sales of different customers do not
+ *    see each other, so the answers are those of applying the sales one by one in some order
+ *    that keeps each customer's own sales in theirs.
+ * 3. Books, spend in each sale's tier period and offer uses read under the locks; every sale
+ *    decided in memory, in order (saleOutcome.ts, as applySale does), against the books as the
+ *    sales before it left them. A rejected sale rolls its customer's book back to a checkpoint,
+ *    the in-memory savepoint.
+ * 4. Everything written in one statement: ledger, lots, balances, customers, receipts, offer
+ *    uses, exceptions, the recorded answers; claims of retryable rejections and deferred sales
+ *    are given back.
+ *
+ * A database error rolls the whole run back and throws RunFailed: nothing of it was written,
+ * and the caller applies the sales one by one, where only a failing one fails.
+ */
+export async function applySaleRun(
+  db: Database,
+  rules: ChainRules,
+  terminal: TerminalContext,
+  run: readonly RunSale[],
+  options: { skipLocked: boolean },
+): Promise<RunResult> {
+  for (const s of run) if (!UUID.test(s.eventId)) throw new TypeError('applySaleRun: event ids must be uuids');
+  if (!UUID.test(terminal.terminalId)) throw new TypeError('applySaleRun: terminal id must be a uuid');
+  const ids = run.map((s) => s.eventId.toLowerCase());
+  if (new Set(ids).size !== ids.length) throw new TypeError('applySaleRun: event ids must differ');
+  // A receipt id used twice in the run makes order across customers matter (the second is refused): no deferring.
+  const receiptIds = run.map((s) => s.ev.sale.receiptId);
+  const skipLocked = options.skipLocked && new Set(receiptIds).size === receiptIds.length;
+  // These statements ride with BEGIN, so take no parameters: only validated uuids are inlined.
+  const begin = `SET LOCAL plan_cache_mode = force_custom_plan;
+    SELECT 1 AS opened${guardSelect(db)};
+    INSERT INTO applied_events (event_id, terminal_id, store_id, type, status, result)
+    SELECT id, ${literal(terminal.terminalId)}, ${literal(terminal.storeId)}, 'sale', 'applying', '{}'::jsonb
+    FROM unnest(ARRAY[${[...ids].sort().map((id) => literal(id)).join(',')}]::uuid[]) AS id ORDER BY id
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id::text AS event_id, (extract(epoch FROM received_at) * 1000)::float8 AS now_ms`;
+  try {
+    return await db.transaction(
+      (tx, begun) => applyClaimed(tx, rules, terminal, run, (begun.at(-1) ?? []) as { event_id: string; now_ms: number }[], skipLocked),
+      { begin },
+    );
+  } catch (err) {
+    throw new RunFailed(err);
+  }
+}
+
+/** What the database says of the run's customers, under their locks. */
+interface Known {
+  /** Each customer reference (lower case) and the customer it names, null for none. */
+  byRef: Map<string, LockedCustomer | null>;
+  books: Map<number, CustomerBook>;
+  /** Eligible net of the customer's receipts in each sale's tier period (by position in the run). */
+  spend: number[];
+  uses: Map<number, Map<string, number[]>>;
+}
+
+async function applyClaimed(
+  tx: Sql,
+  rules: ChainRules,
+  terminal: TerminalContext,
+  run: readonly RunSale[],
+  claimedRows: readonly { event_id: string; now_ms: number }[],
+  skipLocked: boolean,
+): Promise<RunResult> {
+  const claimed = new Set(claimedRows.map((r) => r.event_id));
+  const nowMs = Number(claimedRows[0]?.now_ms ?? Date.now());
+  const mine = run.filter((s) => claimed.has(s.eventId.toLowerCase()));
+  const refs = mine.flatMap((s) => (s.ev.sale.customer ? [s.ev.sale.customer.id] : []));
+
+  const snap = await readSnapshot(tx, terminal, run, claimed, mine);
+  const items = new Map<string, PushResultItem>(snap.duplicates);
+  if (mine.length === 0) return { items, deferred: [], faults: [] };
+
+  const resolved = await resolveCustomers(tx, terminal.chainId, refs);
+  const ids = [...new Set([...resolved.values()].filter((id): id is number => id !== null))];
+  const locked = await lockCustomerIds(tx, ids, skipLocked);
+  const customerOf = (s: RunSale) => (s.ev.sale.customer ? resolved.get(s.ev.sale.customer.id.toLowerCase()) ?? null : null);
+  const deferred = mine.filter((s) => {
+    const id = customerOf(s);
+    return id !== null && !locked.has(id);
+  });
+  const todo = mine.filter((s) => !deferred.includes(s));
+
+  const byRef = new Map<string, LockedCustomer | null>();
+  for (const [ref, id] of resolved) byRef.set(ref, id === null ? null : locked.get(id) ?? null);
+  const known = await readBooks(tx, rules, todo, byRef, nowMs, new LedgerIds(snap.ledgerIds));
+  const decided = await decideRun(tx, known, { rules, terminal, todo, nowMs, cashiers: snap.cashiers, usedReceiptIds: snap.usedReceiptIds });
+  decided.givenBack.push(...deferred.map((s) => s.eventId));
+  await writeRun(tx, terminal, decided);
+  for (const [id, item] of decided.items) items.set(id, item);
+  return { items, deferred, faults: decided.faults };
+}
+
+/** Duplicates' answers, cashiers, receipt ids already used and ledger ids for new lots: one round trip. */
+async function readSnapshot(
+  tx: Sql,
+  terminal: TerminalContext,
+  run: readonly RunSale[],
+  claimed: ReadonlySet<string>,
+  todo: readonly RunSale[],
+): Promise<{ duplicates: Map<string, PushResultItem>; cashiers: Set<string>; usedReceiptIds: Set<string>; ledgerIds: number[] }> {
+  const dupIds = run.map((s) => s.eventId).filter((id) => !claimed.has(id.toLowerCase()));
+  const cashierIds = [...new Set(todo.flatMap((s) => (s.ev.cashierId === undefined ? [] : [s.ev.cashierId])))];
+  const [row] = await tx.query<{ dups: { id: string; result: EventOutcome; store: number | null }[] | null; cashiers: string[]; used: string[]; ids: number[] }>(
+    `SELECT (SELECT json_agg(json_build_object('id', event_id, 'result', result, 'store', store_id))
+               FROM applied_events WHERE event_id = ANY($1::uuid[])) AS dups,
+            ARRAY(SELECT id::text FROM cashiers WHERE store_id = $2 AND id = ANY($3::bigint[])) AS cashiers,
+            ARRAY(SELECT receipt_id FROM receipts WHERE terminal_id = $4 AND receipt_id = ANY($5::text[])) AS used,
+            ARRAY(SELECT nextval('ledger_id_seq') FROM generate_series(1, $6::int)) AS ids`,
+    [dupIds, terminal.storeId, cashierIds, terminal.terminalId, todo.map((s) => s.ev.sale.receiptId), todo.length],
+  );
+  const prev = new Map((row?.dups ?? []).map((d) => [String(d.id), d]));
+  const duplicates = new Map<string, PushResultItem>();
+  for (const id of dupIds) {
+    const p = prev.get(id.toLowerCase());
+    // Claimed by a transaction that then gave the claim back: apply the run again, one by one.
+    if (!p) throw Object.assign(new Error('event row vanished'), { code: '40001' });
+    duplicates.set(id, p.store !== terminal.storeId
+      ? { eventId: id, status: 'rejected', code: 'event_id_conflict', message: 'This event id was used by another store.', retryable: false }
+      : { eventId: id, status: 'duplicate', original: p.result });
+  }
+  return { duplicates, cashiers: new Set(row?.cashiers ?? []), usedReceiptIds: new Set(row?.used ?? []), ledgerIds: (row?.ids ?? []).map(Number) };
+}
+
+/** The locked customers' books, spend in each sale's tier period and offer uses, in two round trips. */
+async function readBooks(
+  tx: Sql,
+  rules: ChainRules,
+  todo: readonly RunSale[],
+  byRef: Map<string, LockedCustomer | null>,
+  nowMs: number,
+  pool: LedgerIds,
+): Promise<Known> {
+  const ids = [...new Set([...byRef.values()].flatMap((c) => (c ? [c.id] : [])))];
+  const books = await CustomerBook.openMany(tx, ids, nowMs, pool);
+  const windows = todo.map((s) => {
+    const ref = s.ev.sale.customer?.id;
+    const c = ref === undefined ? null : byRef.get(ref.toLowerCase()) ?? null;
+    return { customerId: c ? c.id : null, ...spendWindow(rules.programme, saleInstantMs(s.ev, nowMs)) };
+  });
+  const [row] = await tx.query<{ spend: number[]; uses: { c: number; o: string; t: number[] }[] | null }>(
+    `SELECT ARRAY(SELECT CASE WHEN w.c IS NULL THEN 0 ELSE (
+                      SELECT COALESCE(sum(r.eligible_net), 0) FROM receipts r
+                      WHERE r.customer_id = w.c AND r.sold_at > to_timestamp(w.f / 1000) AND r.sold_at <= to_timestamp(w.t / 1000)) END
+                    FROM unnest($1::bigint[], $2::float8[], $3::float8[]) WITH ORDINALITY AS w(c, f, t, n) ORDER BY w.n) AS spend,
+            (SELECT json_agg(json_build_object('c', u.customer_id, 'o', u.offer_id, 't', u.times)) FROM (
+               SELECT customer_id, offer_id, array_agg((extract(epoch FROM used_at) * 1000)::float8) AS times FROM offer_uses
+               WHERE customer_id = ANY($4::bigint[]) AND offer_id = ANY($5::text[]) GROUP BY customer_id, offer_id) u) AS uses`,
+    [windows.map((w) => w.customerId), windows.map((w) => w.fromMs), windows.map((w) => w.toMs), ids, rules.limited.map((o) => o.id)],
+  );
+  const uses = new Map<number, Map<string, number[]>>(ids.map((id) => [id, new Map()]));
+  for (const u of row?.uses ?? []) uses.get(Number(u.c))?.set(u.o, u.t.map(Number));
+  return { byRef, books, spend: (row?.spend ?? []).map(Number), uses };
+}
+
+interface RunWrites {
+  items: Map<string, PushResultItem>;
+  faults: { eventId: string; err: unknown }[];
+  changes: BookChanges[];
+  receipts: ReceiptRow[];
+  offerUses: OfferUse[];
+  exceptions: { eventId: string; draft: ExceptionDraft }[];
+  recorded: { eventId: string; outcome: EventOutcome }[];
+  givenBack: string[];
+}
+
+/**
+ * Decide every sale of the run in order against `known` (changing it), as applying them one
+ * after another would: each later sale sees the purchases, tiers, spend and offer uses of the
+ * earlier ones.
+ */
+async function decideRun(
+  tx: Sql,
+  known: Known,
+  inputs: {
+    rules: ChainRules; terminal: TerminalContext; todo: readonly RunSale[]; nowMs: number;
+    cashiers: ReadonlySet<string>; usedReceiptIds: ReadonlySet<string>;
+  },
+): Promise<RunWrites> {
+  const { rules, terminal, todo, nowMs } = inputs;
+  const customers = new Map<number, LockedCustomer>();
+  for (const c of known.byRef.values()) if (c && !customers.has(c.id)) customers.set(c.id, c);
+  const uses = known.uses;
+  const runSpend = new Map<number, { atMs: number; eligibleNet: number }[]>();
+  const receiptIds = new Set(inputs.usedReceiptIds);
+  const purchases = new Map<number, number>();
+  const tiers = new Map<number, string>();
+  const out: RunWrites = { items: new Map(), faults: [], changes: [], receipts: [], offerUses: [], exceptions: [], recorded: [], givenBack: [] };
+
+  for (const [i, { eventId, ev }] of todo.entries()) {
+    const ref = ev.sale.customer?.id ?? null;
+    const found = ref === null ? null : known.byRef.get(ref.toLowerCase()) ?? null;
+    const customer = found ? customers.get(found.id)! : null;
+    const book = customer ? known.books.get(customer.id) ?? null : null;
+    const checkpoint = book?.checkpoint() ?? null;
+    try {
+      checkSaleStore(terminal, ev);
+      if (ref !== null && !customer) lockedCustomer([], ref); // throws customer_unknown, retryable for a till-made id
+      const window = spendWindow(rules.programme, saleInstantMs(ev, nowMs));
+      const earlier = customer ? runSpend.get(customer.id) ?? [] : [];
+      const spend = (known.spend[i] ?? 0) + earlier.reduce((s, r) => s + (r.atMs > window.fromMs && r.atMs <= window.toMs ? r.eligibleNet : 0), 0);
+      const decision = await decideSale(tx, {
+        terminal, rules, ev, eventId, nowMs,
+        subject: {
+          customer: customer ? { ...customer } : null,
+          book,
+          spendInWindow: spend,
+          offerUses: (customer && uses.get(customer.id)) || new Map(),
+          cashierId: ev.cashierId !== undefined && inputs.cashiers.has(ev.cashierId) ? Number(ev.cashierId) : null,
+        },
+      });
+      if (receiptIds.has(ev.sale.receiptId)) {
+        reject('receipt_id_reused', `Receipt "${ev.sale.receiptId}" was already pushed by this terminal under another event id.`);
+      }
+      receiptIds.add(ev.sale.receiptId);
+
+      if (customer) {
+        book?.stamp({ eventId, terminalId: terminal.terminalId, receiptId: ev.sale.receiptId });
+        // As the next sale's lock would read the customer: one purchase more, the tier lifted.
+        customer.purchaseCount += 1;
+        purchases.set(customer.id, (purchases.get(customer.id) ?? 0) + 1);
+        if (decision.tier) {
+          customer.tier = decision.tier;
+          tiers.set(customer.id, decision.tier);
+        }
+        runSpend.set(customer.id, [...earlier, { atMs: decision.receipt.soldAtMs, eligibleNet: decision.receipt.eligibleNet }]);
+        const byOffer = uses.get(customer.id) ?? new Map<string, number[]>();
+        for (const offerId of decision.usedOffers) {
+          byOffer.set(offerId, [...(byOffer.get(offerId) ?? []), decision.receipt.soldAtMs]);
+          out.offerUses.push({ customerId: customer.id, offerId, atMs: decision.receipt.soldAtMs, eventId });
+        }
+        uses.set(customer.id, byOffer);
+      }
+      out.receipts.push(decision.receipt);
+      for (const draft of decision.flags) out.exceptions.push({ eventId, draft });
+      out.recorded.push({ eventId, outcome: { status: 'applied', result: decision.result } });
+      out.items.set(eventId, { eventId, status: 'applied', result: decision.result });
+    } catch (err) {
+      if (book && checkpoint) book.rollback(checkpoint);
+      if (err instanceof Rejection && !err.retryable) {
+        out.recorded.push({ eventId, outcome: { status: 'rejected', code: err.code, message: err.message, retryable: false } });
+        out.exceptions.push({ eventId, draft: { kind: 'rejected_event', details: { type: 'sale', code: err.code } } });
+        out.items.set(eventId, { eventId, status: 'rejected', code: err.code, message: err.message, retryable: false });
+        continue;
+      }
+      // Retryable, or a fault: not recorded, the claim is given back and the till sends the sale again.
+      out.givenBack.push(eventId);
+      if (!(err instanceof Rejection)) out.faults.push({ eventId, err });
+      out.items.set(eventId, err instanceof Rejection
+        ? { eventId, status: 'rejected', code: err.code, message: err.message, retryable: true }
+        : { eventId, status: 'rejected', code: 'server_error', message: 'The server failed on this event; send it again later.', retryable: true });
+    }
+  }
+
+  for (const [id, book] of known.books) {
+    const n = purchases.get(id) ?? 0;
+    const c = book.drain(n > 0 ? { purchases: n, tier: tiers.get(id) ?? null } : null);
+    if (c) out.changes.push(c);
+  }
+  return out;
+}
+
+/** Everything the run writes, in one statement; every claim must be answered or given back. */
+async function writeRun(tx: Sql, terminal: TerminalContext, w: RunWrites): Promise<void> {
+  const books = bookWrites(w.changes, 1);
+  const sales = receiptWrites(terminal, w.receipts, w.offerUses, 1 + books.params.length);
+  const n = 1 + books.params.length + sales.params.length;
+  const $ = (k: number) => `$${n + k - 1}`;
+  const [done] = await tx.query<{ recorded: number; given_back: number }>(
+    `WITH ${books.ctes}, ${sales.ctes},
+     run_exceptions AS (
+       INSERT INTO exceptions (chain_id, kind, event_id, terminal_id, store_id, customer_id, details)
+       SELECT ${$(1)}, j->>'kind', (j->>'eventId')::uuid, ${$(2)}, ${$(3)}, (j->>'customerId')::bigint, COALESCE(j->'details', '{}'::jsonb)
+       FROM jsonb_array_elements(${$(4)}::jsonb) WITH ORDINALITY AS x(j, n)
+       ORDER BY x.n
+       RETURNING 1),
+     run_answers AS (
+       UPDATE applied_events a SET status = j->'outcome'->>'status', result = j->'outcome'
+       FROM jsonb_array_elements(${$(5)}::jsonb) AS x(j)
+       WHERE a.event_id = (j->>'eventId')::uuid
+       RETURNING 1),
+     run_given_back AS (
+       DELETE FROM applied_events WHERE event_id = ANY(${$(6)}::uuid[]) RETURNING 1)
+     SELECT (SELECT count(*) FROM run_answers)::int AS recorded, (SELECT count(*) FROM run_given_back)::int AS given_back`,
+    [
+      ...books.params, ...sales.params,
+      terminal.chainId, terminal.terminalId, terminal.storeId,
+      JSON.stringify(w.exceptions.map((e) => ({ kind: e.draft.kind, eventId: e.eventId, customerId: e.draft.customerId ?? null, details: e.draft.details ?? {} }))),
+      JSON.stringify(w.recorded),
+      w.givenBack,
+    ],
+  );
+  if (Number(done?.recorded) !== w.recorded.length || Number(done?.given_back) !== w.givenBack.length) {
+    throw new Error('sale run: claims and answers disagree');
+  }
+}

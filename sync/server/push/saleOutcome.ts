@@ -1,0 +1,238 @@
+import {
+  EngineInputError, makeLot, priceReceipt, tierForSpend, usesInPeriod, type Customer, type PricedReceipt, type Programme,
+} from '../../../core/engine';
+import type { AppliedResult, SaleEvent, SaleTotals } from '../../protocol/events';
+import type { Sql } from '../db/database';
+import type { ExceptionDraft } from '../exceptions';
+import { DAY_MS, type CustomerBook } from '../ledger';
+import type { ChainRules } from '../rules';
+import type { TerminalContext } from '../terminals';
+import { engineStore, tillInstantMs } from './context';
+import type { LockedCustomer } from './customerRef';
+import { postedReceipt } from './postedReceipt';
+import { reject } from './rejection';
+
+/**
+ * What a sale does, decided in memory from what the database said about its customer: the
+ * same rules whether the sale is applied alone (applySale) or with a batch (saleBatch).
+ *
+ * A sale reaches the ledger with the TILL's bonus figures: the customer saw them, paid money
+ * by them and holds a fiscal receipt with them. The server prices the sale again with its
+ * own programme, offers, balance and usage, keeps both, and flags every difference:
+ * - spent bonuses are posted as the till granted them; what the balance cannot cover is
+ *   accepted up to the programme's offline allowance (a negative balance, flagged), beyond
+ *   that the sale is rejected;
+ * - earned bonuses are posted as the till showed them, but at most the server's figure plus
+ *   the same allowance, so a faulty or forged till cannot mint bonuses without bound.
+ */
+
+/** The first check, before the customer is even looked at. */
+export function checkSaleStore(terminal: TerminalContext, ev: SaleEvent): void {
+  if (ev.sale.store.id !== String(terminal.storeId)) {
+    reject('wrong_store', `This terminal sells for store ${terminal.storeId}, not "${ev.sale.store.id}".`);
+  }
+}
+
+/** When the sale happened, by the till's clock, never later than the server's. */
+export function saleInstantMs(ev: SaleEvent, nowMs: number): number {
+  return tillInstantMs(ev.sale.at.kind === 'instant' ? ev.sale.at.instant : ev.occurredAt, nowMs);
+}
+
+/** The tier period before the sale: receipts in it count towards the customer's spend. */
+export function spendWindow(programme: Programme, soldAtMs: number): { fromMs: number; toMs: number } {
+  return { fromMs: soldAtMs - programme.tierPeriodDays * DAY_MS, toMs: soldAtMs };
+}
+
+export interface SaleSubject {
+  /** The customer, locked; null for a sale without a card. */
+  customer: LockedCustomer | null;
+  /** The customer's book, open under the lock (null without a customer). Mutated when the sale applies. */
+  book: CustomerBook | null;
+  /** Eligible net of the customer's receipts in `spendWindow` of this sale. */
+  spendInWindow: number;
+  /** When the customer used each limited offer (ms since the epoch). */
+  offerUses: ReadonlyMap<string, readonly number[]>;
+  /** The event's cashier when they are one of the terminal's store (see eventCashier). */
+  cashierId: number | null;
+}
+
+/** The receipt row, as `insertReceipts` writes it. */
+export interface ReceiptRow {
+  eventId: string;
+  receiptId: string;
+  customerId: number | null;
+  soldAtMs: number;
+  sale: SaleEvent['sale'];
+  till: SaleTotals;
+  server: PricedReceipt['totals'];
+  posted: PricedReceipt;
+  difference: Record<string, { till: number; server: number }> | null;
+  eligibleNet: number;
+  payment: SaleEvent['payment'];
+  takes: { lotId: string; amount: number }[];
+  accrualLotId: number | null;
+  cashierId: number | null;
+}
+
+export interface SaleDecision {
+  receipt: ReceiptRow;
+  /** Limited offers the sale used, to count against the customer. */
+  usedOffers: string[];
+  /** A higher tier the sale's spend reached, if any. */
+  tier: string | null;
+  flags: ExceptionDraft[];
+  result: AppliedResult;
+}
+
+/**
+ * Price the sale again, check the till's figures and post them to the customer's book (in
+ * memory; the caller writes the book). Throws a Rejection, with the book possibly changed:
+ * callers roll it back (a savepoint, or the book's checkpoint).
+ */
+export async function decideSale(
+  tx: Sql,
+  input: {
+    terminal: TerminalContext; rules: ChainRules; ev: SaleEvent; eventId: string; nowMs: number; subject: SaleSubject;
+  },
+): Promise<SaleDecision> {
+  const { terminal, rules, ev, nowMs } = input;
+  const { customer, book, cashierId } = input.subject;
+  const { programme } = rules;
+  const sale = ev.sale;
+  const till = ev.totals;
+  const soldAtMs = saleInstantMs(ev, nowMs);
+
+  if (!customer && (till.redeemed > 0 || till.accrued > 0)) {
+    reject('totals_inconsistent', 'A sale without a loyalty customer cannot spend or earn bonuses.');
+  }
+  book?.settle();
+
+  const engineCustomer = customer && book ? customerForEngine(customer, book, rules, input.subject, soldAtMs) : null;
+  let server: PricedReceipt;
+  try {
+    server = priceReceipt({
+      ...sale,
+      store: engineStore(terminal),
+      customer: engineCustomer?.customer ?? null,
+      usage: engineCustomer?.usage ?? {},
+      offlineAllowanceKopecks: programme.offlineAllowanceKopecks,
+      programme,
+      offers: rules.index,
+    });
+  } catch (err) {
+    if (err instanceof EngineInputError) reject('sale_invalid', err.message);
+    throw err;
+  }
+
+  const subtotal = server.totals.subtotal;
+  if (!Number.isSafeInteger(subtotal) || !Number.isSafeInteger(server.totals.accrued)) {
+    reject('sale_invalid', 'The basket adds up to more than the server can count in kopecks.');
+  }
+  if (till.payable + till.redeemed + till.discount !== subtotal) {
+    reject('totals_inconsistent', `payable + redeemed + discount = ${till.payable + till.redeemed + till.discount}, but the lines add up to ${subtotal}.`);
+  }
+  const eligibleAmount = server.lines.reduce((s, l) => s + (l.excluded ? 0 : l.net), 0);
+  if (till.redeemed > eligibleAmount) {
+    reject('totals_inconsistent', `${till.redeemed} kopecks of bonuses spent on ${eligibleAmount} kopecks of eligible goods.`);
+  }
+
+  const flags: ExceptionDraft[] = [];
+  const difference = compareTotals(till, server);
+  if (difference) flags.push({ kind: 'price_difference', customerId: customer?.id ?? null, details: { receiptId: sale.receiptId, difference } });
+  if (ev.payment.amountKopecks < till.payable) {
+    flags.push({ kind: 'payment_mismatch', details: { receiptId: sale.receiptId, payable: till.payable, paid: ev.payment.amountKopecks } });
+  }
+
+  const allowance = programme.offlineAllowanceKopecks;
+  const accrued = Math.min(till.accrued, server.totals.accrued + allowance);
+  if (accrued < till.accrued) {
+    flags.push({ kind: 'accrual_clamped', customerId: customer?.id ?? null, details: { receiptId: sale.receiptId, till: till.accrued, server: server.totals.accrued, posted: accrued } });
+  }
+
+  let takes: { lotId: string; amount: number }[] = [];
+  let accrualLotId: number | null = null;
+  if (customer && book) {
+    const spendable = book.spendableInLots();
+    const shortfall = Math.max(0, till.redeemed - spendable);
+    if (shortfall > allowance) {
+      reject('redemption_exceeds_allowance', `${till.redeemed} kopecks spent with ${Math.max(0, book.balance.available)} available: ${shortfall} over the balance, the offline allowance is ${allowance}.`);
+    }
+    takes = book.spend('redemption', till.redeemed).takes;
+    if (shortfall > 0) {
+      flags.push({ kind: 'overdraft', customerId: customer.id, details: { receiptId: sale.receiptId, redeemed: till.redeemed, shortfall, balanceAfter: book.balance.available } });
+    }
+    const lot = makeLot(programme, { id: 'new', amount: accrued, earnedAtMs: soldAtMs });
+    accrualLotId = await book.credit(tx, 'accrual', accrued, lot);
+    book.settle();
+  }
+
+  const posted = postedReceipt(server, { redeemed: till.redeemed, accrued: customer ? accrued : 0 });
+  if (ev.cashierId !== undefined && cashierId === null) flags.push({ kind: 'cashier_unknown', details: { receiptId: sale.receiptId, cashierId: ev.cashierId } });
+
+  const tier = customer && engineCustomer
+    ? upgradedTier(programme, customer.tier, engineCustomer.customer.rollingSpendKopecks + server.totals.eligibleNet)
+    : null;
+  const limited = new Set(rules.limited.map((o) => o.id));
+  const usedOffers = customer ? server.appliedOffers.filter((o) => limited.has(o.id)).map((o) => o.id) : [];
+  const balance = customer && book ? book.balance : null;
+  return {
+    receipt: {
+      eventId: input.eventId, receiptId: sale.receiptId, customerId: customer?.id ?? null, soldAtMs, sale, till,
+      server: server.totals, posted, difference, eligibleNet: server.totals.eligibleNet, payment: ev.payment, takes, accrualLotId, cashierId,
+    },
+    usedOffers,
+    tier,
+    flags,
+    result: {
+      type: 'sale',
+      customerId: customer ? String(customer.id) : null,
+      posted: { redeemed: till.redeemed, accrued: customer ? accrued : 0 },
+      balance: balance ? { available: balance.available, pending: balance.pending } : null,
+      flags: flags.map((f) => f.kind),
+    },
+  };
+}
+
+/** The customer as the server knows them, in the engine's terms, with offer usage. */
+function customerForEngine(
+  c: LockedCustomer,
+  book: CustomerBook,
+  rules: ChainRules,
+  subject: SaleSubject,
+  soldAtMs: number,
+): { customer: Customer; usage: Record<string, number> } {
+  const { programme } = rules;
+  // A tier granted by head office (or the demo) is a floor; spend in the period can lift it.
+  const floor = programme.tiers.find((t) => t.id === c.tier)?.minSpendKopecks ?? 0;
+  const usage: Record<string, number> = {};
+  for (const offer of rules.limited) {
+    const times = subject.offerUses.get(offer.id);
+    if (times && times.length > 0) usage[offer.id] = usesInPeriod(offer, [...times], soldAtMs);
+  }
+  return {
+    customer: {
+      id: String(c.id),
+      availableBonusKopecks: Math.max(0, book.balance.available),
+      rollingSpendKopecks: Math.max(subject.spendInWindow, floor),
+      segments: c.segments,
+      purchaseCount: c.purchaseCount,
+      birthday: c.birthday,
+    },
+    usage,
+  };
+}
+
+function compareTotals(till: SaleTotals, server: PricedReceipt): Record<string, { till: number; server: number }> | null {
+  const diff: Record<string, { till: number; server: number }> = {};
+  for (const k of ['payable', 'redeemed', 'accrued', 'discount'] as const) {
+    if (till[k] !== server.totals[k]) diff[k] = { till: till[k], server: server.totals[k] };
+  }
+  return Object.keys(diff).length > 0 ? diff : null;
+}
+
+/** Tiers only go up with a sale; going down as spend leaves the period is head office's call. */
+function upgradedTier(programme: Programme, current: string, spend: number): string | null {
+  const next = tierForSpend(programme, spend);
+  const rank = (id: string) => programme.tiers.findIndex((t) => t.id === id);
+  return rank(next.id) > rank(current) ? next.id : null;
+}
