@@ -1,7 +1,5 @@
 /** How the sync client reaches the server: through the host, which adds the terminal credential. */
-export type ApiAnswer =
-  | { ok: true; status: number; body: unknown }
-  | { ok: false; offline: boolean; status: number; code: string; message: string };
+export type ApiAnswer = { ok: true; status: number; body: unknown } | { ok: false; offline: boolean; status: number; code: string; message: string };
 
 export type ApiCaller = (method: 'GET' | 'POST', path: string, query?: Record<string, string>, body?: unknown) => Promise<ApiAnswer>;
 

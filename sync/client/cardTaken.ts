@@ -8,8 +8,17 @@ import type { TillDb } from './tillDb';
 function toCached(c: LocalCustomer, keys: readonly string[]): CachedCustomer {
   const of = (prefix: string) => keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
   return {
-    id: c.id, firstName: c.firstName, maskedPhone: c.maskedPhone, tier: c.tier, balance: c.balance, pending: c.pending,
-    cards: of('card:'), phoneKey: of('phone:')[0] ?? null, bankKeys: of('bank:'), deleted: false, birthday: c.birthday ?? null,
+    id: c.id,
+    firstName: c.firstName,
+    maskedPhone: c.maskedPhone,
+    tier: c.tier,
+    balance: c.balance,
+    pending: c.pending,
+    cards: of('card:'),
+    phoneKey: of('phone:')[0] ?? null,
+    bankKeys: of('bank:'),
+    deleted: false,
+    birthday: c.birthday ?? null,
   };
 }
 

@@ -5,8 +5,18 @@ import { hashPinPbkdf2 } from '../../core/pinHash';
 import { line, sale } from '../server/testing/events';
 import type { ApiCaller } from './api';
 import {
-  currentCashier, localDate, needsCashier, pullCashiers, recordRegistrationOffered, signIn, signOut, SIGN_IN_LIMIT, TALLY_FIGURES,
-  tallyFigures, tillFigures, type TallyRecord,
+  currentCashier,
+  localDate,
+  needsCashier,
+  pullCashiers,
+  recordRegistrationOffered,
+  signIn,
+  signOut,
+  SIGN_IN_LIMIT,
+  TALLY_FIGURES,
+  tallyFigures,
+  tillFigures,
+  type TallyRecord,
 } from './cashiers';
 import { commitSale } from './outbox';
 import { TillDb } from './tillDb';
@@ -16,7 +26,12 @@ const freshDb = () => new TillDb(`cashiers-test-${++n}`);
 
 async function listApi(pins: Record<string, string>): Promise<ApiCaller> {
   const cashiers = await Promise.all(
-    Object.entries(pins).map(async ([no, pin]) => ({ cashierId: String(Number(no) * 10), personnelNo: no, name: `Кассир ${no}`, pinHash: await hashPinPbkdf2(pin, 1_000) })),
+    Object.entries(pins).map(async ([no, pin]) => ({
+      cashierId: String(Number(no) * 10),
+      personnelNo: no,
+      name: `Кассир ${no}`,
+      pinHash: await hashPinPbkdf2(pin, 1_000),
+    })),
   );
   return async () => ({ ok: true, status: 200, body: { storeId: 1, cashiers } });
 }
@@ -71,7 +86,14 @@ describe('cashier sign-in at the till', () => {
     const f = await tillFigures(db, 'Europe/Moscow');
     expect(f.totals).toMatchObject({ receipts: 2, identifiedReceipts: 1, registrationsOffered: 1, redeemedKopecks: made.event.totals.redeemed });
     expect(f.cashiers).toEqual([
-      expect.objectContaining({ cashierId: '1010', cashierName: 'Кассир 101', personnelNo: '101', receipts: 1, identifiedReceipts: 1, registrationsOffered: 1 }),
+      expect.objectContaining({
+        cashierId: '1010',
+        cashierName: 'Кассир 101',
+        personnelNo: '101',
+        receipts: 1,
+        identifiedReceipts: 1,
+        registrationsOffered: 1,
+      }),
       expect.objectContaining({ cashierId: null, receipts: 1, identifiedReceipts: 0 }),
     ]);
   });
@@ -82,26 +104,36 @@ describe("the till's own figures", () => {
     eventId: fc.uuid(),
     at: fc.integer({ min: Date.parse('2026-03-28T00:00:00Z'), max: Date.parse('2026-04-02T00:00:00Z') }),
     cashierId: fc.constantFrom(null, '1', '2', '3'),
-    figures: fc.record(Object.fromEntries(TALLY_FIGURES.map((k) => [k, fc.integer({ min: 0, max: 1_000_000 })])) as Record<(typeof TALLY_FIGURES)[number], fc.Arbitrary<number>>, { requiredKeys: [] }),
+    figures: fc.record(
+      Object.fromEntries(TALLY_FIGURES.map((k) => [k, fc.integer({ min: 0, max: 1_000_000 })])) as Record<(typeof TALLY_FIGURES)[number], fc.Arbitrary<number>>,
+      { requiredKeys: [] },
+    ),
   });
 
   it('per-cashier rows add up exactly to the till totals, and every record counts on exactly one local day', () => {
     fc.assert(
-      fc.property(fc.array(record, { maxLength: 60 }), fc.constantFrom('Europe/Moscow', 'Asia/Vladivostok', 'Europe/Kaliningrad'), (records: TallyRecord[], zone) => {
-        const names = new Map([['1', { name: 'A', personnelNo: '10' }], ['2', { name: 'B', personnelNo: '9' }]]);
-        const days = [...new Set(records.map((r) => localDate(r.at, zone)))];
-        const all = Object.fromEntries(TALLY_FIGURES.map((k) => [k, 0]));
-        for (const day of days) {
-          const f = tallyFigures(records, names, zone, day);
-          for (const k of TALLY_FIGURES) {
-            expect(f.cashiers.reduce((s, c) => s + c[k], 0)).toBe(f.totals[k]);
-            all[k]! += f.totals[k];
+      fc.property(
+        fc.array(record, { maxLength: 60 }),
+        fc.constantFrom('Europe/Moscow', 'Asia/Vladivostok', 'Europe/Kaliningrad'),
+        (records: TallyRecord[], zone) => {
+          const names = new Map([
+            ['1', { name: 'A', personnelNo: '10' }],
+            ['2', { name: 'B', personnelNo: '9' }],
+          ]);
+          const days = [...new Set(records.map((r) => localDate(r.at, zone)))];
+          const all = Object.fromEntries(TALLY_FIGURES.map((k) => [k, 0]));
+          for (const day of days) {
+            const f = tallyFigures(records, names, zone, day);
+            for (const k of TALLY_FIGURES) {
+              expect(f.cashiers.reduce((s, c) => s + c[k], 0)).toBe(f.totals[k]);
+              all[k]! += f.totals[k];
+            }
+            const none = f.cashiers.findIndex((c) => c.cashierId === null);
+            if (none >= 0) expect(none).toBe(f.cashiers.length - 1);
           }
-          const none = f.cashiers.findIndex((c) => c.cashierId === null);
-          if (none >= 0) expect(none).toBe(f.cashiers.length - 1);
-        }
-        for (const k of TALLY_FIGURES) expect(all[k]).toBe(records.reduce((s, r) => s + (r.figures[k] ?? 0), 0));
-      }),
+          for (const k of TALLY_FIGURES) expect(all[k]).toBe(records.reduce((s, r) => s + (r.figures[k] ?? 0), 0));
+        },
+      ),
     );
   });
 });

@@ -34,7 +34,10 @@ export async function pullCashiers(db: TillDb, api: ApiCaller, now = Date.now())
     await db.cashiers.bulkPut(list);
     const current = await db.shift.get('current');
     if (current?.key === 'current' && !list.some((c) => c.cashierId === current.cashierId)) await db.shift.delete('current');
-    await db.tally.where('at').below(now - TALLY_KEEP_MS).delete();
+    await db.tally
+      .where('at')
+      .below(now - TALLY_KEEP_MS)
+      .delete();
   });
   return { ok: true, count: list.length };
 }
@@ -50,9 +53,7 @@ export async function currentCashier(db: TillDb): Promise<SignedIn | null> {
 }
 
 export type SignInResult =
-  | { ok: true; cashier: SignedIn }
-  | { ok: false; reason: 'wrong'; attemptsLeft: number }
-  | { ok: false; reason: 'locked'; retryInMs: number };
+  { ok: true; cashier: SignedIn } | { ok: false; reason: 'wrong'; attemptsLeft: number } | { ok: false; reason: 'locked'; retryInMs: number };
 
 /**
  * Personnel number + PIN, checked against the pulled hash. Throttled on this till: after
@@ -113,7 +114,16 @@ export async function recordRegistrationOffered(db: TillDb, via: RegistrationOff
   return db.transaction('rw', [db.outbox, db.shift, db.tally], async () => {
     const made: RegistrationOfferedEvent = { eventId: randomId(), occurredAt: now.toISOString(), type: 'registrationOffered', via };
     const event = await stampAndTally(db, made, { registrationsOffered: 1 }, now.getTime());
-    await db.outbox.add({ eventId: event.eventId, type: event.type, event, status: 'pending', createdAt: now.getTime(), attempts: 0, lastError: null, rejection: null } satisfies OutboxRecord);
+    await db.outbox.add({
+      eventId: event.eventId,
+      type: event.type,
+      event,
+      status: 'pending',
+      createdAt: now.getTime(),
+      attempts: 0,
+      lastError: null,
+      rejection: null,
+    } satisfies OutboxRecord);
     return event;
   });
 }
@@ -157,8 +167,15 @@ export function tallyFigures(
   const totals = emptyTally();
   for (const row of rows.values()) for (const k of TALLY_FIGURES) totals[k] += row[k];
   const cashiers = [...rows.entries()]
-    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : (names.get(a)?.personnelNo ?? a).localeCompare(names.get(b)?.personnelNo ?? b, 'en', { numeric: true })))
-    .map(([id, row]) => ({ cashierId: id || null, cashierName: id ? (names.get(id)?.name ?? null) : null, personnelNo: id ? (names.get(id)?.personnelNo ?? null) : null, ...row }));
+    .sort(([a], [b]) =>
+      a === '' ? 1 : b === '' ? -1 : (names.get(a)?.personnelNo ?? a).localeCompare(names.get(b)?.personnelNo ?? b, 'en', { numeric: true }),
+    )
+    .map(([id, row]) => ({
+      cashierId: id || null,
+      cashierName: id ? (names.get(id)?.name ?? null) : null,
+      personnelNo: id ? (names.get(id)?.personnelNo ?? null) : null,
+      ...row,
+    }));
   return { date, totals, cashiers };
 }
 
@@ -166,7 +183,10 @@ export function tallyFigures(
 export async function tillFigures(db: TillDb, timeZone: string, now = Date.now(), date = localDate(now, timeZone)) {
   // A local day spans at most ~26 h around its UTC date: read a generous window, filter by date.
   const from = Date.parse(`${date}T00:00:00Z`) - 36 * 3_600_000;
-  const records = await db.tally.where('at').between(from, from + 96 * 3_600_000).toArray();
+  const records = await db.tally
+    .where('at')
+    .between(from, from + 96 * 3_600_000)
+    .toArray();
   const list = await db.cashiers.toArray();
   const current = await currentCashier(db);
   const names = new Map(list.map((c) => [c.cashierId, { name: c.name, personnelNo: c.personnelNo }]));

@@ -98,8 +98,19 @@ describe('schema upgrade to v5', () => {
     const v3 = new Dexie(name);
     v3.version(1).stores({ customers: 'id', identifiers: 'key, customerId', syncState: 'collection' });
     v3.version(2).stores({
-      customers: null, identifiers: null, keyDeltas: 'id', keyPages: 'lo', idDeltas: 'id', idPages: 'lo', cacheMeta: 'name', cacheFilter: 'name',
-      syncState: 'collection', journal: 'receiptId, createdAt', outbox: '++seq, &eventId, status', balanceDeltas: 'eventId, customerId', ackedBalances: 'eventId, customerId, at',
+      customers: null,
+      identifiers: null,
+      keyDeltas: 'id',
+      keyPages: 'lo',
+      idDeltas: 'id',
+      idPages: 'lo',
+      cacheMeta: 'name',
+      cacheFilter: 'name',
+      syncState: 'collection',
+      journal: 'receiptId, createdAt',
+      outbox: '++seq, &eventId, status',
+      balanceDeltas: 'eventId, customerId',
+      ackedBalances: 'eventId, customerId, at',
     });
     v3.version(3).stores({ products: 'id, ean', offers: 'id', programme: 'key' });
     for (const t of tables) await v3.table(t).bulkPut(rows[t]!);

@@ -12,7 +12,14 @@ let n = 0;
 const freshDb = () => new TillDb(`cache-test-${++n}`);
 const card = (c: CachedCustomer) => `card:${c.cards[0]}`;
 const local = (c: CachedCustomer): LocalCustomer => ({
-  id: c.id, firstName: c.firstName, maskedPhone: c.maskedPhone, tier: c.tier, balance: c.balance, pending: c.pending, keys: identifierKeys(c), birthday: c.birthday ?? null,
+  id: c.id,
+  firstName: c.firstName,
+  maskedPhone: c.maskedPhone,
+  tier: c.tier,
+  balance: c.balance,
+  pending: c.pending,
+  keys: identifierKeys(c),
+  birthday: c.birthday ?? null,
 });
 
 describe('paged customer cache', () => {
@@ -66,7 +73,16 @@ describe('paged customer cache', () => {
     expect(await db.identifiers.count()).toBe(2);
 
     // Re-created after deletion, and changed twice within one page: the last version wins.
-    await storeCustomerPage(db, page([{ ...y, balance: 1 }, { ...y, cards: ['2700000000777'], balance: 2 }], 5));
+    await storeCustomerPage(
+      db,
+      page(
+        [
+          { ...y, balance: 1 },
+          { ...y, cards: ['2700000000777'], balance: 2 },
+        ],
+        5,
+      ),
+    );
     expect(await lookupCustomer(db, card(y))).toBeUndefined();
     expect(await lookupCustomer(db, 'card:2700000000777')).toMatchObject({ id: '2', balance: 2 });
     expect(await db.customers.count()).toBe(2);
@@ -100,7 +116,12 @@ const arbCustomer = fc.record({
 });
 const arbStep = fc.oneof(
   { weight: 4, arbitrary: fc.array(arbCustomer, { minLength: 1, maxLength: 6 }).map((items) => ({ kind: 'page' as const, items })) },
-  { weight: 1, arbitrary: fc.record({ majorEntries: fc.integer({ min: 1, max: 6 }), maxFragments: fc.integer({ min: 0, max: 3 }) }).map((p) => ({ kind: 'compact' as const, p })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ majorEntries: fc.integer({ min: 1, max: 6 }), maxFragments: fc.integer({ min: 0, max: 3 }) })
+      .map((p) => ({ kind: 'compact' as const, p })),
+  },
 );
 
 type ArbCustomer = typeof arbCustomer extends fc.Arbitrary<infer T> ? T : never;
@@ -170,7 +191,13 @@ describe('paged customer cache, readers and re-slicing', () => {
     expect(await lookupCustomer(reader, card(few[7]!))).toMatchObject({ id: '8' });
     expect(await lookupCustomer(reader, `phone:${many[2500]!.phoneKey}`)).toMatchObject({ id: '2601' });
 
-    await storeCustomerPage(writer, page(many.map((c) => ({ ...c, cards: [], phoneKey: null, deleted: true })), 3));
+    await storeCustomerPage(
+      writer,
+      page(
+        many.map((c) => ({ ...c, cards: [], phoneKey: null, deleted: true })),
+        3,
+      ),
+    );
     await compactCache(writer, { majorEntries: 1, maxFragments: 0 });
     expect(Math.max(...(await writer.keyPages.toArray()).map((p) => p.bits))).toBe(7);
     expect(await lookupCustomer(reader, `phone:${many[2500]!.phoneKey}`)).toBeUndefined();

@@ -78,7 +78,10 @@ export async function storeCustomers(db: TillDb, batch: PreparedBatch, moreToCom
   }
 
   const maybeKnown = items.map((c) => mayHave(filter, c.id));
-  const known = await findEntries(idIndex(db), items.filter((_, i) => maybeKnown[i]).map((c) => c.id));
+  const known = await findEntries(
+    idIndex(db),
+    items.filter((_, i) => maybeKnown[i]).map((c) => c.id),
+  );
   // Live keys of customers already met in this batch (null: deleted).
   const current = new Map<string, string[] | null>();
   const keysBefore = (id: string): string[] | null => {
@@ -180,8 +183,7 @@ function readKeyRecords(idb: IDBDatabase, h: number, hint: Hint): Promise<Read> 
         if (records.length > 1) {
           hint.level0[c] = 1;
           askFragments(); // marked: this page has newer entries in level 0
-        }
-        else if (!fragmentsAsked) fragments = [];
+        } else if (!fragmentsAsked) fragments = [];
         return done();
       }
       // Every slice of a compacted bucket is stored, so no page at the bucket's first slice means no pages at all.

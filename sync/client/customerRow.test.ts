@@ -25,7 +25,14 @@ describe('packed customer row', () => {
   it('still reads rows stored before the birthday existed', () => {
     const old = JSON.stringify(['Anna', '+7 *** ***-00-01', 'gold', 1200, 0, ['card:2700000000015']]);
     expect(unpackCustomer('1', old)).toStrictEqual({
-      id: '1', firstName: 'Anna', maskedPhone: '+7 *** ***-00-01', tier: 'gold', balance: 1200, pending: 0, keys: ['card:2700000000015'], birthday: null,
+      id: '1',
+      firstName: 'Anna',
+      maskedPhone: '+7 *** ***-00-01',
+      tier: 'gold',
+      balance: 1200,
+      pending: 0,
+      keys: ['card:2700000000015'],
+      birthday: null,
     });
   });
 

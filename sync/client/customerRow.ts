@@ -33,7 +33,13 @@ export function unpackCustomer(id: string, row: string): LocalCustomer {
 
 export function toLocal(c: CachedCustomer, keys: string[]): LocalCustomer {
   return {
-    id: c.id, firstName: c.firstName, maskedPhone: c.maskedPhone, tier: c.tier, balance: c.balance, pending: c.pending, keys,
+    id: c.id,
+    firstName: c.firstName,
+    maskedPhone: c.maskedPhone,
+    tier: c.tier,
+    balance: c.balance,
+    pending: c.pending,
+    keys,
     birthday: c.birthday ?? null,
   };
 }

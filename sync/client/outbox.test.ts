@@ -32,7 +32,11 @@ afterAll(() => close());
 async function enrol(): Promise<string> {
   const h = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
   const { code } = await (await fetch(`${serverUrl}/api/v1/admin/enrolment-codes`, { method: 'POST', headers: h, body: '{"storeId":1}' })).json();
-  const res = await fetch(`${serverUrl}/api/v1/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'outbox test' }) });
+  const res = await fetch(`${serverUrl}/api/v1/enrol`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, deviceName: 'outbox test' }),
+  });
   return (await res.json()).token as string;
 }
 
@@ -94,7 +98,10 @@ describe('checkout and outbox', () => {
     const after = await serverView(api, 5);
     expect(await shownBalance(till, before.id, cached)).toEqual({ available: after.available, pending: after.pending });
     await forgetAckedBefore(till, Date.now() + 1);
-    expect(await shownBalance(till, before.id, { available: after.available, pending: after.pending })).toEqual({ available: after.available, pending: after.pending });
+    expect(await shownBalance(till, before.id, { available: after.available, pending: after.pending })).toEqual({
+      available: after.available,
+      pending: after.pending,
+    });
     expect((await till.journal.get(event.sale.receiptId))?.synced).toBe(true);
   });
 

@@ -26,14 +26,36 @@ export async function commitSale(db: TillDb, { event: made, priced, now = Date.n
   return db.transaction('rw', [...tables(db), db.shift, db.tally], async () => {
     // Stamped with the cashier signed in at this moment, in the same transaction.
     const t = made.totals;
-    const event = await stampAndTally(db, made, {
-      receipts: 1, identifiedReceipts: customerId ? 1 : 0, salesKopecks: t.payable, discountKopecks: t.discount,
-      accruedKopecks: customerId ? t.accrued : 0, redeemedKopecks: customerId ? t.redeemed : 0,
-    }, now);
-    await db.journal.add({ receiptId: event.sale.receiptId, eventId: event.eventId, createdAt: now, customerId, event, synced: false, ...(priced ? { priced } : {}) } satisfies ReceiptRecord);
+    const event = await stampAndTally(
+      db,
+      made,
+      {
+        receipts: 1,
+        identifiedReceipts: customerId ? 1 : 0,
+        salesKopecks: t.payable,
+        discountKopecks: t.discount,
+        accruedKopecks: customerId ? t.accrued : 0,
+        redeemedKopecks: customerId ? t.redeemed : 0,
+      },
+      now,
+    );
+    await db.journal.add({
+      receiptId: event.sale.receiptId,
+      eventId: event.eventId,
+      createdAt: now,
+      customerId,
+      event,
+      synced: false,
+      ...(priced ? { priced } : {}),
+    } satisfies ReceiptRecord);
     await db.outbox.add(outboxRecord(event, now));
     if (customerId) {
-      await db.balanceDeltas.add({ eventId: event.eventId, customerId, available: 0 - event.totals.redeemed, pending: event.totals.accrued } satisfies BalanceDeltaRecord);
+      await db.balanceDeltas.add({
+        eventId: event.eventId,
+        customerId,
+        available: 0 - event.totals.redeemed,
+        pending: event.totals.accrued,
+      } satisfies BalanceDeltaRecord);
     }
     return event;
   });
@@ -83,8 +105,7 @@ export async function outboxStats(db: TillDb): Promise<OutboxStats> {
 }
 
 export type PushOutcome =
-  | { ok: true; sent: number; applied: number; rejected: number; retryLater: number; more: boolean }
-  | { ok: false; offline: boolean; message: string };
+  { ok: true; sent: number; applied: number; rejected: number; retryLater: number; more: boolean } | { ok: false; offline: boolean; message: string };
 
 function outcomeOf(item: PushResultItem): EventOutcome | { status: 'retry'; message: string } {
   if (item.status === 'applied') return { status: 'applied', result: item.result };
@@ -103,10 +124,13 @@ export async function pushOutbox(db: TillDb, api: ApiCaller, batchSize = 100, no
   if (batch.length === 0) return { ok: true, sent: 0, applied: 0, rejected: 0, retryLater: 0, more: false };
   const res = await api('POST', '/api/v1/push', undefined, { events: batch.map((r) => r.event) });
   if (!res.ok) {
-    await db.outbox.where('eventId').anyOf(batch.map((r) => r.eventId)).modify((r) => {
-      r.attempts = Number(r.attempts ?? 0) + 1;
-      r.lastError = res.message;
-    });
+    await db.outbox
+      .where('eventId')
+      .anyOf(batch.map((r) => r.eventId))
+      .modify((r) => {
+        r.attempts = Number(r.attempts ?? 0) + 1;
+        r.lastError = res.message;
+      });
     return { ok: false, offline: res.offline, message: res.message };
   }
   const parsed = PushResponse.safeParse(res.body);
@@ -136,7 +160,13 @@ export async function pushOutbox(db: TillDb, api: ApiCaller, batchSize = 100, no
         await db.balanceDeltas.delete(record.eventId);
         const customerId = outcome.result.customerId;
         if (customerId && outcome.result.balance) {
-          await db.ackedBalances.put({ eventId: record.eventId, customerId, ...outcome.result.balance, at: now(), seq: record.seq! } satisfies AckedBalanceRecord);
+          await db.ackedBalances.put({
+            eventId: record.eventId,
+            customerId,
+            ...outcome.result.balance,
+            at: now(),
+            seq: record.seq!,
+          } satisfies AckedBalanceRecord);
         }
         if (record.type === 'sale') await db.journal.update((record.event as SaleEvent).sale.receiptId, { synced: true });
         if (record.type === 'registration' && outcome.result.flags.includes('card_taken')) cardsKeptByOwner.push(record.event as RegistrationEvent);

@@ -170,7 +170,10 @@ export async function findEntries(t: IndexTables, keys: readonly string[]): Prom
       // A few keys: one cursor step each. Many: read the bucket's whole page range once.
       const pagesP =
         wanted.length > 8
-          ? t.pages.where(':id').between(coarseLo(c), coarseLo(c + 1), true, false).toArray()
+          ? t.pages
+              .where(':id')
+              .between(coarseLo(c), coarseLo(c + 1), true, false)
+              .toArray()
           : Promise.all(wanted.map((w) => pageFor(t, w.h)));
       const [fragments, pageList] = await Promise.all([fragmentsOf(t, c), pagesP]);
       const pages = pageList.filter((p): p is IndexPage => p !== undefined && isPage(p)).sort((a, b) => a.lo - b.lo);

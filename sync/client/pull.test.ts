@@ -20,7 +20,9 @@ beforeAll(async () => {
   db = await testDatabases()[0]!.open();
   await seedDemo(db, 300);
   app = await buildApp({ db, adminToken: ADMIN });
-  const code = (await app.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: { authorization: `Bearer ${ADMIN}` }, payload: { storeId: 1 } })).json().code;
+  const code = (
+    await app.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: { authorization: `Bearer ${ADMIN}` }, payload: { storeId: 1 } })
+  ).json().code;
   const enrolled = (await app.inject({ method: 'POST', url: '/api/v1/enrol', payload: { code, deviceName: 'test till' } })).json();
   secret = enrolled.lookupSecret;
   // The host's job, done in-process: attach the credential and forward.

@@ -37,8 +37,7 @@ export async function storeCustomerPage(till: TillDb, page: CustomerPage): Promi
 export type PullFailureCode = 'offline' | 'server_error' | 'bad_page' | 'storage_full' | 'storage_error' | 'worker_failed';
 
 export type PullOutcome =
-  | { ok: true; progress: PullProgress }
-  | { ok: false; code: PullFailureCode; offline: boolean; message: string; progress: PullProgress | null };
+  { ok: true; progress: PullProgress } | { ok: false; code: PullFailureCode; offline: boolean; message: string; progress: PullProgress | null };
 
 export interface PullOptions {
   pageSize?: number;
@@ -47,7 +46,13 @@ export interface PullOptions {
 
 function storageFailure(e: unknown, progress: PullProgress | null): PullOutcome {
   if (isQuotaError(e)) {
-    return { ok: false, code: 'storage_full', offline: false, progress, message: 'The till ran out of disk space for the customer cache; pages stored so far are kept.' };
+    return {
+      ok: false,
+      code: 'storage_full',
+      offline: false,
+      progress,
+      message: 'The till ran out of disk space for the customer cache; pages stored so far are kept.',
+    };
   }
   return { ok: false, code: 'storage_error', offline: false, progress, message: `The till could not write its customer cache: ${errorText(e)}` };
 }

@@ -68,7 +68,8 @@ describe('initial load: failures and resume', () => {
     const server = fakeServer(600);
     let db = new TillDb(name);
     let pages = 0;
-    const stopAfterTwo: ApiCaller = async (...args) => (++pages > 2 ? { ok: false, offline: true, status: 0, code: 'server_unreachable', message: 'gone' } : server.api(...args));
+    const stopAfterTwo: ApiCaller = async (...args) =>
+      ++pages > 2 ? { ok: false, offline: true, status: 0, code: 'server_unreachable', message: 'gone' } : server.api(...args);
     expect(await pullCustomers(db, stopAfterTwo, undefined, 100)).toMatchObject({ ok: false, code: 'offline', progress: { loaded: 200 } });
     expect(await lookupCustomer(db, `card:${customer(150).cards[0]}`)).toMatchObject({ id: '150' });
     db.close();
@@ -92,12 +93,40 @@ describe('schema upgrade', () => {
     await db.open();
     expect(db.verno).toBe(6);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
-      ['ackedBalances', 'balanceDeltas', 'cacheFilter', 'cacheMeta', 'idDeltas', 'idPages', 'journal', 'keyDeltas', 'keyPages', 'offers', 'outbox', 'products', 'programme', 'syncState', 'cashiers', 'shift', 'tally', 'draft'].sort(),
+      [
+        'ackedBalances',
+        'balanceDeltas',
+        'cacheFilter',
+        'cacheMeta',
+        'idDeltas',
+        'idPages',
+        'journal',
+        'keyDeltas',
+        'keyPages',
+        'offers',
+        'outbox',
+        'products',
+        'programme',
+        'syncState',
+        'cashiers',
+        'shift',
+        'tally',
+        'draft',
+      ].sort(),
     );
     expect(await db.syncState.get('customers')).toBeUndefined();
     expect(await db.customers.count()).toBe(0);
     // The outbox refuses a second entry with the same event id: an event is queued once.
-    const entry = { eventId: 'e1', status: 'pending', type: 'consent', event: {}, createdAt: 0, attempts: 0, lastError: null, rejection: null } as unknown as OutboxRecord;
+    const entry = {
+      eventId: 'e1',
+      status: 'pending',
+      type: 'consent',
+      event: {},
+      createdAt: 0,
+      attempts: 0,
+      lastError: null,
+      rejection: null,
+    } as unknown as OutboxRecord;
     await db.outbox.add(entry);
     await expect(db.outbox.add({ ...entry })).rejects.toThrow();
     const server = fakeServer(5);

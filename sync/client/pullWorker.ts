@@ -34,6 +34,9 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
   void pullCustomers(db, api, (progress) => post({ type: 'progress', progress }), { pageSize: m.pageSize }).then(
     (outcome) => post({ type: 'done', outcome }),
     (err: unknown) =>
-      post({ type: 'done', outcome: { ok: false, code: 'storage_error', offline: false, progress: null, message: err instanceof Error ? err.message : String(err) } }),
+      post({
+        type: 'done',
+        outcome: { ok: false, code: 'storage_error', offline: false, progress: null, message: err instanceof Error ? err.message : String(err) },
+      }),
   );
 };

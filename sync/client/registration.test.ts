@@ -19,13 +19,25 @@ beforeAll(async () => {
   const t = await server.enrol(1);
   api = async (method, path, query, body) => {
     const qs = query ? `?${new URLSearchParams(query)}` : '';
-    const res = await server.inject({ method, url: `${path}${qs}`, headers: { authorization: `Bearer ${t.token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    const res = await server.inject({
+      method,
+      url: `${path}${qs}`,
+      headers: { authorization: `Bearer ${t.token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     return toApiAnswer(res.statusCode, res.json());
   };
   till = new TillDb('registration-test');
   await pullCatalogue(till, api);
   const programme = (await till.programme.get('current'))!.programme;
-  ctx = { storeId: 1, regionId: t.regionId ?? 'none', timeZone: t.storeTimeZone, lookupSecret: t.lookupSecret, programme, offers: (await till.offers.toArray()).map((o) => o.offer) };
+  ctx = {
+    storeId: 1,
+    regionId: t.regionId ?? 'none',
+    timeZone: t.storeTimeZone,
+    lookupSecret: t.lookupSecret,
+    programme,
+    offers: (await till.offers.toArray()).map((o) => o.offer),
+  };
 });
 afterAll(() => server.close());
 
@@ -47,9 +59,16 @@ describe('registration at the till', () => {
     });
     expect(event.welcomeBonusKopecks).toBeGreaterThan(0);
     const offline = { db: till, lookupSecret: ctx.lookupSecret, cardPrefix: '27' };
-    expect(await findCustomer(offline, '8 916 999-00-11')).toMatchObject({ kind: 'found', source: 'cache', customer: { firstName: 'Ксения', maskedPhone: '+7 *** ***-00-11' } });
+    expect(await findCustomer(offline, '8 916 999-00-11')).toMatchObject({
+      kind: 'found',
+      source: 'cache',
+      customer: { firstName: 'Ксения', maskedPhone: '+7 *** ***-00-11' },
+    });
     // The cache keeps the birthday's day and month (for birthday offers), never the year.
-    expect(await findCustomer(offline, demoCardNumber(777))).toMatchObject({ kind: 'found', customer: { id: event.customerId, birthday: { month: 3, day: 15 } } });
+    expect(await findCustomer(offline, demoCardNumber(777))).toMatchObject({
+      kind: 'found',
+      customer: { id: event.customerId, birthday: { month: 3, day: 15 } },
+    });
     const shown = await shownBalance(till, event.customerId, { available: 0, pending: 0 });
     expect(shown.available + shown.pending).toBe(event.welcomeBonusKopecks);
     // Until the server has it, the full contact waits in the outbox.
@@ -66,7 +85,9 @@ describe('registration at the till', () => {
   });
 
   it('refuses to register without the personal-data consent', async () => {
-    await expect(registerCustomer(till, ctx, { firstName: 'Без согласия', phone: '+79169990012', personalDataConsent: false, marketing: {} })).rejects.toThrow(/consent/);
+    await expect(registerCustomer(till, ctx, { firstName: 'Без согласия', phone: '+79169990012', personalDataConsent: false, marketing: {} })).rejects.toThrow(
+      /consent/,
+    );
     expect(await outboxStats(till)).toEqual({ waiting: 0, rejected: 0 });
   });
 });

@@ -48,7 +48,12 @@ export function welcomeFor(ctx: RegistrationContext, now: Date) {
  * outbox (strict durability) and leaves the till once the server acknowledges it; the
  * cache keeps what any customer has there: first name, masked phone, lookup keys.
  */
-export async function registerCustomer(db: TillDb, ctx: RegistrationContext, form: RegistrationForm, now = new Date()): Promise<{ event: RegistrationEvent; customer: CachedCustomer }> {
+export async function registerCustomer(
+  db: TillDb,
+  ctx: RegistrationContext,
+  form: RegistrationForm,
+  now = new Date(),
+): Promise<{ event: RegistrationEvent; customer: CachedCustomer }> {
   if (!form.personalDataConsent) throw new Error('personal-data consent is required');
   const givenAt = now.toISOString();
   const welcome = welcomeFor(ctx, now);
@@ -65,7 +70,11 @@ export async function registerCustomer(db: TillDb, ctx: RegistrationContext, for
     consents: [
       { purpose: 'personal_data', channel: null, granted: true, textVersion: CONSENT_TEXT_VERSION.personalData, givenAt },
       ...(Object.entries(form.marketing) as [ConsentChannel, boolean][]).map(([channel, granted]) => ({
-        purpose: 'marketing' as const, channel, granted, textVersion: CONSENT_TEXT_VERSION.marketing, givenAt,
+        purpose: 'marketing' as const,
+        channel,
+        granted,
+        textVersion: CONSENT_TEXT_VERSION.marketing,
+        givenAt,
       })),
     ],
     welcomeBonusKopecks: welcome.amount,
@@ -74,11 +83,22 @@ export async function registerCustomer(db: TillDb, ctx: RegistrationContext, for
   const event = await db.transaction('rw', [db.outbox, db.balanceDeltas, db.shift, db.tally], async () => {
     // The till's welcome figure; the server may not pay it (a known phone merges): the tally is the till's view.
     const event = await stampAndTally(db, made, { registrations: 1, welcomeKopecks: welcome.amount }, now.getTime());
-    await db.outbox.add({ eventId: event.eventId, type: 'registration', event, status: 'pending', createdAt: now.getTime(), attempts: 0, lastError: null, rejection: null } satisfies OutboxRecord);
+    await db.outbox.add({
+      eventId: event.eventId,
+      type: 'registration',
+      event,
+      status: 'pending',
+      createdAt: now.getTime(),
+      attempts: 0,
+      lastError: null,
+      rejection: null,
+    } satisfies OutboxRecord);
     if (welcome.amount > 0) {
       await db.balanceDeltas.add({
-        eventId: event.eventId, customerId: event.customerId,
-        available: pendingWelcome ? 0 : welcome.amount, pending: pendingWelcome ? welcome.amount : 0,
+        eventId: event.eventId,
+        customerId: event.customerId,
+        available: pendingWelcome ? 0 : welcome.amount,
+        pending: pendingWelcome ? welcome.amount : 0,
       } satisfies BalanceDeltaRecord);
     }
     return event;

@@ -17,7 +17,14 @@ export function holdsBankCardNumber(text: string): boolean {
   return false;
 }
 
-const FIELD_OF: Record<string, RegistrationField> = { firstName: 'firstName', phone: 'phone', email: 'email', birthday: 'birthday', cardNumber: 'cardNumber', consents: 'consent' };
+const FIELD_OF: Record<string, RegistrationField> = {
+  firstName: 'firstName',
+  phone: 'phone',
+  email: 'email',
+  birthday: 'birthday',
+  cardNumber: 'cardNumber',
+  consents: 'consent',
+};
 
 /**
  * Check a registration with the same schema the server applies, plus what the server would

@@ -21,7 +21,12 @@ beforeAll(async () => {
   terminal = t;
   api = async (method, path, query, body) => {
     const qs = query ? `?${new URLSearchParams(query)}` : '';
-    const res = await server.inject({ method, url: `${path}${qs}`, headers: { authorization: `Bearer ${t.token}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    const res = await server.inject({
+      method,
+      url: `${path}${qs}`,
+      headers: { authorization: `Bearer ${t.token}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     return toApiAnswer(res.statusCode, res.json());
   };
   till = new TillDb('returns-test');

@@ -21,14 +21,23 @@ export function returnable(receipt: ReceiptRecord): Map<string, number> {
 /** Price a return with the engine against the receipt as it was sold and returned so far. */
 export function previewReturn(receipt: ReceiptRecord, lines: { lineId: string; quantityMilli: number }[]): ReturnResult {
   if (!receipt.priced) throw new Error('This receipt was made before returns were recorded; return it at head office.');
-  return priceReturn(receipt.priced, lines.filter((l) => l.quantityMilli > 0), receipt.returns ?? []);
+  return priceReturn(
+    receipt.priced,
+    lines.filter((l) => l.quantityMilli > 0),
+    receipt.returns ?? [],
+  );
 }
 
 /**
  * Make a return durable in one strict transaction: the outbox event, the customer's balance
  * change (bonuses given back, accrual taken back) and the receipt's return history.
  */
-export async function commitReturn(db: TillDb, receipt: ReceiptRecord, lines: { lineId: string; quantityMilli: number }[], now = new Date()): Promise<{ event: ReturnEvent; result: ReturnResult }> {
+export async function commitReturn(
+  db: TillDb,
+  receipt: ReceiptRecord,
+  lines: { lineId: string; quantityMilli: number }[],
+  now = new Date(),
+): Promise<{ event: ReturnEvent; result: ReturnResult }> {
   const result = previewReturn(receipt, lines);
   const made: ReturnEvent = {
     eventId: randomId(),
@@ -45,11 +54,30 @@ export async function commitReturn(db: TillDb, receipt: ReceiptRecord, lines: { 
     // Priced against what is stored now, so two returns racing on one receipt cannot both pass.
     if (JSON.stringify(current.returns ?? []) !== JSON.stringify(receipt.returns ?? [])) throw new Error('the receipt changed meanwhile; open it again');
     const t = result.totals;
-    const event = await stampAndTally(db, made, { returns: 1, refundKopecks: t.refund, restoredBonusKopecks: t.restoredBonus, reversedAccrualKopecks: t.reversedAccrual }, now.getTime());
-    await db.outbox.add({ eventId: event.eventId, type: 'return', event, status: 'pending', createdAt: now.getTime(), attempts: 0, lastError: null, rejection: null } satisfies OutboxRecord);
+    const event = await stampAndTally(
+      db,
+      made,
+      { returns: 1, refundKopecks: t.refund, restoredBonusKopecks: t.restoredBonus, reversedAccrualKopecks: t.reversedAccrual },
+      now.getTime(),
+    );
+    await db.outbox.add({
+      eventId: event.eventId,
+      type: 'return',
+      event,
+      status: 'pending',
+      createdAt: now.getTime(),
+      attempts: 0,
+      lastError: null,
+      rejection: null,
+    } satisfies OutboxRecord);
     if (receipt.customerId) {
       // Accrual is still pending within the return window, which is when returns happen.
-      await db.balanceDeltas.add({ eventId: event.eventId, customerId: receipt.customerId, available: result.totals.restoredBonus, pending: 0 - result.totals.reversedAccrual } satisfies BalanceDeltaRecord);
+      await db.balanceDeltas.add({
+        eventId: event.eventId,
+        customerId: receipt.customerId,
+        available: result.totals.restoredBonus,
+        pending: 0 - result.totals.reversedAccrual,
+      } satisfies BalanceDeltaRecord);
     }
     await db.journal.update(receipt.receiptId, { returns: [...(current.returns ?? []), result] });
     return event;

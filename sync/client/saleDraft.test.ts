@@ -7,14 +7,38 @@ import type { ProductItem } from '../protocol/pull';
 const terminal = { storeId: 1, regionId: '1', storeTimeZone: 'Europe/Moscow' };
 const list = offers([
   { id: 'all-dairy', name: { ru: 'Молочное', en: 'Dairy' }, target: { categories: ['dairy'] }, effect: { type: 'extraAccrual', basisPoints: 100 } },
-  { id: 'for-vera', name: { ru: 'Лично для Веры', en: 'Just for Vera' }, audience: { customerIds: ['42'] }, effect: { type: 'extraAccrual', basisPoints: 500 } },
-  { id: 'for-vera-kazan', name: { ru: 'Вере в Казани', en: 'Vera in Kazan' }, scope: { kind: 'stores', storeIds: ['2'] }, audience: { customerIds: ['42'] }, effect: { type: 'extraAccrual', basisPoints: 500 } },
-  { id: 'birthday', name: { ru: 'С днём рождения', en: 'Happy birthday' }, audience: { birthday: { daysBefore: 3, daysAfter: 3 } }, effect: { type: 'accrualMultiplier', percent: 200 } },
+  {
+    id: 'for-vera',
+    name: { ru: 'Лично для Веры', en: 'Just for Vera' },
+    audience: { customerIds: ['42'] },
+    effect: { type: 'extraAccrual', basisPoints: 500 },
+  },
+  {
+    id: 'for-vera-kazan',
+    name: { ru: 'Вере в Казани', en: 'Vera in Kazan' },
+    scope: { kind: 'stores', storeIds: ['2'] },
+    audience: { customerIds: ['42'] },
+    effect: { type: 'extraAccrual', basisPoints: 500 },
+  },
+  {
+    id: 'birthday',
+    name: { ru: 'С днём рождения', en: 'Happy birthday' },
+    audience: { birthday: { daysBefore: 3, daysAfter: 3 } },
+    effect: { type: 'accrualMultiplier', percent: 200 },
+  },
 ]);
 const ctx = saleContext(terminal, demoProgramme(), list, false);
 // 12 March 2025, 12:00 in Moscow.
 const now = new Date('2025-03-12T09:00:00Z');
-const milk: ProductItem = { id: 'milk', ean: '4600000000011', name: 'Milk', categories: ['dairy', 'food'], priceKopecks: 10_000, weighed: false, deleted: false };
+const milk: ProductItem = {
+  id: 'milk',
+  ean: '4600000000011',
+  name: 'Milk',
+  categories: ['dairy', 'food'],
+  priceKopecks: 10_000,
+  weighed: false,
+  deleted: false,
+};
 
 describe('customer panel', () => {
   it('lists the offers for this customer in person or by birthday, running in this store now; none for others', () => {

@@ -1,7 +1,16 @@
 import { randomId } from './ids';
 import type { BasketItem } from './records';
 import {
-  indexOffers, personalOffers, priceReceipt, toLocal, type Customer, type Offer, type OfferIndex, type PricedReceipt, type Programme, type SaleInput,
+  indexOffers,
+  personalOffers,
+  priceReceipt,
+  toLocal,
+  type Customer,
+  type Offer,
+  type OfferIndex,
+  type PricedReceipt,
+  type Programme,
+  type SaleInput,
 } from '../../core/engine';
 import { dayNumberOf, daysInMonth, type LocalDateTime } from '../../core/engine/time';
 import type { MonthDay } from '../protocol/schemas';

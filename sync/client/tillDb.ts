@@ -3,7 +3,17 @@ import type { Offer, Programme } from '../../core/engine';
 import type { ProductItem } from '../protocol/pull';
 import type { CachedCustomer } from '../protocol/schemas';
 import type {
-  AckedBalanceRecord, BalanceDeltaRecord, CacheMeta, CashierRecord, DraftRecord, IdFilterRecord, OutboxRecord, ReceiptRecord, ShiftRecord, SyncState, TallyRecord,
+  AckedBalanceRecord,
+  BalanceDeltaRecord,
+  CacheMeta,
+  CashierRecord,
+  DraftRecord,
+  IdFilterRecord,
+  OutboxRecord,
+  ReceiptRecord,
+  ShiftRecord,
+  SyncState,
+  TallyRecord,
 } from './records';
 export type { CacheMeta, DeltaStats, IdFilterRecord, LocalCustomer, SyncState } from './records';
 import { markStoredLevel0, type IndexFragment, type IndexPage } from './pagedIndex';
@@ -115,9 +125,5 @@ export class TillDb extends Dexie {
 }
 
 export function identifierKeys(c: CachedCustomer): string[] {
-  return [
-    ...c.cards.map((n) => `card:${n}`),
-    ...(c.phoneKey ? [`phone:${c.phoneKey}`] : []),
-    ...c.bankKeys.map((k) => `bank:${k}`),
-  ];
+  return [...c.cards.map((n) => `card:${n}`), ...(c.phoneKey ? [`phone:${c.phoneKey}`] : []), ...c.bankKeys.map((k) => `bank:${k}`)];
 }

@@ -8,9 +8,7 @@ import { TerminalInfo } from './schemas';
  * The bridge between the till's renderer and its host (Electron main over IPC, or the
  * browser-mode host over HTTP + WebSocket). One request schema for both transports.
  */
-export const ApiPath = z
-  .string()
-  .regex(/^\/api\/v1\/(terminal|lookup|push|pull\/[a-z]+)$/, 'not an API path the till may call');
+export const ApiPath = z.string().regex(/^\/api\/v1\/(terminal|lookup|push|pull\/[a-z]+)$/, 'not an API path the till may call');
 
 export const HostRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('status') }),
@@ -164,8 +162,14 @@ export type HostLogExport = z.infer<typeof HostLogExport>;
 /** What the payment terminal said. A bank card reaches the till only as its keyed hash and last four. */
 export const PaymentAnswer = z.object({
   approved: z.boolean(),
-  tokenHash: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/).optional(),
-  last4: z.string().regex(/^\d{4}$/).optional(),
+  tokenHash: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/)
+    .optional(),
+  last4: z
+    .string()
+    .regex(/^\d{4}$/)
+    .optional(),
   rrn: z.string().max(12).optional(),
   declineReason: z.string().max(200).optional(),
 });

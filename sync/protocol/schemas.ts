@@ -39,7 +39,12 @@ export type EnrolResponse = z.infer<typeof EnrolResponse>;
 
 export const CreateEnrolmentCodeRequest = z.object({
   storeId: z.number().int().positive().max(2_147_483_647),
-  ttlMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  ttlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
 });
 
 export const EnrolmentCode = z.object({
@@ -101,9 +106,18 @@ export type CustomerPage = z.infer<typeof CustomerPage>;
 
 export const LookupQuery = z
   .object({
-    card: z.string().regex(/^\d{6,19}$/).optional(),
-    phoneKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
-    bankKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
+    card: z
+      .string()
+      .regex(/^\d{6,19}$/)
+      .optional(),
+    phoneKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,64}$/)
+      .optional(),
+    bankKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,64}$/)
+      .optional(),
   })
   .refine((q) => [q.card, q.phoneKey, q.bankKey].filter(Boolean).length === 1, {
     message: 'give exactly one of card, phoneKey, bankKey',

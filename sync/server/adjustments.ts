@@ -11,7 +11,12 @@ export const AdjustmentRequest = z.object({
   /** Made by the caller; sending the same request again applies it once. */
   requestId: z.uuid(),
   customerId: z.string().regex(/^[1-9]\d{0,17}$/),
-  amountKopecks: z.number().int().min(-100_000_000).max(100_000_000).refine((n) => n !== 0, 'must not be zero'),
+  amountKopecks: z
+    .number()
+    .int()
+    .min(-100_000_000)
+    .max(100_000_000)
+    .refine((n) => n !== 0, 'must not be zero'),
   reason: z.string().trim().min(3).max(500),
 });
 export type AdjustmentRequest = z.infer<typeof AdjustmentRequest>;
@@ -40,8 +45,11 @@ export async function applyAdjustment(db: Database, rulesCache: RulesCache, req:
     book.settle();
     const balance = await book.flush(tx, { eventId: req.requestId, terminalId: null, receiptId: null }, {});
     return {
-      type: 'adjustment', customerId: String(c.id), posted: { adjusted: req.amountKopecks },
-      balance: { available: balance.available, pending: balance.pending }, flags: [],
+      type: 'adjustment',
+      customerId: String(c.id),
+      posted: { adjusted: req.amountKopecks },
+      balance: { available: balance.available, pending: balance.pending },
+      flags: [],
     };
   });
 }

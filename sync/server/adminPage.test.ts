@@ -13,7 +13,6 @@ afterAll(async () => {
 });
 
 describe('head-office offers page', () => {
-
   it('serves the page as HTML under a same-origin-only CSP, with nothing inline', async () => {
     const res = await s.inject({ method: 'GET', url: '/admin/offers' });
     expect(res.statusCode).toBe(200);
@@ -120,7 +119,9 @@ describe.skipIf(!existsSync(CHROMIUM))('head-office offers page in Chromium', ()
       // End it: withdrawn on the page, a tombstone for the till.
       await page.click('tr[data-offer-id="browser-offer"] button[data-action=end]');
       await page.waitForFunction(() => document.querySelector('tr[data-offer-id="browser-offer"]')?.textContent?.includes('ended (withdrawn)'));
-      const after = OfferPage.parse((await s.inject({ method: 'GET', url: `/api/v1/pull/offers?cursor=${live.cursor}`, headers: { authorization: `Bearer ${till.token}` } })).json());
+      const after = OfferPage.parse(
+        (await s.inject({ method: 'GET', url: `/api/v1/pull/offers?cursor=${live.cursor}`, headers: { authorization: `Bearer ${till.token}` } })).json(),
+      );
       expect(after.items).toEqual([{ id: 'browser-offer', deleted: true, offer: null }]);
 
       // The search box filters on the server.

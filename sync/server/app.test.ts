@@ -60,7 +60,12 @@ describe.each(testDatabases())('server on $name', ({ open }) => {
 
   it('keeps admin endpoints from terminals', async () => {
     const t = await enrolTerminal();
-    const res = await app.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: { authorization: `Bearer ${t.token}` }, payload: { storeId: 2 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/enrolment-codes',
+      headers: { authorization: `Bearer ${t.token}` },
+      payload: { storeId: 2 },
+    });
     expect(res.statusCode).toBe(401);
   });
 
@@ -107,7 +112,7 @@ describe.each(testDatabases())('server on $name', ({ open }) => {
     const t = await enrolTerminal();
     const auth = { authorization: `Bearer ${t.token}` };
     const cases = [
-      { method: 'GET' as const, url: "/api/v1/pull/customers?cursor=1;DROP TABLE customers", headers: auth },
+      { method: 'GET' as const, url: '/api/v1/pull/customers?cursor=1;DROP TABLE customers', headers: auth },
       { method: 'GET' as const, url: '/api/v1/pull/customers?limit=99999999', headers: auth },
       { method: 'GET' as const, url: '/api/v1/lookup?card=abc', headers: auth },
       { method: 'GET' as const, url: '/api/v1/lookup', headers: auth },

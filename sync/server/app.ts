@@ -51,8 +51,18 @@ function loggerOptions(logger: AppOptions['logger']): FastifyServerOptions['logg
     ...(logger === true ? {} : { stream: logger }),
     redact: {
       paths: [
-        'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-manager-token"]', 'req.query', 'req.body',
-        '*.phone', '*.email', '*.firstName', '*.cardNumber', '*.token', '*.lookupSecret', '*.key',
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-manager-token"]',
+        'req.query',
+        'req.body',
+        '*.phone',
+        '*.email',
+        '*.firstName',
+        '*.cardNumber',
+        '*.token',
+        '*.lookupSecret',
+        '*.key',
       ],
       censor: '[redacted]',
     },
@@ -63,7 +73,13 @@ function loggerOptions(logger: AppOptions['logger']): FastifyServerOptions['logg
 }
 
 export async function buildApp({
-  db, adminToken, logger = false, rateLimit = DEFAULT_RATE_LIMIT, managers = {}, sourceThrottle = DEFAULT_SOURCE_THROTTLE, trustProxy,
+  db,
+  adminToken,
+  logger = false,
+  rateLimit = DEFAULT_RATE_LIMIT,
+  managers = {},
+  sourceThrottle = DEFAULT_SOURCE_THROTTLE,
+  trustProxy,
 }: AppOptions): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     bodyLimit: 1024 * 1024,
@@ -84,7 +100,10 @@ export async function buildApp({
     if (err instanceof ZodError) {
       return reply.status(400).send({
         code: 'invalid_request',
-        message: err.issues.slice(0, 10).map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+        message: err.issues
+          .slice(0, 10)
+          .map((i) => `${i.path.join('.') || 'request'}: ${i.message}`)
+          .join('; '),
         details: err.issues.slice(0, 50).map((i) => ({ path: i.path.join('.'), message: i.message })),
       });
     }
@@ -116,7 +135,12 @@ export async function buildApp({
 
   const deps = {
     db,
-    guards: makeGuards(db, adminToken, new RateLimiter(rateLimit), sourceThrottle instanceof SourceThrottle ? sourceThrottle : new SourceThrottle(sourceThrottle)),
+    guards: makeGuards(
+      db,
+      adminToken,
+      new RateLimiter(rateLimit),
+      sourceThrottle instanceof SourceThrottle ? sourceThrottle : new SourceThrottle(sourceThrottle),
+    ),
     rules: new RulesCache(),
     managers: { ...DEFAULT_MANAGER_SETTINGS, ...managers },
   };

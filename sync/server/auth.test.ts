@@ -89,7 +89,12 @@ describe.each(testDatabases())('access control on $name', ({ open }) => {
   it('keeps admin endpoints from terminals and from a wrong admin token', async () => {
     const t = await s.enrol(1);
     for (const e of adminEndpoints) {
-      for (const headers of [{}, { authorization: `Bearer ${t.token}` }, { authorization: `Bearer ${ADMIN}x` }, { authorization: `Bearer ${ADMIN.slice(0, -1)}` }]) {
+      for (const headers of [
+        {},
+        { authorization: `Bearer ${t.token}` },
+        { authorization: `Bearer ${ADMIN}x` },
+        { authorization: `Bearer ${ADMIN.slice(0, -1)}` },
+      ]) {
         const res = await s.inject({ ...e, headers });
         expect(res.statusCode, `${e.method} ${e.url}`).toBe(401);
         expect(res.json().code).toBe('admin_only');
@@ -104,7 +109,8 @@ describe.each(testDatabases())('access control on $name', ({ open }) => {
       const token = (await app.inject({ method: 'POST', url: '/api/v1/enrol', payload: { code, deviceName: 'busy till' } })).json().token;
       const other = await s.enrol(1);
       const statuses: number[] = [];
-      for (let i = 0; i < 7; i++) statuses.push((await app.inject({ method: 'GET', url: '/api/v1/terminal', headers: { authorization: `Bearer ${token}` } })).statusCode);
+      for (let i = 0; i < 7; i++)
+        statuses.push((await app.inject({ method: 'GET', url: '/api/v1/terminal', headers: { authorization: `Bearer ${token}` } })).statusCode);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
       const limited = await app.inject({ method: 'GET', url: '/api/v1/terminal', headers: { authorization: `Bearer ${token}` } });
       expect(limited.json().code).toBe('rate_limited');

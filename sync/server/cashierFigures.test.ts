@@ -11,8 +11,19 @@ import { line, registration, sale, saleReturn } from './testing/events';
 import { admin, startTestServer, type TestServer } from './testing/fixtures';
 
 const SUMMED = [
-  'receipts', 'identifiedReceipts', 'salesKopecks', 'discountKopecks', 'accruedKopecks', 'redeemedKopecks',
-  'registrations', 'welcomeKopecks', 'registrationsOffered', 'returns', 'refundKopecks', 'restoredBonusKopecks', 'reversedAccrualKopecks',
+  'receipts',
+  'identifiedReceipts',
+  'salesKopecks',
+  'discountKopecks',
+  'accruedKopecks',
+  'redeemedKopecks',
+  'registrations',
+  'welcomeKopecks',
+  'registrationsOffered',
+  'returns',
+  'refundKopecks',
+  'restoredBonusKopecks',
+  'reversedAccrualKopecks',
 ] as const satisfies readonly (keyof FiguresRow)[];
 
 const moscow = (date: string, time: string) => new Date(`${date}T${time}:00+03:00`);
@@ -39,7 +50,8 @@ describe.each(testDatabases())('cashiers and per-cashier figures on $name', ({ n
   };
   async function figures(t: EnrolResponse, date: string) {
     const res = await s.inject({
-      method: 'GET', url: `/api/v1/manager/figures?date=${date}`,
+      method: 'GET',
+      url: `/api/v1/manager/figures?date=${date}`,
       headers: { authorization: `Bearer ${t.token}`, 'x-manager-token': sessions.get(t.terminalId)! },
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -50,8 +62,16 @@ describe.each(testDatabases())('cashiers and per-cashier figures on $name', ({ n
     s = await startTestServer(open, { customers: 40 });
     tills = [await s.enrol(1), await s.enrol(1)];
     cashiers = [];
-    for (const [personnelNo, cashierName] of [['102', 'Борис'], ['101', 'Анна']] as const) {
-      const res = await s.inject({ method: 'POST', url: '/api/v1/admin/stores/1/cashiers', headers: admin, payload: { personnelNo, name: cashierName, pin: '1357' } });
+    for (const [personnelNo, cashierName] of [
+      ['102', 'Борис'],
+      ['101', 'Анна'],
+    ] as const) {
+      const res = await s.inject({
+        method: 'POST',
+        url: '/api/v1/admin/stores/1/cashiers',
+        headers: admin,
+        payload: { personnelNo, name: cashierName, pin: '1357' },
+      });
       expect(res.statusCode, res.body).toBe(200);
       cashiers.push(CashierInfo.parse(res.json()));
     }
@@ -72,19 +92,37 @@ describe.each(testDatabases())('cashiers and per-cashier figures on $name', ({ n
     expect(list.cashiers.map((c) => c.personnelNo)).toEqual(['101', '102']);
     expect(res.body).not.toContain('1357');
     expect(await verifyPinPbkdf2('1357', list.cashiers[0]!.pinHash)).toBe(true);
-    const again = await s.inject({ method: 'POST', url: '/api/v1/admin/stores/1/cashiers', headers: admin, payload: { personnelNo: '101', name: 'X', pin: '1111' } });
+    const again = await s.inject({
+      method: 'POST',
+      url: '/api/v1/admin/stores/1/cashiers',
+      headers: admin,
+      payload: { personnelNo: '101', name: 'X', pin: '1111' },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('personnel_no_taken');
     // Another store's till sees none of them; a till cannot create cashiers.
     const kazan = await s.enrol(2);
-    const other = CashierList.parse((await s.inject({ method: 'GET', url: '/api/v1/pull/cashiers', headers: { authorization: `Bearer ${kazan.token}` } })).json());
+    const other = CashierList.parse(
+      (await s.inject({ method: 'GET', url: '/api/v1/pull/cashiers', headers: { authorization: `Bearer ${kazan.token}` } })).json(),
+    );
     expect(other.cashiers).toEqual([]);
-    const forged = await s.inject({ method: 'POST', url: '/api/v1/admin/stores/1/cashiers', headers: { authorization: `Bearer ${kazan.token}` }, payload: { personnelNo: '7', name: 'X', pin: '1111' } });
+    const forged = await s.inject({
+      method: 'POST',
+      url: '/api/v1/admin/stores/1/cashiers',
+      headers: { authorization: `Bearer ${kazan.token}` },
+      payload: { personnelNo: '7', name: 'X', pin: '1111' },
+    });
     expect(forged.statusCode).toBe(401);
     // Revoked: gone from the list at the next pull.
-    const temp = CashierInfo.parse((await s.inject({ method: 'POST', url: '/api/v1/admin/stores/1/cashiers', headers: admin, payload: { personnelNo: '900', name: 'Temp', pin: '1111' } })).json());
+    const temp = CashierInfo.parse(
+      (
+        await s.inject({ method: 'POST', url: '/api/v1/admin/stores/1/cashiers', headers: admin, payload: { personnelNo: '900', name: 'Temp', pin: '1111' } })
+      ).json(),
+    );
     expect((await s.inject({ method: 'POST', url: `/api/v1/admin/cashiers/${temp.cashierId}/revoke`, headers: admin })).statusCode).toBe(200);
-    const after = CashierList.parse((await s.inject({ method: 'GET', url: '/api/v1/pull/cashiers', headers: { authorization: `Bearer ${tills[0]!.token}` } })).json());
+    const after = CashierList.parse(
+      (await s.inject({ method: 'GET', url: '/api/v1/pull/cashiers', headers: { authorization: `Bearer ${tills[0]!.token}` } })).json(),
+    );
     expect(after.cashiers.map((c) => c.personnelNo)).toEqual(['101', '102']);
   });
 
@@ -128,14 +166,26 @@ describe.each(testDatabases())('cashiers and per-cashier figures on $name', ({ n
         }
         const f = await figures(tills[0]!, day);
         for (const k of SUMMED) {
-          expect(f.cashiers.reduce((sum, c) => sum + c[k], 0), k).toBe(f.totals[k]);
-          expect(f.terminals.reduce((sum, t) => sum + t[k], 0), k).toBe(f.totals[k]);
+          expect(
+            f.cashiers.reduce((sum, c) => sum + c[k], 0),
+            k,
+          ).toBe(f.totals[k]);
+          expect(
+            f.terminals.reduce((sum, t) => sum + t[k], 0),
+            k,
+          ).toBe(f.totals[k]);
         }
         expect(f.cashiers.reduce((sum, c) => sum + c.identifiedShare.denominator, 0)).toBe(f.totals.identifiedShare.denominator);
         for (const [key, w] of want) {
           const row = f.cashiers.find((c) => (c.cashierId ?? 'none') === key);
           if (Object.values(w).every((v) => v === 0)) continue;
-          expect(row, key).toMatchObject({ receipts: w.receipts, identifiedReceipts: w.identified, registrationsOffered: w.offered, registrations: w.registrations, returns: w.returns });
+          expect(row, key).toMatchObject({
+            receipts: w.receipts,
+            identifiedReceipts: w.identified,
+            registrationsOffered: w.offered,
+            registrations: w.registrations,
+            returns: w.returns,
+          });
         }
         // Named rows first by personnel number, then "no cashier"; names and numbers, nothing about customers.
         const named = f.cashiers.filter((c) => c.cashierId !== null);

@@ -28,7 +28,9 @@ export async function createCashier(db: Database, storeId: number, req: CreateCa
     if (store.length === 0) throw new HttpError(404, 'store_not_found', `Store ${storeId} does not exist.`);
     const taken = await tx.query('SELECT id FROM cashiers WHERE store_id = $1 AND personnel_no = $2 AND revoked_at IS NULL', [storeId, req.personnelNo]);
     if (taken.length > 0) {
-      throw new HttpError(409, 'personnel_no_taken', 'Another active cashier of this store has this personnel number.', [{ path: 'personnelNo', message: 'already used in this store' }]);
+      throw new HttpError(409, 'personnel_no_taken', 'Another active cashier of this store has this personnel number.', [
+        { path: 'personnelNo', message: 'already used in this store' },
+      ]);
     }
     const [row] = await tx.query<CashierRow>(
       `INSERT INTO cashiers (store_id, personnel_no, name, pin_hash) VALUES ($1, $2, $3, $4)
@@ -40,10 +42,9 @@ export async function createCashier(db: Database, storeId: number, req: CreateCa
 }
 
 export async function listCashiers(db: Sql, storeId: number): Promise<CashierInfo[]> {
-  const rows = await db.query<CashierRow>(
-    'SELECT id, store_id, personnel_no, name, created_at, revoked_at FROM cashiers WHERE store_id = $1 ORDER BY id',
-    [storeId],
-  );
+  const rows = await db.query<CashierRow>('SELECT id, store_id, personnel_no, name, created_at, revoked_at FROM cashiers WHERE store_id = $1 ORDER BY id', [
+    storeId,
+  ]);
   return rows.map(info);
 }
 

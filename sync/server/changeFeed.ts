@@ -43,10 +43,7 @@ export async function remainingRows(db: Sql, table: string, where: string, param
   const cap = EXACT_REMAINING_UP_TO;
   const estimate = await plannedRows(db, table, where, params);
   if (estimate > 4 * cap) return estimate;
-  const [row] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} WHERE ${where} LIMIT ${cap + 1}) s`,
-    params,
-  );
+  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} WHERE ${where} LIMIT ${cap + 1}) s`, params);
   const exact = Number(row?.n ?? 0);
   return exact <= cap ? exact : Math.max(cap + 1, estimate);
 }

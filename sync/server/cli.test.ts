@@ -38,12 +38,19 @@ describe('server:cli', () => {
   });
 
   it('creates, lists and revokes a cashier of a store', async () => {
-    const made = await cli(['cashier', 'create', '--store', '1', '--number', '301', '--name', 'Пётр'], { LT_SERVER_URL: url, LT_ADMIN_TOKEN: ADMIN, LT_CASHIER_PIN: '8642' });
+    const made = await cli(['cashier', 'create', '--store', '1', '--number', '301', '--name', 'Пётр'], {
+      LT_SERVER_URL: url,
+      LT_ADMIN_TOKEN: ADMIN,
+      LT_CASHIER_PIN: '8642',
+    });
     expect(made, made.err).toMatchObject({ code: 0 });
     const id = /^Cashier (\d+) /.exec(made.out)?.[1];
     expect(id).toBeDefined();
     expect((await cli(['cashier', 'list', '--store', '1'])).out).toMatch(new RegExp(`^${id}\t301\tПётр\tactive$`, 'm'));
-    expect(await cli(['cashier', 'create', '--store', '1', '--number', '301', '--name', 'X', '--pin', '1111'])).toMatchObject({ code: 1, err: expect.stringContaining('personnel_no_taken') });
+    expect(await cli(['cashier', 'create', '--store', '1', '--number', '301', '--name', 'X', '--pin', '1111'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('personnel_no_taken'),
+    });
     expect(await cli(['cashier', 'create', '--store', '1', '--number', 'abc', '--name', 'X', '--pin', '1111'])).toMatchObject({ code: 2 });
     expect(await cli(['cashier', 'revoke', id!])).toMatchObject({ code: 0 });
     expect((await cli(['cashier', 'list', '--store', '1'])).out).toMatch(/\trevoked /);
@@ -58,7 +65,9 @@ describe('server:cli', () => {
     // Without --pin the PIN comes from LT_MANAGER_PIN, out of the shell's history.
     const fromEnv = await cli(['manager', 'create', '--store', '1', '--name', 'Пётр'], { LT_SERVER_URL: url, LT_ADMIN_TOKEN: ADMIN, LT_MANAGER_PIN: '602913' });
     expect(fromEnv.code).toBe(0);
-    const t = (await s.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: { authorization: `Bearer ${ADMIN}` }, payload: { storeId: 1 } })).json();
+    const t = (
+      await s.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: { authorization: `Bearer ${ADMIN}` }, payload: { storeId: 1 } })
+    ).json();
     const till = (await s.inject({ method: 'POST', url: '/api/v1/enrol', payload: { code: t.code, deviceName: 'cli manager till' } })).json();
     for (const pin of ['4826', '602913']) {
       const session = await s.inject({ method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${till.token}` }, payload: { pin } });
@@ -75,8 +84,14 @@ describe('server:cli', () => {
     expect(await cli(['manager', 'create', '--store', '1', '--pin', '1234'])).toMatchObject({ code: 2, err: expect.stringContaining('--name') });
     expect(await cli(['manager', 'create', '--store', '1', '--name', 'X'])).toMatchObject({ code: 2, err: expect.stringContaining('--pin') });
     expect(await cli(['manager', 'create', '--store', '1', '--name', 'Дубль', '--pin', '4826'])).toMatchObject({ code: 0 }); // free again after revocation
-    expect(await cli(['manager', 'create', '--store', '1', '--name', 'Дубль 2', '--pin', '4826'])).toMatchObject({ code: 1, err: expect.stringContaining('pin_taken') });
-    expect(await cli(['manager', 'create', '--store', '77', '--name', 'X', '--pin', '1234'])).toMatchObject({ code: 1, err: expect.stringContaining('store_not_found') });
+    expect(await cli(['manager', 'create', '--store', '1', '--name', 'Дубль 2', '--pin', '4826'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('pin_taken'),
+    });
+    expect(await cli(['manager', 'create', '--store', '77', '--name', 'X', '--pin', '1234'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('store_not_found'),
+    });
     expect(await cli(['manager', 'revoke', 'abc'])).toMatchObject({ code: 2 });
     expect(await cli(['manager', 'list'])).toMatchObject({ code: 2 });
     expect(await cli(['manager'])).toMatchObject({ code: 2, err: expect.stringContaining('create, list or revoke') });
@@ -91,7 +106,10 @@ describe('server:cli', () => {
     expect(await cli(['fly'])).toMatchObject({ code: 2, err: expect.stringContaining('Unknown command') });
     expect(await cli(['revoke', crypto.randomUUID()], { LT_SERVER_URL: url })).toMatchObject({ code: 2, err: expect.stringContaining('LT_ADMIN_TOKEN') });
     expect(await cli(['jobs'], { LT_SERVER_URL: url, LT_ADMIN_TOKEN: 'x'.repeat(30) })).toMatchObject({ code: 1, err: expect.stringContaining('admin_only') });
-    expect(await cli(['jobs'], { LT_SERVER_URL: 'http://127.0.0.1:1', LT_ADMIN_TOKEN: ADMIN })).toMatchObject({ code: 1, err: expect.stringContaining('Cannot reach') });
+    expect(await cli(['jobs'], { LT_SERVER_URL: 'http://127.0.0.1:1', LT_ADMIN_TOKEN: ADMIN })).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('Cannot reach'),
+    });
     expect((await cli([])).out).toContain('Usage');
   });
 

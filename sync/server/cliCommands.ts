@@ -146,7 +146,7 @@ async function managerCommand(args: readonly string[], env: NodeJS.ProcessEnv, i
       if (!res.ok) return 1;
       const m = ManagerInfo.parse(res.body);
       io.out(`Manager ${m.managerId} "${m.name}" created for store ${m.storeId}${m.hasCard ? ' (with a card)' : ''}.`);
-      io.out('They unlock manager screens on the store\'s tills with their PIN.');
+      io.out("They unlock manager screens on the store's tills with their PIN.");
       return 0;
     }
     case 'list': {
@@ -164,7 +164,10 @@ async function managerCommand(args: readonly string[], env: NodeJS.ProcessEnv, i
       return 0;
     }
     case 'revoke': {
-      const id = z.string().regex(/^[1-9]\d{0,17}$/).safeParse(rest[0]);
+      const id = z
+        .string()
+        .regex(/^[1-9]\d{0,17}$/)
+        .safeParse(rest[0]);
       if (!id.success || rest.length !== 1) {
         io.err(`manager revoke needs one manager id.\n${USAGE}`);
         return 2;
@@ -218,7 +221,10 @@ async function cashierCommand(args: readonly string[], env: NodeJS.ProcessEnv, i
       return 0;
     }
     case 'revoke': {
-      const id = z.string().regex(/^[1-9]\d{0,17}$/).safeParse(rest[0]);
+      const id = z
+        .string()
+        .regex(/^[1-9]\d{0,17}$/)
+        .safeParse(rest[0]);
       if (!id.success || rest.length !== 1) {
         io.err(`cashier revoke needs one cashier id.\n${USAGE}`);
         return 2;

@@ -22,7 +22,6 @@ const TERMINALS = 20;
 const PER_TERMINAL = 500;
 const CUSTOMERS = 300;
 
-
 describe('two instances, one PostgreSQL', () => {
   let dbs: Database[] = [];
   let close: () => Promise<void> = async () => undefined;
@@ -78,7 +77,11 @@ describe('two instances, one PostgreSQL', () => {
       const customerId = r < 0.7 ? String(seeded) : r < 0.9 ? pick(regs).customerId : null;
       const available = customerId === null ? 0 : r < 0.7 ? demoBalance(seeded) : 20_000;
       const s = sale({
-        storeId, customerId, available, lines, online: random() < 0.5,
+        storeId,
+        customerId,
+        available,
+        lines,
+        online: random() < 0.5,
         redeem: customerId !== null && random() < 0.3 ? 1 + Math.floor(random() * 2_000) : 0,
         receiptId: `t${k}-r${i}`,
       });
@@ -95,86 +98,94 @@ describe('two instances, one PostgreSQL', () => {
     return out;
   }
 
-  it.skipIf(!url)('applies 10,000 events exactly once and keeps every balance equal to the ledger', async () => {
-    const admin = (method: string, path: string, body?: unknown) => http<{ code: string }>(urls[0]!, method, path, ADMIN, body);
-    const terminals: EnrolResponse[] = [];
-    for (let k = 0; k < TERMINALS; k++) {
-      const storeId = k < TERMINALS / 2 ? 1 : 2;
-      const { code } = await admin('POST', '/api/v1/admin/enrolment-codes', { storeId });
-      const res = await fetch(`${urls[k % 2]}/api/v1/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: `till ${k}` }) });
-      terminals.push(EnrolResponse.parse(await res.json()));
-    }
-
-    const all = new Map<string, TillEvent>();
-    const done = new Map<string, string>(); // eventId -> final status
-    let deliveries = 0;
-    let duplicatesAnswered = 0;
-
-    async function send(token: string, base: string, batch: TillEvent[]): Promise<void> {
-      const body = PushResponse.parse(await http(base, 'POST', '/api/v1/push', token, { events: batch }));
-      deliveries += batch.length;
-      expect(body.results.map((r) => r.eventId)).toEqual(batch.map((e) => e.eventId));
-      for (const r of body.results) {
-        if (r.status === 'rejected' && r.retryable) continue;
-        if (r.status === 'duplicate') duplicatesAnswered++;
-        const status = r.status === 'duplicate' ? `duplicate:${r.original.status}` : r.status === 'rejected' ? `rejected:${r.code}` : r.status;
-        if (!done.has(r.eventId) || !status.startsWith('duplicate')) done.set(r.eventId, status);
+  it.skipIf(!url)(
+    'applies 10,000 events exactly once and keeps every balance equal to the ledger',
+    async () => {
+      const admin = (method: string, path: string, body?: unknown) => http<{ code: string }>(urls[0]!, method, path, ADMIN, body);
+      const terminals: EnrolResponse[] = [];
+      for (let k = 0; k < TERMINALS; k++) {
+        const storeId = k < TERMINALS / 2 ? 1 : 2;
+        const { code } = await admin('POST', '/api/v1/admin/enrolment-codes', { storeId });
+        const res = await fetch(`${urls[k % 2]}/api/v1/enrol`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code, deviceName: `till ${k}` }),
+        });
+        terminals.push(EnrolResponse.parse(await res.json()));
       }
-    }
 
-    const started = Date.now();
-    await Promise.all(
-      terminals.map(async (t, k) => {
-        const random = seededRandom(1_000 + k);
-        const events = eventsFor(k, t.storeId, random);
-        events.forEach((e) => all.set(e.eventId, e));
-        // Out of order: shuffled; a fifth go twice, the copy to the other instance.
-        const order = [...events].sort(() => random() - 0.5);
-        const lanes: TillEvent[][] = [[], []];
-        for (const e of order) {
-          const lane = random() < 0.5 ? 0 : 1;
-          lanes[lane]!.push(e);
-          if (random() < 0.2) {
-            const other = lanes[1 - lane]!;
-            other.splice(Math.floor(random() * (other.length + 1)), 0, e);
+      const all = new Map<string, TillEvent>();
+      const done = new Map<string, string>(); // eventId -> final status
+      let deliveries = 0;
+      let duplicatesAnswered = 0;
+
+      async function send(token: string, base: string, batch: TillEvent[]): Promise<void> {
+        const body = PushResponse.parse(await http(base, 'POST', '/api/v1/push', token, { events: batch }));
+        deliveries += batch.length;
+        expect(body.results.map((r) => r.eventId)).toEqual(batch.map((e) => e.eventId));
+        for (const r of body.results) {
+          if (r.status === 'rejected' && r.retryable) continue;
+          if (r.status === 'duplicate') duplicatesAnswered++;
+          const status = r.status === 'duplicate' ? `duplicate:${r.original.status}` : r.status === 'rejected' ? `rejected:${r.code}` : r.status;
+          if (!done.has(r.eventId) || !status.startsWith('duplicate')) done.set(r.eventId, status);
+        }
+      }
+
+      const started = Date.now();
+      await Promise.all(
+        terminals.map(async (t, k) => {
+          const random = seededRandom(1_000 + k);
+          const events = eventsFor(k, t.storeId, random);
+          events.forEach((e) => all.set(e.eventId, e));
+          // Out of order: shuffled; a fifth go twice, the copy to the other instance.
+          const order = [...events].sort(() => random() - 0.5);
+          const lanes: TillEvent[][] = [[], []];
+          for (const e of order) {
+            const lane = random() < 0.5 ? 0 : 1;
+            lanes[lane]!.push(e);
+            if (random() < 0.2) {
+              const other = lanes[1 - lane]!;
+              other.splice(Math.floor(random() * (other.length + 1)), 0, e);
+            }
           }
-        }
-        await Promise.all(
-          lanes.map(async (lane, i) => {
-            for (let b = 0; b < lane.length; b += 25) await send(t.token, urls[i]!, lane.slice(b, b + 25));
-          }),
-        );
-        // The outbox resends what is not settled yet (events that arrived before what they need).
-        for (let round = 0; round < 30; round++) {
-          const left = events.filter((e) => !done.has(e.eventId));
-          if (left.length === 0) return;
-          for (let b = 0; b < left.length; b += 100) await send(t.token, urls[round % 2]!, left.slice(b, b + 100));
-        }
-      }),
-    );
-    const seconds = (Date.now() - started) / 1000;
-    console.log(`concurrency: ${deliveries} deliveries of ${all.size} events in ${seconds.toFixed(1)} s (${Math.round(deliveries / seconds)}/s), ${duplicatesAnswered} answered duplicate`);
+          await Promise.all(
+            lanes.map(async (lane, i) => {
+              for (let b = 0; b < lane.length; b += 25) await send(t.token, urls[i]!, lane.slice(b, b + 25));
+            }),
+          );
+          // The outbox resends what is not settled yet (events that arrived before what they need).
+          for (let round = 0; round < 30; round++) {
+            const left = events.filter((e) => !done.has(e.eventId));
+            if (left.length === 0) return;
+            for (let b = 0; b < left.length; b += 100) await send(t.token, urls[round % 2]!, left.slice(b, b + 100));
+          }
+        }),
+      );
+      const seconds = (Date.now() - started) / 1000;
+      console.log(
+        `concurrency: ${deliveries} deliveries of ${all.size} events in ${seconds.toFixed(1)} s (${Math.round(deliveries / seconds)}/s), ${duplicatesAnswered} answered duplicate`,
+      );
 
-    const db = dbs[0]!;
-    expect(all.size).toBe(TERMINALS * PER_TERMINAL);
-    expect(done.size).toBe(all.size);
-    const statuses = [...done.values()].reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
-    expect(Object.keys(statuses).filter((s) => s.includes('rejected'))).toEqual([]);
-    expect(duplicatesAnswered).toBeGreaterThanOrEqual(1_000);
+      const db = dbs[0]!;
+      expect(all.size).toBe(TERMINALS * PER_TERMINAL);
+      expect(done.size).toBe(all.size);
+      const statuses = [...done.values()].reduce<Record<string, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
+      expect(Object.keys(statuses).filter((s) => s.includes('rejected'))).toEqual([]);
+      expect(duplicatesAnswered).toBeGreaterThanOrEqual(1_000);
 
-    // Exactly once: one recorded outcome per event, one set of effects per applied event.
-    const [rec] = await db.query<{ events: number; applied: number; receipts: number; returns: number; regs: number; aliases: number }>(
-      `SELECT (SELECT count(*)::int FROM applied_events) AS events,
+      // Exactly once: one recorded outcome per event, one set of effects per applied event.
+      const [rec] = await db.query<{ events: number; applied: number; receipts: number; returns: number; regs: number; aliases: number }>(
+        `SELECT (SELECT count(*)::int FROM applied_events) AS events,
               (SELECT count(*)::int FROM applied_events WHERE status = 'applied') AS applied,
               (SELECT count(*)::int FROM receipts) AS receipts,
               (SELECT count(*)::int FROM receipt_returns) AS returns,
               (SELECT count(*)::int FROM customers WHERE registered_by_event IS NOT NULL) AS regs,
               (SELECT count(*)::int FROM customer_aliases) AS aliases`,
-    );
-    expect(rec).toEqual({ events: 10_000, applied: 10_000, receipts: 8_000, returns: 1_000, regs: 20 * 17 + 10 * 3, aliases: 400 });
-    // The ledger holds what each event's answer says it posted, once.
-    const wrong = await db.query(
-      `SELECT a.event_id, a.result->'result'->'posted' AS posted, l.redeemed, l.accrued
+      );
+      expect(rec).toEqual({ events: 10_000, applied: 10_000, receipts: 8_000, returns: 1_000, regs: 20 * 17 + 10 * 3, aliases: 400 });
+      // The ledger holds what each event's answer says it posted, once.
+      const wrong = await db.query(
+        `SELECT a.event_id, a.result->'result'->'posted' AS posted, l.redeemed, l.accrued
        FROM applied_events a
        LEFT JOIN (SELECT event_id, -COALESCE(sum(amount) FILTER (WHERE kind = 'redemption'), 0) AS redeemed,
                          COALESCE(sum(amount) FILTER (WHERE kind = 'accrual'), 0) AS accrued
@@ -182,10 +193,12 @@ describe('two instances, one PostgreSQL', () => {
        WHERE a.type = 'sale' AND a.result->'result'->>'customerId' IS NOT NULL
          AND (COALESCE(l.redeemed, 0) <> (a.result->'result'->'posted'->>'redeemed')::bigint
            OR COALESCE(l.accrued, 0) <> (a.result->'result'->'posted'->>'accrued')::bigint)`,
-    );
-    expect(wrong).toEqual([]);
-    const twice = await db.query(`SELECT event_id FROM ledger WHERE kind IN ('accrual', 'welcome') GROUP BY event_id HAVING count(*) > 1`);
-    expect(twice).toEqual([]);
-    expect(await verifyLedger(db)).toEqual([]);
-  }, 180_000);
+      );
+      expect(wrong).toEqual([]);
+      const twice = await db.query(`SELECT event_id FROM ledger WHERE kind IN ('accrual', 'welcome') GROUP BY event_id HAVING count(*) > 1`);
+      expect(twice).toEqual([]);
+      expect(await verifyLedger(db)).toEqual([]);
+    },
+    180_000,
+  );
 });

@@ -20,7 +20,10 @@ const Env = z.object({
   LT_AUTH_FAILURE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(30),
   LT_AUTH_FAILURE_PER_SECOND: z.coerce.number().min(0.001).max(1_000_000).default(0.1),
   /** Proxies trusted to name the client in X-Forwarded-For: comma-separated addresses or CIDRs. */
-  LT_TRUST_PROXY: z.string().regex(/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, 'comma-separated addresses or CIDRs').optional(),
+  LT_TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, 'comma-separated addresses or CIDRs')
+    .optional(),
 });
 
 export interface ServerConfig {

@@ -47,7 +47,10 @@ describe.each(testDatabases())('152-FZ consents on $name', ({ open }) => {
     const h = ConsentHistory.parse(res.json());
     expect(h.customerId).toBe(customerId);
     expect(h.items.map((i) => [i.purpose, i.channel, i.granted])).toEqual([
-      ['personal_data', null, true], ['marketing', 'sms', true], ['marketing', 'email', false], ['marketing', 'sms', false],
+      ['personal_data', null, true],
+      ['marketing', 'sms', true],
+      ['marketing', 'email', false],
+      ['marketing', 'sms', false],
     ]);
     expect(h.items.every((i) => i.source === 'till' && i.terminalId === till.terminalId && i.givenAt !== null)).toBe(true);
     const current = Object.fromEntries(h.current.map((i) => [`${i.purpose}/${i.channel ?? ''}`, i.granted]));
@@ -60,7 +63,8 @@ describe.each(testDatabases())('152-FZ consents on $name', ({ open }) => {
   });
 
   it('takes consents only to published text versions, given after publication', async () => {
-    const texts = async () => ConsentText.array().parse((await s.inject({ method: 'GET', url: '/api/v1/admin/chains/1/consent-texts', headers: admin })).json().texts);
+    const texts = async () =>
+      ConsentText.array().parse((await s.inject({ method: 'GET', url: '/api/v1/admin/chains/1/consent-texts', headers: admin })).json().texts);
     expect((await texts()).map((t) => `${t.purpose}/${t.version}`).sort()).toEqual(['marketing/mk-2025-01', 'personal_data/pd-2025-01']);
 
     const newVersion = (at: Date, when = new Date()) => {
@@ -80,8 +84,13 @@ describe.each(testDatabases())('152-FZ consents on $name', ({ open }) => {
     expect(moved.statusCode).toBe(409);
     expect(moved.json().code).toBe('consent_text_exists');
     expect((await put({ purpose: 'profiling' })).statusCode).toBe(400);
-    expect((await s.inject({ method: 'PUT', url: '/api/v1/admin/chains/1/consent-texts/bad%20version', headers: admin, payload: { purpose: 'marketing' } })).statusCode).toBe(400);
-    expect((await s.inject({ method: 'PUT', url: '/api/v1/admin/chains/77/consent-texts/v1', headers: admin, payload: { purpose: 'marketing' } })).json().code).toBe('chain_not_found');
+    expect(
+      (await s.inject({ method: 'PUT', url: '/api/v1/admin/chains/1/consent-texts/bad%20version', headers: admin, payload: { purpose: 'marketing' } }))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      (await s.inject({ method: 'PUT', url: '/api/v1/admin/chains/77/consent-texts/v1', headers: admin, payload: { purpose: 'marketing' } })).json().code,
+    ).toBe('chain_not_found');
 
     // Given before the text existed: refused. After: recorded.
     const beforePublished = new Date(Date.parse(publishedAt) - 2 * DAY);

@@ -9,8 +9,16 @@ import { HttpError } from './httpError';
  */
 
 type ConsentRow = {
-  id: number; purpose: ConsentHistoryItem['purpose']; channel: ConsentHistoryItem['channel']; granted: boolean;
-  text_version: string; given_at: Date | null; recorded_at: Date; source: string; terminal_id: string | null; event_id: string | null;
+  id: number;
+  purpose: ConsentHistoryItem['purpose'];
+  channel: ConsentHistoryItem['channel'];
+  granted: boolean;
+  text_version: string;
+  given_at: Date | null;
+  recorded_at: Date;
+  source: string;
+  terminal_id: string | null;
+  event_id: string | null;
 };
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
@@ -58,7 +66,12 @@ export async function listConsentTexts(db: Sql, chainId: number): Promise<Consen
  * Publish a consent text version. Published versions are fixed: the same request again is a
  * no-op; another date for a known version is a conflict.
  */
-export async function putConsentText(db: Database, chainId: number, version: string, req: PutConsentTextRequest): Promise<{ text: ConsentText; created: boolean }> {
+export async function putConsentText(
+  db: Database,
+  chainId: number,
+  version: string,
+  req: PutConsentTextRequest,
+): Promise<{ text: ConsentText; created: boolean }> {
   await requireChain(db, chainId);
   const [made] = await db.query<{ published_at: Date }>(
     `INSERT INTO consent_texts (chain_id, purpose, version, published_at) VALUES ($1, $2, $3, COALESCE($4::timestamptz, now()))
@@ -66,10 +79,11 @@ export async function putConsentText(db: Database, chainId: number, version: str
     [chainId, req.purpose, version, req.publishedAt ?? null],
   );
   if (made) return { text: { purpose: req.purpose, version, publishedAt: iso(made.published_at) }, created: true };
-  const [known] = await db.query<{ published_at: Date }>(
-    'SELECT published_at FROM consent_texts WHERE chain_id = $1 AND purpose = $2 AND version = $3',
-    [chainId, req.purpose, version],
-  );
+  const [known] = await db.query<{ published_at: Date }>('SELECT published_at FROM consent_texts WHERE chain_id = $1 AND purpose = $2 AND version = $3', [
+    chainId,
+    req.purpose,
+    version,
+  ]);
   const text = { purpose: req.purpose, version, publishedAt: iso(known!.published_at) };
   if (req.publishedAt !== undefined && Date.parse(req.publishedAt) !== Date.parse(text.publishedAt)) {
     throw new HttpError(409, 'consent_text_exists', `Version "${version}" is already published (${text.publishedAt}); publish a new version instead.`);

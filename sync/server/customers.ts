@@ -4,9 +4,18 @@ import { changeWatermark, remainingRows } from './changeFeed';
 import type { Database, Sql } from './db/database';
 
 type CustomerRow = {
-  id: string; first_name: string; phone_e164: string | null; tier: string; change_seq: number;
-  balance: number; pending: number; cards: string[] | null; phone_key: string | null; bank_keys: string[] | null;
-  bm: number | null; bd: number | null;
+  id: string;
+  first_name: string;
+  phone_e164: string | null;
+  tier: string;
+  change_seq: number;
+  balance: number;
+  pending: number;
+  cards: string[] | null;
+  phone_key: string | null;
+  bank_keys: string[] | null;
+  bm: number | null;
+  bd: number | null;
 };
 
 // Display fields and lookup keys only: no surname, no full phone, no e-mail leaves the server for a till.

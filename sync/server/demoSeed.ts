@@ -5,8 +5,26 @@ import { parseOffers, parseProgramme, type OfferInput, type ProgrammeInput } fro
 import type { Database } from './db/database';
 
 const FIRST_NAMES = [
-  'Анна', 'Мария', 'Елена', 'Ольга', 'Наталья', 'Ирина', 'Татьяна', 'Светлана', 'Екатерина', 'Юлия',
-  'Александр', 'Сергей', 'Дмитрий', 'Андрей', 'Алексей', 'Максим', 'Иван', 'Михаил', 'Николай', 'Павел',
+  'Анна',
+  'Мария',
+  'Елена',
+  'Ольга',
+  'Наталья',
+  'Ирина',
+  'Татьяна',
+  'Светлана',
+  'Екатерина',
+  'Юлия',
+  'Александр',
+  'Сергей',
+  'Дмитрий',
+  'Андрей',
+  'Алексей',
+  'Максим',
+  'Иван',
+  'Михаил',
+  'Николай',
+  'Павел',
 ];
 
 /** Demo loyalty card number for customer n: chain prefix, zero-padded n, GS1 check digit. */
@@ -36,8 +54,7 @@ export function demoBirthday(n: number): { year: number; month: number; day: num
   return { year: 1960 + (n % 45), month: ((n * 7) % 12) + 1, day: ((n * 11) % 28) + 1 };
 }
 
-const isoDate = (d: { year: number; month: number; day: number }): string =>
-  `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+const isoDate = (d: { year: number; month: number; day: number }): string => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 /**
  * Customers on the demo personal offer, each with a birthday. High enough that no test's own
@@ -57,10 +74,9 @@ export async function seedDemo(db: Database, customers = 10_000): Promise<SeedRe
   const secret = randomBytes(32).toString('base64url');
   await db.transaction(async (tx) => {
     // A chain of some standing: tests and demos date sales and consents weeks back.
-    await tx.query(
-      `INSERT INTO chains (id, name, card_prefix, lookup_secret, opened_at) VALUES (1, 'Ромашка', '27', $1, '2020-01-01T00:00:00+03:00')`,
-      [secret],
-    );
+    await tx.query(`INSERT INTO chains (id, name, card_prefix, lookup_secret, opened_at) VALUES (1, 'Ромашка', '27', $1, '2020-01-01T00:00:00+03:00')`, [
+      secret,
+    ]);
     // The consent texts the till shows (sync/client/registration.ts CONSENT_TEXT_VERSION).
     await tx.exec(`
       INSERT INTO consent_texts (chain_id, purpose, version, published_at) VALUES
@@ -85,10 +101,16 @@ export async function seedDemo(db: Database, customers = 10_000): Promise<SeedRe
       await tx.query(
         `INSERT INTO customers (id, chain_id, first_name, phone_e164, tier, birthday)
          SELECT n, 1, f, p, t, b FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::date[]) AS x(n, f, p, t, b)`,
-        [ns, ns.map((n) => FIRST_NAMES[n % FIRST_NAMES.length]!), phones, ns.map(demoTier), ns.map((n) => {
-          const b = demoBirthday(n);
-          return b ? isoDate(b) : null;
-        })],
+        [
+          ns,
+          ns.map((n) => FIRST_NAMES[n % FIRST_NAMES.length]!),
+          phones,
+          ns.map(demoTier),
+          ns.map((n) => {
+            const b = demoBirthday(n);
+            return b ? isoDate(b) : null;
+          }),
+        ],
       );
       await tx.query(
         `INSERT INTO identifiers (chain_id, kind, key, customer_id)
@@ -108,10 +130,7 @@ export async function seedDemo(db: Database, customers = 10_000): Promise<SeedRe
          SELECT id, customer_id, amount, amount, created_at, created_at, expires_at, true FROM l`,
         [ns, ns.map(demoBalance)],
       );
-      await tx.query(
-        `INSERT INTO balances (customer_id, balance) SELECT n, b FROM unnest($1::bigint[], $2::bigint[]) AS x(n, b)`,
-        [ns, ns.map(demoBalance)],
-      );
+      await tx.query(`INSERT INTO balances (customer_id, balance) SELECT n, b FROM unnest($1::bigint[], $2::bigint[]) AS x(n, b)`, [ns, ns.map(demoBalance)]);
     });
   }
   await db.query(`SELECT setval('customers_id_seq', $1::bigint)`, [Math.max(customers, 1)]);
@@ -197,10 +216,11 @@ async function seedRules(db: Database, chainId: number): Promise<void> {
     programme.value.version,
     JSON.stringify(programme.value),
   ]);
-  await db.query(
-    `INSERT INTO offers (id, chain_id, body) SELECT x.id, $1, x.body::jsonb FROM unnest($2::text[], $3::text[]) AS x(id, body)`,
-    [chainId, offers.value.map((o) => o.id), offers.value.map((o) => JSON.stringify(o))],
-  );
+  await db.query(`INSERT INTO offers (id, chain_id, body) SELECT x.id, $1, x.body::jsonb FROM unnest($2::text[], $3::text[]) AS x(id, body)`, [
+    chainId,
+    offers.value.map((o) => o.id),
+    offers.value.map((o) => JSON.stringify(o)),
+  ]);
 }
 
 /** Demo categories: [id, parent, Russian name]. */
@@ -245,7 +265,14 @@ async function seedCatalogue(db: Database, chainId: number): Promise<void> {
     await tx.query(
       `INSERT INTO products (chain_id, id, ean, name, category_id, weighed)
        SELECT $1, x.id, x.ean, x.name, x.cat, x.w FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bool[]) AS x(id, ean, name, cat, w)`,
-      [chainId, products.map((p) => p.id), products.map((p) => p.ean), products.map((p) => p.name), products.map((p) => p.category), products.map((p) => p.weighed)],
+      [
+        chainId,
+        products.map((p) => p.id),
+        products.map((p) => p.ean),
+        products.map((p) => p.name),
+        products.map((p) => p.category),
+        products.map((p) => p.weighed),
+      ],
     );
     for (const storeId of [1, 2]) {
       await tx.query(

@@ -89,12 +89,16 @@ describe.each(testDatabases())('what the server refuses to store, on $name', ({ 
 
   it('takes only phones that exist by the full metadata, and masks each with its own country code', async () => {
     expect(await codesOf(['+70000000000', '+7916123456', '+89161234567'].map((phone) => registration({ phone })))).toEqual([
-      'phone_invalid', 'phone_invalid', 'phone_invalid',
+      'phone_invalid',
+      'phone_invalid',
+      'phone_invalid',
     ]);
     const [by] = await s.push(till.token, [registration({ phone: '+375291234567', firstName: 'Алесь' })]);
     expect(by?.status).toBe('applied');
     const id = by?.status === 'applied' ? by.result.customerId : null;
-    const page = CustomerPage.parse((await s.inject({ method: 'GET', url: '/api/v1/pull/customers?limit=10000', headers: { authorization: `Bearer ${till.token}` } })).json());
+    const page = CustomerPage.parse(
+      (await s.inject({ method: 'GET', url: '/api/v1/pull/customers?limit=10000', headers: { authorization: `Bearer ${till.token}` } })).json(),
+    );
     expect(page.items.find((c) => c.id === id)?.maskedPhone).toBe('+375 *** ***-45-67');
   });
 
@@ -112,19 +116,46 @@ describe.each(testDatabases())('what the server refuses to store, on $name', ({ 
     const unknownVersion = { ...consent, eventId: randomUUID(), consent: { ...consent.consent, textVersion: 'mk-1999-01' } };
     const badZone = saleAt(new Date());
     badZone.sale = { ...badZone.sale, at: { kind: 'instant', instant: new Date().toISOString(), timeZone: 'Mars/Olympus_Mons' } };
-    expect(await codesOf([
-      saleAt(future), saleAt(beforeChain), inFuture, saleAt(soon),
-      born('1899-12-31'), born(new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10)), born('1990-05-17'),
-      givenLate, givenLongBefore, unknownVersion, consent, badZone,
-    ])).toEqual([
-      'event_time_out_of_range', 'event_time_out_of_range', 'event_time_out_of_range', 'applied',
-      'birthday_out_of_range', 'birthday_out_of_range', 'applied',
-      'consent_time_out_of_range', 'consent_time_out_of_range', 'consent_version_unknown', 'applied', 'invalid_event',
+    expect(
+      await codesOf([
+        saleAt(future),
+        saleAt(beforeChain),
+        inFuture,
+        saleAt(soon),
+        born('1899-12-31'),
+        born(new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10)),
+        born('1990-05-17'),
+        givenLate,
+        givenLongBefore,
+        unknownVersion,
+        consent,
+        badZone,
+      ]),
+    ).toEqual([
+      'event_time_out_of_range',
+      'event_time_out_of_range',
+      'event_time_out_of_range',
+      'applied',
+      'birthday_out_of_range',
+      'birthday_out_of_range',
+      'applied',
+      'consent_time_out_of_range',
+      'consent_time_out_of_range',
+      'consent_version_unknown',
+      'applied',
+      'invalid_event',
     ]);
     // Head office sees each refusal in the exceptions report, by its code.
     const ex = await s.inject({ method: 'GET', url: '/api/v1/admin/exceptions?kind=rejected_event&limit=1000', headers: admin });
     const codes = new Set(ex.json().items.map((i: { details: { code: string } }) => i.details.code));
-    for (const c of ['event_time_out_of_range', 'birthday_out_of_range', 'consent_time_out_of_range', 'consent_version_unknown', 'phone_invalid', 'card_number_in_text']) {
+    for (const c of [
+      'event_time_out_of_range',
+      'birthday_out_of_range',
+      'consent_time_out_of_range',
+      'consent_version_unknown',
+      'phone_invalid',
+      'card_number_in_text',
+    ]) {
       expect(codes, c).toContain(c);
     }
   });

@@ -43,8 +43,13 @@ export async function recordExceptions(tx: Sql, source: ExceptionSource, drafts:
      SELECT $1, x.kind, $2, $3, $4, x.customer_id, x.details::jsonb
      FROM unnest($5::text[], $6::bigint[], $7::text[]) AS x(kind, customer_id, details)`,
     [
-      source.chainId, source.eventId, source.terminalId, source.storeId,
-      drafts.map((d) => d.kind), drafts.map((d) => d.customerId ?? null), drafts.map((d) => JSON.stringify(d.details ?? {})),
+      source.chainId,
+      source.eventId,
+      source.terminalId,
+      source.storeId,
+      drafts.map((d) => d.kind),
+      drafts.map((d) => d.customerId ?? null),
+      drafts.map((d) => JSON.stringify(d.details ?? {})),
     ],
   );
 }
@@ -52,7 +57,10 @@ export async function recordExceptions(tx: Sql, source: ExceptionSource, drafts:
 export const ExceptionsQuery = z.object({
   after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  kind: z.string().regex(/^[a-z_]{1,40}$/).optional(),
+  kind: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/)
+    .optional(),
 });
 
 export const ExceptionItem = z.object({
@@ -73,8 +81,14 @@ export async function listExceptions(
   q: z.infer<typeof ExceptionsQuery>,
 ): Promise<{ items: ExceptionItem[]; cursor: string; hasMore: boolean }> {
   const rows = await db.query<{
-    id: number; kind: string; event_id: string | null; terminal_id: string | null; store_id: number | null;
-    customer_id: number | null; details: Record<string, unknown>; created_at: Date;
+    id: number;
+    kind: string;
+    event_id: string | null;
+    terminal_id: string | null;
+    store_id: number | null;
+    customer_id: number | null;
+    details: Record<string, unknown>;
+    created_at: Date;
   }>(
     `SELECT id, kind, event_id::text, terminal_id::text, store_id, customer_id, details, created_at FROM exceptions
      WHERE id > $1 AND ($2::int IS NULL OR chain_id = $2) AND ($3::text IS NULL OR kind = $3)

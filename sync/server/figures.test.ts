@@ -14,8 +14,18 @@ const moscowDate = (at: Date) => new Date(at.getTime() + 3 * 3_600_000).toISOStr
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 const SUMMED = [
-  'receipts', 'identifiedReceipts', 'salesKopecks', 'discountKopecks', 'accruedKopecks', 'redeemedKopecks',
-  'registrations', 'welcomeKopecks', 'returns', 'refundKopecks', 'restoredBonusKopecks', 'reversedAccrualKopecks',
+  'receipts',
+  'identifiedReceipts',
+  'salesKopecks',
+  'discountKopecks',
+  'accruedKopecks',
+  'redeemedKopecks',
+  'registrations',
+  'welcomeKopecks',
+  'returns',
+  'refundKopecks',
+  'restoredBonusKopecks',
+  'reversedAccrualKopecks',
 ] as const;
 type Summed = Pick<FiguresRow, (typeof SUMMED)[number]>;
 const zero = (): Summed => Object.fromEntries(SUMMED.map((k) => [k, 0])) as Summed;
@@ -66,7 +76,8 @@ describe.each(testDatabases())('store figures on $name', ({ open }) => {
   }
   async function figures(t: EnrolResponse, date?: string) {
     const res = await s.inject({
-      method: 'GET', url: `/api/v1/manager/figures${date ? `?date=${date}` : ''}`,
+      method: 'GET',
+      url: `/api/v1/manager/figures${date ? `?date=${date}` : ''}`,
       headers: { authorization: `Bearer ${t.token}`, 'x-manager-token': sessions.get(t.terminalId)! },
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -83,7 +94,12 @@ describe.each(testDatabases())('store figures on $name', ({ open }) => {
     await s.inject({ method: 'POST', url: `/api/v1/admin/terminals/${gone.terminalId}/revoke`, headers: admin });
     await s.inject({ method: 'POST', url: '/api/v1/admin/stores/1/managers', headers: admin, payload: { name: 'Ирина', pin: '2468' } });
     await s.inject({ method: 'POST', url: '/api/v1/admin/stores/2/managers', headers: admin, payload: { name: 'Олег', pin: '1357' } });
-    for (const [t, pin] of [[tillA, '2468'], [tillB, '2468'], [idle, '2468'], [kazan, '1357']] as const) {
+    for (const [t, pin] of [
+      [tillA, '2468'],
+      [tillB, '2468'],
+      [idle, '2468'],
+      [kazan, '1357'],
+    ] as const) {
       const res = await s.inject({ method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${t.token}` }, payload: { pin } });
       sessions.set(t.terminalId, ManagerSession.parse(res.json()).token);
     }
@@ -106,8 +122,10 @@ describe.each(testDatabases())('store figures on $name', ({ open }) => {
     back.event.occurredAt = moscow(day, '17:00').toISOString();
     const returned = applied((await s.push(tillB.token, [back.event]))[0]);
     Object.assign(exp(tillB), {
-      returns: 1, refundKopecks: back.priced.totals.refund,
-      restoredBonusKopecks: returned.posted.restoredBonus ?? 0, reversedAccrualKopecks: returned.posted.reversedAccrual ?? 0,
+      returns: 1,
+      refundKopecks: back.priced.totals.refund,
+      restoredBonusKopecks: returned.posted.restoredBonus ?? 0,
+      reversedAccrualKopecks: returned.posted.reversedAccrual ?? 0,
     });
     // Kazan, the same day: never in Moscow's figures.
     await sell(kazan, 2, { customerId: '11', lines: [line(1, 1, 2)], at: moscow(day, '13:00') });
@@ -141,7 +159,11 @@ describe.each(testDatabases())('store figures on $name', ({ open }) => {
     expect(f.totals.welcomeKopecks).toBeGreaterThan(0);
     expect(f.totals.refundKopecks).toBeGreaterThan(0);
     // The terminal rows sum to the totals, field by field and share by share.
-    for (const k of SUMMED) expect(f.terminals.reduce((sum, t) => sum + t[k], 0), k).toBe(f.totals[k]);
+    for (const k of SUMMED)
+      expect(
+        f.terminals.reduce((sum, t) => sum + t[k], 0),
+        k,
+      ).toBe(f.totals[k]);
     expect(f.terminals.reduce((sum, t) => sum + t.identifiedShare.numerator, 0)).toBe(f.totals.identifiedShare.numerator);
     expect(f.terminals.reduce((sum, t) => sum + t.identifiedShare.denominator, 0)).toBe(f.totals.identifiedShare.denominator);
     // Counts and sums only: no names, phones or customer ids.
@@ -180,14 +202,15 @@ describe.each(testDatabases())('store figures on $name', ({ open }) => {
     }
   });
 
-  it('defaults to today in the store\'s time zone and refuses a bad date', async () => {
+  it("defaults to today in the store's time zone and refuses a bad date", async () => {
     await sell(tillB, 1, { customerId: null, lines: [line(11)], at: new Date() });
     const { figures: today } = await figures(tillB);
     expect(today.date).toBe(moscowDate(new Date()));
     expect(today.totals.receipts).toBe(1);
     for (const q of ['date=2025-02-30', 'date=yesterday', 'date=1900-01-01', 'date=2025-01-01&store=2', 'date=2025-1-1']) {
       const res = await s.inject({
-        method: 'GET', url: `/api/v1/manager/figures?${q}`,
+        method: 'GET',
+        url: `/api/v1/manager/figures?${q}`,
         headers: { authorization: `Bearer ${tillB.token}`, 'x-manager-token': sessions.get(tillB.terminalId)! },
       });
       expect(res.statusCode, q).toBe(400);

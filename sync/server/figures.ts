@@ -30,7 +30,14 @@ export async function storeFigures(db: Sql, storeId: number, date: string | null
   // Each query groups by terminal AND cashier: one set of cells, added up two ways, so the
   // terminal rows and the cashier rows both sum to the same totals.
   const sales = await db.query<{
-    terminal_id: string; cashier_id: string | null; receipts: number; identified: number; sales: number; discount: number; accrued: number; redeemed: number;
+    terminal_id: string;
+    cashier_id: string | null;
+    receipts: number;
+    identified: number;
+    sales: number;
+    discount: number;
+    accrued: number;
+    redeemed: number;
   }>(
     `SELECT r.terminal_id::text AS terminal_id, r.cashier_id::text AS cashier_id, count(*)::int AS receipts, count(r.customer_id)::int AS identified,
             COALESCE(sum((r.till_totals->>'payable')::bigint), 0)::bigint AS sales,
@@ -94,8 +101,12 @@ export async function storeFigures(db: Sql, storeId: number, date: string | null
   };
   for (const s of sales) {
     add(s.terminal_id, s.cashier_id, {
-      receipts: s.receipts, identifiedReceipts: s.identified, salesKopecks: s.sales,
-      discountKopecks: s.discount, accruedKopecks: s.accrued, redeemedKopecks: s.redeemed,
+      receipts: s.receipts,
+      identifiedReceipts: s.identified,
+      salesKopecks: s.sales,
+      discountKopecks: s.discount,
+      accruedKopecks: s.accrued,
+      redeemedKopecks: s.redeemed,
     });
   }
   for (const g of registrations) add(g.terminal_id, g.cashier_id, { registrations: g.registrations, welcomeKopecks: g.welcome });
@@ -113,15 +124,22 @@ export async function storeFigures(db: Sql, storeId: number, date: string | null
 
   // Cashiers with figures that day, by personnel number; events without a cashier last.
   const ids = [...byCashier.keys()].filter((k) => k !== NO_CASHIER);
-  const people = ids.length === 0 ? [] : await db.query<{ id: string; name: string; personnel_no: string }>(
-    'SELECT id::text, name, personnel_no FROM cashiers WHERE id = ANY($1::bigint[])',
-    [ids],
-  );
+  const people =
+    ids.length === 0
+      ? []
+      : await db.query<{ id: string; name: string; personnel_no: string }>('SELECT id::text, name, personnel_no FROM cashiers WHERE id = ANY($1::bigint[])', [
+          ids,
+        ]);
   const who = new Map(people.map((p) => [p.id, p]));
   const cashierRows = [
     ...ids
       .sort((a, b) => (who.get(a)?.personnel_no ?? '').localeCompare(who.get(b)?.personnel_no ?? '', 'en', { numeric: true }) || Number(a) - Number(b))
-      .map((id) => ({ cashierId: id, cashierName: who.get(id)?.name ?? null, personnelNo: who.get(id)?.personnel_no ?? null, ...withShare(byCashier.get(id)!) })),
+      .map((id) => ({
+        cashierId: id,
+        cashierName: who.get(id)?.name ?? null,
+        personnelNo: who.get(id)?.personnel_no ?? null,
+        ...withShare(byCashier.get(id)!),
+      })),
     ...(byCashier.has(NO_CASHIER) ? [{ cashierId: null, cashierName: null, personnelNo: null, ...withShare(byCashier.get(NO_CASHIER)!) }] : []),
   ];
 
@@ -136,8 +154,19 @@ const NO_CASHIER = 'none';
 type Summed = (typeof SUMMED)[number];
 
 const SUMMED = [
-  'receipts', 'identifiedReceipts', 'salesKopecks', 'discountKopecks', 'accruedKopecks', 'redeemedKopecks',
-  'registrations', 'welcomeKopecks', 'registrationsOffered', 'returns', 'refundKopecks', 'restoredBonusKopecks', 'reversedAccrualKopecks',
+  'receipts',
+  'identifiedReceipts',
+  'salesKopecks',
+  'discountKopecks',
+  'accruedKopecks',
+  'redeemedKopecks',
+  'registrations',
+  'welcomeKopecks',
+  'registrationsOffered',
+  'returns',
+  'refundKopecks',
+  'restoredBonusKopecks',
+  'reversedAccrualKopecks',
 ] as const satisfies readonly (keyof FiguresRow)[];
 
 function emptyRow(): FiguresRow {

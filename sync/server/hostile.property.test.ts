@@ -29,31 +29,89 @@ const DOOR_BODIES: readonly { what: string; text: string; codes: readonly string
   { what: '50k nested objects', text: DEEP_OBJECT, codes: ['body_too_deep'] },
   { what: 'deep inside a plausible body', text: `{"code":${nested(5_000, '[', ']')},"name":{"pin":${nested(40, '{"x":', '}')}}}`, codes: ['body_too_deep'] },
   { what: 'NUL', text: '{"code":"AAAAA-\\u0000","deviceName":"till","name":"a\\u0000b","pin":"1234"}', codes: ['invalid_text'] },
-  { what: 'lone high surrogate', text: '{"code":"\\ud800AAAAA","deviceName":"\\ud800","name":"\\ud83d","pin":"1234","offers":["\\ud800"]}', codes: ['invalid_text'] },
+  {
+    what: 'lone high surrogate',
+    text: '{"code":"\\ud800AAAAA","deviceName":"\\ud800","name":"\\ud83d","pin":"1234","offers":["\\ud800"]}',
+    codes: ['invalid_text'],
+  },
   { what: 'lone low surrogate in a key', text: '{"\\udc00":1}', codes: ['invalid_text'] },
-  { what: 'a card number', text: '{"code":"4111 1111 1111 1111","deviceName":"4111111111111111","name":"Иван 4276-3800-1234-5675"}', codes: ['card_number_in_text'] },
+  {
+    what: 'a card number',
+    text: '{"code":"4111 1111 1111 1111","deviceName":"4111111111111111","name":"Иван 4276-3800-1234-5675"}',
+    codes: ['card_number_in_text'],
+  },
 ];
 
 /** Other hostile JSON texts: any answer but a 5xx (some routes ignore bodies and answer 200). */
 const OTHER_BODIES: readonly string[] = [
-  'null', '[]', '"text"', '12', 'true', '{}', '{"events":', '{"a":1e400}', '{"storeId":1e400,"ttlMinutes":-1e400}',
-  '{"storeId":2147483648}', '{"storeId":9007199254740993}', '{"storeId":18446744073709551617}', '{"storeId":-0}',
+  'null',
+  '[]',
+  '"text"',
+  '12',
+  'true',
+  '{}',
+  '{"events":',
+  '{"a":1e400}',
+  '{"storeId":1e400,"ttlMinutes":-1e400}',
+  '{"storeId":2147483648}',
+  '{"storeId":9007199254740993}',
+  '{"storeId":18446744073709551617}',
+  '{"storeId":-0}',
   '{"amountKopecks":1e308,"customerId":"1","requestId":"6f1d3c2e-8a4b-4c5d-9e6f-0a1b2c3d4e5f","reason":"xxx"}',
-  '{"pin":1234}', '{"pin":["1234"]}', '{"card":{"number":"1"}}', '{"offers":{}}', '{"offers":[null,1,"x",[]]}',
-  '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '{"events":[{"eventId":"x"}]}',
-  `{"name":"${'x'.repeat(900_000)}"}`, '{"purpose":"marketing","publishedAt":"2025-13-45T99:99:99Z"}',
+  '{"pin":1234}',
+  '{"pin":["1234"]}',
+  '{"card":{"number":"1"}}',
+  '{"offers":{}}',
+  '{"offers":[null,1,"x",[]]}',
+  '{"__proto__":{"admin":true}}',
+  '{"constructor":{"prototype":{"x":1}}}',
+  '{"events":[{"eventId":"x"}]}',
+  `{"name":"${'x'.repeat(900_000)}"}`,
+  '{"purpose":"marketing","publishedAt":"2025-13-45T99:99:99Z"}',
 ];
 
 /** Values for path parameters and query strings (already URL-encoded). */
 const PARAM_VALUES: readonly string[] = [
   // 19 nines: beyond a bigint, and no window of it passes Luhn (so the card check does not stop it first).
-  '0', '-1', '2147483647', '2147483648', '4294967296', '9223372036854775807', '9223372036854775808', '9'.repeat(19), '18446744073709551616',
-  '9'.repeat(40), '1e3', '1.5', 'abc', "1'%20OR%20'1'%3D'1", '%00', '%ED%A0%80', '%F0', '%25', randomUUID(), 'x'.repeat(255),
-  '4111111111111111', '%E2%80%AE', '..%2F..%2Fetc%2Fpasswd',
+  '0',
+  '-1',
+  '2147483647',
+  '2147483648',
+  '4294967296',
+  '9223372036854775807',
+  '9223372036854775808',
+  '9'.repeat(19),
+  '18446744073709551616',
+  '9'.repeat(40),
+  '1e3',
+  '1.5',
+  'abc',
+  "1'%20OR%20'1'%3D'1",
+  '%00',
+  '%ED%A0%80',
+  '%F0',
+  '%25',
+  randomUUID(),
+  'x'.repeat(255),
+  '4111111111111111',
+  '%E2%80%AE',
+  '..%2F..%2Fetc%2Fpasswd',
 ];
 /** For query strings, the values that reach parsing differently (numbers at type limits, encodings). */
 const QUERY_VALUES: readonly string[] = [
-  '-1', '0', '1.5', '2147483648', '9223372036854775808', '9'.repeat(19), '9'.repeat(40), '1e3', 'abc', '%00', '%ED%A0%80', "1'%20OR%20'1'%3D'1", 'x'.repeat(255),
+  '-1',
+  '0',
+  '1.5',
+  '2147483648',
+  '9223372036854775808',
+  '9'.repeat(19),
+  '9'.repeat(40),
+  '1e3',
+  'abc',
+  '%00',
+  '%ED%A0%80',
+  "1'%20OR%20'1'%3D'1",
+  'x'.repeat(255),
 ];
 const QUERY_KEYS = ['cursor', 'limit', 'card', 'phoneKey', 'bankKey', 'after', 'kind', 'chainId', 'date', 'status', 'q'] as const;
 
@@ -65,20 +123,70 @@ function urlFor(route: RouteEntry, param: (name: string) => string): string {
 const hostileJson: fc.Arbitrary<string> = (() => {
   const leaf = fc.oneof(
     fc.constantFrom(
-      '1e400', '-1e400', '1e308', '9007199254740993', '18446744073709551617', '2147483648', '-2147483649', '0.5', '-0', 'null', 'true', '""',
-      '"\\ud800"', '"a\\udc00"', '"\\u0000"', '"4111 1111 1111 1111"', `"${'9'.repeat(40)}"`, '"%00"', '"1234"', '"2468"', '"990000000017"',
-      `"${randomUUID()}"`, '"2025-01-01"', '"2025-01-01T00:00:00Z"', '"sale"', '"registration"', '"+79161234567"', '"+70000000000"',
+      '1e400',
+      '-1e400',
+      '1e308',
+      '9007199254740993',
+      '18446744073709551617',
+      '2147483648',
+      '-2147483649',
+      '0.5',
+      '-0',
+      'null',
+      'true',
+      '""',
+      '"\\ud800"',
+      '"a\\udc00"',
+      '"\\u0000"',
+      '"4111 1111 1111 1111"',
+      `"${'9'.repeat(40)}"`,
+      '"%00"',
+      '"1234"',
+      '"2468"',
+      '"990000000017"',
+      `"${randomUUID()}"`,
+      '"2025-01-01"',
+      '"2025-01-01T00:00:00Z"',
+      '"sale"',
+      '"registration"',
+      '"+79161234567"',
+      '"+70000000000"',
     ),
     fc.string({ maxLength: 20 }).map((s) => JSON.stringify(s)),
     fc.integer().map(String),
     fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)),
   );
-  const keys = ['code', 'deviceName', 'events', 'eventId', 'type', 'pin', 'card', 'name', 'storeId', 'ttlMinutes', 'offers', 'requestId',
-    'customerId', 'amountKopecks', 'reason', 'personnelNo', 'purpose', 'publishedAt', 'tiers', 'id', 'effect', 'sale', 'consents', 'phone'];
+  const keys = [
+    'code',
+    'deviceName',
+    'events',
+    'eventId',
+    'type',
+    'pin',
+    'card',
+    'name',
+    'storeId',
+    'ttlMinutes',
+    'offers',
+    'requestId',
+    'customerId',
+    'amountKopecks',
+    'reason',
+    'personnelNo',
+    'purpose',
+    'publishedAt',
+    'tiers',
+    'id',
+    'effect',
+    'sale',
+    'consents',
+    'phone',
+  ];
   const { value } = fc.letrec<{ value: string; array: string; object: string }>((tie) => ({
     value: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
     array: fc.array(tie('value'), { maxLength: 4 }).map((xs) => `[${xs.join(',')}]`),
-    object: fc.array(fc.tuple(fc.constantFrom(...keys), tie('value')), { maxLength: 5 })
+    object: fc
+      .array(fc.tuple(fc.constantFrom(...keys), tie('value')), { maxLength: 5 })
       .map((kv) => `{${kv.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
   }));
   return fc.oneof(value, fc.constantFrom(...OTHER_BODIES), fc.constantFrom(...DOOR_BODIES.map((b) => b.text)));
@@ -95,7 +203,12 @@ describe.each(testDatabases())('every route against hostile input on $name', ({ 
     till = await s.enrol(1);
     const made = await s.inject({ method: 'POST', url: '/api/v1/admin/stores/1/managers', headers: admin, payload: { name: 'Ирина', pin: '97531' } });
     expect(made.statusCode, made.body).toBe(200);
-    const signed = await s.inject({ method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${till.token}` }, payload: { pin: '97531' } });
+    const signed = await s.inject({
+      method: 'POST',
+      url: '/api/v1/manager/session',
+      headers: { authorization: `Bearer ${till.token}` },
+      payload: { pin: '97531' },
+    });
     session = ManagerSession.parse(signed.json());
     routes = routesOf(s.app);
   });
@@ -105,11 +218,16 @@ describe.each(testDatabases())('every route against hostile input on $name', ({ 
 
   const headersFor = (auth: Auth): Record<string, string> => {
     switch (auth) {
-      case 'none': return {};
-      case 'wrong': return { authorization: `Bearer ${'A'.repeat(43)}`, 'x-manager-token': 'B'.repeat(43) };
-      case 'terminal': return { authorization: `Bearer ${till.token}` };
-      case 'manager': return { authorization: `Bearer ${till.token}`, 'x-manager-token': session.token };
-      case 'admin': return admin;
+      case 'none':
+        return {};
+      case 'wrong':
+        return { authorization: `Bearer ${'A'.repeat(43)}`, 'x-manager-token': 'B'.repeat(43) };
+      case 'terminal':
+        return { authorization: `Bearer ${till.token}` };
+      case 'manager':
+        return { authorization: `Bearer ${till.token}`, 'x-manager-token': session.token };
+      case 'admin':
+        return admin;
     }
   };
 
@@ -128,8 +246,16 @@ describe.each(testDatabases())('every route against hostile input on $name', ({ 
 
   it('finds the whole API: every route family is reached', () => {
     const urls = new Set(routes.map((r) => r.url));
-    for (const u of ['/api/v1/enrol', '/api/v1/push', '/api/v1/pull/customers', '/api/v1/manager/session', '/api/v1/admin/adjustments',
-      '/api/v1/admin/customers/:customerId/consents', '/api/v1/admin/chains/:chainId/consent-texts/:version', '/admin/offers']) {
+    for (const u of [
+      '/api/v1/enrol',
+      '/api/v1/push',
+      '/api/v1/pull/customers',
+      '/api/v1/manager/session',
+      '/api/v1/admin/adjustments',
+      '/api/v1/admin/customers/:customerId/consents',
+      '/api/v1/admin/chains/:chainId/consent-texts/:version',
+      '/admin/offers',
+    ]) {
       expect(urls, u).toContain(u);
     }
     expect(routes.length).toBeGreaterThan(35);
@@ -140,7 +266,9 @@ describe.each(testDatabases())('every route against hostile input on $name', ({ 
       for (const auth of AUTHS) {
         for (const body of DOOR_BODIES) {
           const res = await send({
-            method: route.method as InjectOptions['method'], url: urlFor(route, () => '1'), headers: { ...headersFor(auth), 'content-type': 'application/json' },
+            method: route.method as InjectOptions['method'],
+            url: urlFor(route, () => '1'),
+            headers: { ...headersFor(auth), 'content-type': 'application/json' },
             payload: route.url === '/api/v1/push' ? `{"events":${body.text}}` : body.text,
           });
           const what = `${route.method} ${route.url} ${auth} ${body.what}`;
@@ -213,15 +341,45 @@ describe.each(testDatabases())('every route against hostile input on $name', ({ 
     const mutation = fc.record({
       kind: fc.constantFrom('sale', 'registration', 'consent') as fc.Arbitrary<'sale' | 'registration' | 'consent'>,
       path: fc.constantFrom(
-        'occurredAt', 'sale.at.instant', 'sale.at.timeZone', 'sale.receiptId', 'sale.lines.0.lineId', 'sale.lines.0.quantityMilli',
-        'sale.lines.0.unitPriceKopecks', 'totals.payable', 'phone', 'birthday', 'firstName', 'email', 'consents.0.textVersion',
-        'consents.0.givenAt', 'consent.givenAt', 'consent.textVersion', 'customerId', 'cashierId',
+        'occurredAt',
+        'sale.at.instant',
+        'sale.at.timeZone',
+        'sale.receiptId',
+        'sale.lines.0.lineId',
+        'sale.lines.0.quantityMilli',
+        'sale.lines.0.unitPriceKopecks',
+        'totals.payable',
+        'phone',
+        'birthday',
+        'firstName',
+        'email',
+        'consents.0.textVersion',
+        'consents.0.givenAt',
+        'consent.givenAt',
+        'consent.textVersion',
+        'customerId',
+        'cashierId',
       ),
       value: fc.oneof(
         fc.constantFrom(
-          '9999-12-31T23:59:59Z', '1970-01-01T00:00:00Z', '2000-01-01T00:00:00+14:00', 'Mars/Olympus', 'Europe/Moscow\u0000', '\ud800',
-          '4111 1111 1111 1111', '+70000000000', '+7916123456', '+89161234567', '1899-12-31', '2999-01-01', '2000-02-30', 'pd-1999-99',
-          '9223372036854775808', '2147483648', 'x'.repeat(10_000), '',
+          '9999-12-31T23:59:59Z',
+          '1970-01-01T00:00:00Z',
+          '2000-01-01T00:00:00+14:00',
+          'Mars/Olympus',
+          'Europe/Moscow\u0000',
+          '\ud800',
+          '4111 1111 1111 1111',
+          '+70000000000',
+          '+7916123456',
+          '+89161234567',
+          '1899-12-31',
+          '2999-01-01',
+          '2000-02-30',
+          'pd-1999-99',
+          '9223372036854775808',
+          '2147483648',
+          'x'.repeat(10_000),
+          '',
         ),
         fc.constantFrom(1e308, -1, 2 ** 53, 0.5, Number.MAX_SAFE_INTEGER, null, true, [] as unknown[], {}),
         fc.string({ maxLength: 30 }),

@@ -25,7 +25,10 @@ describe.each(testDatabases())('hostile input on $name', ({ open }) => {
   it('answers malformed requests with a 4xx, a code and a message, never a 5xx', async () => {
     const auth = { authorization: `Bearer ${t.token}` };
     const push = (payload: unknown, headers: Record<string, string> = {}): InjectOptions => ({
-      method: 'POST', url: '/api/v1/push', headers: { ...auth, ...headers }, payload: payload as InjectOptions['payload'],
+      method: 'POST',
+      url: '/api/v1/push',
+      headers: { ...auth, ...headers },
+      payload: payload as InjectOptions['payload'],
     });
     let deep = '1';
     for (let i = 0; i < 5_000; i++) deep = `[${deep}]`;
@@ -56,33 +59,48 @@ describe.each(testDatabases())('hostile input on $name', ({ open }) => {
       { method: 'GET', url: '/api/v1/terminal', headers: { authorization: `Bearer ${'x'.repeat(6_000)}` } },
       { method: 'PATCH', url: '/api/v1/push', headers: auth },
       { method: 'POST', url: '/api/v1/admin/adjustments', headers: admin, payload: { requestId: uuid(), customerId: '1', amountKopecks: 0.5, reason: 'x' } },
-      { method: 'POST', url: '/api/v1/admin/adjustments', headers: admin, payload: { requestId: uuid(), customerId: '999999999', amountKopecks: 100, reason: 'no such customer' } },
+      {
+        method: 'POST',
+        url: '/api/v1/admin/adjustments',
+        headers: admin,
+        payload: { requestId: uuid(), customerId: '999999999', amountKopecks: 100, reason: 'no such customer' },
+      },
       { method: 'GET', url: '/api/v1/admin/exceptions?after=-5', headers: admin },
       { method: 'GET', url: '/api/v1/admin/exceptions?kind=DROP%20TABLE', headers: admin },
       { method: 'PUT', url: '/api/v1/admin/chains/abc/programme', headers: admin, payload: {} },
       { method: 'PUT', url: '/api/v1/admin/chains/99999999999/programme', headers: admin, payload: {} },
       { method: 'PUT', url: '/api/v1/admin/chains/1/programme', headers: admin, payload: { tiers: 'gold' } },
       { method: 'PUT', url: '/api/v1/admin/chains/1/offers', headers: admin, payload: { offers: [{ id: 1 }] } },
-      { method: 'PUT', url: '/api/v1/admin/chains/1/offers', headers: admin, payload: 'offers', },
+      { method: 'PUT', url: '/api/v1/admin/chains/1/offers', headers: admin, payload: 'offers' },
       { method: 'DELETE', url: '/api/v1/admin/chains/1/offers/no-such-offer', headers: admin },
       { method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: admin, payload: { storeId: 999 } },
       { method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: admin, payload: { storeId: 1, ttlMinutes: 1e9 } },
       { method: 'POST', url: '/api/v1/enrol', payload: { code: 'AAAAA-BBBBB', deviceName: '' } },
       { method: 'POST', url: '/api/v1/enrol', payload: { code: 'AAAAA-BBBBB', deviceName: 'till\u0000' } },
-      { method: 'POST', url: '/api/v1/admin/adjustments', headers: admin, payload: { requestId: uuid(), customerId: '1', amountKopecks: 100, reason: 'nul\u0000' } },
+      {
+        method: 'POST',
+        url: '/api/v1/admin/adjustments',
+        headers: admin,
+        payload: { requestId: uuid(), customerId: '1', amountKopecks: 100, reason: 'nul\u0000' },
+      },
       { method: 'GET', url: '/api/v1/lookup?card=%00', headers: auth },
       { method: 'POST', url: '/api/v1/manager/session', headers: auth, payload: { pin: "1' OR '1'='1" } },
       { method: 'POST', url: '/api/v1/manager/session', headers: auth, payload: { pin: '1234\u0000' } },
-      { method: 'POST', url: '/api/v1/manager/session', headers: auth, payload: '{"pin":', },
+      { method: 'POST', url: '/api/v1/manager/session', headers: auth, payload: '{"pin":' },
       { method: 'GET', url: '/api/v1/manager/figures?date=2025-01-01', headers: { ...auth, 'x-manager-token': "' OR 1=1 --" } },
       { method: 'GET', url: '/api/v1/manager/offers', headers: { ...auth, 'x-manager-token': 'A'.repeat(10_000) } },
       { method: 'POST', url: '/api/v1/admin/stores/1/managers', headers: admin, payload: { name: 'x', pin: '１２３４' } },
       { method: 'POST', url: '/api/v1/admin/stores/abc/managers', headers: admin, payload: { name: 'x', pin: '1234' } },
       { method: 'POST', url: '/api/v1/admin/managers/1%20OR%201=1/revoke', headers: admin },
-      { method: 'PUT', url: '/api/v1/admin/chains/1/offers/x', headers: admin, payload: 'null', },
-      { method: 'PUT', url: '/api/v1/admin/chains/1/offers/x', headers: admin, payload: { name: { ru: 'x', en: 'x' }, effect: { type: 'welcome', amountKopecks: 1e300 } } },
+      { method: 'PUT', url: '/api/v1/admin/chains/1/offers/x', headers: admin, payload: 'null' },
+      {
+        method: 'PUT',
+        url: '/api/v1/admin/chains/1/offers/x',
+        headers: admin,
+        payload: { name: { ru: 'x', en: 'x' }, effect: { type: 'welcome', amountKopecks: 1e300 } },
+      },
       { method: 'PUT', url: '/api/v1/admin/chains/1/offers/x', headers: { ...admin, 'if-match': '1; DROP TABLE offers' }, payload: {} },
-      { method: 'GET', url: "/api/v1/admin/chains/1/offers?q=%27%3B--&status=all", headers: admin },
+      { method: 'GET', url: '/api/v1/admin/chains/1/offers?q=%27%3B--&status=all', headers: admin },
     ];
     for (const c of cases) {
       const res = await s.inject(c);
@@ -110,7 +128,7 @@ describe.each(testDatabases())('hostile input on $name', ({ open }) => {
       { ...registration({ phone: '+79990001196' }), customerId: "1'; DROP TABLE customers; --" },
       { ...sale({ customerId: '1', lines: [line(1)] }).event, totals: { payable: -1, redeemed: 0, accrued: 0, discount: 0 } },
       { ...sale({ customerId: '1', lines: [line(1)] }).event, totals: { payable: 1e300, redeemed: 0, accrued: 0, discount: 0 } },
-      { ...sale({ customerId: "1 OR 1=1", lines: [line(1)] }).event },
+      { ...sale({ customerId: '1 OR 1=1', lines: [line(1)] }).event },
       huge.event,
       { eventId: uuid(), type: 'return', original: { eventId: uuid(), receiptId: 'r' }, lines: [{ lineId: 'l1', quantityMilli: 1.5 }] },
       { eventId: uuid(), type: 'cardLink', customerId: '1', kind: 'bank', key: '4276 1234 5678 9012' },
@@ -120,11 +138,23 @@ describe.each(testDatabases())('hostile input on $name', ({ open }) => {
     expect(res.statusCode).toBe(200);
     const { results } = PushResponse.parse(res.json());
     expect(results.map((r) => (r.status === 'rejected' ? r.code : r.status))).toEqual([
-      'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event',
-      'invalid_event', 'sale_invalid', 'invalid_event', 'invalid_event', 'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'sale_invalid',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
     ]);
     // A resend gets the recorded answer.
-    const again = PushResponse.parse((await s.inject({ method: 'POST', url: '/api/v1/push', headers: { authorization: `Bearer ${t.token}` }, payload: { events } })).json());
+    const again = PushResponse.parse(
+      (await s.inject({ method: 'POST', url: '/api/v1/push', headers: { authorization: `Bearer ${t.token}` }, payload: { events } })).json(),
+    );
     expect(again.results.every((r) => r.status === 'duplicate')).toBe(true);
     const [{ n } = { n: 0 }] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
     expect(n).toBe(30);
@@ -142,7 +172,12 @@ describe('logs', () => {
       const enrolled = (await app.inject({ method: 'POST', url: '/api/v1/enrol', payload: { code, deviceName: 'till' } })).json();
       const auth = { authorization: `Bearer ${enrolled.token}` };
       const reg = registration({ phone: '+79161112233', firstName: 'Апполинария', email: 'appolinaria@example.org', card: demoCardNumber(77_777) });
-      await app.inject({ method: 'POST', url: '/api/v1/push', headers: auth, payload: { events: [reg, { ...reg, eventId: crypto.randomUUID(), email: 'bad' }] } });
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/push',
+        headers: auth,
+        payload: { events: [reg, { ...reg, eventId: crypto.randomUUID(), email: 'bad' }] },
+      });
       await app.inject({ method: 'GET', url: `/api/v1/lookup?card=${demoCardNumber(77_777)}`, headers: auth });
       await app.inject({ method: 'GET', url: `/api/v1/admin/customers?card=${demoCardNumber(77_777)}`, headers: admin });
       await app.inject({ method: 'POST', url: '/api/v1/push', headers: auth, payload: '{"events":[' });

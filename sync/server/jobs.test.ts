@@ -23,7 +23,9 @@ describe.each(testDatabases())('ledger jobs on $name', ({ open }) => {
     return r.result.customerId;
   }
   async function state(id: string) {
-    const [b] = await s.db.query<{ balance: number; pending: number; debt: number }>('SELECT balance, pending, debt FROM balances WHERE customer_id = $1', [id]);
+    const [b] = await s.db.query<{ balance: number; pending: number; debt: number }>('SELECT balance, pending, debt FROM balances WHERE customer_id = $1', [
+      id,
+    ]);
     const res = await s.inject({ method: 'GET', url: '/api/v1/pull/customers?limit=10000', headers: { authorization: `Bearer ${till.token}` } });
     const pulled = (res.json().items as { id: string; balance: number; pending: number }[]).find((c) => c.id === id);
     return { balance: Number(b?.balance), pending: Number(b?.pending), debt: Number(b?.debt), pulled };
@@ -76,7 +78,9 @@ describe.each(testDatabases())('ledger jobs on $name', ({ open }) => {
     const old = sale({ customerId: id, available: 20_000, lines: [line(5, 5)], at: new Date(Date.now() - 30 * DAY) });
     await s.push(till.token, [old.event]);
     const adj = await s.inject({
-      method: 'POST', url: '/api/v1/admin/adjustments', headers: admin,
+      method: 'POST',
+      url: '/api/v1/admin/adjustments',
+      headers: admin,
       payload: { requestId: crypto.randomUUID(), customerId: id, amountKopecks: 1_234, reason: 'goodwill' },
     });
     expect(adj.statusCode).toBe(200);

@@ -25,7 +25,10 @@ describe.each(testDatabases())('planner statistics from the ledger jobs on $name
     expect(await refreshPlannerStatistics(s.db)).toEqual({ analyzed: [] });
     const before = await planned('receipts');
 
-    const sales = Array.from({ length: 90 }, (_, i) => sale({ customerId: String(1 + (i % 100)), available: demoBalance(1 + (i % 100)), lines: [line(2 + (i % 40), 2), line(50 + (i % 30))] }).event);
+    const sales = Array.from(
+      { length: 90 },
+      (_, i) => sale({ customerId: String(1 + (i % 100)), available: demoBalance(1 + (i % 100)), lines: [line(2 + (i % 40), 2), line(50 + (i % 30))] }).event,
+    );
     for (let k = 0; k < sales.length; k += 30) {
       expect((await s.push(till.token, sales.slice(k, k + 30))).every((r) => r.status === 'applied')).toBe(true);
     }

@@ -44,7 +44,12 @@ async function main(): Promise<void> {
     console.log(`No LT_ADMIN_TOKEN set; administrator token for this run: ${adminToken}`);
   }
   const app = await buildApp({
-    db, adminToken, logger: config.log, rateLimit: config.rateLimit, sourceThrottle: config.sourceThrottle, trustProxy: config.trustProxy,
+    db,
+    adminToken,
+    logger: config.log,
+    rateLimit: config.rateLimit,
+    sourceThrottle: config.sourceThrottle,
+    trustProxy: config.trustProxy,
   });
   const address = await app.listen({ host: config.host, port: config.port });
   console.log(`Loyalty Till server listening on ${address} (${config.databaseLabel})`);

@@ -18,7 +18,8 @@ describe.each(testDatabases())('store managers on $name', ({ open }) => {
 
   const createManager = async (storeId: number, payload: Record<string, unknown>) =>
     s.inject({ method: 'POST', url: `/api/v1/admin/stores/${storeId}/managers`, headers: admin, payload });
-  const unlock = (t: EnrolResponse, payload: unknown) => s.inject({ method: 'POST', url: '/api/v1/manager/session', headers: bearer(t), payload: payload as object });
+  const unlock = (t: EnrolResponse, payload: unknown) =>
+    s.inject({ method: 'POST', url: '/api/v1/manager/session', headers: bearer(t), payload: payload as object });
   const signIn = async (t: EnrolResponse, pin: string): Promise<ManagerSession> => {
     const res = await unlock(t, { pin });
     expect(res.statusCode, res.body).toBe(200);
@@ -40,7 +41,7 @@ describe.each(testDatabases())('store managers on $name', ({ open }) => {
     await s?.close();
   });
 
-  it('opens a short-lived session with the right PIN or card, for the terminal\'s own store only', async () => {
+  it("opens a short-lived session with the right PIN or card, for the terminal's own store only", async () => {
     const before = Date.now();
     const session = await signIn(till1, '2468');
     expect(session).toMatchObject({ managerId: irina.managerId, managerName: 'Ирина Петрова', storeId: 1 });
@@ -78,10 +79,16 @@ describe.each(testDatabases())('store managers on $name', ({ open }) => {
   const forgetAttempts = (storeId: number) =>
     s.db.query(`UPDATE manager_unlock_attempts SET attempted_at = attempted_at - interval '301 seconds' WHERE store_id = $1`, [storeId]);
 
-  it('refuses wrong PINs, locks the store\'s tills after five in five minutes (even for the right PIN), and opens again after', async () => {
+  it("refuses wrong PINs, locks the store's tills after five in five minutes (even for the right PIN), and opens again after", async () => {
     const t = await s.enrol(1);
     // Guesses spread over the store's tills count together: one till each would multiply them.
-    for (const [till, left] of [[t, 4], [till2, 3], [t, 2], [till1, 1], [t, 0]] as const) {
+    for (const [till, left] of [
+      [t, 4],
+      [till2, 3],
+      [t, 2],
+      [till1, 1],
+      [t, 0],
+    ] as const) {
       const res = await unlock(till, { pin: '0000' });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ code: 'manager_credential_rejected', details: { attemptsLeft: left } });
@@ -161,14 +168,18 @@ describe.each(testDatabases())('store managers on $name', ({ open }) => {
 
     const again = await signIn(till1, '2468');
     expect((await s.inject({ method: 'DELETE', url: '/api/v1/manager/session', headers: asManager(till1, again.token) })).json()).toEqual({ ended: true });
-    expect((await s.inject({ method: 'GET', url: '/api/v1/manager/offers', headers: asManager(till1, again.token) })).json().code).toBe('manager_session_invalid');
+    expect((await s.inject({ method: 'GET', url: '/api/v1/manager/offers', headers: asManager(till1, again.token) })).json().code).toBe(
+      'manager_session_invalid',
+    );
 
     // Revoking a manager ends their sessions and their PIN at once.
     const temp = ManagerInfo.parse((await createManager(1, { name: 'Временный', pin: '97531' })).json());
     const tempSession = await signIn(till1, '97531');
     const revoked = await s.inject({ method: 'POST', url: `/api/v1/admin/managers/${temp.managerId}/revoke`, headers: admin });
     expect(revoked.json()).toEqual({ revoked: temp.managerId });
-    expect((await s.inject({ method: 'GET', url: '/api/v1/manager/figures', headers: asManager(till1, tempSession.token) })).json().code).toBe('manager_session_invalid');
+    expect((await s.inject({ method: 'GET', url: '/api/v1/manager/figures', headers: asManager(till1, tempSession.token) })).json().code).toBe(
+      'manager_session_invalid',
+    );
     expect((await unlock(till1, { pin: '97531' })).json().code).toBe('manager_credential_rejected');
     expect((await s.inject({ method: 'POST', url: `/api/v1/admin/managers/${temp.managerId}/revoke`, headers: admin })).statusCode).toBe(404);
     // Its PIN is free again in this store.
@@ -202,10 +213,12 @@ describe.each(testDatabases())('store managers on $name', ({ open }) => {
         expect(res.json().code).toBe('admin_only');
       }
     }
-    expect((await s.inject({ method: 'GET', url: '/api/v1/admin/stores/1/managers', headers: admin })).json().managers.map((m: ManagerInfo) => m.name)).not.toContain('Захватчик');
+    expect(
+      (await s.inject({ method: 'GET', url: '/api/v1/admin/stores/1/managers', headers: admin })).json().managers.map((m: ManagerInfo) => m.name),
+    ).not.toContain('Захватчик');
   });
 
-  it('takes 4-8 digit PINs, distinct among a store\'s managers, and never shows them', async () => {
+  it("takes 4-8 digit PINs, distinct among a store's managers, and never shows them", async () => {
     const bad: [number, Record<string, unknown>, number, string][] = [
       [1, { name: 'A', pin: '123' }, 400, 'pin'],
       [1, { name: 'A', pin: '123456789' }, 400, 'pin'],
@@ -222,7 +235,11 @@ describe.each(testDatabases())('store managers on $name', ({ open }) => {
       const res = await createManager(store, payload);
       expect(res.statusCode, JSON.stringify(payload)).toBe(status);
       expect(typeof res.json().code).toBe('string');
-      if (field) expect(res.json().details.map((d: { path: string }) => d.path), JSON.stringify(payload)).toContain(field);
+      if (field)
+        expect(
+          res.json().details.map((d: { path: string }) => d.path),
+          JSON.stringify(payload),
+        ).toContain(field);
     }
     expect((await createManager(2, { name: 'Тёзка по PIN', pin: '2468' })).statusCode).toBe(200); // another store may
     const list = await s.inject({ method: 'GET', url: '/api/v1/admin/stores/1/managers', headers: admin });
@@ -234,7 +251,12 @@ describe.each(testDatabases())('store managers on $name', ({ open }) => {
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().code).toBe('invalid_request');
     }
-    const text = await s.inject({ method: 'POST', url: '/api/v1/manager/session', headers: { ...bearer(till2), 'content-type': 'text/plain' }, payload: 'pin=2468' });
+    const text = await s.inject({
+      method: 'POST',
+      url: '/api/v1/manager/session',
+      headers: { ...bearer(till2), 'content-type': 'text/plain' },
+      payload: 'pin=2468',
+    });
     expect(text.statusCode).toBe(400);
     expect(typeof text.json().code).toBe('string');
   });
@@ -250,7 +272,9 @@ describe('manager sign-in in the logs', () => {
       await app.inject({ method: 'POST', url: '/api/v1/admin/stores/1/managers', headers: admin, payload: { name: 'Лог', pin: '73915', card: '4400112233' } });
       const code = (await app.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: admin, payload: { storeId: 1 } })).json().code;
       const t = (await app.inject({ method: 'POST', url: '/api/v1/enrol', payload: { code, deviceName: 'till' } })).json();
-      const session = (await app.inject({ method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${t.token}` }, payload: { pin: '73915' } })).json();
+      const session = (
+        await app.inject({ method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${t.token}` }, payload: { pin: '73915' } })
+      ).json();
       await app.inject({ method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${t.token}` }, payload: { card: '4400112233' } });
       await app.inject({ method: 'GET', url: '/api/v1/manager/figures', headers: { authorization: `Bearer ${t.token}`, 'x-manager-token': session.token } });
       expect(session.token).toBeTruthy();

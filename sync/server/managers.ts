@@ -118,7 +118,9 @@ export async function createManager(db: Database, storeId: number, req: CreateMa
     );
     const taken = await Promise.all(active.map((m) => verifyPin(req.pin, m.pin_hash)));
     if (taken.some(Boolean)) {
-      throw new HttpError(409, 'pin_taken', 'Another manager of this store has this PIN; choose a different one.', [{ path: 'pin', message: 'already used in this store' }]);
+      throw new HttpError(409, 'pin_taken', 'Another manager of this store has this PIN; choose a different one.', [
+        { path: 'pin', message: 'already used in this store' },
+      ]);
     }
     const cardTaken = req.card ? await Promise.all(active.map((m) => (m.card_hash ? verifyCard(req.card!, m.card_hash) : false))) : [];
     if (cardTaken.some(Boolean)) {
@@ -134,10 +136,9 @@ export async function createManager(db: Database, storeId: number, req: CreateMa
 }
 
 export async function listManagers(db: Sql, storeId: number): Promise<ManagerInfo[]> {
-  const rows = await db.query<ManagerRow>(
-    'SELECT id, store_id, name, card_hash, created_at, revoked_at FROM managers WHERE store_id = $1 ORDER BY id',
-    [storeId],
-  );
+  const rows = await db.query<ManagerRow>('SELECT id, store_id, name, card_hash, created_at, revoked_at FROM managers WHERE store_id = $1 ORDER BY id', [
+    storeId,
+  ]);
   return rows.map(info);
 }
 
@@ -162,10 +163,10 @@ export async function openManagerSession(
   //    slip past the limit. The store's row lock orders its tills' attempts on every instance.
   const claim = await db.transaction(async (tx) => {
     await tx.query('SELECT id FROM stores WHERE id = $1 FOR UPDATE', [terminal.storeId]);
-    await tx.query(
-      'DELETE FROM manager_unlock_attempts WHERE store_id = $1 AND attempted_at <= now() - make_interval(secs => $2)',
-      [terminal.storeId, settings.windowSeconds],
-    );
+    await tx.query('DELETE FROM manager_unlock_attempts WHERE store_id = $1 AND attempted_at <= now() - make_interval(secs => $2)', [
+      terminal.storeId,
+      settings.windowSeconds,
+    ]);
     // The oldest attempts that still hold the store at its limit: the lock lifts when the
     // (failures - maxFailures + 1)th oldest leaves the window.
     const [w] = await tx.query<{ n: number; wait: number | null }>(
@@ -178,10 +179,10 @@ export async function openManagerSession(
     );
     const failures = Number(w?.n ?? 0);
     if (failures >= settings.maxFailures) return { locked: true as const, wait: Math.max(1, Number(w?.wait ?? settings.windowSeconds)) };
-    const [a] = await tx.query<{ id: number }>(
-      'INSERT INTO manager_unlock_attempts (terminal_id, store_id) VALUES ($1, $2) RETURNING id',
-      [terminal.terminalId, terminal.storeId],
-    );
+    const [a] = await tx.query<{ id: number }>('INSERT INTO manager_unlock_attempts (terminal_id, store_id) VALUES ($1, $2) RETURNING id', [
+      terminal.terminalId,
+      terminal.storeId,
+    ]);
     const managers = await tx.query<{ id: number; name: string; pin_hash: string; card_hash: string | null }>(
       'SELECT id, name, pin_hash, card_hash FROM managers WHERE store_id = $1 AND revoked_at IS NULL ORDER BY id',
       [terminal.storeId],
@@ -189,12 +190,9 @@ export async function openManagerSession(
     return { locked: false as const, attemptId: Number(a!.id), left: settings.maxFailures - failures - 1, managers };
   });
   if (claim.locked) {
-    throw new HttpError(
-      429,
-      'manager_unlock_locked',
-      `Too many wrong manager PINs at this store; try again in ${claim.wait} s.`,
-      { retryAfterSeconds: claim.wait },
-    );
+    throw new HttpError(429, 'manager_unlock_locked', `Too many wrong manager PINs at this store; try again in ${claim.wait} s.`, {
+      retryAfterSeconds: claim.wait,
+    });
   }
 
   // 2. Check the credential outside any transaction: scrypt is slow on purpose.
@@ -235,7 +233,7 @@ export async function openManagerSession(
   const token = newToken();
   const expiresAt = await db.transaction(async (tx) => {
     await tx.query('DELETE FROM manager_unlock_attempts WHERE store_id = $1 AND terminal_id = $2', [terminal.storeId, terminal.terminalId]);
-    await tx.query('DELETE FROM manager_sessions WHERE terminal_id = $1 AND expires_at < now() - interval \'1 day\'', [terminal.terminalId]);
+    await tx.query("DELETE FROM manager_sessions WHERE terminal_id = $1 AND expires_at < now() - interval '1 day'", [terminal.terminalId]);
     const [s] = await tx.query<{ expires_at: Date }>(
       `INSERT INTO manager_sessions (token_hash, manager_id, terminal_id, expires_at)
        VALUES ($1, $2, $3, now() + make_interval(mins => $4)) RETURNING expires_at`,

@@ -21,7 +21,11 @@ describe.each(testDatabases())('pulls on $name', ({ open }) => {
 
   const auth = (t: EnrolResponse) => ({ authorization: `Bearer ${t.token}` });
   async function pullAll<T extends { items: unknown[]; cursor: string; hasMore: boolean }>(
-    t: EnrolResponse, collection: string, parse: (x: unknown) => T, cursor = '0', limit = 100,
+    t: EnrolResponse,
+    collection: string,
+    parse: (x: unknown) => T,
+    cursor = '0',
+    limit = 100,
   ): Promise<{ items: T['items']; cursor: string; pages: number }> {
     const items: T['items'] = [];
     let pages = 0;
@@ -39,7 +43,11 @@ describe.each(testDatabases())('pulls on $name', ({ open }) => {
   it('sends each store the offers for its store, region and chain, and tombstones what ended or left its scope', async () => {
     const m = await pullAll(moscow, 'offers', (x) => OfferPage.parse(x));
     const k = await pullAll(kazan, 'offers', (x) => OfferPage.parse(x));
-    const live = (items: OfferPage['items']) => items.filter((i) => !i.deleted).map((i) => i.id).sort();
+    const live = (items: OfferPage['items']) =>
+      items
+        .filter((i) => !i.deleted)
+        .map((i) => i.id)
+        .sort();
     const everywhere = DEMO_OFFERS.filter((o) => !o.scope || o.scope.kind === 'chain').map((o) => o.id);
     expect(live(m.items)).toEqual([...everywhere].sort());
     expect(live(k.items)).toEqual([...everywhere, 'volga-fruit', 'kazan-bakery-10'].sort());
@@ -51,8 +59,14 @@ describe.each(testDatabases())('pulls on $name', ({ open }) => {
     expect((await s.inject({ method: 'DELETE', url: '/api/v1/admin/chains/1/offers/milk-x2', headers: admin })).statusCode).toBe(200);
     const m2 = await pullAll(moscow, 'offers', (x) => OfferPage.parse(x), m.cursor);
     const k2 = await pullAll(kazan, 'offers', (x) => OfferPage.parse(x), k.cursor);
-    expect(m2.items.map((i) => [i.id, i.deleted])).toEqual([['kazan-bakery-10', false], ['milk-x2', true]]);
-    expect(k2.items.map((i) => [i.id, i.deleted])).toEqual([['kazan-bakery-10', true], ['milk-x2', true]]);
+    expect(m2.items.map((i) => [i.id, i.deleted])).toEqual([
+      ['kazan-bakery-10', false],
+      ['milk-x2', true],
+    ]);
+    expect(k2.items.map((i) => [i.id, i.deleted])).toEqual([
+      ['kazan-bakery-10', true],
+      ['milk-x2', true],
+    ]);
     // Nothing new: an empty page with the same cursor.
     const again = await pullAll(moscow, 'offers', (x) => OfferPage.parse(x), m2.cursor);
     expect(again).toEqual({ items: [], cursor: m2.cursor, pages: 1 });
@@ -64,14 +78,24 @@ describe.each(testDatabases())('pulls on $name', ({ open }) => {
     expect(first.items[0]?.programme).toMatchObject({ id: 'romashka', tiers: [{ id: 'base' }, { id: 'silver' }, { id: 'gold' }] });
     expect((await pullAll(moscow, 'programme', (x) => ProgrammePage.parse(x), first.cursor)).items).toEqual([]);
 
-    const bad = await s.inject({ method: 'PUT', url: '/api/v1/admin/chains/1/programme', headers: admin, payload: { ...DEMO_PROGRAMME, excludedCategories: [] } });
+    const bad = await s.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/chains/1/programme',
+      headers: admin,
+      payload: { ...DEMO_PROGRAMME, excludedCategories: [] },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'invalid_programme' });
     expect(bad.json().message).toContain('tobacco');
     // Removing a tier an offer targets would break the offers: refused.
     const noGold = { ...DEMO_PROGRAMME, tiers: DEMO_PROGRAMME.tiers.slice(0, 2) };
     expect((await s.inject({ method: 'PUT', url: '/api/v1/admin/chains/1/programme', headers: admin, payload: noGold })).json().code).toBe('invalid_programme');
-    const badOffer = await s.inject({ method: 'PUT', url: '/api/v1/admin/chains/1/offers', headers: admin, payload: { offers: [{ id: 'x', name: { ru: 'x', en: 'x' }, effect: { type: 'nForM', buy: 2, pay: 3 } }] } });
+    const badOffer = await s.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/chains/1/offers',
+      headers: admin,
+      payload: { offers: [{ id: 'x', name: { ru: 'x', en: 'x' }, effect: { type: 'nForM', buy: 2, pay: 3 } }] },
+    });
     expect(badOffer.statusCode).toBe(400);
     expect(badOffer.json().code).toBe('invalid_offers');
 

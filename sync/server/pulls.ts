@@ -56,8 +56,14 @@ export async function pullProgramme(db: Database, t: TerminalContext, cursor: st
 export async function pullProducts(db: Database, t: TerminalContext, cursor: string, limit: number): Promise<ProductPage> {
   const upTo = await changeWatermark(db);
   const rows = await db.query<{
-    product_id: string; price_kopecks: number; deleted: boolean; change_seq: number; ean: string | null; name: string;
-    category_id: string; weighed: boolean;
+    product_id: string;
+    price_kopecks: number;
+    deleted: boolean;
+    change_seq: number;
+    ean: string | null;
+    name: string;
+    category_id: string;
+    weighed: boolean;
   }>(
     `SELECT sp.product_id, sp.price_kopecks, sp.deleted, sp.change_seq, p.ean, p.name, p.category_id, p.weighed
      FROM store_prices sp JOIN products p ON p.chain_id = sp.chain_id AND p.id = sp.product_id

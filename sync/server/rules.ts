@@ -1,6 +1,4 @@
-import {
-  indexOffers, parseOffers, parseProgramme, type FieldError, type Offer, type OfferIndex, type Programme,
-} from '../../core/engine';
+import { indexOffers, parseOffers, parseProgramme, type FieldError, type Offer, type OfferIndex, type Programme } from '../../core/engine';
 import { guardChangeFeed } from './changeFeed';
 import type { Database, Sql } from './db/database';
 import { HttpError } from './httpError';
@@ -50,7 +48,10 @@ async function loadRules(db: Sql, chainId: number, version: string): Promise<Cha
   // Stored rules were validated on the way in; failing here is a server fault, not a till's.
   if (!programme.ok) throw new Error(`stored programme of chain ${chainId} is invalid`);
   const rows = await db.query<{ body: unknown }>('SELECT body FROM offers WHERE chain_id = $1 AND NOT deleted ORDER BY id', [chainId]);
-  const offers = parseOffers(rows.map((r) => r.body), programme.value);
+  const offers = parseOffers(
+    rows.map((r) => r.body),
+    programme.value,
+  );
   if (!offers.ok) throw new Error(`stored offers of chain ${chainId} are invalid`);
   return {
     version,
@@ -67,8 +68,15 @@ export async function putProgramme(db: Database, chainId: number, input: unknown
   if (!parsed.ok) throw invalid('programme', parsed.errors);
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ body: unknown }>('SELECT body FROM offers WHERE chain_id = $1 AND NOT deleted', [chainId]);
-    const offers = parseOffers(rows.map((r) => r.body), parsed.value);
-    if (!offers.ok) throw invalid('programme', offers.errors.map((e) => ({ path: `offers.${e.path}`, message: e.message })));
+    const offers = parseOffers(
+      rows.map((r) => r.body),
+      parsed.value,
+    );
+    if (!offers.ok)
+      throw invalid(
+        'programme',
+        offers.errors.map((e) => ({ path: `offers.${e.path}`, message: e.message })),
+      );
     await guardChangeFeed(tx);
     await tx.query(
       `INSERT INTO programmes (chain_id, version, body) VALUES ($1, $2, $3::jsonb)

@@ -40,7 +40,8 @@ describe.each(testDatabases())('throttling failed credentials per source address
   });
 
   const from = (remoteAddress: string, o: InjectOptions) => s.inject({ ...o, remoteAddress });
-  const enrolmentCode = async () => (await s.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: admin, payload: { storeId: 1 } })).json().code as string;
+  const enrolmentCode = async () =>
+    (await s.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: admin, payload: { storeId: 1 } })).json().code as string;
 
   it('answers 429 with Retry-After once a source has failed too often, and never slows a till with a valid token', async () => {
     for (let i = 0; i < 3; i++) {
@@ -69,7 +70,12 @@ describe.each(testDatabases())('throttling failed credentials per source address
     // Not even looked at: the code is still good from elsewhere.
     expect((await enrol(OTHER)).statusCode).toBe(200);
 
-    const pin = await from(ATTACKER, { method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${till.token}` }, payload: { pin: '86420' } });
+    const pin = await from(ATTACKER, {
+      method: 'POST',
+      url: '/api/v1/manager/session',
+      headers: { authorization: `Bearer ${till.token}` },
+      payload: { pin: '86420' },
+    });
     expect(pin.statusCode).toBe(429);
     expect(pin.json().code).toBe('too_many_failures');
     const [{ n } = { n: -1 }] = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM manager_unlock_attempts');
@@ -84,15 +90,34 @@ describe.each(testDatabases())('throttling failed credentials per source address
     const source = '192.0.2.44';
     const wrongCode = await from(source, { method: 'POST', url: '/api/v1/enrol', payload: { code: 'AAAAA-BBBBB', deviceName: 'x' } });
     expect(wrongCode.json().code).toBe('enrolment_code_invalid');
-    const wrongPin = await from(source, { method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${till.token}` }, payload: { pin: '1111' } });
+    const wrongPin = await from(source, {
+      method: 'POST',
+      url: '/api/v1/manager/session',
+      headers: { authorization: `Bearer ${till.token}` },
+      payload: { pin: '1111' },
+    });
     expect(wrongPin.json().code).toBe('manager_credential_rejected');
-    const wrongManager = await from(source, { method: 'GET', url: '/api/v1/manager/figures', headers: { authorization: `Bearer ${till.token}`, 'x-manager-token': 'Z'.repeat(43) } });
+    const wrongManager = await from(source, {
+      method: 'GET',
+      url: '/api/v1/manager/figures',
+      headers: { authorization: `Bearer ${till.token}`, 'x-manager-token': 'Z'.repeat(43) },
+    });
     expect(wrongManager.json().code).toBe('manager_session_invalid');
-    const fourth = await from(source, { method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${till.token}` }, payload: { pin: '86420' } });
+    const fourth = await from(source, {
+      method: 'POST',
+      url: '/api/v1/manager/session',
+      headers: { authorization: `Bearer ${till.token}` },
+      payload: { pin: '86420' },
+    });
     expect(fourth.statusCode).toBe(429);
 
     now += 100_000; // one failure's worth of refill
-    const signed = await from(source, { method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${till.token}` }, payload: { pin: '86420' } });
+    const signed = await from(source, {
+      method: 'POST',
+      url: '/api/v1/manager/session',
+      headers: { authorization: `Bearer ${till.token}` },
+      payload: { pin: '86420' },
+    });
     expect(signed.statusCode, signed.body).toBe(200);
     await s.db.query('DELETE FROM manager_unlock_attempts');
   });
@@ -100,7 +125,10 @@ describe.each(testDatabases())('throttling failed credentials per source address
   it('takes the source from X-Forwarded-For only from a trusted proxy', async () => {
     const clock = 0;
     const app = await buildApp({
-      db: s.db, adminToken: ADMIN, trustProxy: ['127.0.0.1'], sourceThrottle: new SourceThrottle({ burst: 1, perSecond: 0.01 }, () => clock),
+      db: s.db,
+      adminToken: ADMIN,
+      trustProxy: ['127.0.0.1'],
+      sourceThrottle: new SourceThrottle({ burst: 1, perSecond: 0.01 }, () => clock),
     });
     try {
       const wrong = (forwarded: string, remoteAddress = '127.0.0.1') =>

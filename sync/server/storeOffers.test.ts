@@ -19,7 +19,8 @@ describe.each(testDatabases())('offers for managers and head office on $name', (
 
   async function managerOffers(t: EnrolResponse, query = '') {
     const res = await s.inject({
-      method: 'GET', url: `/api/v1/manager/offers${query}`,
+      method: 'GET',
+      url: `/api/v1/manager/offers${query}`,
       headers: { authorization: `Bearer ${t.token}`, 'x-manager-token': tokens.get(t.terminalId)! },
     });
     expect(res.statusCode, res.body).toBe(200);
@@ -38,21 +39,57 @@ describe.each(testDatabases())('offers for managers and head office on $name', (
     s = await startTestServer(open, { customers: 10 });
     moscow = await s.enrol(1);
     kazan = await s.enrol(2);
-    for (const [storeId, t, pin] of [[1, moscow, '2468'], [2, kazan, '1357']] as const) {
+    for (const [storeId, t, pin] of [
+      [1, moscow, '2468'],
+      [2, kazan, '1357'],
+    ] as const) {
       await s.inject({ method: 'POST', url: `/api/v1/admin/stores/${storeId}/managers`, headers: admin, payload: { name: 'M', pin } });
       const res = await s.inject({ method: 'POST', url: '/api/v1/manager/session', headers: { authorization: `Bearer ${t.token}` }, payload: { pin } });
       tokens.set(t.terminalId, ManagerSession.parse(res.json()).token);
     }
     const offers: OfferInput[] = [
-      { id: 'spring', name: name('Весенние бонусы', 'Spring bonuses'), validity: { from: addDays(today, -5), to: addDays(today, 5) }, effect: { type: 'extraAccrual', basisPoints: 200 } },
-      { id: 'starts-today', name: name('С сегодняшнего дня', 'From today'), validity: { from: today }, effect: { type: 'extraAccrual', basisPoints: 100 } },
-      { id: 'ends-today', name: name('Последний день', 'Last day'), scope: { kind: 'stores', storeIds: ['1'] }, validity: { to: today }, effect: { type: 'extraAccrual', basisPoints: 100 } },
-      { id: 'moscow-soon', name: name('Скоро в Москве', 'Soon in Moscow'), scope: { kind: 'regions', regionIds: ['1'] }, validity: { from: addDays(today, 1), to: addDays(today, 10) }, effect: { type: 'percentDiscount', basisPoints: 500 } },
-      { id: 'past', name: name('Прошедшая акция', 'Past offer'), scope: { kind: 'stores', storeIds: ['1', '2'] }, validity: { from: addDays(today, -30), to: addDays(today, -1) }, effect: { type: 'fixedBonus', amountKopecks: 5_000 } },
-      { id: 'kazan-soon', name: name('Скоро в Казани', 'Soon in Kazan'), scope: { kind: 'stores', storeIds: ['2'] }, validity: { from: addDays(today, 2) }, effect: { type: 'extraAccrual', basisPoints: 100 } },
       {
-        id: 'vip', name: name('Личное предложение', 'Personal offer'), audience: { customerIds: ['1', '2', '3', '7'], firstPurchase: false },
-        target: { products: ['p00001', 'p00002'], categories: [] }, effect: { type: 'percentDiscount', basisPoints: 1_500 }, limit: { perCustomer: 1 },
+        id: 'spring',
+        name: name('Весенние бонусы', 'Spring bonuses'),
+        validity: { from: addDays(today, -5), to: addDays(today, 5) },
+        effect: { type: 'extraAccrual', basisPoints: 200 },
+      },
+      { id: 'starts-today', name: name('С сегодняшнего дня', 'From today'), validity: { from: today }, effect: { type: 'extraAccrual', basisPoints: 100 } },
+      {
+        id: 'ends-today',
+        name: name('Последний день', 'Last day'),
+        scope: { kind: 'stores', storeIds: ['1'] },
+        validity: { to: today },
+        effect: { type: 'extraAccrual', basisPoints: 100 },
+      },
+      {
+        id: 'moscow-soon',
+        name: name('Скоро в Москве', 'Soon in Moscow'),
+        scope: { kind: 'regions', regionIds: ['1'] },
+        validity: { from: addDays(today, 1), to: addDays(today, 10) },
+        effect: { type: 'percentDiscount', basisPoints: 500 },
+      },
+      {
+        id: 'past',
+        name: name('Прошедшая акция', 'Past offer'),
+        scope: { kind: 'stores', storeIds: ['1', '2'] },
+        validity: { from: addDays(today, -30), to: addDays(today, -1) },
+        effect: { type: 'fixedBonus', amountKopecks: 5_000 },
+      },
+      {
+        id: 'kazan-soon',
+        name: name('Скоро в Казани', 'Soon in Kazan'),
+        scope: { kind: 'stores', storeIds: ['2'] },
+        validity: { from: addDays(today, 2) },
+        effect: { type: 'extraAccrual', basisPoints: 100 },
+      },
+      {
+        id: 'vip',
+        name: name('Личное предложение', 'Personal offer'),
+        audience: { customerIds: ['1', '2', '3', '7'], firstPurchase: false },
+        target: { products: ['p00001', 'p00002'], categories: [] },
+        effect: { type: 'percentDiscount', basisPoints: 1_500 },
+        limit: { perCustomer: 1 },
       },
     ];
     const res = await s.inject({ method: 'PUT', url: '/api/v1/admin/chains/1/offers', headers: admin, payload: { offers } });
@@ -63,7 +100,7 @@ describe.each(testDatabases())('offers for managers and head office on $name', (
     await s?.close();
   });
 
-  it('lists this store\'s offers by status, judged in the store\'s time zone', async () => {
+  it("lists this store's offers by status, judged in the store's time zone", async () => {
     const { list: active } = await managerOffers(moscow, '?status=active');
     expect(active).toMatchObject({ storeId: 1, today, timeZone: 'Europe/Moscow' });
     expect(ids(active)).toEqual(['ends-today', 'gold-evening', 'milk-x2', 'personal-plus-5', 'spring', 'starts-today', 'vip', 'welcome']);
@@ -80,23 +117,37 @@ describe.each(testDatabases())('offers for managers and head office on $name', (
     expect(ids(all)).not.toContain('kazan-bakery-10');
     const { list: k } = await managerOffers(kazan, '?status=upcoming');
     expect(ids(k)).toEqual(['kazan-soon']);
-    expect(ids((await managerOffers(kazan, '?status=active')).list)).toEqual(
-      ['gold-evening', 'kazan-bakery-10', 'milk-x2', 'personal-plus-5', 'spring', 'starts-today', 'vip', 'volga-fruit', 'welcome'],
-    );
+    expect(ids((await managerOffers(kazan, '?status=active')).list)).toEqual([
+      'gold-evening',
+      'kazan-bakery-10',
+      'milk-x2',
+      'personal-plus-5',
+      'spring',
+      'starts-today',
+      'vip',
+      'volga-fruit',
+      'welcome',
+    ]);
     expect(ids((await managerOffers(kazan, '?status=ended')).list)).toEqual(['past', 'yoghurt-3for2']);
   });
 
   it('finds offers by title in either language, any case, and pages with a total', async () => {
     expect(ids((await managerOffers(moscow, `?q=${encodeURIComponent('ЙОГУРТ')}`)).list)).toEqual(['yoghurt-3for2']);
     expect(ids((await managerOffers(moscow, '?q=dairy')).list)).toEqual(['milk-x2']);
-    expect(ids((await managerOffers(moscow, `?q=${encodeURIComponent('бонус')}&status=active`)).list)).toEqual(['milk-x2', 'personal-plus-5', 'spring', 'welcome']);
+    expect(ids((await managerOffers(moscow, `?q=${encodeURIComponent('бонус')}&status=active`)).list)).toEqual([
+      'milk-x2',
+      'personal-plus-5',
+      'spring',
+      'welcome',
+    ]);
     expect(ids((await managerOffers(kazan, `?q=${encodeURIComponent('москв')}`)).list)).toEqual([]);
     const { list: one } = await managerOffers(moscow, '?limit=1');
     expect(one.total).toBe(11);
     expect(one.offers).toHaveLength(1);
     for (const q of ['?status=running', `?q=${'x'.repeat(101)}`, '?limit=0', '?limit=5000', '?store=2']) {
       const res = await s.inject({
-        method: 'GET', url: `/api/v1/manager/offers${q}`,
+        method: 'GET',
+        url: `/api/v1/manager/offers${q}`,
         headers: { authorization: `Bearer ${moscow.token}`, 'x-manager-token': tokens.get(moscow.terminalId)! },
       });
       expect(res.statusCode, q).toBe(400);
@@ -104,12 +155,14 @@ describe.each(testDatabases())('offers for managers and head office on $name', (
     }
   });
 
-  it('gives a personal offer\'s customer count, never its customers', async () => {
+  it("gives a personal offer's customer count, never its customers", async () => {
     const { list, body } = await managerOffers(moscow, '?q=personal');
     expect(list.offers.find((o) => o.id === 'vip')).toMatchObject({
-      id: 'vip', status: 'active',
+      id: 'vip',
+      status: 'active',
       audience: { personal: true, customerCount: 4, firstPurchase: false, birthday: false },
-      target: { products: 2, categories: [] }, limit: { perCustomer: 1 },
+      target: { products: 2, categories: [] },
+      limit: { perCustomer: 1 },
     });
     expect(body).not.toContain('customerIds');
     expect(body).not.toMatch(/"7"|"1","2"/);
@@ -123,13 +176,15 @@ describe.each(testDatabases())('offers for managers and head office on $name', (
     expect(full.json().offer.audience.customerIds).toEqual(['1', '2', '3', '7']);
   });
 
-  it('brings head office\'s create, edit and end to the store\'s tills on their next pull', async () => {
+  it("brings head office's create, edit and end to the store's tills on their next pull", async () => {
     const start = await pull(moscow, '0');
     const startKazan = await pull(kazan, '0');
     const offer = {
-      id: 'autumn-tea', name: name('Осенний чай', 'Autumn tea'),
+      id: 'autumn-tea',
+      name: name('Осенний чай', 'Autumn tea'),
       validity: { from: addDays(today, -1), to: addDays(today, 20) },
-      target: { categories: ['drinks'] }, effect: { type: 'accrualMultiplier', percent: 300 },
+      target: { categories: ['drinks'] },
+      effect: { type: 'accrualMultiplier', percent: 300 },
     };
 
     // Create (create-only: a second create is refused).
@@ -138,13 +193,19 @@ describe.each(testDatabases())('offers for managers and head office on $name', (
     expect(created.headers.etag).toBe(`"${created.json().revision}"`);
     expect((await put('autumn-tea', offer, { 'if-none-match': '*' })).json()).toMatchObject({ code: 'offer_exists', details: [{ path: 'id' }] });
     const p1 = await pull(moscow, start.cursor);
-    expect(p1.items).toEqual([{ id: 'autumn-tea', deleted: false, offer: expect.objectContaining({ id: 'autumn-tea', effect: { type: 'accrualMultiplier', percent: 300 } }) }]);
+    expect(p1.items).toEqual([
+      { id: 'autumn-tea', deleted: false, offer: expect.objectContaining({ id: 'autumn-tea', effect: { type: 'accrualMultiplier', percent: 300 } }) },
+    ]);
     expect(ids((await managerOffers(moscow, '?q=tea')).list)).toEqual(['autumn-tea']);
 
     // Edit, against the revision opened; a stale revision is refused.
     const opened = await s.inject({ method: 'GET', url: '/api/v1/admin/chains/1/offers/autumn-tea', headers: admin });
     expect(opened.json()).toMatchObject({ deleted: false, revision: created.json().revision });
-    const edited = await put('autumn-tea', { ...opened.json().offer, name: name('Осенний чай ×3', 'Autumn tea x3') }, { 'if-match': `"${opened.json().revision}"` });
+    const edited = await put(
+      'autumn-tea',
+      { ...opened.json().offer, name: name('Осенний чай ×3', 'Autumn tea x3') },
+      { 'if-match': `"${opened.json().revision}"` },
+    );
     expect(edited.statusCode, edited.body).toBe(200);
     const stale = await put('autumn-tea', offer, { 'if-match': `"${opened.json().revision}"` });
     expect(stale.statusCode).toBe(412);
@@ -169,7 +230,7 @@ describe.each(testDatabases())('offers for managers and head office on $name', (
     expect((await pull(moscow, p4.cursor)).items).toEqual([]);
   });
 
-  it('validates an offer with the engine\'s schema and names the field it refuses', async () => {
+  it("validates an offer with the engine's schema and names the field it refuses", async () => {
     const base = { name: name('Тест', 'Test'), effect: { type: 'extraAccrual', basisPoints: 100 } };
     const cases: [string, unknown, number, string, string][] = [
       ['x1', { ...base, effect: { type: 'nForM', buy: 2, pay: 3 } }, 400, 'invalid_offer', 'effect.pay'],
@@ -185,7 +246,10 @@ describe.each(testDatabases())('offers for managers and head office on $name', (
       const res = await put(id, body);
       expect(res.statusCode, `${id} ${res.body}`).toBe(status);
       expect(res.json().code).toBe(code);
-      expect(res.json().details.map((d: { path: string }) => d.path), `${id} ${res.body}`).toContain(path);
+      expect(
+        res.json().details.map((d: { path: string }) => d.path),
+        `${id} ${res.body}`,
+      ).toContain(path);
       expect(res.json().message).toContain(path);
     }
     for (const [url, headers] of [

@@ -53,8 +53,15 @@ export async function enrol(db: Database, code: string, deviceName: string): Pro
 
 export async function terminalInfo(db: Sql, terminalId: string): Promise<TerminalInfo> {
   const rows = await db.query<{
-    name: string; store_id: number; store_name: string; time_zone: string;
-    chain_id: number; chain_name: string; card_prefix: string; lookup_secret: string; region_id: number | null;
+    name: string;
+    store_id: number;
+    store_name: string;
+    time_zone: string;
+    chain_id: number;
+    chain_name: string;
+    card_prefix: string;
+    lookup_secret: string;
+    region_id: number | null;
   }>(
     `SELECT t.name, s.id AS store_id, s.name AS store_name, s.time_zone, s.region_id, c.id AS chain_id, c.name AS chain_name,
             c.card_prefix, c.lookup_secret
@@ -86,9 +93,7 @@ export async function authenticateTerminal(db: Sql, token: string): Promise<Term
     [hashToken(token)],
   );
   const r = rows[0];
-  return r
-    ? { terminalId: r.id, storeId: r.store_id, chainId: r.chain_id, regionId: r.region_id, timeZone: r.time_zone, lookupSecret: r.lookup_secret }
-    : null;
+  return r ? { terminalId: r.id, storeId: r.store_id, chainId: r.chain_id, regionId: r.region_id, timeZone: r.time_zone, lookupSecret: r.lookup_secret } : null;
 }
 
 export async function revokeTerminal(db: Sql, terminalId: string): Promise<boolean> {

@@ -98,7 +98,8 @@ export async function startFaultProxy(targetUrl: string, rates: Partial<FaultRat
       answer(res, await forward(target, req, body));
     } catch {
       // The server itself is down: behave like a gateway would.
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'bad_gateway', message: 'upstream unreachable' }));
+      if (!res.headersSent)
+        res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'bad_gateway', message: 'upstream unreachable' }));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

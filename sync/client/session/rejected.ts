@@ -52,7 +52,11 @@ function customerOf(r: OutboxRecord): string | null {
  * ever: park them beside it (shown, not sent) until the registration is fixed.
  */
 export async function parkDependents(db: TillDb): Promise<number> {
-  const refused = await db.outbox.where('status').equals('rejected').filter((r) => r.type === 'registration').toArray();
+  const refused = await db.outbox
+    .where('status')
+    .equals('rejected')
+    .filter((r) => r.type === 'registration')
+    .toArray();
   if (refused.length === 0) return 0;
   const ids = new Set(refused.map((r) => (r.event as RegistrationEvent).customerId));
   return db.outbox
@@ -72,9 +76,15 @@ export async function parkDependents(db: TillDb): Promise<number> {
  * Send a refused registration again with the cashier's fix, as a new event for the same
  * till-made customer id, and release what waited for it. Checked with the server's own schema.
  */
-export async function fixRejected(db: TillDb, eventId: string, fix: { email?: string | null }, now: Date): Promise<{ ok: true } | { ok: false; problem: string }> {
+export async function fixRejected(
+  db: TillDb,
+  eventId: string,
+  fix: { email?: string | null },
+  now: Date,
+): Promise<{ ok: true } | { ok: false; problem: string }> {
   const record = await db.outbox.where('eventId').equals(eventId).first();
-  if (!record || record.status !== 'rejected' || record.type !== 'registration' || registrationFix(record) === null) return { ok: false, problem: 'rejected.cannotFix' };
+  if (!record || record.status !== 'rejected' || record.type !== 'registration' || registrationFix(record) === null)
+    return { ok: false, problem: 'rejected.cannotFix' };
   const old = record.event as RegistrationEvent;
   const { email: _dropped, ...rest } = old;
   const email = fix.email?.trim();
@@ -83,7 +93,16 @@ export async function fixRejected(db: TillDb, eventId: string, fix: { email?: st
   if (!parsed.success) return { ok: false, problem: 'register.invalid.email' };
   await db.transaction('rw', db.outbox, async () => {
     await db.outbox.delete(record.seq!);
-    await db.outbox.add({ eventId: parsed.data.eventId, type: 'registration', event: parsed.data, status: 'pending', createdAt: now.getTime(), attempts: 0, lastError: null, rejection: null });
+    await db.outbox.add({
+      eventId: parsed.data.eventId,
+      type: 'registration',
+      event: parsed.data,
+      status: 'pending',
+      createdAt: now.getTime(),
+      attempts: 0,
+      lastError: null,
+      rejection: null,
+    });
     await db.outbox
       .where('status')
       .equals('rejected')

@@ -59,7 +59,9 @@ export class SyncLoops {
       return;
     }
     if (this.attempt > 0) {
-      void outboxStats(this.db).then((stats) => !this.stopped && this.events.pushed({ ok: true, sent: 0, applied: 0, rejected: 0, retryLater: 0, more: false }, stats));
+      void outboxStats(this.db).then(
+        (stats) => !this.stopped && this.events.pushed({ ok: true, sent: 0, applied: 0, rejected: 0, retryLater: 0, more: false }, stats),
+      );
       return;
     }
     this.pushing = this.pushRound().finally(() => {
@@ -98,7 +100,7 @@ export class SyncLoops {
     const stats = await outboxStats(this.db).catch(() => ({ waiting: 0, rejected: 0 }));
     this.events.pushed(outcome, stats);
     this.attempt = outcome.ok ? 0 : this.attempt + 1;
-    const wait = outcome.ok ? (outcome.more || outcome.retryLater > 0 && outcome.applied > 0 ? 0 : this.every.pushMs) : retryDelay(this.attempt);
+    const wait = outcome.ok ? (outcome.more || (outcome.retryLater > 0 && outcome.applied > 0) ? 0 : this.every.pushMs) : retryDelay(this.attempt);
     this.pushTimer = this.timers.set(() => {
       this.attempt = 0;
       this.pushSoon();
@@ -124,7 +126,11 @@ export class SyncLoops {
       if (outcome.ok) this.serverSeen();
     } catch (err) {
       if (this.stopped) return;
-      this.events.pullDone({ ok: false, offline: false, code: 'storage_error', message: err instanceof Error ? err.message : String(err), progress: null }, false, null);
+      this.events.pullDone(
+        { ok: false, offline: false, code: 'storage_error', message: err instanceof Error ? err.message : String(err), progress: null },
+        false,
+        null,
+      );
     }
     this.pullTimer = this.timers.set(() => void this.runPull(), this.every.pullMs);
   }

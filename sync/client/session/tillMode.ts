@@ -4,17 +4,7 @@
  * payment is in progress.
  */
 export type TillMode =
-  | 'setup'
-  | 'signIn'
-  | 'selling'
-  | 'payingCash'
-  | 'payingCard'
-  | 'registering'
-  | 'returning'
-  | 'history'
-  | 'rejected'
-  | 'manager'
-  | 'diagnostics';
+  'setup' | 'signIn' | 'selling' | 'payingCash' | 'payingCard' | 'registering' | 'returning' | 'history' | 'rejected' | 'manager' | 'diagnostics';
 
 /** Modes that sit above the sale and return to it when closed (F11, F12, the rejected-events list). */
 export const OVERLAY_MODES: ReadonlySet<TillMode> = new Set(['manager', 'diagnostics', 'rejected']);

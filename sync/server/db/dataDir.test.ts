@@ -26,7 +26,7 @@ describe('the embedded database at rest', () => {
     const db = await openDatabase({ dataDir: dir });
     await migrate(db);
     await db.exec("INSERT INTO chains (name, lookup_secret) VALUES ('Сеть', 'secret-secret-secret')");
-    expect(new Set([...modes(dir).values()].map((m) => m[0] === 'd' ? m === 'd700' : m === 'f600'))).toEqual(new Set([true]));
+    expect(new Set([...modes(dir).values()].map((m) => (m[0] === 'd' ? m === 'd700' : m === 'f600')))).toEqual(new Set([true]));
     await db.close();
     const after = modes(dir);
     expect(after.size).toBeGreaterThan(100);
@@ -45,7 +45,7 @@ describe('the embedded database at rest', () => {
     expect([...modes(dir).values()].sort()).toEqual(['d700', 'd700', 'f600']);
   });
 
-  it('sets the umask so that files made later are the owner\'s alone', () => {
+  it("sets the umask so that files made later are the owner's alone", () => {
     // Reading the umask means setting it (the getter alone is deprecated).
     const before = process.umask(0o022);
     try {

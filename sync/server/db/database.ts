@@ -104,9 +104,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       // Parameterised statements are prepared once per connection (named by their text):
       // the server skips parsing and planning them again, which is much of a short query's cost.
       // Texts without parameters may carry inlined values, so they are never prepared.
-      const res = params.length > 0
-        ? await q.query({ name: statementName(text), text, values: params as unknown[] })
-        : await q.query(text);
+      const res = params.length > 0 ? await q.query({ name: statementName(text), text, values: params as unknown[] }) : await q.query(text);
       return res.rows as T[];
     },
     async exec(text: string) {

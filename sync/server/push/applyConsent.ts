@@ -11,9 +11,13 @@ export async function insertConsents(ctx: EventContext, customerId: number, cons
      FROM unnest($2::text[], $3::text[], $4::bool[], $5::text[], $6::text[]) AS x(purpose, channel, granted, text_version, given_at)`,
     [
       customerId,
-      consents.map((c) => c.purpose), consents.map((c) => c.channel), consents.map((c) => c.granted),
-      consents.map((c) => c.textVersion), consents.map((c) => c.givenAt),
-      ctx.eventId, ctx.terminal.terminalId,
+      consents.map((c) => c.purpose),
+      consents.map((c) => c.channel),
+      consents.map((c) => c.granted),
+      consents.map((c) => c.textVersion),
+      consents.map((c) => c.givenAt),
+      ctx.eventId,
+      ctx.terminal.terminalId,
     ],
   );
 }

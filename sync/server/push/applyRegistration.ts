@@ -32,18 +32,19 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
   }
 
   const phoneKey = await phoneLookupKey(terminal.lookupSecret, ev.phone);
-  const [existing] = await tx.query<{ customer_id: number }>(
-    `SELECT customer_id FROM identifiers WHERE chain_id = $1 AND kind = 'phone' AND key = $2`,
-    [terminal.chainId, phoneKey],
-  );
+  const [existing] = await tx.query<{ customer_id: number }>(`SELECT customer_id FROM identifiers WHERE chain_id = $1 AND kind = 'phone' AND key = $2`, [
+    terminal.chainId,
+    phoneKey,
+  ]);
   if (existing) {
     const id = Number(existing.customer_id);
     await lockCustomerById(tx, id);
     await tx.query('INSERT INTO customer_aliases (alias, customer_id) VALUES ($1, $2)', [ev.customerId, id]);
-    await tx.query(
-      'UPDATE customers SET email = COALESCE(email, $2), birthday = COALESCE(birthday, $3::date) WHERE id = $1',
-      [id, ev.email ?? null, ev.birthday ?? null],
-    );
+    await tx.query('UPDATE customers SET email = COALESCE(email, $2), birthday = COALESCE(birthday, $3::date) WHERE id = $1', [
+      id,
+      ev.email ?? null,
+      ev.birthday ?? null,
+    ]);
     if (ev.cardNumber && !(await addCard(tx, terminal.chainId, id, ev.cardNumber))) flags.push({ kind: 'card_taken', customerId: id });
     await insertConsents(ctx, id, ev.consents);
     flags.push({ kind: 'registration_merged', customerId: id, details: { alias: ev.customerId } });
@@ -52,8 +53,12 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
     const book = await CustomerBook.open(tx, id, nowMs);
     const b = await book.flush(tx, { eventId: ctx.eventId, terminalId: terminal.terminalId, receiptId: null }, {});
     return {
-      type: 'registration', customerId: String(id), mergedInto: String(id), posted: { welcome: 0 },
-      balance: { available: b.available, pending: b.pending }, flags: flags.map((f) => f.kind),
+      type: 'registration',
+      customerId: String(id),
+      mergedInto: String(id),
+      posted: { welcome: 0 },
+      balance: { available: b.available, pending: b.pending },
+      flags: flags.map((f) => f.kind),
     };
   }
 
@@ -65,8 +70,16 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
     `INSERT INTO customers (chain_id, first_name, phone_e164, email, birthday, tier, store_id, registered_by_event, registered_at, registered_by_cashier)
      VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, to_timestamp($9 / 1000.0), $10) RETURNING id`,
     [
-      terminal.chainId, ev.firstName, ev.phone, ev.email ?? null, ev.birthday ?? null, programme.tiers[0]?.id ?? 'base', terminal.storeId,
-      ctx.eventId, registeredAtMs, cashierId,
+      terminal.chainId,
+      ev.firstName,
+      ev.phone,
+      ev.email ?? null,
+      ev.birthday ?? null,
+      programme.tiers[0]?.id ?? 'base',
+      terminal.storeId,
+      ctx.eventId,
+      registeredAtMs,
+      cashierId,
     ],
   );
   const id = Number(created!.id);
@@ -102,7 +115,10 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
   }
   await flag(ctx, flags);
   return {
-    type: 'registration', customerId: String(id), posted: { welcome }, balance: { available: balance.available, pending: balance.pending },
+    type: 'registration',
+    customerId: String(id),
+    posted: { welcome },
+    balance: { available: balance.available, pending: balance.pending },
     flags: flags.map((f) => f.kind),
   };
 }

@@ -8,8 +8,12 @@ import { lockCustomerById } from './customerRef';
 import { reject, retryLater } from './rejection';
 
 type SaleRow = {
-  chain_id: number; receipt_id: string; customer_id: number | null; posted: PricedReceipt;
-  redemption_takes: LotTake[]; accrual_lot_id: number | null;
+  chain_id: number;
+  receipt_id: string;
+  customer_id: number | null;
+  posted: PricedReceipt;
+  redemption_takes: LotTake[];
+  accrual_lot_id: number | null;
 };
 
 /**
@@ -36,7 +40,11 @@ export async function applyReturn(ctx: EventContext, ev: ReturnEvent): Promise<A
   );
   let result: ReturnResult;
   try {
-    result = priceReturn(sale.posted, ev.lines, previous.map((p) => p.result));
+    result = priceReturn(
+      sale.posted,
+      ev.lines,
+      previous.map((p) => p.result),
+    );
   } catch (err) {
     if (err instanceof EngineInputError || err instanceof RangeError) reject('return_invalid', err.message);
     throw err;
@@ -61,7 +69,10 @@ export async function applyReturn(ctx: EventContext, ev: ReturnEvent): Promise<A
   if (customerId !== null) {
     const { programme } = rulesOf(ctx);
     await lockCustomerById(tx, customerId);
-    const outstanding = outstandingTakes(sale.redemption_takes, previous.flatMap((p) => p.restored_takes));
+    const outstanding = outstandingTakes(
+      sale.redemption_takes,
+      previous.flatMap((p) => p.restored_takes),
+    );
     const lotIds = [...outstanding.map((t) => t.lotId), ...(sale.accrual_lot_id === null ? [] : [String(sale.accrual_lot_id)])]
       .filter((id) => id !== DEBT_LOT)
       .map(Number);
@@ -78,13 +89,22 @@ export async function applyReturn(ctx: EventContext, ev: ReturnEvent): Promise<A
     balance = await book.flush(tx, { eventId: ctx.eventId, terminalId: terminal.terminalId, receiptId: sale.receipt_id }, {});
   }
   const cashierId = await eventCashier(tx, terminal.storeId, ev.cashierId);
-  if (ev.cashierId !== undefined && cashierId === null) flags.push({ kind: 'cashier_unknown', customerId, details: { returnId: ev.returnId, cashierId: ev.cashierId } });
+  if (ev.cashierId !== undefined && cashierId === null)
+    flags.push({ kind: 'cashier_unknown', customerId, details: { returnId: ev.returnId, cashierId: ev.cashierId } });
   await tx.query(
     `INSERT INTO receipt_returns (event_id, sale_event_id, return_id, terminal_id, store_id, result, restored_takes, difference, occurred_at, cashier_id)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, to_timestamp($9 / 1000.0), $10)`,
     [
-      ctx.eventId, ev.original.eventId, ev.returnId, terminal.terminalId, terminal.storeId, JSON.stringify(result),
-      JSON.stringify(restored), difference ? JSON.stringify(difference) : null, tillInstantMs(ev.occurredAt, nowMs), cashierId,
+      ctx.eventId,
+      ev.original.eventId,
+      ev.returnId,
+      terminal.terminalId,
+      terminal.storeId,
+      JSON.stringify(result),
+      JSON.stringify(restored),
+      difference ? JSON.stringify(difference) : null,
+      tillInstantMs(ev.occurredAt, nowMs),
+      cashierId,
     ],
   );
   await flag(ctx, flags);

@@ -48,8 +48,12 @@ export async function runOnce(
     VALUES (${literal(key.eventId)}, ${literal(key.terminalId)}, ${literal(key.storeId)}, ${literal(type)}, 'applying', '{}'::jsonb)
     ON CONFLICT (event_id) DO NOTHING
     RETURNING (extract(epoch FROM received_at) * 1000)::float8 AS now_ms${guardSelect(db)};
-    SAVEPOINT apply_event${lockSql && !rejectedUpFront ? `;
-    ${lockSql}` : ''}`;
+    SAVEPOINT apply_event${
+      lockSql && !rejectedUpFront
+        ? `;
+    ${lockSql}`
+        : ''
+    }`;
   const record = (done: Done) =>
     done.outcome
       ? `UPDATE applied_events SET status = ${literal(done.outcome.status)}, result = ${literal(JSON.stringify(done.outcome))}::jsonb
@@ -82,14 +86,16 @@ async function once(
 ): Promise<Done> {
   const claimed = begun[0]?.[0] as { now_ms: number } | undefined;
   if (!claimed) {
-    const [prev] = await tx.query<{ result: EventOutcome; store_id: number | null }>(
-      'SELECT result, store_id FROM applied_events WHERE event_id = $1',
-      [key.eventId],
-    );
+    const [prev] = await tx.query<{ result: EventOutcome; store_id: number | null }>('SELECT result, store_id FROM applied_events WHERE event_id = $1', [
+      key.eventId,
+    ]);
     if (!prev) throw Object.assign(new Error('event row vanished'), { code: '40001' });
     // A uuid reused by another store is a client fault; do not show it that store's answer.
     if (prev.store_id !== key.storeId) {
-      return { outcome: null, item: { eventId: key.eventId, status: 'rejected', code: 'event_id_conflict', message: 'This event id was used by another store.', retryable: false } };
+      return {
+        outcome: null,
+        item: { eventId: key.eventId, status: 'rejected', code: 'event_id_conflict', message: 'This event id was used by another store.', retryable: false },
+      };
     }
     return { outcome: null, item: { eventId: key.eventId, status: 'duplicate', original: prev.result } };
   }
@@ -110,8 +116,9 @@ async function once(
   if (outcome.status === 'rejected') {
     await recordExceptions(tx, key, [{ kind: 'rejected_event', details: { type: key.type, code: outcome.code } }]);
   }
-  const item: PushResultItem = outcome.status === 'applied'
-    ? { eventId: key.eventId, status: 'applied', result: outcome.result }
-    : { eventId: key.eventId, status: 'rejected', code: outcome.code, message: outcome.message, retryable: false };
+  const item: PushResultItem =
+    outcome.status === 'applied'
+      ? { eventId: key.eventId, status: 'applied', result: outcome.result }
+      : { eventId: key.eventId, status: 'rejected', code: outcome.code, message: outcome.message, retryable: false };
   return { outcome, item };
 }

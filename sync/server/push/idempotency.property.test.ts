@@ -54,9 +54,7 @@ async function ledgerOf(db: Sql, batch: readonly TillEvent[]): Promise<unknown> 
   );
   const who = (alias: string) => regs.indexOf(alias);
   return {
-    ledger: rows
-      .map((r) => `${who(r.alias)} ${r.event_id ? events.get(r.event_id) : '-'} ${r.kind} ${r.bucket} ${Number(r.amount)}`)
-      .sort(),
+    ledger: rows.map((r) => `${who(r.alias)} ${r.event_id ? events.get(r.event_id) : '-'} ${r.kind} ${r.bucket} ${Number(r.amount)}`).sort(),
     balances: balances.map((b) => `${who(b.alias)} ${Number(b.balance)} ${Number(b.pending)} ${Number(b.debt)} ${b.cards}`).sort(),
   };
 }
@@ -81,7 +79,12 @@ describe.each(testDatabases())('push idempotency on $name', ({ name, open }) => 
     };
     for (const c of chunks) if (c.length > 0) note(await s.push(till.token, c));
     for (let round = 0; round < 10 && settled.size < all.length; round++) {
-      note(await s.push(till.token, all.filter((e) => !settled.has(e.eventId))));
+      note(
+        await s.push(
+          till.token,
+          all.filter((e) => !settled.has(e.eventId)),
+        ),
+      );
     }
     expect(settled.size).toBe(all.length);
   }

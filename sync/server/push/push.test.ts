@@ -24,7 +24,9 @@ describe.each(testDatabases())('push on $name', ({ open }) => {
   });
 
   async function balanceOf(id: number) {
-    const [row] = await s.db.query<{ balance: number; pending: number; debt: number }>('SELECT balance, pending, debt FROM balances WHERE customer_id = $1', [id]);
+    const [row] = await s.db.query<{ balance: number; pending: number; debt: number }>('SELECT balance, pending, debt FROM balances WHERE customer_id = $1', [
+      id,
+    ]);
     return { balance: Number(row?.balance), pending: Number(row?.pending), debt: Number(row?.debt) };
   }
   async function exceptions(kind: string) {
@@ -74,7 +76,10 @@ describe.each(testDatabases())('push on $name', ({ open }) => {
     const forged = sale({ customerId: '19', available: demoBalance(19), lines, totals: { accrued: 10_000_000 } });
     const [a, b] = await s.push(till.token, [differs.event, forged.event]);
     expect(a).toMatchObject({ status: 'applied', result: { posted: { accrued: honest.priced.totals.accrued + extra }, flags: ['price_difference'] } });
-    expect(b).toMatchObject({ status: 'applied', result: { posted: { accrued: honest.priced.totals.accrued + 50_000 }, flags: ['price_difference', 'accrual_clamped'] } });
+    expect(b).toMatchObject({
+      status: 'applied',
+      result: { posted: { accrued: honest.priced.totals.accrued + 50_000 }, flags: ['price_difference', 'accrual_clamped'] },
+    });
     const [row] = await s.db.query<{ difference: Record<string, unknown> }>('SELECT difference FROM receipts WHERE event_id = $1', [differs.event.eventId]);
     expect(row?.difference).toEqual({ accrued: { till: honest.priced.totals.accrued + extra, server: honest.priced.totals.accrued } });
   });
@@ -132,9 +137,17 @@ describe.each(testDatabases())('push on $name', ({ open }) => {
     expect(c).toMatchObject({ status: 'applied', result: { customerId, posted: { redeemed: 1_000 } } });
     const people = await s.db.query('SELECT id FROM customers WHERE phone_e164 = $1', [phone]);
     expect(people).toHaveLength(1);
-    const consents = await s.db.query<{ purpose: string; channel: string | null }>('SELECT purpose, channel FROM consents WHERE customer_id = $1 ORDER BY id', [customerId]);
+    const consents = await s.db.query<{ purpose: string; channel: string | null }>('SELECT purpose, channel FROM consents WHERE customer_id = $1 ORDER BY id', [
+      customerId,
+    ]);
     expect(consents.map((c) => `${c.purpose}/${c.channel ?? '-'}`)).toEqual([
-      'personal_data/-', 'marketing/sms', 'marketing/email', 'personal_data/-', 'marketing/sms', 'marketing/email', 'marketing/push',
+      'personal_data/-',
+      'marketing/sms',
+      'marketing/email',
+      'personal_data/-',
+      'marketing/sms',
+      'marketing/email',
+      'marketing/push',
     ]);
 
     // The till finds the new customer by phone key and card, and sees no full phone.
@@ -163,9 +176,20 @@ describe.each(testDatabases())('push on $name', ({ open }) => {
     expect(early).toMatchObject({ status: 'rejected', code: 'receipt_unknown', retryable: true });
     await s.push(till.token, [sold.event]);
     const [r1] = await s.push(till.token, [first.event]);
-    expect(r1).toMatchObject({ status: 'applied', result: { flags: [], posted: { restoredBonus: first.priced.totals.restoredBonus, reversedAccrual: first.priced.totals.reversedAccrual } } });
+    expect(r1).toMatchObject({
+      status: 'applied',
+      result: { flags: [], posted: { restoredBonus: first.priced.totals.restoredBonus, reversedAccrual: first.priced.totals.reversedAccrual } },
+    });
     const qty = (id: string) => sold.event.sale.lines.find((l) => l.lineId === id)!.quantityMilli;
-    const rest = saleReturn(sold, [{ lineId: 'l50', quantityMilli: 2000 }, { lineId: 'l51', quantityMilli: qty('l51') }, { lineId: 'l52', quantityMilli: qty('l52') }], [first.priced]);
+    const rest = saleReturn(
+      sold,
+      [
+        { lineId: 'l50', quantityMilli: 2000 },
+        { lineId: 'l51', quantityMilli: qty('l51') },
+        { lineId: 'l52', quantityMilli: qty('l52') },
+      ],
+      [first.priced],
+    );
     const [r2] = await s.push(till.token, [rest.event]);
     expect(r2?.status).toBe('applied');
     expect(first.priced.totals.restoredBonus + rest.priced.totals.restoredBonus).toBe(sold.priced.totals.redeemed);
@@ -188,9 +212,17 @@ describe.each(testDatabases())('push on $name', ({ open }) => {
     expect(accrued).toBeGreaterThan(0);
     // The accrual was earned 20 days ago: already spendable. Spend everything there is.
     const all = (await balanceOf(id)).balance;
-    const adj = await s.inject({ method: 'POST', url: '/api/v1/admin/adjustments', headers: admin, payload: { requestId: crypto.randomUUID(), customerId: String(id), amountKopecks: -all, reason: 'test: spend all' } });
+    const adj = await s.inject({
+      method: 'POST',
+      url: '/api/v1/admin/adjustments',
+      headers: admin,
+      payload: { requestId: crypto.randomUUID(), customerId: String(id), amountKopecks: -all, reason: 'test: spend all' },
+    });
     expect(adj.statusCode).toBe(200);
-    const back = saleReturn(sold, [{ lineId: 'l60', quantityMilli: 10_000 }, { lineId: 'l61', quantityMilli: 10_000 }]);
+    const back = saleReturn(sold, [
+      { lineId: 'l60', quantityMilli: 10_000 },
+      { lineId: 'l61', quantityMilli: 10_000 },
+    ]);
     const [r] = await s.push(till.token, [back.event]);
     expect(r).toMatchObject({ status: 'applied', result: { flags: ['return_shortfall'], balance: { available: -accrued } } });
   });
@@ -214,13 +246,21 @@ describe.each(testDatabases())('push on $name', ({ open }) => {
     const results = await s.push(till.token, [
       { eventId: crypto.randomUUID(), type: 'sale', sale: { nonsense: true } },
       { eventId: crypto.randomUUID(), type: 'teleport' },
-      { ...consentChange('17', 'sms', false), consent: { purpose: 'marketing', channel: null, granted: true, textVersion: 'x', givenAt: new Date().toISOString() } },
+      {
+        ...consentChange('17', 'sms', false),
+        consent: { purpose: 'marketing', channel: null, granted: true, textVersion: 'x', givenAt: new Date().toISOString() },
+      },
       { ...registration({ phone: '+79990005566' }), consents: [] },
       consentChange('999999', 'sms', true),
       good.event,
     ]);
     expect(results.map((r) => (r.status === 'rejected' ? r.code : r.status))).toEqual([
-      'invalid_event', 'invalid_event', 'invalid_event', 'invalid_event', 'customer_unknown', 'applied',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'invalid_event',
+      'customer_unknown',
+      'applied',
     ]);
     expect(results[4]).toMatchObject({ retryable: false });
   });

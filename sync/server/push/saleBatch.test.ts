@@ -49,7 +49,10 @@ async function openSide(open: () => Promise<Database>, saleRuns: boolean): Promi
   const record = (_obj: unknown, msg?: string) => void logged.push(msg ?? '');
   const log = { error: record, warn: record, info: record, debug: record } as unknown as FastifyBaseLogger;
   return {
-    db, rules, terminal, logged,
+    db,
+    rules,
+    terminal,
+    logged,
     push: (events, options = { saleRuns }) => pushBatch(db, rules, terminal, events, log, undefined, options),
   };
 }
@@ -58,7 +61,7 @@ async function openSide(open: () => Promise<Database>, saleRuns: boolean): Promi
 async function written(db: Sql): Promise<Record<string, unknown[]>> {
   const credits = await db.query<{ id: number; event_id: string | null; kind: string }>(`SELECT id, event_id::text, kind FROM ledger WHERE lot_id = id`);
   const lotName = new Map(credits.map((c) => [String(c.id), c.event_id ? `${c.kind}:${c.event_id}` : `seed:${c.id}`]));
-  const lot = (id: unknown) => (id === null ? null : lotName.get(String(id)) ?? String(id));
+  const lot = (id: unknown) => (id === null ? null : (lotName.get(String(id)) ?? String(id)));
   const rows = async (sql: string) => (await db.query(sql)).map((r) => JSON.stringify(r)).sort();
   const lots = await db.query<Row & { id: number; kind?: string }>(
     `SELECT id, customer_id, amount, remaining, activated, earned_at, available_at, expires_at FROM lots`,
@@ -69,20 +72,32 @@ async function written(db: Sql): Promise<Record<string, unknown[]>> {
   );
   return {
     answers: await rows(`SELECT event_id::text, type, status, result FROM applied_events`),
-    ledger: (await db.query<Row & { lot_id: number | null }>(
-      `SELECT customer_id, kind, amount, bucket, lot_id, expires_at, reason, event_id::text, receipt_id FROM ledger`,
-    )).map((r) => JSON.stringify({ ...r, lot_id: lot(r.lot_id), ...(r.event_id === null ? { expires_at: null } : {}) })).sort(),
+    ledger: (
+      await db.query<Row & { lot_id: number | null }>(
+        `SELECT customer_id, kind, amount, bucket, lot_id, expires_at, reason, event_id::text, receipt_id FROM ledger`,
+      )
+    )
+      .map((r) => JSON.stringify({ ...r, lot_id: lot(r.lot_id), ...(r.event_id === null ? { expires_at: null } : {}) }))
+      .sort(),
     // Seeded lots and lots a return credits are dated by the server's clock, which differs between the two databases.
-    lots: lots.map((l) => {
-      const name = lot(l.id) ?? '';
-      const clocked = name.startsWith('return:') || name.startsWith('seed:');
-      return JSON.stringify({ ...l, id: name, ...(clocked ? { earned_at: null, available_at: null, expires_at: null } : {}) });
-    }).sort(),
+    lots: lots
+      .map((l) => {
+        const name = lot(l.id) ?? '';
+        const clocked = name.startsWith('return:') || name.startsWith('seed:');
+        return JSON.stringify({ ...l, id: name, ...(clocked ? { earned_at: null, available_at: null, expires_at: null } : {}) });
+      })
+      .sort(),
     balances: await rows(`SELECT customer_id, balance, pending, debt FROM balances`),
     customers: await rows(`SELECT id, tier, purchase_count FROM customers`),
-    receipts: receipts.map((r) => JSON.stringify({
-      ...r, redemption_takes: r.redemption_takes.map((t) => ({ ...t, lotId: t.lotId === 'debt' ? 'debt' : lot(t.lotId) })), accrual_lot_id: lot(r.accrual_lot_id),
-    })).sort(),
+    receipts: receipts
+      .map((r) =>
+        JSON.stringify({
+          ...r,
+          redemption_takes: r.redemption_takes.map((t) => ({ ...t, lotId: t.lotId === 'debt' ? 'debt' : lot(t.lotId) })),
+          accrual_lot_id: lot(r.accrual_lot_id),
+        }),
+      )
+      .sort(),
     offerUses: await rows(`SELECT customer_id, offer_id, used_at, event_id::text FROM offer_uses`),
     exceptions: await rows(`SELECT kind, event_id::text, customer_id, details FROM exceptions`),
     returns: await rows(`SELECT event_id::text, sale_event_id::text, result FROM receipt_returns`),
@@ -99,7 +114,12 @@ function pushes(): TillEvent[][] {
   const regA = registration({ phone: '+79990001101', welcome: 20_000 });
   const regLater = registration({ phone: '+79990001102', welcome: 20_000 });
   const s = (customerId: string | null, o: Partial<Parameters<typeof sale>[0]> = {}) =>
-    sale({ customerId, available: customerId && /^\d+$/.test(customerId) ? demoBalance(Number(customerId)) : 20_000, lines: [line(grocery[0]!), line(dairy[1]!, 2)], ...o });
+    sale({
+      customerId,
+      available: customerId && /^\d+$/.test(customerId) ? demoBalance(Number(customerId)) : 20_000,
+      lines: [line(grocery[0]!), line(dairy[1]!, 2)],
+      ...o,
+    });
 
   const first = s('5', { redeem: 3_000 });
   const repeated = s('6');
@@ -145,7 +165,10 @@ function pushes(): TillEvent[][] {
     s('5', { redeem: 1_000 }).event,
   ];
   // Many customers, several sales each, in one run.
-  const push3 = Array.from({ length: 120 }, (_, i) => s(String(30 + (i % 45)), { redeem: i % 3 === 0 ? 500 : 0, lines: [line(dairy[i % 5]!, 1 + (i % 3)), line(grocery[i % 7]!)] }).event);
+  const push3 = Array.from(
+    { length: 120 },
+    (_, i) => s(String(30 + (i % 45)), { redeem: i % 3 === 0 ? 500 : 0, lines: [line(dairy[i % 5]!, 1 + (i % 3)), line(grocery[i % 7]!)] }).event,
+  );
   return [push1, push2, push3];
 }
 
@@ -190,7 +213,9 @@ describe.each(testDatabases())('sale runs on $name', ({ name, open }) => {
       CREATE TRIGGER trap_receipt BEFORE INSERT ON receipts FOR EACH ROW EXECUTE FUNCTION trap_receipt();`;
     await batched.db.exec(trap);
     await alone.db.exec(trap);
-    const events = [40, 41, 42, 43].map((n) => sale({ customerId: String(n), available: demoBalance(n), lines: [line(3)], receiptId: n === 42 ? 'r-trap' : undefined }).event);
+    const events = [40, 41, 42, 43].map(
+      (n) => sale({ customerId: String(n), available: demoBalance(n), lines: [line(3)], receiptId: n === 42 ? 'r-trap' : undefined }).event,
+    );
     const a = await batched.push(events);
     expect(a).toEqual(await alone.push(events));
     expect(a.map((r) => (r.status === 'rejected' ? r.code : r.status))).toEqual(['applied', 'applied', 'server_error', 'applied']);
@@ -202,17 +227,27 @@ describe.each(testDatabases())('sale runs on $name', ({ name, open }) => {
     const statements: string[] = [];
     const counting: Database = {
       ...batched.db,
-      transaction: (fn, options) => batched.db.transaction((tx, begun) => fn({
-        ...tx,
-        query: (text, params) => {
-          statements.push(text);
-          return tx.query(text, params);
-        },
-      }, begun), options),
+      transaction: (fn, options) =>
+        batched.db.transaction(
+          (tx, begun) =>
+            fn(
+              {
+                ...tx,
+                query: (text, params) => {
+                  statements.push(text);
+                  return tx.query(text, params);
+                },
+              },
+              begun,
+            ),
+          options,
+        ),
     };
     const rules = new RulesCache();
-    const run = Array.from({ length: 100 }, (_, i) => sale({ customerId: String(100 + i), available: demoBalance(100 + i), lines: [line(2 + (i % 50))] }).event)
-      .map((ev) => ({ eventId: ev.eventId, ev }));
+    const run = Array.from(
+      { length: 100 },
+      (_, i) => sale({ customerId: String(100 + i), available: demoBalance(100 + i), lines: [line(2 + (i % 50))] }).event,
+    ).map((ev) => ({ eventId: ev.eventId, ev }));
     const rulesNow = await rules.get(batched.db, 1);
     const done = await applySaleRun(counting, rulesNow!, batched.terminal, run, { skipLocked: false });
     expect([...done.items.values()].every((r) => r.status === 'applied')).toBe(true);

@@ -84,11 +84,15 @@ export async function applySaleRun(
     FROM unnest(ARRAY[${[...ids].sort().map((id) => literal(id)).join(',')}]::uuid[]) AS id ORDER BY id
     ON CONFLICT (event_id) DO NOTHING
     RETURNING event_id::text AS event_id, (extract(epoch FROM received_at) * 1000)::float8 AS now_ms`;
+  const T0 = performance.now();
+  const t: Record<string, number> = {};
   try {
-    return await db.transaction(
-      (tx, begun) => applyClaimed(tx, rules, terminal, run, (begun.at(-1) ?? []) as { event_id: string; now_ms: number }[], skipLocked),
+    const r = await db.transaction(
+      (tx, begun) => { t.begin = performance.now() - T0; return applyClaimed(tx, rules, terminal, run, (begun.at(-1) ?? []) as { event_id: string; now_ms: number }[], skipLocked, t).then((x) => { t.body = performance.now() - T0; return x; }); },
       { begin },
     );
+    if (process.env.LT_TIMING) console.error(`TIMING ${JSON.stringify({ ...t, total: performance.now() - T0, n: run.length, deferred: r.deferred.length, skip: skipLocked })}`);
+    return r;
   } catch (err) {
     throw new RunFailed(err);
   }
@@ -111,19 +115,22 @@ async function applyClaimed(
   run: readonly RunSale[],
   claimedRows: readonly { event_id: string; now_ms: number }[],
   skipLocked: boolean,
+  t: Record<string, number> = {},
 ): Promise<RunResult> {
   const claimed = new Set(claimedRows.map((r) => r.event_id));
   const nowMs = Number(claimedRows[0]?.now_ms ?? Date.now());
   const mine = run.filter((s) => claimed.has(s.eventId.toLowerCase()));
   const refs = mine.flatMap((s) => (s.ev.sale.customer ? [s.ev.sale.customer.id] : []));
 
-  const snap = await readSnapshot(tx, terminal, run, claimed, mine);
+  let m = performance.now();
+  const lap = (k: string) => { const n = performance.now(); t[k] = n - m; m = n; };
+  const snap = await readSnapshot(tx, terminal, run, claimed, mine); lap('snap');
   const items = new Map<string, PushResultItem>(snap.duplicates);
   if (mine.length === 0) return { items, deferred: [], faults: [] };
 
-  const resolved = await resolveCustomers(tx, terminal.chainId, refs);
+  const resolved = await resolveCustomers(tx, terminal.chainId, refs); lap('resolve');
   const ids = [...new Set([...resolved.values()].filter((id): id is number => id !== null))];
-  const locked = await lockCustomerIds(tx, ids, skipLocked);
+  const locked = await lockCustomerIds(tx, ids, skipLocked); lap('lock');
   const customerOf = (s: RunSale) => (s.ev.sale.customer ? resolved.get(s.ev.sale.customer.id.toLowerCase()) ?? null : null);
   const deferred = mine.filter((s) => {
     const id = customerOf(s);
@@ -133,10 +140,11 @@ async function applyClaimed(
 
   const byRef = new Map<string, LockedCustomer | null>();
   for (const [ref, id] of resolved) byRef.set(ref, id === null ? null : locked.get(id) ?? null);
-  const known = await readBooks(tx, rules, todo, byRef, nowMs, new LedgerIds(snap.ledgerIds));
+  const known = await readBooks(tx, rules, todo, byRef, nowMs, new LedgerIds(snap.ledgerIds)); lap('books');
   const decided = await decideRun(tx, known, { rules, terminal, todo, nowMs, cashiers: snap.cashiers, usedReceiptIds: snap.usedReceiptIds });
+  lap('decide');
   decided.givenBack.push(...deferred.map((s) => s.eventId));
-  await writeRun(tx, terminal, decided);
+  await writeRun(tx, terminal, decided); lap('write');
   for (const [id, item] of decided.items) items.set(id, item);
   return { items, deferred, faults: decided.faults };
 }

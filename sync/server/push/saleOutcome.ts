@@ -1,6 +1,4 @@
-import {
-  EngineInputError, makeLot, priceReceipt, tierForSpend, usesInPeriod, type Customer, type PricedReceipt, type Programme,
-} from '../../../core/engine';
+import { EngineInputError, makeLot, priceReceipt, tierForSpend, usesInPeriod, type Customer, type PricedReceipt, type Programme } from '../../../core/engine';
 import type { AppliedResult, SaleEvent, SaleTotals } from '../../protocol/events';
 import type { Sql } from '../db/database';
 import type { ExceptionDraft } from '../exceptions';
@@ -92,7 +90,12 @@ export interface SaleDecision {
 export async function decideSale(
   tx: Sql,
   input: {
-    terminal: TerminalContext; rules: ChainRules; ev: SaleEvent; eventId: string; nowMs: number; subject: SaleSubject;
+    terminal: TerminalContext;
+    rules: ChainRules;
+    ev: SaleEvent;
+    eventId: string;
+    nowMs: number;
+    subject: SaleSubject;
   },
 ): Promise<SaleDecision> {
   const { terminal, rules, ev, nowMs } = input;
@@ -146,7 +149,11 @@ export async function decideSale(
   const allowance = programme.offlineAllowanceKopecks;
   const accrued = Math.min(till.accrued, server.totals.accrued + allowance);
   if (accrued < till.accrued) {
-    flags.push({ kind: 'accrual_clamped', customerId: customer?.id ?? null, details: { receiptId: sale.receiptId, till: till.accrued, server: server.totals.accrued, posted: accrued } });
+    flags.push({
+      kind: 'accrual_clamped',
+      customerId: customer?.id ?? null,
+      details: { receiptId: sale.receiptId, till: till.accrued, server: server.totals.accrued, posted: accrued },
+    });
   }
 
   let takes: { lotId: string; amount: number }[] = [];
@@ -155,11 +162,18 @@ export async function decideSale(
     const spendable = book.spendableInLots();
     const shortfall = Math.max(0, till.redeemed - spendable);
     if (shortfall > allowance) {
-      reject('redemption_exceeds_allowance', `${till.redeemed} kopecks spent with ${Math.max(0, book.balance.available)} available: ${shortfall} over the balance, the offline allowance is ${allowance}.`);
+      reject(
+        'redemption_exceeds_allowance',
+        `${till.redeemed} kopecks spent with ${Math.max(0, book.balance.available)} available: ${shortfall} over the balance, the offline allowance is ${allowance}.`,
+      );
     }
     takes = book.spend('redemption', till.redeemed).takes;
     if (shortfall > 0) {
-      flags.push({ kind: 'overdraft', customerId: customer.id, details: { receiptId: sale.receiptId, redeemed: till.redeemed, shortfall, balanceAfter: book.balance.available } });
+      flags.push({
+        kind: 'overdraft',
+        customerId: customer.id,
+        details: { receiptId: sale.receiptId, redeemed: till.redeemed, shortfall, balanceAfter: book.balance.available },
+      });
     }
     const lot = makeLot(programme, { id: 'new', amount: accrued, earnedAtMs: soldAtMs });
     accrualLotId = await book.credit(tx, 'accrual', accrued, lot);
@@ -167,18 +181,30 @@ export async function decideSale(
   }
 
   const posted = postedReceipt(server, { redeemed: till.redeemed, accrued: customer ? accrued : 0 });
-  if (ev.cashierId !== undefined && cashierId === null) flags.push({ kind: 'cashier_unknown', details: { receiptId: sale.receiptId, cashierId: ev.cashierId } });
+  if (ev.cashierId !== undefined && cashierId === null)
+    flags.push({ kind: 'cashier_unknown', details: { receiptId: sale.receiptId, cashierId: ev.cashierId } });
 
-  const tier = customer && engineCustomer
-    ? upgradedTier(programme, customer.tier, engineCustomer.customer.rollingSpendKopecks + server.totals.eligibleNet)
-    : null;
+  const tier =
+    customer && engineCustomer ? upgradedTier(programme, customer.tier, engineCustomer.customer.rollingSpendKopecks + server.totals.eligibleNet) : null;
   const limited = new Set(rules.limited.map((o) => o.id));
   const usedOffers = customer ? server.appliedOffers.filter((o) => limited.has(o.id)).map((o) => o.id) : [];
   const balance = customer && book ? book.balance : null;
   return {
     receipt: {
-      eventId: input.eventId, receiptId: sale.receiptId, customerId: customer?.id ?? null, soldAtMs, sale, till,
-      server: server.totals, posted, difference, eligibleNet: server.totals.eligibleNet, payment: ev.payment, takes, accrualLotId, cashierId,
+      eventId: input.eventId,
+      receiptId: sale.receiptId,
+      customerId: customer?.id ?? null,
+      soldAtMs,
+      sale,
+      till,
+      server: server.totals,
+      posted,
+      difference,
+      eligibleNet: server.totals.eligibleNet,
+      payment: ev.payment,
+      takes,
+      accrualLotId,
+      cashierId,
     },
     usedOffers,
     tier,

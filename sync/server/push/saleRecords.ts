@@ -38,8 +38,14 @@ export function receiptWrites(
        SELECT x.c, x.o, to_timestamp(x.t / 1000.0), x.e FROM unnest(${$(5)}::bigint[], ${$(6)}::text[], ${$(7)}::float8[], ${$(8)}::uuid[]) AS x(c, o, t, e)
        RETURNING 1)`;
   const params = [
-    terminal.chainId, terminal.terminalId, terminal.storeId, JSON.stringify(rows),
-    uses.map((u) => u.customerId), uses.map((u) => u.offerId), uses.map((u) => u.atMs), uses.map((u) => u.eventId),
+    terminal.chainId,
+    terminal.terminalId,
+    terminal.storeId,
+    JSON.stringify(rows),
+    uses.map((u) => u.customerId),
+    uses.map((u) => u.offerId),
+    uses.map((u) => u.atMs),
+    uses.map((u) => u.eventId),
   ];
   return { ctes, params };
 }

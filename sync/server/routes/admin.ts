@@ -41,8 +41,12 @@ export function adminRoutes(app: FastifyInstance, { db, guards, rules }: RouteDe
     const r = rows[0];
     if (!r) throw new HttpError(404, 'customer_not_found', 'No customer has this card.');
     return {
-      id: r.id, firstName: r.first_name, balance: Number(r.balance), ledgerBalance: Number(r.lb),
-      pending: Number(r.pending), ledgerPending: Number(r.lp),
+      id: r.id,
+      firstName: r.first_name,
+      balance: Number(r.balance),
+      ledgerBalance: Number(r.lb),
+      pending: Number(r.pending),
+      ledgerPending: Number(r.lp),
     };
   });
 

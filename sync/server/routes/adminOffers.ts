@@ -9,7 +9,11 @@ const OfferParams = z.object({
   offerId: z.string().min(1).max(200),
 });
 const Conditions = z.object({
-  'if-match': z.string().regex(/^"?\d{1,19}"?$/, 'expected a revision from the offer').transform((s) => s.replaceAll('"', '')).optional(),
+  'if-match': z
+    .string()
+    .regex(/^"?\d{1,19}"?$/, 'expected a revision from the offer')
+    .transform((s) => s.replaceAll('"', ''))
+    .optional(),
   'if-none-match': z.literal('*', 'only "*" (create, do not overwrite) is understood').optional(),
 });
 

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  parseOffers, parseProgramme, priceReceipt, priceReturn, type BasketLine, type Customer, type PricedReceipt,
-} from '../../../core/engine';
-import type {
-  CardLinkEvent, ConsentEvent, ConsentRecord, RegistrationEvent, ReturnEvent, SaleEvent, SaleTotals,
-} from '../../protocol/events';
+import { parseOffers, parseProgramme, priceReceipt, priceReturn, type BasketLine, type Customer, type PricedReceipt } from '../../../core/engine';
+import type { CardLinkEvent, ConsentEvent, ConsentRecord, RegistrationEvent, ReturnEvent, SaleEvent, SaleTotals } from '../../protocol/events';
 import { DEMO_CATEGORIES, DEMO_OFFERS, DEMO_PROGRAMME, demoPrice, demoProduct } from '../demoSeed';
 
 /** Event builders that price like a till: the same engine, the demo programme and offers. */
@@ -45,7 +41,11 @@ export function consents(marketing: Partial<Record<'sms' | 'email' | 'push' | 'm
   return [
     { purpose: 'personal_data', channel: null, granted: true, textVersion: 'pd-2025-01', givenAt },
     ...Object.entries(marketing).map(([channel, granted]) => ({
-      purpose: 'marketing' as const, channel: channel as ConsentRecord['channel'], granted: Boolean(granted), textVersion: 'mk-2025-01', givenAt,
+      purpose: 'marketing' as const,
+      channel: channel as ConsentRecord['channel'],
+      granted: Boolean(granted),
+      textVersion: 'mk-2025-01',
+      givenAt,
     })),
   ];
 }
@@ -72,16 +72,17 @@ export interface SaleOptions {
 export function sale(o: SaleOptions): { event: SaleEvent; priced: PricedReceipt } {
   const storeId = o.storeId ?? 1;
   const at = o.at ?? new Date();
-  const customer: Customer | null = o.customerId === null
-    ? null
-    : {
-        id: o.customerId,
-        availableBonusKopecks: o.available ?? 0,
-        rollingSpendKopecks: o.rollingSpend ?? 0,
-        segments: [],
-        purchaseCount: o.purchaseCount ?? 1,
-        birthday: null,
-      };
+  const customer: Customer | null =
+    o.customerId === null
+      ? null
+      : {
+          id: o.customerId,
+          availableBonusKopecks: o.available ?? 0,
+          rollingSpendKopecks: o.rollingSpend ?? 0,
+          segments: [],
+          purchaseCount: o.purchaseCount ?? 1,
+          birthday: null,
+        };
   const input = {
     receiptId: o.receiptId ?? `r-${randomUUID()}`,
     store: { id: String(storeId), regionId: String(storeId) },
@@ -110,7 +111,14 @@ export function sale(o: SaleOptions): { event: SaleEvent; priced: PricedReceipt 
 }
 
 export function registration(o: {
-  customerId?: string; phone: string; firstName?: string; card?: string; welcome?: number; eventId?: string; at?: Date; email?: string;
+  customerId?: string;
+  phone: string;
+  firstName?: string;
+  card?: string;
+  welcome?: number;
+  eventId?: string;
+  at?: Date;
+  email?: string;
 }): RegistrationEvent {
   const at = o.at ?? new Date();
   return {
@@ -155,7 +163,10 @@ export function cardLink(customerId: string, kind: 'card' | 'bank', key: string,
 export function consentChange(customerId: string, channel: 'sms' | 'email' | 'push' | 'messenger', granted: boolean, eventId = randomUUID()): ConsentEvent {
   const givenAt = new Date().toISOString();
   return {
-    eventId, occurredAt: givenAt, type: 'consent', customerId,
+    eventId,
+    occurredAt: givenAt,
+    type: 'consent',
+    customerId,
     consent: { purpose: 'marketing', channel, granted, textVersion: 'mk-2025-01', givenAt },
   };
 }

@@ -29,7 +29,8 @@ export async function startTestServer(
   await seedDemo(db, opts.customers ?? 200);
   // Tests make many wrong requests on purpose; throttling is tested with its own settings.
   const app = await buildApp({
-    db, adminToken: ADMIN,
+    db,
+    adminToken: ADMIN,
     rateLimit: opts.rateLimit ?? { burst: 100_000, perSecond: 100_000 },
     sourceThrottle: opts.sourceThrottle ?? { burst: 100_000, perSecond: 100_000 },
   });
