@@ -159,6 +159,8 @@ export interface DraftPayment {
    * with it (and at `startedAt`), whatever the till learns of the balance meanwhile.
    */
   available?: number | null | undefined;
+  /** Whether the till could reach the server when it priced the amount (the offline allowance bound it if not). */
+  online?: boolean | undefined;
 }
 
 /**

@@ -30,6 +30,8 @@ afterEach(() => {
 
 /** A seeded customer with bonuses to spend. */
 const RICH = 7;
+/** What a till may let a customer spend while it cannot ask the server (DEMO_PROGRAMME). */
+const OFFLINE_ALLOWANCE = 50_000;
 
 async function scan(w: TillWorld, text: string): Promise<void> {
   await w.run(w.session.scan({ kind: 'text', text }));
@@ -207,6 +209,29 @@ describe('till session: payments', () => {
     });
   });
 
+  it('offline, at most the offline allowance of bonuses is spent, so the server accepts the sale whatever was spent elsewhere', async () => {
+    const { world: w } = await till();
+    const n = 33;
+    await otherTillSpendsAll(n);
+    // The till's cache still has the old balance; the server is away, and the till has noticed (its pull failed).
+    w.host.serverDown = true;
+    await w.tick(31_000);
+    expect(w.state.sync.link).toBe('serverDown');
+    await scan(w, demoCardNumber(n));
+    for (const p of [11, 12, 13, 14, 15, 16]) await scan(w, demoProduct(p).ean);
+    expect(w.state.sale.available).toBeGreaterThan(OFFLINE_ALLOWANCE);
+    await w.run(w.session.setRedeem(1_000_000));
+    expect(w.state.sale.redeem).toBe(OFFLINE_ALLOWANCE);
+    expect(w.state.sale.priced?.redemptionLimit).toBe('offlineAllowance');
+    await w.run(w.session.openPay());
+    const receipt = await w.run(w.session.payCash(w.state.sale.priced!.totals.payable));
+    expect(receipt?.redeemed).toBe(OFFLINE_ALLOWANCE);
+    w.host.serverDown = false;
+    await w.waitFor(async () => (await w.db.outbox.count()) === 0, 'the sale sent');
+    expect(await w.session.rejected()).toEqual([]);
+    expect(await serverSale(receipt!.receiptId)).toEqual({ payable: receipt!.paid, paid: receipt!.paid });
+  });
+
   it('when the host died mid-payment, the cashier reads the slip: charged gives one sale, not charged lets the customer pay again', async () => {
     const { world: w } = await till();
     await scan(w, demoProduct(21).ean);
@@ -293,6 +318,23 @@ describe('till session: customer and screens', () => {
     await w.settle();
     expect(w.state.mode).toBe('selling');
     expect(w.state.sale.customer?.customer.id).toBe(String(RICH));
+  });
+
+  it('a revocation learnt while a card sale is finishing leaves the till on the setup screen: scans there join no sale', async () => {
+    const { world: w } = await till();
+    await scan(w, demoProduct(32).ean);
+    await server.revoke(w.state.status!.terminal!.terminalId);
+    // The card's owner is looked up at the server after the approval: the server refuses the till.
+    w.host.terminal.plan = 'approve';
+    w.host.terminal.card = { tokenHash: 'bank-token-hash-unknown-0001', last4: '0001' };
+    w.session.key('F10');
+    await w.settle();
+    expect(await w.db.journal.count()).toBe(1);
+    expect({ phase: w.state.phase, mode: w.state.mode, revoked: w.state.revoked }).toEqual({ phase: 'notEnrolled', mode: 'setup', revoked: true });
+    await scan(w, demoProduct(33).ean);
+    expect(w.state.notice?.key).toBe('scan.refused.notEnrolled');
+    expect(w.session.key('F9')).toBe(false);
+    expect(await w.db.draft.get('current')).toBeUndefined();
   });
 
   it('a till started while its host was down opens by itself when the host is back', async () => {

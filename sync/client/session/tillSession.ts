@@ -90,6 +90,10 @@ export class TillSession {
   private set(patch: Partial<TillState> | ((s: TillState) => Partial<TillState>)): void {
     const next = typeof patch === 'function' ? patch(this.state) : patch;
     this.state = { ...this.state, ...next };
+    // Not enrolled (revoked while an intent was finishing): the setup screen, whatever that intent
+    // says (found by the model test: a checkout that learnt of the revocation set 'selling' again,
+    // and scans on the setup screen went into a sale nobody could see).
+    if (this.state.phase === 'notEnrolled' && this.state.mode !== 'setup' && this.state.mode !== 'diagnostics') this.state = { ...this.state, mode: 'setup' };
     for (const l of this.listeners) l();
   }
 
@@ -230,8 +234,25 @@ export class TillSession {
   private setLink(link: Link): void {
     const s = this.state.sync;
     if (s.link === link) return;
+    const wasOnline = this.online();
     const away = link === 'serverDown' || link === 'hostDown';
     this.setSync({ link, offlineSince: away ? (s.offlineSince ?? this.now()) : null });
+    // Bonuses spendable depend on it (the offline allowance): the sale on screen is priced again.
+    if (this.ctx && this.online() !== wasOnline) this.setSale({}, false);
+  }
+
+  /**
+   * Whether the till can reach the server, as pricing needs it: offline, a customer spends at
+   * most the offline allowance, which the server accepts whatever was spent elsewhere. (It was
+   * fixed when the catalogue loaded, so a till that knew the server was away priced as online.)
+   */
+  private online(): boolean {
+    const link = this.state.sync.link;
+    return link !== 'serverDown' && link !== 'hostDown';
+  }
+
+  private pricing(online: boolean = this.online()): SaleContext {
+    return { ...this.ctx!, online };
   }
 
   private makeApi(): ApiCaller {
@@ -364,7 +385,7 @@ export class TillSession {
     const paying = sale.payment?.available !== undefined ? sale.payment : null;
     const available = paying ? (paying.available ?? null) : sale.available;
     const c = sale.customer && available !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available, birthday: sale.customer.customer.birthday ?? null } : null;
-    return priceDraft(this.ctx, sale.items, c, sale.redeem, 'draft', new Date(paying?.startedAt ?? this.now())).priced;
+    return priceDraft(this.pricing(paying?.online), sale.items, c, sale.redeem, 'draft', new Date(paying?.startedAt ?? this.now())).priced;
   }
 
   // ---- input: keys and scans ----
@@ -654,7 +675,7 @@ export class TillSession {
     const now = this.now();
     const kept = this.state.sale.payment?.stage === 'approved' && this.state.sale.payment.amountKopecks === priced.totals.payable ? this.state.sale.payment : null;
     if (kept) return this.completeCard(kept, kept.answer ?? {});
-    const payment = { receiptId: receiptNumber(terminal.terminalId, now), amountKopecks: priced.totals.payable, stage: 'charging' as const, startedAt: now, available: this.state.sale.available };
+    const payment = { receiptId: receiptNumber(terminal.terminalId, now), amountKopecks: priced.totals.payable, stage: 'charging' as const, startedAt: now, available: this.state.sale.available, online: this.online() };
     this.set({ mode: 'payingCard' });
     this.setSale({ payment, cardDecline: null });
     await this.draftWrites;
@@ -711,7 +732,7 @@ export class TillSession {
         const found = await findCustomerByBankCard({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, answer.tokenHash);
         if (found.kind === 'found') {
           const shown = await shownBalance(db, found.customer.id, { available: found.customer.balance, pending: found.customer.pending });
-          const check = priceDraft(this.ctx, sale.items, { id: found.customer.id, tier: found.customer.tier, available: shown.available, birthday: found.customer.birthday ?? null }, 0, payment.receiptId, now).priced;
+          const check = priceDraft(this.pricing(payment.online), sale.items, { id: found.customer.id, tier: found.customer.tier, available: shown.available, birthday: found.customer.birthday ?? null }, 0, payment.receiptId, now).priced;
           // Paid already: the card's owner earns on this sale only if member pricing would not change the amount.
           if (check.totals.payable === payment.amountKopecks) {
             buyer = { customer: found.customer, via: 'bank' };
@@ -722,7 +743,7 @@ export class TillSession {
         linkOffer = { customerId: buyer.customer.id, name: buyer.customer.firstName, tokenHash: answer.tokenHash, last4: answer.last4 ?? '????' };
       }
     }
-    await this.checkout(payment.receiptId, now, { method: 'card', amountKopecks: payment.amountKopecks, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) }, 0, linkOffer, buyer, buyerAvailable, payment.amountKopecks, frozen);
+    await this.checkout(payment.receiptId, now, { method: 'card', amountKopecks: payment.amountKopecks, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) }, 0, linkOffer, buyer, buyerAvailable, payment.amountKopecks, frozen, payment.online);
   }
 
   /**
@@ -732,16 +753,17 @@ export class TillSession {
   private async checkout(
     receiptId: string, now: Date, payment: SaleEvent['payment'], change: number, linkOffer: Receipt['linkOffer'],
     buyer: SaleView['customer'], buyerAvailable: number | null, charged?: number, saleAvailable: number | null = this.state.sale.available,
+    online: boolean = this.online(),
   ): Promise<Receipt | null> {
     const db = this.db;
     if (!db || !this.ctx) return null;
     const sale = this.state.sale;
     const who = buyer && buyerAvailable !== null ? { id: buyer.customer.id, tier: buyer.customer.tier, available: buyerAvailable, birthday: buyer.customer.birthday ?? null } : null;
     const redeem = who && buyer?.customer.id === sale.customer?.customer.id ? sale.redeem : 0;
-    let { input, priced } = priceDraft(this.ctx, sale.items, who, redeem, receiptId, now);
+    let { input, priced } = priceDraft(this.pricing(online), sale.items, who, redeem, receiptId, now);
     if (charged !== undefined && priced.totals.payable !== charged) {
       // The card was charged for the sale as it was: price it exactly so, without the late customer.
-      ({ input, priced } = priceDraft(this.ctx, sale.items, sale.customer && saleAvailable !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: saleAvailable, birthday: sale.customer.customer.birthday ?? null } : null, sale.redeem, receiptId, now));
+      ({ input, priced } = priceDraft(this.pricing(online), sale.items, sale.customer && saleAvailable !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: saleAvailable, birthday: sale.customer.customer.birthday ?? null } : null, sale.redeem, receiptId, now));
       buyer = sale.customer;
     }
     // A card's amount is the money the terminal took, never a figure priced after it.

@@ -1,3 +1,4 @@
+import type { TillEvent } from '../../../protocol/events';
 import type { DraftRecord, ReceiptRecord } from '../../records';
 import { TillDb } from '../../tillDb';
 import { TillSession } from '../tillSession';
@@ -196,11 +197,11 @@ export class TillWorld {
   }
 
   /** Events still on the till, over every database it opened. */
-  async outboxes(): Promise<{ db: string; status: string; type: string; eventId: string; code: string | null }[]> {
-    const all: { db: string; status: string; type: string; eventId: string; code: string | null }[] = [];
+  async outboxes(): Promise<{ db: string; status: string; type: string; eventId: string; code: string | null; event: TillEvent }[]> {
+    const all: { db: string; status: string; type: string; eventId: string; code: string | null; event: TillEvent }[] = [];
     for (const name of this.dbNames) {
       for (const r of await this.reader(name).outbox.toArray())
-        all.push({ db: name, status: r.status, type: r.type, eventId: r.eventId, code: r.rejection?.code ?? null });
+        all.push({ db: name, status: r.status, type: r.type, eventId: r.eventId, code: r.rejection?.code ?? null, event: r.event });
     }
     return all;
   }
