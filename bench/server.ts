@@ -3,18 +3,21 @@
  * - PostgreSQL's own TPC-B-like benchmark (`pgbench -b tpcb-like`, its tables in a database
  *   this run creates and drops) at the same client count, as the yardstick;
  * - sale events per second through the real HTTP push endpoint, 8 terminals in parallel,
- *   batches of 100, and `server.push.vs_pgbench` = events/s / pgbench tps;
+ *   batches of 100, and `server.push.vs_pgbench` = events/s / pgbench tps, the two taking turns.
+ *   The server runs as BENCH_INSTANCES stateless instances, each in a worker thread with its own
+ *   pool (as instances behind a load balancer would); terminal k talks to instance k mod n;
  * - CPU per event in PostgreSQL and in this Node process (server and HTTP clients), from
  *   /proc and process.cpuUsage, when PostgreSQL runs on this machine;
  * - a plain batched INSERT of the same events (the floor any exactly-once ledger write sits on);
  * - a 1M-customer initial pull through GET /api/v1/pull/customers, rows per second.
  * Prints one `name: value unit` per line. Run: DATABASE_URL=... npx tsx bench/server.ts
- * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (25 per terminal), BENCH_PULL_CUSTOMERS (1000000),
+ * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (25 per terminal), BENCH_PULL_CUSTOMERS (1000000), BENCH_INSTANCES (1),
  * BENCH_PGBENCH (/usr/lib/postgresql/15/bin/pgbench), BENCH_PGBENCH_SCALE (= terminals),
- * BENCH_PGBENCH_SECONDS (20).
+ * BENCH_WARMUP (3 batches per terminal before the clock), BENCH_PGBENCH_SECONDS (30, in all), BENCH_ROUNDS (3: pgbench and the push alternate, a third of each per round).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -29,6 +32,43 @@ import { line, sale } from '../sync/server/testing/events';
 import { seededRandom } from '../sync/testing/prng';
 import { out, pct } from './report';
 
+/** A server instance in a worker thread: listens, says where, and stops when told. */
+async function serveInstance(data: { url: string; adminToken: string }): Promise<never> {
+  const db = await openDatabase({ url: data.url, poolSize: 10 });
+  const app = await buildApp({ db, adminToken: data.adminToken, rateLimit: { burst: 1e9, perSecond: 1e9 } });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  parentPort!.once(
+    'message',
+    () =>
+      void app
+        .close()
+        .then(() => db.close())
+        .finally(() => process.exit(0)),
+  );
+  parentPort!.postMessage(base);
+  return new Promise<never>(() => undefined);
+}
+if (!isMainThread) await serveInstance(workerData as { url: string; adminToken: string });
+
+async function startInstance(url: string, adminToken: string): Promise<{ base: string; stop(): Promise<void> }> {
+  // The worker runs this very file, compiled by tsx there too.
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  const worker = new Worker(boot, { eval: true, workerData: { url, adminToken } });
+  const base = await new Promise<string>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return {
+    base,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+      }),
+  };
+}
+
 const url = process.env.DATABASE_URL;
 if (!url) {
   console.error('bench/server.ts needs DATABASE_URL (a PostgreSQL database it may create a schema in).');
@@ -39,11 +79,15 @@ const BATCHES = Number(process.env.BENCH_BATCHES ?? 25);
 const BATCH = 100;
 const PULL_CUSTOMERS = Number(process.env.BENCH_PULL_CUSTOMERS ?? 1_000_000);
 const SALE_CUSTOMERS = 10_000;
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const ADMIN = randomBytes(24).toString('base64url');
 const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
 // TPC-B wants at least one branch per client, or the clients queue on a few branch rows.
 const PGBENCH_SCALE = Number(process.env.BENCH_PGBENCH_SCALE ?? TERMINALS);
-const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 20);
+const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 30);
+/** Turns each of pgbench and the push take, alternating. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const run = promisify(execFile);
 
 const schema = `bench_${randomBytes(5).toString('hex')}`;
@@ -108,36 +152,42 @@ const nodeCpuSeconds = (): number => {
 };
 const ms = (seconds: number, per: number): number => Number(((seconds * 1000) / per).toFixed(3));
 
-/** pgbench's TPC-B-like load at `clients` clients, in a database of its own made and dropped here. */
-async function pgbenchTpcb(clients: number): Promise<{ tps: number; dbCpuPerTx: number }> {
+/**
+ * pgbench's TPC-B-like load, in a database of its own made here (dropped by `drop`): one
+ * round of `seconds` at `clients` clients at a time, so that rounds can alternate with the push.
+ */
+async function pgbenchDatabase(): Promise<{
+  round(clients: number, seconds: number): Promise<{ tx: number; seconds: number; dbCpu: number }>;
+  drop(): Promise<void>;
+}> {
   const name = `pgbench_${randomBytes(5).toString('hex')}`;
   const target = new URL(url!);
   target.pathname = `/${name}`;
   await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    await run(PGBENCH, ['-i', '-q', '-s', String(PGBENCH_SCALE), target.href]);
-    let stdout = '';
-    const dbCpu = await backendCpu(`datname = ${literal(name)}`, async () => {
-      ({ stdout } = await run(PGBENCH, ['-b', 'tpcb-like', '-c', String(clients), '-j', '2', '-T', String(PGBENCH_SECONDS), target.href]));
-    });
-    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]);
-    const tx = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1]);
-    if (!Number.isFinite(tps) || !tx) throw new Error(`pgbench said: ${stdout}`);
-    note(`pgbench -b tpcb-like -s ${PGBENCH_SCALE} -c ${clients} -j 2 -T ${PGBENCH_SECONDS}: ${tx} transactions, ${tps.toFixed(0)} tps`);
-    return { tps, dbCpuPerTx: ms(dbCpu, tx) };
-  } finally {
-    await admin.query(`DROP DATABASE ${name}`);
-  }
+  await run(PGBENCH, ['-i', '-q', '-s', String(PGBENCH_SCALE), target.href]);
+  return {
+    async round(clients, seconds) {
+      let stdout = '';
+      const dbCpu = await backendCpu(`datname = ${literal(name)}`, async () => {
+        ({ stdout } = await run(PGBENCH, ['-b', 'tpcb-like', '-c', String(clients), '-j', '2', '-T', String(seconds), target.href]));
+      });
+      const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]);
+      const tx = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1]);
+      if (!Number.isFinite(tps) || !tx) throw new Error(`pgbench said: ${stdout}`);
+      return { tx, seconds: tx / tps, dbCpu };
+    },
+    drop: async () => void (await admin.query(`DROP DATABASE ${name}`)),
+  };
 }
 
 try {
   const db = await openDatabase({ url: schemaUrl, poolSize: 10 });
   await migrate(db);
   await seedDemo(db, SALE_CUSTOMERS);
-  const app = await buildApp({ db, adminToken: ADMIN, rateLimit: { burst: 1e9, perSecond: 1e9 } });
-  const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  const call = async (method: string, path: string, token: string, body?: unknown): Promise<unknown> => {
-    const res = await fetch(`${base}${path}`, {
+  const instances = await Promise.all(Array.from({ length: INSTANCES }, () => startInstance(schemaUrl, ADMIN)));
+  const base = instances[0]!.base;
+  const call = async (method: string, path: string, token: string, body?: unknown, at = base): Promise<unknown> => {
+    const res = await fetch(`${at}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -148,14 +198,18 @@ try {
   const terminals: EnrolResponse[] = [];
   for (let k = 0; k < TERMINALS; k++) {
     const { code } = (await call('POST', '/api/v1/admin/enrolment-codes', ADMIN, { storeId: 1 + (k % 2) })) as { code: string };
-    const res = await fetch(`${base}/api/v1/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: `bench ${k}` }) });
+    const res = await fetch(`${base}/api/v1/enrol`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, deviceName: `bench ${k}` }),
+    });
     terminals.push(EnrolResponse.parse(await res.json()));
   }
 
   // Events made before the clock starts: sales of 1-4 lines, 9 in 10 with a card, a third of those spending bonuses.
   const random = seededRandom(42);
   const batches: TillEvent[][][] = terminals.map((t) =>
-    Array.from({ length: BATCHES }, () =>
+    Array.from({ length: WARMUP + BATCHES }, () =>
       Array.from({ length: BATCH }, () => {
         const n = 1 + Math.floor(random() * SALE_CUSTOMERS);
         const products = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 299)))];
@@ -172,39 +226,77 @@ try {
   );
   const total = TERMINALS * BATCHES * BATCH;
 
-  // The yardstick first, on a quiet machine, as the push gets it.
-  const pgbench = await pgbenchTpcb(TERMINALS);
+  // Off the clock: the first batches of each terminal, so the server's code is compiled (JIT) before it is timed, as it is after minutes in service.
+  await Promise.all(
+    terminals.map(async (t, k) => {
+      for (const batch of batches[k]!.splice(0, WARMUP)) await call('POST', '/api/v1/push', t.token, { events: batch }, instances[k % instances.length]!.base);
+    }),
+  );
 
   // What the push leaves on disk, per sale: its rows and their indexes.
   const eventTables = ['receipts', 'ledger', 'lots', 'balances', 'applied_events', 'exceptions', 'offer_uses', 'customers'];
   const bytesOf = async (tables: string[]) =>
-    Number((await db.query<{ b: number }>(
-      `SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0)::float8 AS b FROM pg_class c
-       WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.relname = ANY($1::text[])`,
-      [tables],
-    ))[0]?.b);
+    Number(
+      (
+        await db.query<{ b: number }>(
+          `SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0)::float8 AS b FROM pg_class c
+           WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.relname = ANY($1::text[])`,
+          [tables],
+        )
+      )[0]?.b,
+    );
+  const warmedUp = TERMINALS * WARMUP * BATCH;
   const bytesBefore = await bytesOf(eventTables);
   const latencies: number[] = [];
 
-  const nodeBefore = nodeCpuSeconds();
-  const pushStarted = performance.now();
-  const pushDbCpu = await backendCpu(`application_name = ${literal(schema)}`, async () => {
-    await Promise.all(
-      terminals.map(async (t, k) => {
-        for (const batch of batches[k]!) {
-          // Tills run elsewhere: on the clock the answers are only counted (the full check follows, off the clock).
-          const sent = performance.now();
-          const body = (await call('POST', '/api/v1/push', t.token, { events: batch })) as { results?: { status?: unknown }[] };
-          latencies.push(performance.now() - sent);
-          const bad = body.results?.length === batch.length ? body.results.find((r) => r.status !== 'applied') : body;
-          if (bad) throw new Error(`push answered ${JSON.stringify(bad).slice(0, 500)}`);
-        }
-      }),
-    );
-  });
-  const push = { seconds: (performance.now() - pushStarted) / 1000, dbCpu: pushDbCpu, nodeCpu: nodeCpuSeconds() - nodeBefore };
-  const pushRate = Math.round(total / push.seconds);
-  note(`${total} sale events pushed by ${TERMINALS} terminals in ${push.seconds.toFixed(1)} s`);
+  // pgbench and the push take turns, ROUNDS times each, so that both meet the same machine: on a
+  // shared one, load that comes and goes would otherwise favour whichever ran in the quiet.
+  const yardstick = await pgbenchDatabase();
+  const pgbench = { tx: 0, seconds: 0, dbCpu: 0 };
+  const push = { events: 0, seconds: 0, dbCpu: 0, nodeCpu: 0 };
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      const p = await yardstick.round(TERMINALS, PGBENCH_SECONDS / ROUNDS);
+      pgbench.tx += p.tx;
+      pgbench.seconds += p.seconds;
+      pgbench.dbCpu += p.dbCpu;
+      const from = Math.floor((r * BATCHES) / ROUNDS);
+      const to = Math.floor(((r + 1) * BATCHES) / ROUNDS);
+      const nodeBefore = nodeCpuSeconds();
+      const started = performance.now();
+      const dbCpu = await backendCpu(`application_name = ${literal(schema)}`, async () => {
+        await Promise.all(
+          terminals.map(async (t, k) => {
+            for (const batch of batches[k]!.slice(from, to)) {
+              // Tills run elsewhere: on the clock the answers are only counted (the full check follows, off the clock).
+              const sent = performance.now();
+              const body = (await call('POST', '/api/v1/push', t.token, { events: batch }, instances[k % instances.length]!.base)) as {
+                results?: { status?: unknown }[];
+              };
+              latencies.push(performance.now() - sent);
+              const bad = body.results?.length === batch.length ? body.results.find((x) => x.status !== 'applied') : body;
+              if (bad) throw new Error(`push answered ${JSON.stringify(bad).slice(0, 500)}`);
+            }
+          }),
+        );
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const events = (to - from) * TERMINALS * BATCH;
+      push.events += events;
+      push.seconds += seconds;
+      push.dbCpu += dbCpu;
+      push.nodeCpu += nodeCpuSeconds() - nodeBefore;
+      note(
+        `round ${r + 1}: pgbench ${Math.round(p.tx / p.seconds)} tps, push ${Math.round(events / seconds)} events/s (${(events / seconds / (p.tx / p.seconds)).toFixed(2)}x)`,
+      );
+    }
+  } finally {
+    await yardstick.drop();
+  }
+  const tps = pgbench.tx / pgbench.seconds;
+  const pushRate = Math.round(push.events / push.seconds);
+  note(`pgbench -b tpcb-like -s ${PGBENCH_SCALE} -c ${TERMINALS} -j 2: ${pgbench.tx} transactions in ${pgbench.seconds.toFixed(1)} s`);
+  note(`${push.events} sale events pushed by ${TERMINALS} terminals to ${instances.length} instance(s) in ${push.seconds.toFixed(1)} s`);
 
   // Exactly once, checked outside the clock: each event applied once, a resend is all duplicates, the caches agree with the ledger.
   const resent = PushResponse.parse(await call('POST', '/api/v1/push', terminals[0]!.token, { events: batches[0]![0] }));
@@ -213,7 +305,12 @@ try {
   );
   const mismatches = await verifyLedger(db);
   const bytesAfterPush = await bytesOf(eventTables);
-  if (counts?.events !== total || counts.receipts !== total || resent.results.some((r) => r.status !== 'duplicate') || mismatches.length > 0) {
+  if (
+    counts?.events !== total + warmedUp ||
+    counts.receipts !== total + warmedUp ||
+    resent.results.some((r) => r.status !== 'duplicate') ||
+    mismatches.length > 0
+  ) {
     throw new Error(`exactly-once check failed: ${JSON.stringify({ counts, mismatches: mismatches.slice(0, 5) })}`);
   }
   note('exactly once: every event applied once, a resent batch all duplicates, ledger caches verified');
@@ -233,12 +330,13 @@ try {
   );
   const insertSeconds = (performance.now() - started) / 1000;
   const insertRate = Math.round(total / insertSeconds);
-  out('server.pgbench.tps', Math.round(pgbench.tps), 'tx/s');
-  out('server.pgbench.db_cpu_per_tx', pgbench.dbCpuPerTx, 'ms');
+  out('server.pgbench.tps', Math.round(tps), 'tx/s');
+  out('server.pgbench.db_cpu_per_tx', ms(pgbench.dbCpu, pgbench.tx), 'ms');
+  out('server.push.instances', instances.length);
   out('server.push.rate', pushRate, 'events/s');
-  out('server.push.vs_pgbench', Number((pushRate / pgbench.tps).toFixed(3)));
-  out('server.push.db_cpu_per_event', ms(push.dbCpu, total), 'ms');
-  out('server.push.node_cpu_per_event', ms(push.nodeCpu, total), 'ms');
+  out('server.push.vs_pgbench', Number((pushRate / tps).toFixed(3)));
+  out('server.push.db_cpu_per_event', ms(push.dbCpu, push.events), 'ms');
+  out('server.push.node_cpu_per_event', ms(push.nodeCpu, push.events), 'ms');
   out('server.push.request_p50', Math.round(pct(latencies, 0.5)), 'ms');
   out('server.push.request_p99', Math.round(pct(latencies, 0.99)), 'ms');
   out('server.push.db_bytes_per_event', Math.round((bytesAfterPush - bytesBefore) / total), 'B');
@@ -267,7 +365,7 @@ try {
   }
   await db.exec('ANALYZE customers; ANALYZE identifiers; ANALYZE balances');
   note(`${PULL_CUSTOMERS} customers written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  out('server.db.bytes_per_customer', Math.round((await bytesOf(customerTables) - customerBytesBefore) / PULL_CUSTOMERS), 'B');
+  out('server.db.bytes_per_customer', Math.round(((await bytesOf(customerTables)) - customerBytesBefore) / PULL_CUSTOMERS), 'B');
 
   const t = terminals[0]!;
   for (const limit of [2_000, 10_000]) {
@@ -288,11 +386,13 @@ try {
       if (!page.hasMore) break;
     }
     const seconds = (performance.now() - started) / 1000;
-    note(`pull limit ${limit}: ${rows} customers in ${pages} pages, ${seconds.toFixed(1)} s; first page said ${firstRemaining} remaining; slowest page ${slowest.toFixed(0)} ms`);
+    note(
+      `pull limit ${limit}: ${rows} customers in ${pages} pages, ${seconds.toFixed(1)} s; first page said ${firstRemaining} remaining; slowest page ${slowest.toFixed(0)} ms`,
+    );
     out(`server.pull.customers.limit${limit}.rate`, Math.round(rows / seconds), 'rows/s');
     out(`server.pull.customers.limit${limit}.slowest_page`, Math.round(slowest), 'ms');
   }
-  await app.close();
+  await Promise.all(instances.map((i) => i.stop()));
   await db.close();
 } finally {
   await admin.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -60,10 +60,7 @@ export function expireLots(db: Database, now = new Date()): Promise<JobResult> {
 }
 
 /** The ledger jobs, then fresh planner statistics for the tables that grew (jobsStatistics.ts). */
-export async function runLedgerJobs(
-  db: Database,
-  now = new Date(),
-): Promise<{ activated: JobResult; expired: JobResult; statistics: { analyzed: string[] } }> {
+export async function runLedgerJobs(db: Database, now = new Date()): Promise<{ activated: JobResult; expired: JobResult; statistics: { analyzed: string[] } }> {
   const activated = await activatePending(db, now);
   const expired = await expireLots(db, now);
   const statistics = await refreshPlannerStatistics(db);

@@ -1,6 +1,4 @@
-import {
-  applyRedemption, lotState, restoreRedemption, reverseAccrual, type Lot, type LotTake,
-} from '../../core/engine';
+import { applyRedemption, lotState, restoreRedemption, reverseAccrual, type Lot, type LotTake } from '../../core/engine';
 import type { Sql } from './db/database';
 
 /**
@@ -17,8 +15,7 @@ import type { Sql } from './db/database';
  */
 
 export type Bucket = 'available' | 'pending';
-export type LedgerKind =
-  | 'accrual' | 'welcome' | 'activation' | 'redemption' | 'expiry' | 'return' | 'adjustment' | 'settlement';
+export type LedgerKind = 'accrual' | 'welcome' | 'activation' | 'redemption' | 'expiry' | 'return' | 'adjustment' | 'settlement';
 
 export const DAY_MS = 86_400_000;
 /** The pseudo-lot standing for the unbacked part of a redemption when it is given back. */
@@ -329,9 +326,15 @@ export class CustomerBook {
     }
     const activated = dates.availableAtMs <= this.nowMs;
     this.lots.set(id, {
-      id, amount, remaining: amount,
-      earnedAtMs: dates.earnedAtMs, availableAtMs: dates.availableAtMs, expiresAtMs: dates.expiresAtMs,
-      activated, isNew: true, dirty: false,
+      id,
+      amount,
+      remaining: amount,
+      earnedAtMs: dates.earnedAtMs,
+      availableAtMs: dates.availableAtMs,
+      expiresAtMs: dates.expiresAtMs,
+      activated,
+      isNew: true,
+      dirty: false,
     });
     this.post(kind, amount, activated ? 'available' : 'pending', id, {
       rowId: id,
@@ -346,12 +349,7 @@ export class CustomerBook {
    * Give back bonuses a sale spent, into the lots they came from (newest-expiring first, so a
    * return never lengthens a bonus's life); the part that was debt comes back as a new lot.
    */
-  async restore(
-    tx: Sql,
-    outstanding: readonly LotTake[],
-    amount: number,
-    expiryDays: number,
-  ): Promise<{ restored: LotTake[]; outstanding: LotTake[] }> {
+  async restore(tx: Sql, outstanding: readonly LotTake[], amount: number, expiryDays: number): Promise<{ restored: LotTake[]; outstanding: LotTake[] }> {
     if (amount <= 0) return { restored: [], outstanding: [...outstanding] };
     const lots = this.engineLots();
     if (outstanding.some((t) => t.lotId === DEBT_LOT)) {
@@ -411,7 +409,11 @@ export class CustomerBook {
     const all = [...this.lots.values()];
     const fresh = all.filter((l) => l.isNew).map((l) => ({ ...l }));
     const dirty = all.filter((l) => l.dirty && !l.isNew).map((l) => ({ ...l }));
-    const delta = { available: this.state.available - this.start.available, pending: this.state.pending - this.start.pending, debt: this.state.debt - this.start.debt };
+    const delta = {
+      available: this.state.available - this.start.available,
+      pending: this.state.pending - this.start.pending,
+      debt: this.state.debt - this.start.debt,
+    };
     const postings = this.postings.splice(0);
     const changed = postings.length > 0 || fresh.length > 0 || dirty.length > 0 || delta.available !== 0 || delta.pending !== 0 || delta.debt !== 0;
     all.forEach((l) => {
@@ -421,7 +423,11 @@ export class CustomerBook {
     Object.assign(this.start, this.state);
     if (!changed && !touch) return null;
     return {
-      customerId: this.customerId, postings, fresh, dirty, delta,
+      customerId: this.customerId,
+      postings,
+      fresh,
+      dirty,
+      delta,
       touch: touch ? { purchases: touch.purchases ?? 0, tier: touch.tier ?? null } : null,
     };
   }
@@ -492,14 +498,36 @@ export function bookWrites(changes: readonly BookChanges[], first: number): { ct
        FROM unnest(${$(28)}::bigint[], ${$(29)}::int[], ${$(30)}::text[]) AS x(id, purchases, tier) WHERE c.id = x.id
        RETURNING 1)`;
   const params = [
-    p.map((x) => x.e.rowId), p.map((x) => x.c), p.map((x) => x.e.kind), p.map((x) => x.e.amount), p.map((x) => x.e.bucket),
-    p.map((x) => x.e.lotId), p.map((x) => x.e.activeFromMs), p.map((x) => x.e.expiresAtMs), p.map((x) => x.e.reason),
-    p.map((x) => x.e.meta?.eventId ?? null), p.map((x) => x.e.meta?.terminalId ?? null), p.map((x) => x.e.meta?.receiptId ?? null),
-    fresh.map((x) => x.l.id), fresh.map((x) => x.c), fresh.map((x) => x.l.amount), fresh.map((x) => x.l.remaining),
-    fresh.map((x) => x.l.earnedAtMs), fresh.map((x) => x.l.availableAtMs), fresh.map((x) => x.l.expiresAtMs), fresh.map((x) => x.l.activated),
-    dirty.map((l) => l.id), dirty.map((l) => l.remaining), dirty.map((l) => l.activated),
-    bal.map((c) => c.customerId), bal.map((c) => c.delta.available), bal.map((c) => c.delta.pending), bal.map((c) => c.delta.debt),
-    changes.map((c) => c.customerId), changes.map((c) => c.touch?.purchases ?? 0), changes.map((c) => c.touch?.tier ?? null),
+    p.map((x) => x.e.rowId),
+    p.map((x) => x.c),
+    p.map((x) => x.e.kind),
+    p.map((x) => x.e.amount),
+    p.map((x) => x.e.bucket),
+    p.map((x) => x.e.lotId),
+    p.map((x) => x.e.activeFromMs),
+    p.map((x) => x.e.expiresAtMs),
+    p.map((x) => x.e.reason),
+    p.map((x) => x.e.meta?.eventId ?? null),
+    p.map((x) => x.e.meta?.terminalId ?? null),
+    p.map((x) => x.e.meta?.receiptId ?? null),
+    fresh.map((x) => x.l.id),
+    fresh.map((x) => x.c),
+    fresh.map((x) => x.l.amount),
+    fresh.map((x) => x.l.remaining),
+    fresh.map((x) => x.l.earnedAtMs),
+    fresh.map((x) => x.l.availableAtMs),
+    fresh.map((x) => x.l.expiresAtMs),
+    fresh.map((x) => x.l.activated),
+    dirty.map((l) => l.id),
+    dirty.map((l) => l.remaining),
+    dirty.map((l) => l.activated),
+    bal.map((c) => c.customerId),
+    bal.map((c) => c.delta.available),
+    bal.map((c) => c.delta.pending),
+    bal.map((c) => c.delta.debt),
+    changes.map((c) => c.customerId),
+    changes.map((c) => c.touch?.purchases ?? 0),
+    changes.map((c) => c.touch?.tier ?? null),
   ];
   return { ctes, params };
 }

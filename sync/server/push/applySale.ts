@@ -18,13 +18,21 @@ export async function applySale(ctx: EventContext, ev: SaleEvent): Promise<Appli
   const rules = rulesOf(ctx);
   const ref = ev.sale.customer?.id ?? null;
   const customer = ref === null ? null : ctx.locked ? lockedCustomer(ctx.locked, ref) : await lockCustomer(tx, terminal.chainId, ref);
-  const book = customer
-    ? await CustomerBook.open(tx, customer.id, nowMs, { spendWindow: spendWindow(rules.programme, saleInstantMs(ev, nowMs)) })
-    : null;
-  const used = customer ? await loadOfferUses(tx, [customer.id], rules.limited.map((o) => o.id)) : new Map<number, Map<string, number[]>>();
+  const book = customer ? await CustomerBook.open(tx, customer.id, nowMs, { spendWindow: spendWindow(rules.programme, saleInstantMs(ev, nowMs)) }) : null;
+  const used = customer
+    ? await loadOfferUses(
+        tx,
+        [customer.id],
+        rules.limited.map((o) => o.id),
+      )
+    : new Map<number, Map<string, number[]>>();
   const cashierId = await eventCashier(tx, terminal.storeId, ev.cashierId);
   const decided = await decideSale(tx, {
-    terminal, rules, ev, eventId: ctx.eventId, nowMs,
+    terminal,
+    rules,
+    ev,
+    eventId: ctx.eventId,
+    nowMs,
     subject: { customer, book, spendInWindow: book?.spendInWindow ?? 0, offerUses: (customer && used.get(customer.id)) || new Map(), cashierId },
   });
 
@@ -40,7 +48,11 @@ export async function applySale(ctx: EventContext, ev: SaleEvent): Promise<Appli
     throw err;
   }
   if (customer && book) {
-    await book.flush(tx, { eventId: ctx.eventId, terminalId: terminal.terminalId, receiptId: ev.sale.receiptId }, { purchases: 1, tier: decided.tier ?? undefined });
+    await book.flush(
+      tx,
+      { eventId: ctx.eventId, terminalId: terminal.terminalId, receiptId: ev.sale.receiptId },
+      { purchases: 1, tier: decided.tier ?? undefined },
+    );
   }
   await flag(ctx, decided.flags);
   return decided.result;

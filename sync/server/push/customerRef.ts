@@ -39,9 +39,7 @@ const NUMERIC_ID = /^[1-9]\d{0,17}$/;
  */
 export function lockCustomerSql(chainId: number, ref: string): string {
   if (!Number.isSafeInteger(chainId)) throw new TypeError('lockCustomerSql: chain id');
-  const target = UUID.test(ref)
-    ? `(SELECT customer_id FROM customer_aliases WHERE alias = '${ref}'::uuid)`
-    : NUMERIC_ID.test(ref) ? `${ref}::bigint` : null;
+  const target = UUID.test(ref) ? `(SELECT customer_id FROM customer_aliases WHERE alias = '${ref}'::uuid)` : NUMERIC_ID.test(ref) ? `${ref}::bigint` : null;
   if (target === null) throw new TypeError('lockCustomerSql: not a customer reference');
   return `SELECT ${COLUMNS} FROM customers c WHERE c.chain_id = ${chainId} AND c.id = ${target} FOR NO KEY UPDATE`;
 }

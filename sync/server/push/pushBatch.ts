@@ -19,9 +19,13 @@ import { safeError } from '../safeLog';
 /** Whether any text in the value (keys included) holds a NUL: walked, not stringified (it runs for every event). */
 export function hasNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\0');
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (k.includes('\0') || hasNul(v)) return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasNul(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && (key.includes('\0') || hasNul((value as Record<string, unknown>)[key]))) return true;
   }
   return false;
 }
@@ -120,7 +124,13 @@ export async function pushBatch(
       ? new Rejection('invalid_event', 'Text fields must not contain NUL characters.')
       : parsed.success
         ? screen(parsed.data)
-        : new Rejection('invalid_event', parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; '));
+        : new Rejection(
+            'invalid_event',
+            parsed.error.issues
+              .slice(0, 5)
+              .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
+              .join('; '),
+          );
     const ev = parsed.success ? parsed.data : null;
     if (ev?.type === 'sale' && !upFront && rules && options.saleRuns !== false) {
       // The same id twice: the second copy must see the first one's answer, so it starts a new run.

@@ -81,18 +81,17 @@ export async function applySaleRun(
     SELECT 1 AS opened${guardSelect(db)};
     INSERT INTO applied_events (event_id, terminal_id, store_id, type, status, result)
     SELECT id, ${literal(terminal.terminalId)}, ${literal(terminal.storeId)}, 'sale', 'applying', '{}'::jsonb
-    FROM unnest(ARRAY[${[...ids].sort().map((id) => literal(id)).join(',')}]::uuid[]) AS id ORDER BY id
+    FROM unnest(ARRAY[${[...ids]
+      .sort()
+      .map((id) => literal(id))
+      .join(',')}]::uuid[]) AS id ORDER BY id
     ON CONFLICT (event_id) DO NOTHING
     RETURNING event_id::text AS event_id, (extract(epoch FROM received_at) * 1000)::float8 AS now_ms`;
-  const T0 = performance.now();
-  const t: Record<string, number> = {};
   try {
-    const r = await db.transaction(
-      (tx, begun) => { t.begin = performance.now() - T0; return applyClaimed(tx, rules, terminal, run, (begun.at(-1) ?? []) as { event_id: string; now_ms: number }[], skipLocked, t).then((x) => { t.body = performance.now() - T0; return x; }); },
+    return await db.transaction(
+      (tx, begun) => applyClaimed(tx, rules, terminal, run, (begun.at(-1) ?? []) as { event_id: string; now_ms: number }[], skipLocked),
       { begin },
     );
-    if (process.env.LT_TIMING) console.error(`TIMING ${JSON.stringify({ ...t, total: performance.now() - T0, n: run.length, deferred: r.deferred.length, skip: skipLocked })}`);
-    return r;
   } catch (err) {
     throw new RunFailed(err);
   }
@@ -115,23 +114,20 @@ async function applyClaimed(
   run: readonly RunSale[],
   claimedRows: readonly { event_id: string; now_ms: number }[],
   skipLocked: boolean,
-  t: Record<string, number> = {},
 ): Promise<RunResult> {
   const claimed = new Set(claimedRows.map((r) => r.event_id));
   const nowMs = Number(claimedRows[0]?.now_ms ?? Date.now());
   const mine = run.filter((s) => claimed.has(s.eventId.toLowerCase()));
   const refs = mine.flatMap((s) => (s.ev.sale.customer ? [s.ev.sale.customer.id] : []));
 
-  let m = performance.now();
-  const lap = (k: string) => { const n = performance.now(); t[k] = n - m; m = n; };
-  const snap = await readSnapshot(tx, terminal, run, claimed, mine); lap('snap');
+  const snap = await readSnapshot(tx, terminal, run, claimed, mine);
   const items = new Map<string, PushResultItem>(snap.duplicates);
   if (mine.length === 0) return { items, deferred: [], faults: [] };
 
-  const resolved = await resolveCustomers(tx, terminal.chainId, refs); lap('resolve');
+  const resolved = await resolveCustomers(tx, terminal.chainId, refs);
   const ids = [...new Set([...resolved.values()].filter((id): id is number => id !== null))];
-  const locked = await lockCustomerIds(tx, ids, skipLocked); lap('lock');
-  const customerOf = (s: RunSale) => (s.ev.sale.customer ? resolved.get(s.ev.sale.customer.id.toLowerCase()) ?? null : null);
+  const locked = await lockCustomerIds(tx, ids, skipLocked);
+  const customerOf = (s: RunSale) => (s.ev.sale.customer ? (resolved.get(s.ev.sale.customer.id.toLowerCase()) ?? null) : null);
   const deferred = mine.filter((s) => {
     const id = customerOf(s);
     return id !== null && !locked.has(id);
@@ -139,12 +135,11 @@ async function applyClaimed(
   const todo = mine.filter((s) => !deferred.includes(s));
 
   const byRef = new Map<string, LockedCustomer | null>();
-  for (const [ref, id] of resolved) byRef.set(ref, id === null ? null : locked.get(id) ?? null);
-  const known = await readBooks(tx, rules, todo, byRef, nowMs, new LedgerIds(snap.ledgerIds)); lap('books');
+  for (const [ref, id] of resolved) byRef.set(ref, id === null ? null : (locked.get(id) ?? null));
+  const known = await readBooks(tx, rules, todo, byRef, nowMs, new LedgerIds(snap.ledgerIds));
   const decided = await decideRun(tx, known, { rules, terminal, todo, nowMs, cashiers: snap.cashiers, usedReceiptIds: snap.usedReceiptIds });
-  lap('decide');
   decided.givenBack.push(...deferred.map((s) => s.eventId));
-  await writeRun(tx, terminal, decided); lap('write');
+  await writeRun(tx, terminal, decided);
   for (const [id, item] of decided.items) items.set(id, item);
   return { items, deferred, faults: decided.faults };
 }
@@ -159,7 +154,12 @@ async function readSnapshot(
 ): Promise<{ duplicates: Map<string, PushResultItem>; cashiers: Set<string>; usedReceiptIds: Set<string>; ledgerIds: number[] }> {
   const dupIds = run.map((s) => s.eventId).filter((id) => !claimed.has(id.toLowerCase()));
   const cashierIds = [...new Set(todo.flatMap((s) => (s.ev.cashierId === undefined ? [] : [s.ev.cashierId])))];
-  const [row] = await tx.query<{ dups: { id: string; result: EventOutcome; store: number | null }[] | null; cashiers: string[]; used: string[]; ids: number[] }>(
+  const [row] = await tx.query<{
+    dups: { id: string; result: EventOutcome; store: number | null }[] | null;
+    cashiers: string[];
+    used: string[];
+    ids: number[];
+  }>(
     `SELECT (SELECT json_agg(json_build_object('id', event_id, 'result', result, 'store', store_id))
                FROM applied_events WHERE event_id = ANY($1::uuid[])) AS dups,
             ARRAY(SELECT id::text FROM cashiers WHERE store_id = $2 AND id = ANY($3::bigint[])) AS cashiers,
@@ -173,9 +173,12 @@ async function readSnapshot(
     const p = prev.get(id.toLowerCase());
     // Claimed by a transaction that then gave the claim back: apply the run again, one by one.
     if (!p) throw Object.assign(new Error('event row vanished'), { code: '40001' });
-    duplicates.set(id, p.store !== terminal.storeId
-      ? { eventId: id, status: 'rejected', code: 'event_id_conflict', message: 'This event id was used by another store.', retryable: false }
-      : { eventId: id, status: 'duplicate', original: p.result });
+    duplicates.set(
+      id,
+      p.store !== terminal.storeId
+        ? { eventId: id, status: 'rejected', code: 'event_id_conflict', message: 'This event id was used by another store.', retryable: false }
+        : { eventId: id, status: 'duplicate', original: p.result },
+    );
   }
   return { duplicates, cashiers: new Set(row?.cashiers ?? []), usedReceiptIds: new Set(row?.used ?? []), ledgerIds: (row?.ids ?? []).map(Number) };
 }
@@ -193,7 +196,7 @@ async function readBooks(
   const books = await CustomerBook.openMany(tx, ids, nowMs, pool);
   const windows = todo.map((s) => {
     const ref = s.ev.sale.customer?.id;
-    const c = ref === undefined ? null : byRef.get(ref.toLowerCase()) ?? null;
+    const c = ref === undefined ? null : (byRef.get(ref.toLowerCase()) ?? null);
     return { customerId: c ? c.id : null, ...spendWindow(rules.programme, saleInstantMs(s.ev, nowMs)) };
   });
   const [row] = await tx.query<{ spend: number[]; uses: { c: number; o: string; t: number[] }[] | null }>(
@@ -231,8 +234,12 @@ async function decideRun(
   tx: Sql,
   known: Known,
   inputs: {
-    rules: ChainRules; terminal: TerminalContext; todo: readonly RunSale[]; nowMs: number;
-    cashiers: ReadonlySet<string>; usedReceiptIds: ReadonlySet<string>;
+    rules: ChainRules;
+    terminal: TerminalContext;
+    todo: readonly RunSale[];
+    nowMs: number;
+    cashiers: ReadonlySet<string>;
+    usedReceiptIds: ReadonlySet<string>;
   },
 ): Promise<RunWrites> {
   const { rules, terminal, todo, nowMs } = inputs;
@@ -247,18 +254,22 @@ async function decideRun(
 
   for (const [i, { eventId, ev }] of todo.entries()) {
     const ref = ev.sale.customer?.id ?? null;
-    const found = ref === null ? null : known.byRef.get(ref.toLowerCase()) ?? null;
+    const found = ref === null ? null : (known.byRef.get(ref.toLowerCase()) ?? null);
     const customer = found ? customers.get(found.id)! : null;
-    const book = customer ? known.books.get(customer.id) ?? null : null;
+    const book = customer ? (known.books.get(customer.id) ?? null) : null;
     const checkpoint = book?.checkpoint() ?? null;
     try {
       checkSaleStore(terminal, ev);
       if (ref !== null && !customer) lockedCustomer([], ref); // throws customer_unknown, retryable for a till-made id
       const window = spendWindow(rules.programme, saleInstantMs(ev, nowMs));
-      const earlier = customer ? runSpend.get(customer.id) ?? [] : [];
+      const earlier = customer ? (runSpend.get(customer.id) ?? []) : [];
       const spend = (known.spend[i] ?? 0) + earlier.reduce((s, r) => s + (r.atMs > window.fromMs && r.atMs <= window.toMs ? r.eligibleNet : 0), 0);
       const decision = await decideSale(tx, {
-        terminal, rules, ev, eventId, nowMs,
+        terminal,
+        rules,
+        ev,
+        eventId,
+        nowMs,
         subject: {
           customer: customer ? { ...customer } : null,
           book,
@@ -304,9 +315,12 @@ async function decideRun(
       // Retryable, or a fault: not recorded, the claim is given back and the till sends the sale again.
       out.givenBack.push(eventId);
       if (!(err instanceof Rejection)) out.faults.push({ eventId, err });
-      out.items.set(eventId, err instanceof Rejection
-        ? { eventId, status: 'rejected', code: err.code, message: err.message, retryable: true }
-        : { eventId, status: 'rejected', code: 'server_error', message: 'The server failed on this event; send it again later.', retryable: true });
+      out.items.set(
+        eventId,
+        err instanceof Rejection
+          ? { eventId, status: 'rejected', code: err.code, message: err.message, retryable: true }
+          : { eventId, status: 'rejected', code: 'server_error', message: 'The server failed on this event; send it again later.', retryable: true },
+      );
     }
   }
 
@@ -341,9 +355,14 @@ async function writeRun(tx: Sql, terminal: TerminalContext, w: RunWrites): Promi
        DELETE FROM applied_events WHERE event_id = ANY(${$(6)}::uuid[]) RETURNING 1)
      SELECT (SELECT count(*) FROM run_answers)::int AS recorded, (SELECT count(*) FROM run_given_back)::int AS given_back`,
     [
-      ...books.params, ...sales.params,
-      terminal.chainId, terminal.terminalId, terminal.storeId,
-      JSON.stringify(w.exceptions.map((e) => ({ kind: e.draft.kind, eventId: e.eventId, customerId: e.draft.customerId ?? null, details: e.draft.details ?? {} }))),
+      ...books.params,
+      ...sales.params,
+      terminal.chainId,
+      terminal.terminalId,
+      terminal.storeId,
+      JSON.stringify(
+        w.exceptions.map((e) => ({ kind: e.draft.kind, eventId: e.eventId, customerId: e.draft.customerId ?? null, details: e.draft.details ?? {} })),
+      ),
       JSON.stringify(w.recorded),
       w.givenBack,
     ],
