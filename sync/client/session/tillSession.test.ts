@@ -286,6 +286,34 @@ describe('till session: payments', () => {
   });
 });
 
+describe('till session: bank cards', () => {
+  it('offers to link the card just paid with to the customer, but not a card another customer holds', async () => {
+    const { world: w } = await till();
+    const card = { tokenHash: `bank-token-hash-${Date.now().toString(36)}-link`, last4: '7777' };
+    const payByCardFor = async (customer: number, product: number) => {
+      await w.tick(1_000);
+      await scan(w, demoCardNumber(customer));
+      await scan(w, demoProduct(product).ean);
+      w.host.terminal.plan = 'approve';
+      w.host.terminal.card = card;
+      w.session.key('F10');
+      await w.settle();
+      return w.state.receipt!;
+    };
+    const first = await payByCardFor(14, 80);
+    expect(first.linkOffer).toMatchObject({ customerId: '14', last4: '7777' });
+    await w.run(w.session.linkCard());
+    await w.waitFor(async () => (await w.db.outbox.count()) === 0, 'the link sent');
+    w.session.key('Enter');
+    // Another customer pays with the same card: nothing to offer; nothing refused later.
+    const second = await payByCardFor(15, 81);
+    expect(second.method).toBe('card');
+    expect(second.linkOffer).toBeNull();
+    await w.waitFor(async () => (await w.db.outbox.count()) === 0, 'the sale sent');
+    expect(await w.session.rejected()).toEqual([]);
+  });
+});
+
 describe('till session: customer and screens', () => {
   it('after F11 or F12 and back, the customer is still on the sale and on the panel', async () => {
     const { world: w } = await till();

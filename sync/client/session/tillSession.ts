@@ -740,7 +740,13 @@ export class TillSession {
           }
         }
       } else if (!buyer.customer.keys.includes(`bank:${answer.tokenHash}`)) {
-        linkOffer = { customerId: buyer.customer.id, name: buyer.customer.firstName, tokenHash: answer.tokenHash, last4: answer.last4 ?? '????' };
+        // Offered only for a card no other customer holds: the server refuses that link, and it
+        // would wait in the refused list for ever (found by the model test).
+        const terminal = this.state.status!.terminal!;
+        const holder = await findCustomerByBankCard({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, answer.tokenHash);
+        if (holder.kind !== 'found' || holder.customer.id === buyer.customer.id) {
+          linkOffer = { customerId: buyer.customer.id, name: buyer.customer.firstName, tokenHash: answer.tokenHash, last4: answer.last4 ?? '????' };
+        }
       }
     }
     await this.checkout(payment.receiptId, now, { method: 'card', amountKopecks: payment.amountKopecks, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) }, 0, linkOffer, buyer, buyerAvailable, payment.amountKopecks, frozen, payment.online);
