@@ -64,7 +64,6 @@ export interface IdFilterRecord {
   data: Uint8Array;
 }
 
-
 /** An event waiting for the server. Acknowledged events leave the till, contacts with them. */
 export interface OutboxRecord {
   seq?: number;
@@ -131,11 +130,21 @@ export interface TallyRecord {
 }
 
 export const TALLY_FIGURES = [
-  'receipts', 'identifiedReceipts', 'salesKopecks', 'discountKopecks', 'accruedKopecks', 'redeemedKopecks',
-  'registrations', 'welcomeKopecks', 'registrationsOffered', 'returns', 'refundKopecks', 'restoredBonusKopecks', 'reversedAccrualKopecks',
+  'receipts',
+  'identifiedReceipts',
+  'salesKopecks',
+  'discountKopecks',
+  'accruedKopecks',
+  'redeemedKopecks',
+  'registrations',
+  'welcomeKopecks',
+  'registrationsOffered',
+  'returns',
+  'refundKopecks',
+  'restoredBonusKopecks',
+  'reversedAccrualKopecks',
 ] as const satisfies readonly (keyof FiguresRow)[];
 export type TallyFigure = (typeof TALLY_FIGURES)[number];
-
 
 /** One basket line as the cashier sees it. Quantity in thousandths (a piece is 1000, a gram is 1). */
 export interface BasketItem {

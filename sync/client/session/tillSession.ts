@@ -100,7 +100,14 @@ export class TillSession {
   private setSale(patch: Partial<SaleView>, persist = true): void {
     const sale = { ...this.state.sale, ...patch };
     sale.priced = this.price(sale);
-    sale.panel = this.ctx && sale.customer ? customerPanel(this.ctx, { id: sale.customer.customer.id, tier: sale.customer.customer.tier, birthday: sale.customer.customer.birthday ?? null }, new Date(this.now())) : null;
+    sale.panel =
+      this.ctx && sale.customer
+        ? customerPanel(
+            this.ctx,
+            { id: sale.customer.customer.id, tier: sale.customer.customer.tier, birthday: sale.customer.customer.birthday ?? null },
+            new Date(this.now()),
+          )
+        : null;
     this.set({ sale });
     if (persist) this.persistDraft();
   }
@@ -188,7 +195,9 @@ export class TillSession {
     // events of an earlier identity are carried over below, never dropped.
     const db = (this.opts.openDb ?? ((n) => new TillDb(n)))(`${DB_PREFIX}${terminal.terminalId}`);
     this.db = db;
-    const carried = this.opts.databaseNames ? await carryOverEarlierEnrolments(db, this.opts.openDb ?? ((n) => new TillDb(n)), await this.opts.databaseNames(), DB_PREFIX) : 0;
+    const carried = this.opts.databaseNames
+      ? await carryOverEarlierEnrolments(db, this.opts.openDb ?? ((n) => new TillDb(n)), await this.opts.databaseNames(), DB_PREFIX)
+      : 0;
     await this.loadCatalogue();
     await this.refreshCashier();
     this.set({ phase: 'ready', revoked: false, carriedOver: carried, mode: this.state.cashier.required && !this.state.cashier.current ? 'signIn' : 'selling' });
@@ -197,33 +206,41 @@ export class TillSession {
     await this.restoreDraft();
     // After the draft's own notice: a basket carried over with the events must not hide this one.
     if (carried > 0) this.notice('reenrol.carried', { count: carried }, 'info');
-    this.loops = new SyncLoops(db, this.api, {
-      cashiersPulled: () => void this.refreshCashier(),
-      pullStarted: (existing) => this.setSync({ running: true, ...(existing ? { progress: existing } : {}) }),
-      pullProgress: (progress) => {
-        this.setSync({ progress });
-        this.setLink('online');
+    this.loops = new SyncLoops(
+      db,
+      this.api,
+      {
+        cashiersPulled: () => void this.refreshCashier(),
+        pullStarted: (existing) => this.setSync({ running: true, ...(existing ? { progress: existing } : {}) }),
+        pullProgress: (progress) => {
+          this.setSync({ progress });
+          this.setLink('online');
+        },
+        pullDone: (outcome, catalogueStored, cached) => {
+          this.setSync({
+            running: false,
+            ...(outcome.ok ? { lastSyncAt: this.now(), error: null, errorCode: null } : { error: outcome.message, errorCode: outcome.code }),
+            ...(catalogueStored ? { catalogueAt: this.now() } : {}),
+            ...(cached !== null ? { cached } : {}),
+          });
+          if (outcome.ok) this.setLink('online');
+          else if (outcome.offline) this.setLink('serverDown');
+          if (catalogueStored)
+            void this.loadCatalogue().then(() => {
+              this.setSale({}, false);
+              this.finishApprovedCard();
+            });
+        },
+        pushed: (outcome, stats) => {
+          this.setSync({ ...stats, ...(outcome.ok ? {} : { error: outcome.message, errorCode: 'push' }) });
+          if (outcome.ok && outcome.sent > 0) this.setLink('online');
+          if (!outcome.ok && outcome.offline) this.setLink('serverDown');
+        },
       },
-      pullDone: (outcome, catalogueStored, cached) => {
-        this.setSync({
-          running: false,
-          ...(outcome.ok ? { lastSyncAt: this.now(), error: null, errorCode: null } : { error: outcome.message, errorCode: outcome.code }),
-          ...(catalogueStored ? { catalogueAt: this.now() } : {}),
-          ...(cached !== null ? { cached } : {}),
-        });
-        if (outcome.ok) this.setLink('online');
-        else if (outcome.offline) this.setLink('serverDown');
-        if (catalogueStored) void this.loadCatalogue().then(() => {
-          this.setSale({}, false);
-          this.finishApprovedCard();
-        });
-      },
-      pushed: (outcome, stats) => {
-        this.setSync({ ...stats, ...(outcome.ok ? {} : { error: outcome.message, errorCode: 'push' }) });
-        if (outcome.ok && outcome.sent > 0) this.setLink('online');
-        if (!outcome.ok && outcome.offline) this.setLink('serverDown');
-      },
-    }, this.timers, this.opts.pull ?? onThreadPull, this.opts.every);
+      this.timers,
+      this.opts.pull ?? onThreadPull,
+      this.opts.every,
+    );
     this.loops.start();
   }
 
@@ -305,7 +322,15 @@ export class TillSession {
     const db = this.db;
     if (!db) return;
     const s = this.state.sale;
-    const record: DraftRecord = { key: 'current', items: s.items, customer: s.customer, redeem: s.redeem, payment: s.payment, fiscal: s.fiscal, updatedAt: this.now() };
+    const record: DraftRecord = {
+      key: 'current',
+      items: s.items,
+      customer: s.customer,
+      redeem: s.redeem,
+      payment: s.payment,
+      fiscal: s.fiscal,
+      updatedAt: this.now(),
+    };
     const empty = s.items.length === 0 && !s.customer && !s.payment && !s.fiscal;
     this.draftWrites = this.draftWrites
       .then(async () => {
@@ -320,7 +345,9 @@ export class TillSession {
     if (!db) return;
     const d = await db.draft.get('current');
     if (!d) return;
-    const available = d.customer ? (await shownBalance(db, d.customer.customer.id, { available: d.customer.customer.balance, pending: d.customer.customer.pending })).available : null;
+    const available = d.customer
+      ? (await shownBalance(db, d.customer.customer.id, { available: d.customer.customer.balance, pending: d.customer.customer.pending })).available
+      : null;
     this.setSale({ items: d.items, customer: d.customer, redeem: d.redeem, available, payment: d.payment, fiscal: d.fiscal ?? null }, false);
     if (d.items.length > 0 || d.customer) this.notice('sale.restored', { count: d.items.length }, 'info');
     // Settled outside the intent queue (the host may still be waiting for the customer's PIN).
@@ -384,7 +411,10 @@ export class TillSession {
     // A sale at the card terminal shows what is being charged: priced as at the payment's start.
     const paying = sale.payment?.available !== undefined ? sale.payment : null;
     const available = paying ? (paying.available ?? null) : sale.available;
-    const c = sale.customer && available !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available, birthday: sale.customer.customer.birthday ?? null } : null;
+    const c =
+      sale.customer && available !== null
+        ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available, birthday: sale.customer.customer.birthday ?? null }
+        : null;
     return priceDraft(this.pricing(paying?.online), sale.items, c, sale.redeem, 'draft', new Date(paying?.startedAt ?? this.now())).priced;
   }
 
@@ -429,7 +459,9 @@ export class TillSession {
       case 'toggleManager':
         return this.set(mode === 'manager' ? { mode: this.state.under } : { mode: 'manager', under: OVERLAY_MODES.has(mode) ? this.state.under : mode });
       case 'toggleDiagnostics':
-        return this.set(mode === 'diagnostics' ? { mode: this.state.under } : { mode: 'diagnostics', under: OVERLAY_MODES.has(mode) ? this.state.under : mode });
+        return this.set(
+          mode === 'diagnostics' ? { mode: this.state.under } : { mode: 'diagnostics', under: OVERLAY_MODES.has(mode) ? this.state.under : mode },
+        );
       case 'toggleCamera':
         return this.set({ camera: !this.state.camera });
       case 'changeCashier':
@@ -448,7 +480,7 @@ export class TillSession {
     const mode = this.state.mode;
     // Paid, waiting for its fiscal document: the money is taken, the dialog cannot be closed.
     if (mode === 'payingCash' && this.state.sale.fiscal) return;
-    if (mode === 'payingCash') return this.set({ mode: 'selling' }), this.setSale({ cardDecline: null }, false);
+    if (mode === 'payingCash') return (this.set({ mode: 'selling' }), this.setSale({ cardDecline: null }, false));
     if (OVERLAY_MODES.has(mode)) return this.set({ mode: this.state.under });
     if (mode === 'registering') return this.set({ mode: 'selling', registration: null });
     if (mode === 'returning' || mode === 'history') return this.set({ mode: 'selling' });
@@ -511,7 +543,10 @@ export class TillSession {
       return;
     }
     if (e.kind === 'scan') void this.scan({ kind: 'text', text: e.text });
-    if (e.kind === 'card') void this.scan(e.cardKind === 'loyalty' ? { kind: 'loyaltyCard', cardNumber: e.cardNumber } : { kind: 'bankCard', tokenHash: e.tokenHash, last4: e.last4 });
+    if (e.kind === 'card')
+      void this.scan(
+        e.cardKind === 'loyalty' ? { kind: 'loyaltyCard', cardNumber: e.cardNumber } : { kind: 'bankCard', tokenHash: e.tokenHash, last4: e.last4 },
+      );
   }
 
   private refuse(reason: ScanRefusal): void {
@@ -592,7 +627,9 @@ export class TillSession {
     const terminal = this.state.status?.terminal;
     if (!db || !terminal) return;
     this.setSale({ lookupBusy: true }, false);
-    await this.applyLookup(await findCustomerByBankCard({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, tokenHash));
+    await this.applyLookup(
+      await findCustomerByBankCard({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, tokenHash),
+    );
   }
 
   private async applyLookup(result: FindResult): Promise<void> {
@@ -601,7 +638,13 @@ export class TillSession {
       const { available } = await shownBalance(db, result.customer.id, { available: result.customer.balance, pending: result.customer.pending });
       const changed = this.state.sale.customer?.customer.id !== result.customer.id;
       if (changed && this.state.sale.redeem > 0) this.notice('identify.redeemReset', undefined, 'info');
-      this.setSale({ customer: { customer: result.customer, via: result.via }, available, redeem: changed ? 0 : this.state.sale.redeem, lookup: null, lookupBusy: false });
+      this.setSale({
+        customer: { customer: result.customer, via: result.via },
+        available,
+        redeem: changed ? 0 : this.state.sale.redeem,
+        lookup: null,
+        lookupBusy: false,
+      });
       return;
     }
     // Nobody found: the cashier is identifying someone else now, so the previous customer leaves
@@ -613,7 +656,10 @@ export class TillSession {
     if (result.kind === 'notFound' && this.offeredIn !== this.saleSeq) {
       // The register choice shows for a customer nobody could find: counted once per sale.
       this.offeredIn = this.saleSeq;
-      await recordRegistrationOffered(db, result.via).then(() => this.loops?.pushSoon(), () => undefined);
+      await recordRegistrationOffered(db, result.via).then(
+        () => this.loops?.pushSoon(),
+        () => undefined,
+      );
     }
   }
 
@@ -654,7 +700,15 @@ export class TillSession {
       }
       const now = new Date(this.now());
       const terminal = this.state.status!.terminal!;
-      return this.checkout(receiptNumber(terminal.terminalId, now.getTime()), now, { method: 'cash', amountKopecks: priced.totals.payable }, tendered - priced.totals.payable, null, this.state.sale.customer, this.state.sale.available);
+      return this.checkout(
+        receiptNumber(terminal.terminalId, now.getTime()),
+        now,
+        { method: 'cash', amountKopecks: priced.totals.payable },
+        tendered - priced.totals.payable,
+        null,
+        this.state.sale.customer,
+        this.state.sale.available,
+      );
     });
   }
 
@@ -673,13 +727,23 @@ export class TillSession {
     if (this.state.mode !== 'payingCash' || !priced) return;
     const terminal = this.state.status!.terminal!;
     const now = this.now();
-    const kept = this.state.sale.payment?.stage === 'approved' && this.state.sale.payment.amountKopecks === priced.totals.payable ? this.state.sale.payment : null;
+    const kept =
+      this.state.sale.payment?.stage === 'approved' && this.state.sale.payment.amountKopecks === priced.totals.payable ? this.state.sale.payment : null;
     if (kept) return this.completeCard(kept, kept.answer ?? {});
-    const payment = { receiptId: receiptNumber(terminal.terminalId, now), amountKopecks: priced.totals.payable, stage: 'charging' as const, startedAt: now, available: this.state.sale.available, online: this.online() };
+    const payment = {
+      receiptId: receiptNumber(terminal.terminalId, now),
+      amountKopecks: priced.totals.payable,
+      stage: 'charging' as const,
+      startedAt: now,
+      available: this.state.sale.available,
+      online: this.online(),
+    };
     this.set({ mode: 'payingCard' });
     this.setSale({ payment, cardDecline: null });
     await this.draftWrites;
-    this.cardWait = this.opts.host.request({ op: 'pay', amountKopecks: payment.amountKopecks, receiptId: payment.receiptId }).then((res) => this.serial(() => this.onCardAnswer(payment, res)));
+    this.cardWait = this.opts.host
+      .request({ op: 'pay', amountKopecks: payment.amountKopecks, receiptId: payment.receiptId })
+      .then((res) => this.serial(() => this.onCardAnswer(payment, res)));
   }
 
   /** A card payment being waited for (the terminal, or the host after a reload); tests await it. */
@@ -689,7 +753,12 @@ export class TillSession {
     this.cardWait = null;
     if (this.state.sale.payment?.receiptId !== payment.receiptId) return;
     const parsed = res.ok ? PaymentAnswer.safeParse(res.value) : null;
-    const answer = parsed?.success ? parsed.data : { approved: false, declineReason: res.ok ? 'bad answer from the till host' : res.error.code === 'host_unreachable' ? 'host-unreachable' : res.error.message };
+    const answer = parsed?.success
+      ? parsed.data
+      : {
+          approved: false,
+          declineReason: res.ok ? 'bad answer from the till host' : res.error.code === 'host_unreachable' ? 'host-unreachable' : res.error.message,
+        };
     if (!answer.approved) {
       if (!res.ok && res.error.code === 'host_unreachable') {
         // The host may have sent it to the terminal before it went away: find out, never guess.
@@ -705,7 +774,10 @@ export class TillSession {
     await this.completeCard(approved, approved.answer);
   }
 
-  private async completeCard(payment: NonNullable<DraftRecord['payment']>, answer: { tokenHash?: string | undefined; last4?: string | undefined }): Promise<void> {
+  private async completeCard(
+    payment: NonNullable<DraftRecord['payment']>,
+    answer: { tokenHash?: string | undefined; last4?: string | undefined },
+  ): Promise<void> {
     const db = this.db;
     if (!db) return;
     if (!this.ctx) {
@@ -729,10 +801,20 @@ export class TillSession {
     if (answer.tokenHash) {
       if (!buyer) {
         const terminal = this.state.status!.terminal!;
-        const found = await findCustomerByBankCard({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, answer.tokenHash);
+        const found = await findCustomerByBankCard(
+          { db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api },
+          answer.tokenHash,
+        );
         if (found.kind === 'found') {
           const shown = await shownBalance(db, found.customer.id, { available: found.customer.balance, pending: found.customer.pending });
-          const check = priceDraft(this.pricing(payment.online), sale.items, { id: found.customer.id, tier: found.customer.tier, available: shown.available, birthday: found.customer.birthday ?? null }, 0, payment.receiptId, now).priced;
+          const check = priceDraft(
+            this.pricing(payment.online),
+            sale.items,
+            { id: found.customer.id, tier: found.customer.tier, available: shown.available, birthday: found.customer.birthday ?? null },
+            0,
+            payment.receiptId,
+            now,
+          ).priced;
           // Paid already: the card's owner earns on this sale only if member pricing would not change the amount.
           if (check.totals.payable === payment.amountKopecks) {
             buyer = { customer: found.customer, via: 'bank' };
@@ -743,13 +825,27 @@ export class TillSession {
         // Offered only for a card no other customer holds: the server refuses that link, and it
         // would wait in the refused list for ever (found by the model test).
         const terminal = this.state.status!.terminal!;
-        const holder = await findCustomerByBankCard({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, answer.tokenHash);
+        const holder = await findCustomerByBankCard(
+          { db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api },
+          answer.tokenHash,
+        );
         if (holder.kind !== 'found' || holder.customer.id === buyer.customer.id) {
           linkOffer = { customerId: buyer.customer.id, name: buyer.customer.firstName, tokenHash: answer.tokenHash, last4: answer.last4 ?? '????' };
         }
       }
     }
-    await this.checkout(payment.receiptId, now, { method: 'card', amountKopecks: payment.amountKopecks, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) }, 0, linkOffer, buyer, buyerAvailable, payment.amountKopecks, frozen, payment.online);
+    await this.checkout(
+      payment.receiptId,
+      now,
+      { method: 'card', amountKopecks: payment.amountKopecks, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) },
+      0,
+      linkOffer,
+      buyer,
+      buyerAvailable,
+      payment.amountKopecks,
+      frozen,
+      payment.online,
+    );
   }
 
   /**
@@ -757,19 +853,38 @@ export class TillSession {
    * transaction. Only then does the screen say "done". The charged amount must equal the total.
    */
   private async checkout(
-    receiptId: string, now: Date, payment: SaleEvent['payment'], change: number, linkOffer: Receipt['linkOffer'],
-    buyer: SaleView['customer'], buyerAvailable: number | null, charged?: number, saleAvailable: number | null = this.state.sale.available,
+    receiptId: string,
+    now: Date,
+    payment: SaleEvent['payment'],
+    change: number,
+    linkOffer: Receipt['linkOffer'],
+    buyer: SaleView['customer'],
+    buyerAvailable: number | null,
+    charged?: number,
+    saleAvailable: number | null = this.state.sale.available,
     online: boolean = this.online(),
   ): Promise<Receipt | null> {
     const db = this.db;
     if (!db || !this.ctx) return null;
     const sale = this.state.sale;
-    const who = buyer && buyerAvailable !== null ? { id: buyer.customer.id, tier: buyer.customer.tier, available: buyerAvailable, birthday: buyer.customer.birthday ?? null } : null;
+    const who =
+      buyer && buyerAvailable !== null
+        ? { id: buyer.customer.id, tier: buyer.customer.tier, available: buyerAvailable, birthday: buyer.customer.birthday ?? null }
+        : null;
     const redeem = who && buyer?.customer.id === sale.customer?.customer.id ? sale.redeem : 0;
     let { input, priced } = priceDraft(this.pricing(online), sale.items, who, redeem, receiptId, now);
     if (charged !== undefined && priced.totals.payable !== charged) {
       // The card was charged for the sale as it was: price it exactly so, without the late customer.
-      ({ input, priced } = priceDraft(this.pricing(online), sale.items, sale.customer && saleAvailable !== null ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: saleAvailable, birthday: sale.customer.customer.birthday ?? null } : null, sale.redeem, receiptId, now));
+      ({ input, priced } = priceDraft(
+        this.pricing(online),
+        sale.items,
+        sale.customer && saleAvailable !== null
+          ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: saleAvailable, birthday: sale.customer.customer.birthday ?? null }
+          : null,
+        sale.redeem,
+        receiptId,
+        now,
+      ));
       buyer = sale.customer;
     }
     // A card's amount is the money the terminal took, never a figure priced after it.
@@ -784,14 +899,32 @@ export class TillSession {
         await db.draft.delete('current');
       });
     } catch (err) {
-      this.setSale({ error: { kind: 'storage', message: err instanceof Error ? err.message : String(err), full: isQuotaError(err), ...(payment.method === 'card' ? { cardApproved: true } : {}) } }, false);
+      this.setSale(
+        {
+          error: {
+            kind: 'storage',
+            message: err instanceof Error ? err.message : String(err),
+            full: isQuotaError(err),
+            ...(payment.method === 'card' ? { cardApproved: true } : {}),
+          },
+        },
+        false,
+      );
       this.set({ mode: 'selling' });
       return null;
     }
     const after = buyer ? await shownBalance(db, buyer.customer.id, { available: buyer.customer.balance, pending: buyer.customer.pending }) : null;
     const receipt: Receipt = {
-      receiptId, method: payment.method, linkOffer, paid: priced.totals.payable, change, redeemed: priced.totals.redeemed, accrued: priced.totals.accrued,
-      customerName: buyer?.customer.firstName ?? null, newBalance: after?.available ?? null, fiscal: event.fiscal ?? null,
+      receiptId,
+      method: payment.method,
+      linkOffer,
+      paid: priced.totals.payable,
+      change,
+      redeemed: priced.totals.redeemed,
+      accrued: priced.totals.accrued,
+      customerName: buyer?.customer.firstName ?? null,
+      newBalance: after?.available ?? null,
+      fiscal: event.fiscal ?? null,
     };
     this.saleSeq++;
     this.set({ receipt, mode: 'selling', notice: null });
@@ -805,7 +938,8 @@ export class TillSession {
   private finishApprovedCard(): void {
     void this.serial(async () => {
       const p = this.state.sale.payment;
-      if (p?.stage === 'approved' && this.state.mode === 'payingCard' && !this.state.sale.unresolvedPayment && this.ctx) await this.completeCard(p, p.answer ?? {});
+      if (p?.stage === 'approved' && this.state.mode === 'payingCard' && !this.state.sale.unresolvedPayment && this.ctx)
+        await this.completeCard(p, p.answer ?? {});
     });
   }
 
@@ -834,7 +968,13 @@ export class TillSession {
    * Between payment and commit: no register, nothing changes; else the sale is frozen in the
    * draft and fiscalised once. null: blocked (paper, offline...), the draft kept, the cashier retries.
    */
-  private async fiscalStep(receiptId: string, event: SaleEvent, priced: PricedReceipt, change: number, buyer: SaleView['customer']): Promise<{ event: SaleEvent; priced: PricedReceipt } | null> {
+  private async fiscalStep(
+    receiptId: string,
+    event: SaleEvent,
+    priced: PricedReceipt,
+    change: number,
+    buyer: SaleView['customer'],
+  ): Promise<{ event: SaleEvent; priced: PricedReceipt } | null> {
     const deps = this.fiscalDeps();
     if (!deps) return { event, priced };
     const kept = this.state.sale.fiscal?.receiptId === receiptId ? this.state.sale.fiscal : null;
@@ -881,7 +1021,14 @@ export class TillSession {
     return this.serial(async () => {
       const offer = this.state.receipt?.linkOffer;
       if (!this.db || !offer) return;
-      const event: CardLinkEvent = { eventId: randomId(), occurredAt: new Date(this.now()).toISOString(), type: 'cardLink', customerId: offer.customerId, kind: 'bank', key: offer.tokenHash };
+      const event: CardLinkEvent = {
+        eventId: randomId(),
+        occurredAt: new Date(this.now()).toISOString(),
+        type: 'cardLink',
+        customerId: offer.customerId,
+        kind: 'bank',
+        key: offer.tokenHash,
+      };
       await enqueue(this.db, event);
       this.set((s) => ({ receipt: s.receipt ? { ...s.receipt, linkOffer: null } : null }));
       this.loops?.pushSoon();
@@ -929,10 +1076,25 @@ export class TillSession {
       }
       if (Object.keys(problems).length > 0) return { ok: false, problems };
       form = { ...form, phone: validPhone(form.phone)! };
-      const ctx = { storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, lookupSecret: terminal.lookupSecret, ...catalogue };
+      const ctx = {
+        storeId: terminal.storeId,
+        regionId: terminal.regionId ?? 'none',
+        timeZone: terminal.storeTimeZone,
+        lookupSecret: terminal.lookupSecret,
+        ...catalogue,
+      };
       try {
         const { customer: c } = await registerCustomer(db, ctx, form, now);
-        const customer: LocalCustomer = { id: c.id, firstName: c.firstName, maskedPhone: c.maskedPhone, tier: c.tier, balance: c.balance, pending: c.pending, keys: c.cards.map((n) => `card:${n}`), birthday: c.birthday ?? null };
+        const customer: LocalCustomer = {
+          id: c.id,
+          firstName: c.firstName,
+          maskedPhone: c.maskedPhone,
+          tier: c.tier,
+          balance: c.balance,
+          pending: c.pending,
+          keys: c.cards.map((n) => `card:${n}`),
+          birthday: c.birthday ?? null,
+        };
         const { available } = await shownBalance(db, customer.id, { available: 0, pending: 0 });
         this.set({ mode: 'selling', registration: null });
         this.setSale({ customer: { customer, via: form.cardNumber ? 'card' : 'phone' }, available, redeem: 0, lookup: null });
@@ -948,13 +1110,19 @@ export class TillSession {
     const terminal = this.state.status?.terminal;
     const catalogue = this.state.catalogue;
     if (!terminal || !catalogue) return null;
-    return welcomeFor({ storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, lookupSecret: terminal.lookupSecret, ...catalogue }, new Date(this.now())).amount;
+    return welcomeFor(
+      { storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, lookupSecret: terminal.lookupSecret, ...catalogue },
+      new Date(this.now()),
+    ).amount;
   }
 
   // ---- returns ----
   private returning = false;
   /** One return at a time: a double click cannot commit twice or report a failure for a success. */
-  commitReturn(receipt: ReceiptRecord, lines: { lineId: string; quantityMilli: number }[]): Promise<{ ok: true; refund: number } | { ok: false; message: string } | null> {
+  commitReturn(
+    receipt: ReceiptRecord,
+    lines: { lineId: string; quantityMilli: number }[],
+  ): Promise<{ ok: true; refund: number } | { ok: false; message: string } | null> {
     if (this.returning || !this.db) return Promise.resolve(null);
     this.returning = true;
     const db = this.db;
@@ -963,8 +1131,16 @@ export class TillSession {
         const deps = this.fiscalDeps();
         if (deps && receipt.priced) {
           // Fiscalised before it is committed: a return the register refused is not recorded.
-          const names = new Map(await Promise.all(receipt.priced.lines.map(async (l) => [l.productId, (await db.products.get(l.productId))?.name ?? l.productId] as const)));
-          const fr = returnReceipt({ ...deps, products: (id) => ({ name: names.get(id) ?? id }) }, `R${randomId().replace(/-/g, '').slice(0, 20)}`, receipt.priced, previewReturn(receipt, lines), receipt.event.payment.method);
+          const names = new Map(
+            await Promise.all(receipt.priced.lines.map(async (l) => [l.productId, (await db.products.get(l.productId))?.name ?? l.productId] as const)),
+          );
+          const fr = returnReceipt(
+            { ...deps, products: (id) => ({ name: names.get(id) ?? id }) },
+            `R${randomId().replace(/-/g, '').slice(0, 20)}`,
+            receipt.priced,
+            previewReturn(receipt, lines),
+            receipt.event.payment.method,
+          );
           const done = await fiscaliseReturn(deps, fr);
           if (!done.ok) return { ok: false as const, message: `fiscal:${done.error}` };
         }
@@ -1053,7 +1229,10 @@ export class TillSession {
 
   private async refreshStats(): Promise<void> {
     if (!this.db) return;
-    const [waiting, rejected] = await Promise.all([this.db.outbox.where('status').equals('pending').count(), this.db.outbox.where('status').equals('rejected').count()]);
+    const [waiting, rejected] = await Promise.all([
+      this.db.outbox.where('status').equals('pending').count(),
+      this.db.outbox.where('status').equals('rejected').count(),
+    ]);
     this.setSync({ waiting, rejected });
   }
 
