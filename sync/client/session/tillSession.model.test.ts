@@ -521,6 +521,35 @@ const payCash = fc.tuple(fc.constantFrom('exact', 'more', 'less'), fc.boolean())
   }),
 );
 
+/** The customer changes their mind at the payment dialog (or after a declined card): Esc. */
+const escapeFromPayment = fc.boolean().map((declinedFirst) =>
+  command(`escapeFromPayment${declinedFirst ? ' after a declined card' : ''}`, async (r) => {
+    const w = r.w;
+    const add = await readyToPay(r);
+    if (w.state.mode === 'selling') {
+      w.session.key('F9');
+      await w.settle();
+    }
+    if (w.state.mode !== 'payingCash') return { add };
+    if (declinedFirst) {
+      w.host.terminal.plan = 'decline';
+      w.session.key('F10');
+      await w.settle();
+    }
+    const kept = { customer: w.state.sale.customer?.customer.id ?? null, redeem: w.state.sale.redeem, payable: w.state.sale.priced?.totals.payable };
+    w.session.key('Escape');
+    await w.settle();
+    const after: TillState = w.state;
+    if (after.mode === 'selling') {
+      expect(
+        { customer: after.sale.customer?.customer.id ?? null, redeem: after.sale.redeem, payable: after.sale.priced?.totals.payable },
+        'Esc on the payment keeps the sale',
+      ).toEqual(kept);
+    }
+    return { add };
+  }),
+);
+
 /** F10 on the sale screen (opens the payment and goes to the terminal), the card button in the payment dialog. */
 const payCard = fc
   .tuple(
@@ -870,6 +899,7 @@ const anyCommand = fc.oneof(
   { weight: 10, arbitrary: backToSale },
   { weight: 5, arbitrary: screen(openPay) },
   { weight: 24, arbitrary: screen(payCash) },
+  { weight: 6, arbitrary: screen(escapeFromPayment) },
   { weight: 30, arbitrary: screen(payCard) },
   { weight: 20, arbitrary: terminalAnswer },
   { weight: 20, arbitrary: screen(resolveSlip) },
