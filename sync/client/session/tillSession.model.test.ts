@@ -27,12 +27,12 @@ import type { TillState } from './tillState';
  * After each run the till is brought back online and drained: the server must hold each committed
  * sale exactly once with the till's total, and nothing may be refused.
  *
- * LT_MODEL_STEPS=N runs about N steps (default 1000); LT_MODEL_SEED=s replays a seed (fast-check
+ * LT_MODEL_STEPS=N runs about N steps (default 2500: thousands in CI, about a minute); LT_MODEL_SEED=s replays a seed (fast-check
  * prints it with the failing sequence); LT_MODEL_SHRINK=1 shrinks a failure to a shorter sequence;
  * LT_MODEL_MODES=1 adds the modes the till was in before each step to the printed counts.
  */
 
-const STEPS = Number(process.env.LT_MODEL_STEPS ?? 1_000);
+const STEPS = Number(process.env.LT_MODEL_STEPS ?? 2_500);
 const PER_RUN = Number(process.env.LT_MODEL_PER_RUN ?? 60);
 const SEED = process.env.LT_MODEL_SEED ? Number(process.env.LT_MODEL_SEED) : undefined;
 const SEEDED_CUSTOMERS = 50;
