@@ -6,14 +6,17 @@
  *   batches of 100, and `server.push.vs_pgbench` = events/s / pgbench tps, the two taking turns.
  *   The server runs as BENCH_INSTANCES stateless instances, each in a worker thread with its own
  *   pool (as instances behind a load balancer would); terminal k talks to instance k mod n;
+ * - the same with one sale per push, as tills online push them (`server.push1.*`);
  * - CPU per event in PostgreSQL and in this Node process (server and HTTP clients), from
  *   /proc and process.cpuUsage, when PostgreSQL runs on this machine;
  * - a plain batched INSERT of the same events (the floor any exactly-once ledger write sits on);
  * - a 1M-customer initial pull through GET /api/v1/pull/customers, rows per second.
  * Prints one `name: value unit` per line. Run: DATABASE_URL=... npx tsx bench/server.ts
- * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (25 per terminal), BENCH_PULL_CUSTOMERS (1000000), BENCH_INSTANCES (1),
- * BENCH_PGBENCH (/usr/lib/postgresql/15/bin/pgbench), BENCH_PGBENCH_SCALE (= terminals),
- * BENCH_WARMUP (3 batches per terminal before the clock), BENCH_PGBENCH_SECONDS (30, in all), BENCH_ROUNDS (3: pgbench and the push alternate, a third of each per round).
+ * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (25 per terminal), BENCH_WARMUP (5 batches per
+ * terminal before the clock), BENCH_ONLINE_PUSHES (100 single-sale pushes per terminal),
+ * BENCH_INSTANCES (1), BENCH_PULL_CUSTOMERS (1000000), BENCH_PGBENCH
+ * (/usr/lib/postgresql/15/bin/pgbench), BENCH_PGBENCH_SCALE (= terminals), BENCH_PGBENCH_SECONDS
+ * (30 in all), BENCH_ROUNDS (3: pgbench and the push alternate, a third of each per round).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -80,7 +83,8 @@ const BATCH = 100;
 const PULL_CUSTOMERS = Number(process.env.BENCH_PULL_CUSTOMERS ?? 1_000_000);
 const SALE_CUSTOMERS = 10_000;
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const ONLINE_PUSHES = Number(process.env.BENCH_ONLINE_PUSHES ?? 100);
 const ADMIN = randomBytes(24).toString('base64url');
 const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
 // TPC-B wants at least one branch per client, or the clients queue on a few branch rows.
@@ -208,21 +212,20 @@ try {
 
   // Events made before the clock starts: sales of 1-4 lines, 9 in 10 with a card, a third of those spending bonuses.
   const random = seededRandom(42);
+  const saleFor = (storeId: number): TillEvent => {
+    const n = 1 + Math.floor(random() * SALE_CUSTOMERS);
+    const products = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 299)))];
+    const withCard = random() < 0.9;
+    return sale({
+      storeId,
+      customerId: withCard ? String(n) : null,
+      available: withCard ? demoBalance(n) : 0,
+      lines: products.map((p) => line(p, 1 + Math.floor(random() * 3), storeId)),
+      redeem: withCard && random() < 0.33 ? 1 + Math.floor(random() * 3_000) : 0,
+    }).event;
+  };
   const batches: TillEvent[][][] = terminals.map((t) =>
-    Array.from({ length: WARMUP + BATCHES }, () =>
-      Array.from({ length: BATCH }, () => {
-        const n = 1 + Math.floor(random() * SALE_CUSTOMERS);
-        const products = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 299)))];
-        const withCard = random() < 0.9;
-        return sale({
-          storeId: t.storeId,
-          customerId: withCard ? String(n) : null,
-          available: withCard ? demoBalance(n) : 0,
-          lines: products.map((p) => line(p, 1 + Math.floor(random() * 3), t.storeId)),
-          redeem: withCard && random() < 0.33 ? 1 + Math.floor(random() * 3_000) : 0,
-        }).event;
-      }),
-    ),
+    Array.from({ length: WARMUP + BATCHES }, () => Array.from({ length: BATCH }, () => saleFor(t.storeId))),
   );
   const total = TERMINALS * BATCHES * BATCH;
 
@@ -315,6 +318,28 @@ try {
   }
   note('exactly once: every event applied once, a resent batch all duplicates, ledger caches verified');
 
+  // Online, a till pushes each sale as it rings it up: the same terminals, one sale per push.
+  const single = terminals.map((t) => Array.from({ length: ONLINE_PUSHES }, () => saleFor(t.storeId)));
+  const singleLatencies: number[] = [];
+  const singleNodeBefore = nodeCpuSeconds();
+  const singleStarted = performance.now();
+  const singleDbCpu = await backendCpu(`application_name = ${literal(schema)}`, async () => {
+    await Promise.all(
+      terminals.map(async (t, k) => {
+        for (const ev of single[k]!) {
+          const sent = performance.now();
+          const body = (await call('POST', '/api/v1/push', t.token, { events: [ev] }, instances[k % instances.length]!.base)) as {
+            results?: { status?: unknown }[];
+          };
+          singleLatencies.push(performance.now() - sent);
+          if (body.results?.[0]?.status !== 'applied') throw new Error(`push answered ${JSON.stringify(body).slice(0, 500)}`);
+        }
+      }),
+    );
+  });
+  const singleSeconds = (performance.now() - singleStarted) / 1000;
+  const singleEvents = TERMINALS * ONLINE_PUSHES;
+
   // The floor: the same events as rows, 100 per INSERT, same concurrency, no ledger.
   await db.query('CREATE TABLE bench_events (event_id uuid PRIMARY KEY, terminal int NOT NULL, body jsonb NOT NULL)');
   let started = performance.now();
@@ -340,6 +365,11 @@ try {
   out('server.push.request_p50', Math.round(pct(latencies, 0.5)), 'ms');
   out('server.push.request_p99', Math.round(pct(latencies, 0.99)), 'ms');
   out('server.push.db_bytes_per_event', Math.round((bytesAfterPush - bytesBefore) / total), 'B');
+  out('server.push1.rate', Math.round(singleEvents / singleSeconds), 'events/s');
+  out('server.push1.db_cpu_per_event', ms(singleDbCpu, singleEvents), 'ms');
+  out('server.push1.node_cpu_per_event', ms(nodeCpuSeconds() - singleNodeBefore, singleEvents), 'ms');
+  out('server.push1.request_p50', Number(pct(singleLatencies, 0.5).toFixed(1)), 'ms');
+  out('server.push1.request_p99', Number(pct(singleLatencies, 0.99).toFixed(1)), 'ms');
   out('server.insert.rate', insertRate, 'rows/s');
   out('server.push.ratio', Number((pushRate / insertRate).toFixed(3)));
 

@@ -78,6 +78,20 @@ function bookLot(r: LotJson): BookLot {
   };
 }
 
+/** What `booksSelect` reads: the customers' balances and open lots. */
+export type BooksRow = {
+  book_balances: { c: number; b: number; p: number; d: number }[] | null;
+  book_lots: (LotJson & { c: number })[] | null;
+};
+
+/** Select-list items reading the balances and open lots of the customers whose ids are in `ids` (an SQL bigint[] expression). */
+export function booksSelect(ids: string): string {
+  return `(SELECT json_agg(json_build_object('c', customer_id, 'b', balance, 'p', pending, 'd', debt))
+             FROM balances WHERE customer_id = ANY(${ids}::bigint[])) AS book_balances,
+          (SELECT json_agg(${LOT_JSON}::jsonb || jsonb_build_object('c', customer_id))
+             FROM lots WHERE customer_id = ANY(${ids}::bigint[]) AND (remaining > 0 OR NOT activated)) AS book_lots`;
+}
+
 /**
  * Ledger row ids taken from `ledger_id_seq` ahead of time (with a load), so that crediting a
  * new lot, whose id takes must name at once, costs no round trip of its own.
@@ -162,26 +176,25 @@ export class CustomerBook {
 
   /**
    * The books of several customers (open lots and balances) in one round trip, for a batch of
-   * events; their new lots take ids from `ids`. Read under the customers' row locks, taken in
-   * an earlier statement, or as a snapshot to be checked against them later (saleBatch.ts).
+   * events; their new lots take ids from `ids`. Read under the customers' row locks, taken in an
+   * earlier statement. A caller that reads more in the same statement uses `booksSelect` and
+   * `fromBooksRow` instead.
    */
   static async openMany(tx: Sql, customerIds: readonly number[], nowMs: number, ids: LedgerIds): Promise<Map<number, CustomerBook>> {
+    if (customerIds.length === 0) return new Map();
+    const [row] = await tx.query<BooksRow>(`SELECT ${booksSelect('$1')}`, [customerIds]);
+    return CustomerBook.fromBooksRow(row, customerIds, nowMs, ids);
+  }
+
+  static fromBooksRow(row: BooksRow | undefined, customerIds: readonly number[], nowMs: number, ids: LedgerIds): Map<number, CustomerBook> {
     const books = new Map<number, CustomerBook>();
-    if (customerIds.length === 0) return books;
-    const [row] = await tx.query<{ bal: { c: number; b: number; p: number; d: number }[] | null; lots: (LotJson & { c: number })[] | null }>(
-      `SELECT (SELECT json_agg(json_build_object('c', customer_id, 'b', balance, 'p', pending, 'd', debt))
-                 FROM balances WHERE customer_id = ANY($1::bigint[])) AS bal,
-              (SELECT json_agg(${LOT_JSON}::jsonb || jsonb_build_object('c', customer_id))
-                 FROM lots WHERE customer_id = ANY($1::bigint[]) AND (remaining > 0 OR NOT activated)) AS lots`,
-      [customerIds],
-    );
     const lots = new Map<number, Map<number, BookLot>>(customerIds.map((id) => [id, new Map()]));
-    for (const r of row?.lots ?? []) lots.get(Number(r.c))?.set(Number(r.id), bookLot(r));
-    const balances = new Map((row?.bal ?? []).map((b) => [Number(b.c), b]));
+    for (const r of row?.book_lots ?? []) lots.get(Number(r.c))?.set(Number(r.id), bookLot(r));
+    const balances = new Map((row?.book_balances ?? []).map((b) => [Number(b.c), b]));
     for (const id of customerIds) {
       const b = balances.get(id);
       const state = { available: Number(b?.b ?? 0), pending: Number(b?.p ?? 0), debt: Number(b?.d ?? 0) };
-      books.set(id, new CustomerBook(id, lots.get(id)!, state, nowMs, ids));
+      books.set(id, new CustomerBook(id, lots.get(id) ?? new Map(), state, nowMs, ids));
     }
     return books;
   }

@@ -50,18 +50,36 @@ export function lockCustomerSql(chainId: number, ref: string): string {
  * names no customer of the chain. Read without locking: see lockCustomerIds.
  */
 export async function resolveCustomers(tx: Sql, chainId: number, refs: readonly string[]): Promise<Map<string, number | null>> {
+  const r = customerRefs(refs);
+  if (r.refs.length === 0) return resolvedRefs(r.refs, null);
+  const [row] = await tx.query<ResolvedRow>(`SELECT ${resolveSelect('$1', '$2', '$3')}`, [chainId, r.ids, r.aliases]);
+  return resolvedRefs(r.refs, row?.resolved ?? null);
+}
+
+/** References as a statement takes them: distinct, lower case, split into server ids and till-made ids. */
+export function customerRefs(refs: readonly string[]): { refs: string[]; ids: string[]; aliases: string[] } {
   const unique = [...new Set(refs.map((r) => r.toLowerCase()))];
-  const out = new Map<string, number | null>(unique.map((r) => [r, null]));
-  if (unique.length === 0) return out;
-  // `= ANY(ARRAY(...))`: an index probe per id, whatever the planner believes of the tables' sizes.
-  const rows = await tx.query<{ id: number; aliases: string[] }>(
-    `SELECT c.id, ARRAY(SELECT a.alias::text FROM customer_aliases a WHERE a.customer_id = c.id AND a.alias = ANY($3::uuid[])) AS aliases
-     FROM customers c
-     WHERE c.id = ANY(ARRAY(SELECT unnest($2::bigint[]) UNION SELECT customer_id FROM customer_aliases WHERE alias = ANY($3::uuid[])))
-       AND c.chain_id = $1`,
-    [chainId, unique.filter((r) => NUMERIC_ID.test(r)), unique.filter((r) => UUID.test(r))],
-  );
-  for (const r of rows) {
+  return { refs: unique, ids: unique.filter((r) => NUMERIC_ID.test(r)), aliases: unique.filter((r) => UUID.test(r)) };
+}
+
+export type ResolvedRow = { resolved: { id: number; aliases: string[] }[] | null };
+
+/**
+ * A select-list item resolving references (`chain` int, `ids` bigint[], `aliases` uuid[] SQL
+ * expressions), for resolveCustomers or a caller's own statement. `= ANY(ARRAY(...))`: an index
+ * probe per id, whatever the planner believes of the tables' sizes.
+ */
+export function resolveSelect(chain: string, ids: string, aliases: string): string {
+  return `(SELECT json_agg(json_build_object('id', c.id,
+             'aliases', ARRAY(SELECT a.alias::text FROM customer_aliases a WHERE a.customer_id = c.id AND a.alias = ANY(${aliases}::uuid[]))))
+           FROM customers c
+           WHERE c.id = ANY(ARRAY(SELECT unnest(${ids}::bigint[]) UNION SELECT customer_id FROM customer_aliases WHERE alias = ANY(${aliases}::uuid[])))
+             AND c.chain_id = ${chain}::int) AS resolved`;
+}
+
+export function resolvedRefs(refs: readonly string[], resolved: ResolvedRow['resolved']): Map<string, number | null> {
+  const out = new Map<string, number | null>(refs.map((r) => [r, null]));
+  for (const r of resolved ?? []) {
     const id = Number(r.id);
     if (out.has(String(id))) out.set(String(id), id);
     for (const alias of r.aliases) out.set(alias, id);

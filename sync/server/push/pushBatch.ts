@@ -47,6 +47,12 @@ function applyEvent(ctx: EventContext, ev: TillEvent) {
   }
 }
 
+/**
+ * Fewer sales than this are applied one by one: a run's fixed cost (its statements are planned
+ * for each run) is more than one or two sales' own (measured: docs/scaling.md).
+ */
+const MIN_RUN = 3;
+
 /** How a push is applied; the default is what the server runs. */
 export interface PushOptions {
   /** Consecutive sales in one transaction (saleBatch.ts); false: every event alone (tests compare the two). */
@@ -54,10 +60,10 @@ export interface PushOptions {
 }
 
 /**
- * Apply a terminal's batch in order. Consecutive sales go together in one transaction
- * (applySaleRun); every other event, and every sale of a run that failed as a whole, in its
- * own (runOnce). Either way an event sees the effects of those before it: a registration
- * before a sale for that customer in the same batch is seen by the sale.
+ * Apply a terminal's batch in order. Three or more consecutive sales go together in one
+ * transaction (applySaleRun); every other event, and every sale of a run that failed as a whole,
+ * in its own (runOnce). Either way an event sees the effects of those before it: a
+ * registration before a sale for that customer in the same batch is seen by the sale.
  */
 export async function pushBatch(
   db: Database,
@@ -102,13 +108,12 @@ export async function pushBatch(
     let pending = current.map((r) => r.sale);
     try {
       // First without waiting for customers other runs hold; what that defers, waiting.
-      for (let attempt = 0; pending.length > 0; attempt++) {
+      for (let attempt = 0; pending.length >= MIN_RUN; attempt++) {
         const done = await applySaleRun(db, rules, terminal, pending, { skipLocked: attempt === 0 });
         for (const f of done.faults) log.error({ ...safeError(f.err), eventId: f.eventId, type: 'sale' }, 'event failed');
         for (const [eventId, item] of done.items) results[place.get(eventId)!] = item;
         pending = done.deferred;
       }
-      return;
     } catch (err) {
       // Nothing of the failed transaction was written: apply its sales one by one, where only a failing one fails.
       log.warn({ ...safeError(err instanceof RunFailed ? err.cause : err), events: pending.length }, 'sale run applied one event at a time');
