@@ -7,8 +7,9 @@
  *   The server runs as BENCH_INSTANCES stateless instances, each in a worker thread with its own
  *   pool (as instances behind a load balancer would); terminal k talks to instance k mod n;
  * - the same with one sale per push, as tills online push them (`server.push1.*`);
- * - CPU per event in PostgreSQL and in this Node process (server and HTTP clients), from
- *   /proc and process.cpuUsage, when PostgreSQL runs on this machine;
+ * - CPU per event in PostgreSQL (its backends for this run, from /proc, when it runs on this
+ *   machine), in this Node process (server and HTTP clients), and the time the server's event
+ *   loop was busy (its own share);
  * - a plain batched INSERT of the same events (the floor any exactly-once ledger write sits on);
  * - a 1M-customer initial pull through GET /api/v1/pull/customers, rows per second.
  * Prints one `name: value unit` per line. Run: DATABASE_URL=... npx tsx bench/server.ts
@@ -53,7 +54,7 @@ async function serveInstance(data: { url: string; adminToken: string }): Promise
 }
 if (!isMainThread) await serveInstance(workerData as { url: string; adminToken: string });
 
-async function startInstance(url: string, adminToken: string): Promise<{ base: string; stop(): Promise<void> }> {
+async function startInstance(url: string, adminToken: string): Promise<{ base: string; busyMs(): number; stop(): Promise<void> }> {
   // The worker runs this very file, compiled by tsx there too.
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`;
@@ -64,6 +65,8 @@ async function startInstance(url: string, adminToken: string): Promise<{ base: s
   });
   return {
     base,
+    // Time its event loop was busy: the server's own CPU, without the HTTP clients of this thread.
+    busyMs: () => worker.performance.eventLoopUtilization().active,
     stop: () =>
       new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
@@ -256,7 +259,8 @@ try {
   // shared one, load that comes and goes would otherwise favour whichever ran in the quiet.
   const yardstick = await pgbenchDatabase();
   const pgbench = { tx: 0, seconds: 0, dbCpu: 0 };
-  const push = { events: 0, seconds: 0, dbCpu: 0, nodeCpu: 0 };
+  const push = { events: 0, seconds: 0, dbCpu: 0, nodeCpu: 0, serverMs: 0 };
+  const serverBusyMs = () => instances.reduce((t, i) => t + i.busyMs(), 0);
   try {
     for (let r = 0; r < ROUNDS; r++) {
       const p = await yardstick.round(TERMINALS, PGBENCH_SECONDS / ROUNDS);
@@ -266,6 +270,7 @@ try {
       const from = Math.floor((r * BATCHES) / ROUNDS);
       const to = Math.floor(((r + 1) * BATCHES) / ROUNDS);
       const nodeBefore = nodeCpuSeconds();
+      const serverBefore = serverBusyMs();
       const started = performance.now();
       const dbCpu = await backendCpu(`application_name = ${literal(schema)}`, async () => {
         await Promise.all(
@@ -289,6 +294,7 @@ try {
       push.seconds += seconds;
       push.dbCpu += dbCpu;
       push.nodeCpu += nodeCpuSeconds() - nodeBefore;
+      push.serverMs += serverBusyMs() - serverBefore;
       note(
         `round ${r + 1}: pgbench ${Math.round(p.tx / p.seconds)} tps, push ${Math.round(events / seconds)} events/s (${(events / seconds / (p.tx / p.seconds)).toFixed(2)}x)`,
       );
@@ -322,6 +328,7 @@ try {
   const single = terminals.map((t) => Array.from({ length: ONLINE_PUSHES }, () => saleFor(t.storeId)));
   const singleLatencies: number[] = [];
   const singleNodeBefore = nodeCpuSeconds();
+  const singleServerBefore = serverBusyMs();
   const singleStarted = performance.now();
   const singleDbCpu = await backendCpu(`application_name = ${literal(schema)}`, async () => {
     await Promise.all(
@@ -338,6 +345,7 @@ try {
     );
   });
   const singleSeconds = (performance.now() - singleStarted) / 1000;
+  const singleServerMs = serverBusyMs() - singleServerBefore;
   const singleEvents = TERMINALS * ONLINE_PUSHES;
 
   // The floor: the same events as rows, 100 per INSERT, same concurrency, no ledger.
@@ -362,12 +370,14 @@ try {
   out('server.push.vs_pgbench', Number((pushRate / tps).toFixed(3)));
   out('server.push.db_cpu_per_event', ms(push.dbCpu, push.events), 'ms');
   out('server.push.node_cpu_per_event', ms(push.nodeCpu, push.events), 'ms');
+  out('server.push.server_busy_per_event', Number((push.serverMs / push.events).toFixed(3)), 'ms');
   out('server.push.request_p50', Math.round(pct(latencies, 0.5)), 'ms');
   out('server.push.request_p99', Math.round(pct(latencies, 0.99)), 'ms');
   out('server.push.db_bytes_per_event', Math.round((bytesAfterPush - bytesBefore) / total), 'B');
   out('server.push1.rate', Math.round(singleEvents / singleSeconds), 'events/s');
   out('server.push1.db_cpu_per_event', ms(singleDbCpu, singleEvents), 'ms');
   out('server.push1.node_cpu_per_event', ms(nodeCpuSeconds() - singleNodeBefore, singleEvents), 'ms');
+  out('server.push1.server_busy_per_event', Number((singleServerMs / singleEvents).toFixed(3)), 'ms');
   out('server.push1.request_p50', Number(pct(singleLatencies, 0.5).toFixed(1)), 'ms');
   out('server.push1.request_p99', Number(pct(singleLatencies, 0.99).toFixed(1)), 'ms');
   out('server.insert.rate', insertRate, 'rows/s');
