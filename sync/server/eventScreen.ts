@@ -42,13 +42,26 @@ export async function loadChainPolicy(db: Sql, chainId: number): Promise<ChainPo
   return { openedAtMs: Number(rows[0]?.opened_ms ?? 0), consentTexts };
 }
 
+/**
+ * Zones already checked: building an Intl.DateTimeFormat costs more than the rest of a sale's
+ * screening (docs/scaling.md). A chain has few zones; the cap keeps hostile input from growing it.
+ */
+const zoneVerdicts = new Map<string, boolean>();
+const MAX_ZONES_REMEMBERED = 1_000;
+
 function validTimeZone(zone: string): boolean {
+  const known = zoneVerdicts.get(zone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (zoneVerdicts.size >= MAX_ZONES_REMEMBERED) zoneVerdicts.clear();
+  zoneVerdicts.set(zone, valid);
+  return valid;
 }
 
 /** An instant the event claims, within [chain opened - 1 day, now + 1 day]? */
