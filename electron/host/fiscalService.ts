@@ -68,6 +68,8 @@ export function createFiscalService(register: FiscalRegister, settings: FiscalSe
         return register.cashIn(req.movement);
       case 'cashOut':
         return register.cashOut(req.movement);
+      case 'validateMarking':
+        return register.validateMarkingCode(req.request);
     }
   }
 

@@ -110,6 +110,8 @@ export interface ReceiptRecord {
   priced?: PricedReceipt;
   /** Returns made against it so far, oldest first. */
   returns?: ReturnResult[];
+  /** Marking codes sold, by line id: a return of a marked piece must scan one of them again. */
+  markingCodes?: Record<string, string[]>;
 }
 
 export type CashierRecord = CashierListItem;
@@ -151,6 +153,10 @@ export interface BasketItem {
   lineId: string;
   product: ProductItem;
   quantityMilli: number;
+  /** A marked product's DataMatrix code, checked with the register: one piece per line, one code. */
+  markingCodes?: string[] | undefined;
+  /** A price set by hand with a supervisor's approval (price change or manual discount), per piece or kg. */
+  manualPriceKopecks?: number | undefined;
 }
 
 /**
@@ -183,6 +189,33 @@ export interface DraftFiscal {
   priced: PricedReceipt;
   change: number;
   pending: PendingFiscalisation | null;
+  /** Marking codes of the marked lines, by line id, frozen with the sale. */
+  markingCodes?: Record<string, string[]> | undefined;
+}
+
+/** A sale put aside (held) to serve the next customer; resumed later as the open sale. */
+export interface HeldRecord {
+  id: string;
+  heldAt: number;
+  items: BasketItem[];
+  customer: DraftRecord['customer'];
+  redeem: number;
+  /** Who held it (the signed-in cashier), for the list and the shift-close prompt. */
+  cashierId: string | null;
+}
+
+/** What needed a supervisor at the till, and who approved it (journaled, kept for the shift). */
+export interface ApprovalRecord {
+  id: string;
+  at: number;
+  action: 'voidLine' | 'priceChange' | 'manualDiscount';
+  managerId: string;
+  managerName: string;
+  cashierId: string | null;
+  productId: string;
+  /** The line's amount before and after, kopecks (a voided line goes to 0). */
+  before: number;
+  after: number;
 }
 
 /** The open sale, written on every change so a reload, a host restart or a power cut loses nothing. */
@@ -194,5 +227,7 @@ export interface DraftRecord {
   payment: DraftPayment | null;
   /** Absent on drafts written before fiscalisation existed. */
   fiscal?: DraftFiscal | null;
+  /** The total was shown (payment opened): voiding a line now needs a supervisor. Absent on older drafts. */
+  totalShown?: boolean;
   updatedAt: number;
 }

@@ -113,6 +113,16 @@ export const CashMovement = z
   .object({ operationId: tillId, amountKopecks: kopecks.min(1), cashier: FiscalCashier, reason: z.string().max(64).optional() })
   .strict();
 
+export const MarkingCodeRequest = z
+  .object({
+    code: z.string().min(1).max(1024),
+    operation: z.enum(['sell', 'return']),
+    quantityMilli: z.number().int().min(1).max(1_000_000_000).optional(),
+  })
+  .strict();
+export const MarkingCodeCheck = z.object({ code: z.string(), checkedOnline: z.boolean() });
+export type MarkingCodeCheck = z.infer<typeof MarkingCodeCheck>;
+
 /** A register's answer: its value, or an error code the till words for the cashier. */
 export function fiscalResult<T extends z.ZodType>(value: T) {
   return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: FiscalError })]);
@@ -136,6 +146,8 @@ export const FiscalRequest = z.discriminatedUnion('action', [
   z.object({ op: z.literal('fiscal'), action: z.literal('fiscalise'), pending: PendingFiscalisation }),
   z.object({ op: z.literal('fiscal'), action: z.enum(['openShift', 'reportX', 'closeShift']), cashier: FiscalCashier }),
   z.object({ op: z.literal('fiscal'), action: z.enum(['cashIn', 'cashOut']), movement: CashMovement }),
+  /** A marking code checked with the register (and the operator) before it goes on a receipt. */
+  z.object({ op: z.literal('fiscal'), action: z.literal('validateMarking'), request: MarkingCodeRequest }),
 ]);
 export type FiscalRequest = z.infer<typeof FiscalRequest>;
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { OfferSchema, ProgrammeSchema } from '../../core/engine';
+import { ServerContextSchema } from '../../core/loyalty/customerContext';
+import { VAT_RATES } from '../../core/fiscal/receiptPositions';
 
 /**
  * Pull pages of the collections other than customers, in CustomerPage's shape: items changed
@@ -40,9 +42,23 @@ export const ProductItem = z.object({
   /** Per piece, or per kilogram when weighed. */
   priceKopecks: z.number().int().nonnegative(),
   weighed: z.boolean(),
+  /** VAT rate on the fiscal receipt; absent: the register's configured default rate. */
+  vat: z.enum(VAT_RATES).optional(),
+  /** A marked product (Честный ЗНАК): each piece sold needs its DataMatrix code scanned. */
+  marked: z.boolean().optional(),
+  /** A quick key (1-9) on the sale screen for goods sold often without a barcode; absent: none. */
+  quickKey: z.number().int().min(1).max(9).optional(),
   /** No longer sold in this store. */
   deleted: z.boolean(),
 });
 export type ProductItem = z.infer<typeof ProductItem>;
 export const ProductPage = pageOf('products', ProductItem);
 export type ProductPage = z.infer<typeof ProductPage>;
+
+/**
+ * What the engine needs about one customer beyond the cache's fields (core/loyalty/customerContext.ts),
+ * changed after the cursor: in the customers' change order, its own section so a till keeps it
+ * apart from its customer index. The first pull (cursor 0) leaves out customers with nothing to say.
+ */
+export const ContextPage = pageOf('contexts', ServerContextSchema);
+export type ContextPage = z.infer<typeof ContextPage>;

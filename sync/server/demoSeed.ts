@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { gtinCheckDigit } from '../../core/luhn';
-import { phoneLookupKey } from '../../core/lookupKey';
+import type { KeyCost } from '../../core/lookupKey';
 import { parseOffers, parseProgramme, type OfferInput, type ProgrammeInput } from '../../core/engine';
 import type { Database } from './db/database';
+import { addPhoneSecret, phoneKeysOf } from './lookupSecrets';
 
 const FIRST_NAMES = [
   'Анна',
@@ -67,8 +68,14 @@ export interface SeedResult {
   customers: number;
 }
 
+/**
+ * The demo chain's phone-key cost: 1 MiB, so ten thousand demo customers are keyed in seconds.
+ * A real chain gets LOOKUP_KEY_COST (48 MiB); docs/security.md says what that buys.
+ */
+export const DEMO_KEY_COST: KeyCost = { memoryKiB: 1024, iterations: 1 };
+
 /** Create the demo chain, two stores and `customers` customers, once. */
-export async function seedDemo(db: Database, customers = 10_000): Promise<SeedResult> {
+export async function seedDemo(db: Database, customers = 10_000, keyCost: KeyCost = DEMO_KEY_COST): Promise<SeedResult> {
   const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM chains');
   if ((existing[0]?.n ?? 0) > 0) return { seeded: false, customers: 0 };
   const secret = randomBytes(32).toString('base64url');
@@ -92,15 +99,16 @@ export async function seedDemo(db: Database, customers = 10_000): Promise<SeedRe
       SELECT setval('regions_id_seq', 2); SELECT setval('stores_id_seq', 2); SELECT setval('chains_id_seq', 1);
     `);
   });
+  const phoneSecret = await addPhoneSecret(db, 1, keyCost);
   const batch = 2_000;
   for (let start = 1; start <= customers; start += batch) {
     const ns = Array.from({ length: Math.min(batch, customers - start + 1) }, (_, i) => start + i);
     const phones = ns.map(demoPhone);
-    const keys = await Promise.all(phones.map((p) => phoneLookupKey(secret, p)));
+    const keys = await phoneKeysOf(phoneSecret, phones);
     await db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO customers (id, chain_id, first_name, phone_e164, tier, birthday)
-         SELECT n, 1, f, p, t, b FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::date[]) AS x(n, f, p, t, b)`,
+        `INSERT INTO customers (id, chain_id, first_name, phone_e164, tier, birthday, phone_key_version)
+         SELECT n, 1, f, p, t, b, ${phoneSecret.version} FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::date[]) AS x(n, f, p, t, b)`,
         [
           ns,
           ns.map((n) => FIRST_NAMES[n % FIRST_NAMES.length]!),
@@ -238,15 +246,29 @@ export const DEMO_CATEGORIES: readonly [string, string | null, string][] = [
 
 export const DEMO_PRODUCT_COUNT = 300;
 
-/** Demo product n (1-based): id, EAN-13 (Russian 460 prefix), category, price in store 1, weighed. */
-export function demoProduct(n: number): { id: string; ean: string; name: string; category: string; price: number; weighed: boolean } {
+/**
+ * Demo product n (1-based): id, EAN-13 (Russian 460 prefix), category, price in store 1, weighed;
+ * food at the reduced VAT rate (10 %), the rest at the till's default; tobacco is marked.
+ */
+export function demoProduct(n: number): {
+  id: string;
+  ean: string;
+  name: string;
+  category: string;
+  price: number;
+  weighed: boolean;
+  vat: 'vat10' | null;
+  marked: boolean;
+} {
   const leaves = ['dairy', 'yoghurt', 'bakery', 'fruit', 'grocery', 'drinks', 'household', 'tobacco'] as const;
   const category = leaves[n % leaves.length]!;
   const body = `460${String(1_000_000 + n).padStart(9, '0')}`;
   const weighed = category === 'fruit';
   // Weighed goods are priced per kilogram; prices end in 90 kopecks as shops like.
   const price = (((n * 37) % 900) + 50) * 100 - 10;
-  return { id: `p${String(n).padStart(5, '0')}`, ean: `${body}${gtinCheckDigit(body)}`, name: `${category} #${n}`, category, price, weighed };
+  const vat = ['dairy', 'yoghurt', 'bakery', 'fruit'].includes(category) ? ('vat10' as const) : null;
+  const marked = category === 'tobacco';
+  return { id: `p${String(n).padStart(5, '0')}`, ean: `${body}${gtinCheckDigit(body)}`, name: `${category} #${n}`, category, price, weighed, vat, marked };
 }
 
 /** Store 2 (Kazan) prices are 5 % higher, rounded to whole roubles minus 10 kopecks. */
@@ -263,8 +285,9 @@ async function seedCatalogue(db: Database, chainId: number): Promise<void> {
       [chainId, DEMO_CATEGORIES.map((c) => c[0]), DEMO_CATEGORIES.map((c) => c[1]), DEMO_CATEGORIES.map((c) => c[2])],
     );
     await tx.query(
-      `INSERT INTO products (chain_id, id, ean, name, category_id, weighed)
-       SELECT $1, x.id, x.ean, x.name, x.cat, x.w FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bool[]) AS x(id, ean, name, cat, w)`,
+      `INSERT INTO products (chain_id, id, ean, name, category_id, weighed, vat, marked)
+       SELECT $1, x.id, x.ean, x.name, x.cat, x.w, x.vat, x.marked
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::bool[]) AS x(id, ean, name, cat, w, vat, marked)`,
       [
         chainId,
         products.map((p) => p.id),
@@ -272,6 +295,8 @@ async function seedCatalogue(db: Database, chainId: number): Promise<void> {
         products.map((p) => p.name),
         products.map((p) => p.category),
         products.map((p) => p.weighed),
+        products.map((p) => p.vat),
+        products.map((p) => p.marked),
       ],
     );
     for (const storeId of [1, 2]) {

@@ -1,4 +1,5 @@
 import { OfferSchema, ProgrammeSchema, type Offer } from '../../core/engine';
+import type { VatRate } from '../../core/fiscal/receiptPositions';
 import type { OfferPage, ProductPage, ProgrammePage } from '../protocol/pull';
 import { changeWatermark, remainingRows } from './changeFeed';
 import type { Database } from './db/database';
@@ -64,8 +65,10 @@ export async function pullProducts(db: Database, t: TerminalContext, cursor: str
     name: string;
     category_id: string;
     weighed: boolean;
+    vat: VatRate | null;
+    marked: boolean;
   }>(
-    `SELECT sp.product_id, sp.price_kopecks, sp.deleted, sp.change_seq, p.ean, p.name, p.category_id, p.weighed
+    `SELECT sp.product_id, sp.price_kopecks, sp.deleted, sp.change_seq, p.ean, p.name, p.category_id, p.weighed, p.vat, p.marked
      FROM store_prices sp JOIN products p ON p.chain_id = sp.chain_id AND p.id = sp.product_id
      WHERE sp.store_id = $1 AND sp.change_seq > $2::bigint AND sp.change_seq <= $3::bigint
      ORDER BY sp.change_seq LIMIT $4`,
@@ -81,6 +84,8 @@ export async function pullProducts(db: Database, t: TerminalContext, cursor: str
     categories: ancestry(r.category_id),
     priceKopecks: Number(r.price_kopecks),
     weighed: r.weighed,
+    ...(r.vat !== null ? { vat: r.vat } : {}),
+    ...(r.marked ? { marked: true } : {}),
     deleted: r.deleted,
   }));
   const next = page.length > 0 ? String(page.at(-1)!.change_seq) : cursor;

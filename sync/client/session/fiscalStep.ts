@@ -1,10 +1,11 @@
 import type { PricedReceipt, ReturnResult } from '../../../core/engine';
 import { loyaltyTextLines } from '../../../core/fiscal/loyaltyText';
 import { receiptPayments } from '../../../core/fiscal/receiptPayments';
-import { returnPositions, salePositions, type ProductLookup } from '../../../core/fiscal/receiptPositions';
+import { returnPositions, salePositions, type MarkingCodes, type ProductLookup } from '../../../core/fiscal/receiptPositions';
 import type { SaleEvent, SaleFiscal } from '../../protocol/events';
 import {
   Fiscalised,
+  MarkingCodeCheck,
   PendingFiscalisation,
   ShiftReport,
   fiscalResult,
@@ -65,10 +66,10 @@ export function saleFiscal(d: FiscalDocument): SaleFiscal {
 /** The sale receipt for the register: positions as the engine priced them, to the kopeck. */
 export function saleReceipt(
   deps: Pick<FiscalStepDeps, 'settings' | 'products' | 'cashierName' | 'bonusUnitKopecks'>,
-  f: Pick<DraftFiscal, 'receiptId' | 'event' | 'priced'>,
+  f: Pick<DraftFiscal, 'receiptId' | 'event' | 'priced' | 'markingCodes'>,
   balanceAfter: number | null,
 ): FiscalReceipt {
-  const positions = salePositions(f.priced, deps.products, deps.settings);
+  const positions = salePositions(f.priced, deps.products, deps.settings, f.markingCodes ?? {});
   const card = f.event.payment.method === 'card' ? positions.moneyKopecks : 0;
   const text = loyaltyTextLines({
     accruedKopecks: f.priced.totals.accrued,
@@ -92,8 +93,9 @@ export function returnReceipt(
   original: PricedReceipt,
   returned: ReturnResult,
   paidBy: 'cash' | 'card',
+  markingCodes: MarkingCodes = {},
 ): FiscalReceipt {
-  const positions = returnPositions(original, returned, deps.products, deps.settings);
+  const positions = returnPositions(original, returned, deps.products, deps.settings, markingCodes);
   return {
     receiptId: returnId,
     positions: positions.positions,
@@ -173,4 +175,9 @@ export async function shiftAction(
   return r.ok
     ? { ok: true, value: { shiftNumber: r.value.shiftNumber, documentNumber: r.value.document.documentNumber, receiptsCount: r.value.receiptsCount ?? null } }
     : r;
+}
+
+/** A scanned marking code checked with the register (and the operator) for a sale or a return. */
+export async function validateMarking(deps: Pick<FiscalStepDeps, 'request'>, code: string, operation: 'sell' | 'return'): Promise<Answer<MarkingCodeCheck>> {
+  return fiscalCall(deps, { op: 'fiscal', action: 'validateMarking', request: { code, operation } }, MarkingCodeCheck);
 }

@@ -10,13 +10,23 @@ import type { DraftRecord, LocalCustomer, OutboxRecord, ReceiptRecord } from '..
 import { registerCustomer, welcomeFor, type RegistrationForm } from '../registration';
 import { checkRegistration, validPhone, type RegistrationProblems } from '../registrationCheck';
 import { commitReturn, previewReturn } from '../returns';
-import { addProduct, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
+import { LINE_MAX_MILLI, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
 import { isQuotaError } from '../storageError';
+import { loadContext, recordSaleEffect } from '../customerContext';
+import type { CustomerContext } from '../../../core/loyalty/customerContext';
 import { TillDb } from '../tillDb';
 import type { CardLinkEvent, SaleEvent } from '../../protocol/events';
 import type { PricedReceipt } from '../../../core/engine';
-import { fiscaliseReturn, fiscaliseSale, returnReceipt, shiftAction, type FiscalStepDeps } from './fiscalStep';
+import { fiscaliseReturn, fiscaliseSale, returnReceipt, shiftAction, validateMarking, type FiscalStepDeps } from './fiscalStep';
+import { fiscalProduct } from './fiscalProduct';
+import { markingMatchesProduct, parseMarkingCode } from '../../../core/fiscal/markingCode';
 import { keyIntent, type KeyIntent } from './keymap';
+import { deskLayer } from './deskState';
+import { parseProductEntry } from './productEntry';
+import { SaleDesk, type DeskHost } from './saleDesk';
+import { identify as identifyCode } from '../../../core/identify';
+import { parseRoubles } from '../../../core/money';
+import type { ProductItem } from '../../protocol/pull';
 import { carryOverEarlierEnrolments } from './reenrol';
 import { fixRejected, rejectedEvents, type RejectedView } from './rejected';
 import { routeScan, type ScanInput, type ScanRefusal } from './scanRouter';
@@ -59,6 +69,8 @@ export class TillSession {
   private db: TillDb | null = null;
   private loops: SyncLoops | null = null;
   private ctx: SaleContext | null = null;
+  /** Pricing context per customer on the sale (customerContext.ts), loaded when they come on it. */
+  private readonly contexts = new Map<string, CustomerContext>();
   private queue: Promise<unknown> = Promise.resolve();
   private draftWrites: Promise<unknown> = Promise.resolve();
   private noticeSeq = 0;
@@ -68,6 +80,12 @@ export class TillSession {
   private readonly timers: Timers;
   private readonly now: () => number;
   private readonly api: ApiCaller;
+  /** A typed phone's lookup keys: the host makes them (Argon2id at native speed, its secrets). */
+  private readonly phoneKeys = async (e164: string, refresh: boolean): Promise<string[]> => {
+    const res = await this.opts.host.request({ op: 'phoneKeys', e164, ...(refresh ? { refresh } : {}) });
+    const keys = res.ok ? (res.value as { keys?: unknown }).keys : null;
+    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+  };
   private statusTimer: unknown = null;
   private closed = false;
 
@@ -75,6 +93,26 @@ export class TillSession {
     this.timers = opts.timers ?? realTimers;
     this.now = opts.now ?? Date.now;
     this.api = this.makeApi();
+    this.desk = new SaleDesk(this.deskHost());
+  }
+
+  /** Search, quick keys, quantities, weights, held sales and approvals (saleDesk.ts). */
+  readonly desk: SaleDesk;
+
+  private deskHost(): DeskHost {
+    return {
+      state: () => this.state,
+      set: (patch) => this.set(patch),
+      setSale: (patch, persist) => this.setSale(patch, persist),
+      notice: (key, params, tone) => this.notice(key, params, tone),
+      serial: (fn) => this.serial(fn),
+      db: () => this.db,
+      now: () => this.now(),
+      api: (...args) => this.api(...args),
+      weigh: () => this.opts.host.request({ op: 'weigh' }),
+      draftWritten: async () => void (await this.draftWrites),
+      paying: () => isPaying(this.state.mode),
+    };
   }
 
   // ---- store interface (useSyncExternalStore) ----
@@ -99,17 +137,42 @@ export class TillSession {
 
   private setSale(patch: Partial<SaleView>, persist = true): void {
     const sale = { ...this.state.sale, ...patch };
+    if (sale.customer) this.wantContext(sale.customer.customer);
     sale.priced = this.price(sale);
     sale.panel =
       this.ctx && sale.customer
         ? customerPanel(
             this.ctx,
-            { id: sale.customer.customer.id, tier: sale.customer.customer.tier, birthday: sale.customer.customer.birthday ?? null },
+            {
+              id: sale.customer.customer.id,
+              tier: sale.customer.customer.tier,
+              birthday: sale.customer.customer.birthday ?? null,
+              context: this.contexts.get(sale.customer.customer.id),
+            },
             new Date(this.now()),
           )
         : null;
     this.set({ sale });
     if (persist) this.persistDraft();
+  }
+
+  /** Load a customer's pricing context once, then price the sale again with it. */
+  private wantContext(customer: LocalCustomer): void {
+    const db = this.db;
+    const programme = this.ctx?.programme;
+    if (!db || !programme || this.contexts.has(customer.id)) return;
+    void this.contextOf(customer).then(
+      () => this.state.sale.customer?.customer.id === customer.id && this.setSale({}, false),
+      () => undefined,
+    );
+  }
+
+  private async contextOf(customer: LocalCustomer): Promise<CustomerContext | undefined> {
+    const known = this.contexts.get(customer.id);
+    if (known || !this.db || !this.ctx) return known;
+    const loaded = await loadContext(this.db, this.ctx.programme, customer.id, customer.tier);
+    this.contexts.set(customer.id, loaded);
+    return loaded;
   }
 
   private notice(key: string, params?: Record<string, string | number>, tone: 'warn' | 'info' = 'warn'): void {
@@ -225,6 +288,10 @@ export class TillSession {
           });
           if (outcome.ok) this.setLink('online');
           else if (outcome.offline) this.setLink('serverDown');
+          if (outcome.ok && !this.state.sale.payment) {
+            this.contexts.clear();
+            if (this.state.sale.customer) this.setSale({}, false);
+          }
           if (catalogueStored)
             void this.loadCatalogue().then(() => {
               this.setSale({}, false);
@@ -302,6 +369,7 @@ export class TillSession {
     const catalogue = p ? { programme: p.programme, offers: offers.map((o) => o.offer) } : null;
     this.ctx = catalogue ? saleContext(terminal, catalogue.programme, catalogue.offers, this.state.sync.link !== 'serverDown') : null;
     this.set({ catalogue });
+    await this.desk.catalogueLoaded();
   }
 
   async refreshCashier(): Promise<void> {
@@ -413,17 +481,23 @@ export class TillSession {
     const available = paying ? (paying.available ?? null) : sale.available;
     const c =
       sale.customer && available !== null
-        ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available, birthday: sale.customer.customer.birthday ?? null }
+        ? {
+            id: sale.customer.customer.id,
+            tier: sale.customer.customer.tier,
+            available,
+            birthday: sale.customer.customer.birthday ?? null,
+            context: this.contexts.get(sale.customer.customer.id),
+          }
         : null;
     return priceDraft(this.pricing(paying?.online), sale.items, c, sale.redeem, 'draft', new Date(paying?.startedAt ?? this.now())).priced;
   }
 
   // ---- input: keys and scans ----
   /** One key from the one listener. Returns true when the till used it (the screen then prevents its default). */
-  key(key: string): boolean {
+  key(key: string, opts: { typing?: boolean } = {}): boolean {
     const mode = this.state.mode;
     const receiptShown = this.state.receipt !== null;
-    const intent = keyIntent(mode, key, { receiptShown });
+    const intent = keyIntent(mode, key, { receiptShown, typing: opts.typing ?? false, layer: deskLayer(this.state.desk) });
     if (!intent) return false;
     // A key means what it meant on the screen the cashier saw. If an intent queued before it has
     // changed the screen meanwhile, it means nothing now (found by the model test: Esc pressed
@@ -472,6 +546,8 @@ export class TillSession {
         return this.set({ refresh: this.state.refresh + 1 });
       case 'fiscalReportX':
         return void this.fiscalShift('reportX');
+      default:
+        return this.deskKey(intent);
     }
   }
 
@@ -483,6 +559,8 @@ export class TillSession {
     if (mode === 'payingCash') return (this.set({ mode: 'selling' }), this.setSale({ cardDecline: null }, false));
     if (OVERLAY_MODES.has(mode)) return this.set({ mode: this.state.under });
     if (mode === 'registering') return this.set({ mode: 'selling', registration: null });
+    if (mode === 'selling' && this.closeDeskLayer()) return;
+    if (mode === 'selling' && this.state.sale.marking) return this.setSale({ marking: null }, false);
     if (mode === 'returning' || mode === 'history') return this.set({ mode: 'selling' });
     if (mode === 'selling') {
       if (this.state.receipt) return this.set({ receipt: null });
@@ -502,6 +580,10 @@ export class TillSession {
       return Promise.resolve();
     }
     return this.serial(async () => {
+      // A marked product waits for its DataMatrix: the next scan is its code, whatever it reads.
+      if (input.kind === 'text' && this.state.sale.marking && this.state.mode === 'selling') return this.markingCodeNow(input.text);
+      if (input.kind === 'text' && this.state.mode === 'returning' && parseMarkingCode(input.text))
+        return this.set({ returnMarking: { code: input.text, seq: (this.state.returnMarking?.seq ?? 0) + 1 } });
       const effect = routeScan(this.state.mode, input, this.state.status?.terminal?.cardPrefix ?? '27');
       switch (effect.do) {
         case 'ignore':
@@ -565,9 +647,20 @@ export class TillSession {
     });
   }
 
-  private async addProductNow(code: string): Promise<boolean> {
+  /**
+   * A code from the product field or a scan. `3*code` (or a `3*` typed before) sets the quantity;
+   * `measured` is a weight or count the code itself carried (a scale label).
+   */
+  private async addProductNow(text: string, measured: number | null = null): Promise<boolean> {
     const db = this.db;
     if (!db) return false;
+    const entry = parseProductEntry(text);
+    if (entry.kind === 'bad') {
+      this.notice(entry.reason === 'tooMuch' ? 'desk.quantityTooMuch' : 'desk.badQuantity');
+      return false;
+    }
+    if (entry.kind === 'prefix') return this.desk.setQuantityPrefix(text);
+    const code = entry.code;
     const product = (await db.products.where('ean').equals(code).first()) ?? (await db.products.get(code));
     if (!product) {
       // "Unknown product" only once this store's products are all here: while they are still
@@ -578,15 +671,56 @@ export class TillSession {
     }
     if (this.state.mode === 'history') this.set({ mode: 'selling' });
     this.set({ receipt: null, notice: null });
-    this.setSale({ error: null, items: addProduct(this.state.sale.items, product) });
-    return true;
+    if (product.marked && this.state.status?.fiscal) {
+      // Marked goods join the basket only with their DataMatrix, one piece per line.
+      this.setSale({ error: null, marking: { productId: product.id, name: product.name, busy: false, error: null } }, false);
+      return true;
+    }
+    return this.desk.place(product, measured ?? entry.quantityMilli);
+  }
+
+  /** A marking code typed or pasted into the prompt (a 2D scanner in keyboard mode). */
+  enterMarkingCode(text: string): Promise<void> {
+    return this.serial(() => this.markingCodeNow(text));
+  }
+
+  cancelMarking(): Promise<void> {
+    return this.serial(async () => this.setSale({ marking: null }, false));
+  }
+
+  private async markingCodeNow(text: string): Promise<void> {
+    const prompt = this.state.sale.marking;
+    const db = this.db;
+    if (!prompt || prompt.busy || !db) return;
+    const refuse = (error: string) => this.setSale({ marking: { ...prompt, busy: false, error } }, false);
+    const product = await db.products.get(prompt.productId);
+    if (!product) return this.setSale({ marking: null }, false);
+    const parsed = parseMarkingCode(text);
+    if (!parsed) return refuse('marking.errors.notMarking');
+    if (!markingMatchesProduct(parsed, product.ean)) return refuse('marking.errors.otherProduct');
+    if (this.state.sale.items.some((i) => i.markingCodes?.includes(parsed.code))) return refuse('marking.errors.duplicate');
+    const deps = this.fiscalDeps();
+    if (!deps) return this.setSale({ marking: null }, false);
+    this.setSale({ marking: { ...prompt, busy: true, error: null } }, false);
+    const checked = await validateMarking(deps, parsed.code, 'sell');
+    if (!checked.ok) return refuse(`fiscal.errors.${checked.error}`);
+    const line = { lineId: randomId(), product, quantityMilli: 1_000, markingCodes: [parsed.code] };
+    this.setSale({ marking: null, items: [...this.state.sale.items, line] });
   }
 
   changeQuantity(lineId: string, quantityMilli: number): Promise<void> {
-    return this.serial(async () => {
+    return this.serial(() => this.changeQuantityNow(lineId, quantityMilli));
+  }
+
+  private changeQuantityNow(lineId: string, quantityMilli: number): Promise<void> {
+    return (async () => {
       if (isPaying(this.state.mode)) return this.refuse('paymentInProgress');
-      this.setSale({ items: setQuantity(this.state.sale.items, lineId, Math.max(0, Math.min(quantityMilli, 999_000_000))) });
-    });
+      // Voiding a line after the customer saw the total needs a supervisor (saleDesk.ts).
+      if (quantityMilli <= 0 && this.desk.needsApproval({ action: 'voidLine', lineId })) return;
+      // A marked line is one scanned piece: another piece is scanned as a line of its own.
+      if (quantityMilli > 1_000 && this.state.sale.items.some((i) => i.lineId === lineId && i.markingCodes)) return this.notice('marking.onePerLine');
+      this.setSale({ items: setQuantity(this.state.sale.items, lineId, Math.max(0, Math.min(quantityMilli, LINE_MAX_MILLI))) });
+    })();
   }
 
   /** Bonuses to spend: capped to what the engine allows; the screen shows the capped value. */
@@ -607,8 +741,21 @@ export class TillSession {
   identify(text: string): Promise<void> {
     return this.serial(async () => {
       if (isPaying(this.state.mode)) return this.refuse('paymentInProgress');
+      // A product code typed in the customer field goes to the product field: the basket, not a lookup.
+      if (await this.isProductCode(text.trim())) {
+        this.set({ focus: { target: 'product', seq: (this.state.focus?.seq ?? 0) + 1 } });
+        await this.addProductNow(text.trim());
+        return;
+      }
       return this.identifyNow(text);
     });
+  }
+
+  private async isProductCode(text: string): Promise<boolean> {
+    if (!this.db || !text) return false;
+    const terminal = this.state.status?.terminal;
+    if (identifyCode(text, { cardPrefix: terminal?.cardPrefix ?? '27' }).kind === 'product') return true;
+    return /^\d+\*/.test(text) || (await this.db.products.get(text)) !== undefined;
   }
 
   /** `shown`: a scan's text goes into the customer field, so the cashier sees what was read. */
@@ -618,7 +765,7 @@ export class TillSession {
     if (!db || !terminal || !text.trim()) return;
     this.setSale({ lookupBusy: true }, false);
     if (shown) this.set({ lookupText: { text, seq: (this.state.lookupText?.seq ?? 0) + 1 } });
-    const result = await findCustomer({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, text);
+    const result = await findCustomer({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, text);
     await this.applyLookup(result);
   }
 
@@ -628,7 +775,7 @@ export class TillSession {
     if (!db || !terminal) return;
     this.setSale({ lookupBusy: true }, false);
     await this.applyLookup(
-      await findCustomerByBankCard({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, tokenHash),
+      await findCustomerByBankCard({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, tokenHash),
     );
   }
 
@@ -678,6 +825,7 @@ export class TillSession {
   private async openPayment(): Promise<void> {
     if (this.state.mode !== 'selling' || !this.state.sale.priced) return;
     this.setSale({ cardDecline: null }, false);
+    this.desk.totalShown();
     this.set({ mode: 'payingCash' });
   }
 
@@ -802,7 +950,7 @@ export class TillSession {
       if (!buyer) {
         const terminal = this.state.status!.terminal!;
         const found = await findCustomerByBankCard(
-          { db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api },
+          { db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api },
           answer.tokenHash,
         );
         if (found.kind === 'found') {
@@ -810,7 +958,13 @@ export class TillSession {
           const check = priceDraft(
             this.pricing(payment.online),
             sale.items,
-            { id: found.customer.id, tier: found.customer.tier, available: shown.available, birthday: found.customer.birthday ?? null },
+            {
+              id: found.customer.id,
+              tier: found.customer.tier,
+              available: shown.available,
+              birthday: found.customer.birthday ?? null,
+              context: await this.contextOf(found.customer),
+            },
             0,
             payment.receiptId,
             now,
@@ -826,7 +980,7 @@ export class TillSession {
         // would wait in the refused list for ever (found by the model test).
         const terminal = this.state.status!.terminal!;
         const holder = await findCustomerByBankCard(
-          { db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api },
+          { db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api },
           answer.tokenHash,
         );
         if (holder.kind !== 'found' || holder.customer.id === buyer.customer.id) {
@@ -869,7 +1023,13 @@ export class TillSession {
     const sale = this.state.sale;
     const who =
       buyer && buyerAvailable !== null
-        ? { id: buyer.customer.id, tier: buyer.customer.tier, available: buyerAvailable, birthday: buyer.customer.birthday ?? null }
+        ? {
+            id: buyer.customer.id,
+            tier: buyer.customer.tier,
+            available: buyerAvailable,
+            birthday: buyer.customer.birthday ?? null,
+            context: await this.contextOf(buyer.customer),
+          }
         : null;
     const redeem = who && buyer?.customer.id === sale.customer?.customer.id ? sale.redeem : 0;
     let { input, priced } = priceDraft(this.pricing(online), sale.items, who, redeem, receiptId, now);
@@ -879,7 +1039,13 @@ export class TillSession {
         this.pricing(online),
         sale.items,
         sale.customer && saleAvailable !== null
-          ? { id: sale.customer.customer.id, tier: sale.customer.customer.tier, available: saleAvailable, birthday: sale.customer.customer.birthday ?? null }
+          ? {
+              id: sale.customer.customer.id,
+              tier: sale.customer.customer.tier,
+              available: saleAvailable,
+              birthday: sale.customer.customer.birthday ?? null,
+              context: await this.contextOf(sale.customer.customer),
+            }
           : null,
         sale.redeem,
         receiptId,
@@ -894,8 +1060,12 @@ export class TillSession {
     ({ event, priced } = fiscalised);
     try {
       await this.draftWrites;
-      await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.ackedBalances, db.shift, db.tally, db.draft], async () => {
+      await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.ackedBalances, db.shift, db.tally, db.draft, db.contextEffects], async () => {
         await commitSale(db, { event, priced, now: now.getTime() });
+        // The sale's purchase, spend and offer uses count for this customer's next sale at once.
+        await recordSaleEffect(db, event, priced, this.ctx?.limited ?? []);
+        const codes = this.state.sale.fiscal?.markingCodes;
+        if (codes && Object.keys(codes).length > 0) await db.journal.update(receiptId, { markingCodes: codes });
         await db.draft.delete('current');
       });
     } catch (err) {
@@ -927,7 +1097,9 @@ export class TillSession {
       fiscal: event.fiscal ?? null,
     };
     this.saleSeq++;
+    if (buyer) this.contexts.delete(buyer.customer.id); // read again with this sale's effect
     this.set({ receipt, mode: 'selling', notice: null });
+    this.desk.reset();
     this.state = { ...this.state, sale: { ...EMPTY_SALE } };
     this.setSale({}, false);
     this.loops?.pushSoon();
@@ -947,13 +1119,13 @@ export class TillSession {
   private fiscalDeps(): FiscalStepDeps | null {
     const settings = this.state.status?.fiscal;
     if (!settings) return null;
-    const names = new Map(this.state.sale.items.map((i) => [i.product.id, i.product.name]));
+    const products = new Map(this.state.sale.items.map((i) => [i.product.id, i.product]));
     return {
       request: (req) => this.opts.host.request(req),
       settings,
       products: (id) => {
-        const name = names.get(id);
-        return name ? { name } : undefined;
+        const p = products.get(id);
+        return p ? fiscalProduct(p) : undefined;
       },
       cashierName: this.state.cashier.current?.name ?? this.state.status?.terminal?.terminalName ?? 'Кассир',
       bonusUnitKopecks: this.state.catalogue?.programme.bonusUnitKopecks ?? 100,
@@ -978,7 +1150,8 @@ export class TillSession {
     const deps = this.fiscalDeps();
     if (!deps) return { event, priced };
     const kept = this.state.sale.fiscal?.receiptId === receiptId ? this.state.sale.fiscal : null;
-    const draft = kept ?? { receiptId, event, priced, change, pending: null };
+    const markingCodes = Object.fromEntries(this.state.sale.items.flatMap((i) => (i.markingCodes ? [[i.lineId, i.markingCodes]] : [])));
+    const draft = kept ?? { receiptId, event, priced, change, pending: null, markingCodes };
     if (!kept) await deps.save(draft);
     this.setSale({ fiscalError: null }, false);
     const balanceAfter = buyer && this.state.sale.available !== null ? this.state.sale.available - draft.priced.totals.redeemed : null;
@@ -1054,7 +1227,7 @@ export class TillSession {
     const db = this.db;
     const terminal = this.state.status?.terminal;
     if (!db || !terminal) return;
-    const found = await findCustomer({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, cardNumber);
+    const found = await findCustomer({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, cardNumber);
     if (found.kind === 'found') return this.notice('register.cardTaken');
     this.set((s) => ({ registration: s.registration ? { ...s.registration, card: cardNumber, seq: s.registration.seq + 1 } : null }));
   }
@@ -1070,7 +1243,7 @@ export class TillSession {
       const now = new Date(this.now());
       const problems = checkRegistration(form, now);
       if (form.cardNumber && !problems.cardNumber) {
-        const taken = await findCustomer({ db, lookupSecret: terminal.lookupSecret, cardPrefix: terminal.cardPrefix, api: this.api }, form.cardNumber);
+        const taken = await findCustomer({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, form.cardNumber);
         if (taken.kind === 'found') problems.cardNumber = 'register.cardTaken';
         else if (taken.kind !== 'notFound') problems.cardNumber = 'register.badCard';
       }
@@ -1080,7 +1253,7 @@ export class TillSession {
         storeId: terminal.storeId,
         regionId: terminal.regionId ?? 'none',
         timeZone: terminal.storeTimeZone,
-        lookupSecret: terminal.lookupSecret,
+        phoneKeyOf: async (e164: string) => (await this.phoneKeys(e164, false))[0] ?? null,
         ...catalogue,
       };
       try {
@@ -1111,7 +1284,7 @@ export class TillSession {
     const catalogue = this.state.catalogue;
     if (!terminal || !catalogue) return null;
     return welcomeFor(
-      { storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, lookupSecret: terminal.lookupSecret, ...catalogue },
+      { storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, phoneKeyOf: async () => null, ...catalogue },
       new Date(this.now()),
     ).amount;
   }
@@ -1155,6 +1328,151 @@ export class TillSession {
     });
   }
 
+  // ---- the sale desk (saleDesk.ts): search, quick keys, quantities, weight, held sales, approvals ----
+  private async deskKey(intent: KeyIntent): Promise<void> {
+    const d = this.desk;
+    if (intent.startsWith('quickKey')) return void (await this.placeProduct(d.quickKeyProduct(Number(intent.slice(8)))));
+    switch (intent) {
+      case 'openSearch':
+        return this.state.desk.search ? d.closeSearch() : d.openSearch();
+      case 'holdSale':
+        return d.hold();
+      case 'toggleHeld':
+        return d.toggleHeldList();
+      case 'priceEdit':
+      case 'discountEdit': {
+        const lineId = d.selectedLineId();
+        if (!lineId) return;
+        return this.set({ desk: { ...this.state.desk, priceEdit: { lineId, kind: intent === 'priceEdit' ? 'price' : 'discount' } } });
+      }
+      case 'weigh':
+        return d.weighOnScale();
+      case 'lineUp':
+        return d.moveSelection(-1);
+      case 'lineDown':
+        return d.moveSelection(1);
+      case 'lineMore':
+        return d.stepSelected(1);
+      case 'lineLess':
+        return d.stepSelected(-1);
+      case 'lineVoid': {
+        const lineId = d.selectedLineId();
+        if (lineId) await this.changeQuantityNow(lineId, 0);
+        return;
+      }
+      case 'confirmYes':
+        return this.confirmNow(true);
+    }
+  }
+
+  /** Esc under a desk dialog closes that dialog only. */
+  private closeDeskLayer(): boolean {
+    const desk = this.state.desk;
+    const layer = deskLayer(desk);
+    if (!layer) return false;
+    if (layer === 'confirm') void this.confirmNow(false);
+    else if (layer === 'held') this.set({ desk: { ...desk, heldOpen: false } });
+    else this.set({ desk: { ...desk, [layer]: null } });
+    return true;
+  }
+
+  private async placeProduct(product: ProductItem | null): Promise<boolean> {
+    if (!product || isPaying(this.state.mode)) return false;
+    if (this.state.mode === 'history') this.set({ mode: 'selling' });
+    this.set({ receipt: null, notice: null });
+    return this.desk.place(product, null);
+  }
+
+  /** Type-ahead in the search box (every keystroke). */
+  searchProducts(query: string): void {
+    this.desk.searchFor(query);
+  }
+
+  searchMove(delta: number): void {
+    this.desk.searchMove(delta);
+  }
+
+  /** Enter (or a click) on a search result: it goes on the sale in the quantity typed before. */
+  pickSearchResult(index?: number): Promise<boolean> {
+    return this.serial(() => this.placeProduct(this.desk.pickedProduct(index)));
+  }
+
+  quickKey(n: number): Promise<boolean> {
+    return this.serial(() => this.placeProduct(this.desk.quickKeyProduct(n)));
+  }
+
+  /** The product field reads `3*`: the next code or scan comes in that quantity. */
+  quantityPrefix(text: string): boolean {
+    return this.desk.setQuantityPrefix(text);
+  }
+
+  selectLine(lineId: string): void {
+    this.desk.select(lineId);
+  }
+
+  enterWeight(text: string): Promise<void> {
+    return this.serial(async () => this.desk.enterWeight(text));
+  }
+
+  weigh(): Promise<void> {
+    return this.serial(() => this.desk.weighOnScale());
+  }
+
+  holdSale(): Promise<void> {
+    return this.serial(() => this.desk.hold());
+  }
+
+  resumeHeld(id: string): Promise<void> {
+    return this.serial(() =>
+      this.desk.resume(id, async (customerId, fallback) => (await shownBalance(this.db!, customerId, fallback)).available),
+    );
+  }
+
+  /** The supervisor's PIN or card for the approval on screen. */
+  approve(credential: { pin: string } | { card: string }): Promise<boolean> {
+    return this.serial(() => this.desk.approve(credential));
+  }
+
+  /** A price (kopecks) or a percent off typed for the line in `priceEdit`: then the supervisor is asked. */
+  submitPriceEdit(text: string): Promise<void> {
+    return this.serial(async () => {
+      const edit = this.state.desk.priceEdit;
+      if (!edit) return;
+      this.set({ desk: { ...this.state.desk, priceEdit: null } });
+      if (edit.kind === 'discount') return this.desk.requestDiscount(edit.lineId, text);
+      const kopecks = parseRoubles(text);
+      return this.desk.requestPrice(edit.lineId, kopecks ?? -1);
+    });
+  }
+
+  /** Close whatever desk dialog is open (its Cancel button). */
+  closeDesk(): Promise<void> {
+    return this.serial(async () => void this.closeDeskLayer());
+  }
+
+  /** The cashier's answer to the question on screen (Enter yes, Esc no). */
+  answer(yes: boolean): Promise<void> {
+    return this.serial(() => this.confirmNow(yes));
+  }
+
+  private async confirmNow(yes: boolean): Promise<void> {
+    const c = this.state.desk.confirm;
+    if (!c || !this.db) return;
+    this.set({ desk: { ...this.state.desk, confirm: null } });
+    if (!yes) return;
+    if (c.kind === 'changeCashierMidSale') {
+      // The open sale is held, not lost: the next cashier (or this one) resumes it from the list.
+      await this.desk.hold();
+      if (this.state.sale.items.length > 0) return;
+      this.setSale({ customer: null, available: null, redeem: 0, lookup: null });
+      return this.changeCashier();
+    }
+    const dropped = await this.desk.discardHeld();
+    if (dropped > 0) this.notice('desk.heldDiscarded', { count: dropped }, 'info');
+    await signOut(this.db);
+    await this.refreshCashier();
+  }
+
   // ---- cashier ----
   signIn(personnelNo: string, pin: string): Promise<SignInResult | null> {
     return this.serial(async () => {
@@ -1167,7 +1485,11 @@ export class TillSession {
 
   private async changeCashier(): Promise<void> {
     if (!this.db) return;
-    if (this.state.sale.items.length > 0 || this.state.sale.customer) return this.notice('cashier.finishSaleFirst');
+    // Mid-sale the cashier is asked first (the sale would be held); held sales left are asked about at shift close.
+    if (this.state.sale.items.length > 0) return this.set({ desk: { ...this.state.desk, confirm: { kind: 'changeCashierMidSale' } } });
+    if (this.state.sale.customer) return this.notice('cashier.finishSaleFirst');
+    const held = await this.db.held.count();
+    if (held > 0) return this.set({ desk: { ...this.state.desk, confirm: { kind: 'heldAtShiftClose', count: held } } });
     await signOut(this.db);
     await this.refreshCashier();
   }

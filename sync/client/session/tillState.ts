@@ -3,9 +3,12 @@ import type { DeviceInfo, HostStatus } from '../../protocol/host';
 import type { FindResult } from '../findCustomer';
 import type { PullProgress } from '../pull';
 import type { SaleFiscal } from '../../protocol/events';
+import type { ProductItem } from '../../protocol/pull';
+import type { HeldSummary } from '../heldReceipts';
 import type { BasketItem, DraftFiscal, DraftPayment, LocalCustomer, SignedIn } from '../records';
 import type { CustomerPanelInfo } from '../saleDraft';
 import type { TillMode } from './tillMode';
+import { EMPTY_DESK, type DeskView } from './deskState';
 
 /** A message for the cashier: an i18n key and its values, never prose made in code. */
 export interface Notice {
@@ -81,6 +84,16 @@ export interface SaleView {
   fiscal: DraftFiscal | null;
   /** Why the register did not fiscalise it yet: a code the screen words (fiscal.errors.*). */
   fiscalError: string | null;
+  /** A marked product waiting for its DataMatrix scan before it joins the basket. */
+  marking: MarkingPrompt | null;
+}
+
+export interface MarkingPrompt {
+  productId: string;
+  name: string;
+  busy: boolean;
+  /** Why the last code was refused: a code the screen words (marking.errors.*, fiscal.errors.*). */
+  error: string | null;
 }
 
 /** The last shift action on the register (X report, Z report, open shift), for the manager screen. */
@@ -130,6 +143,10 @@ export interface TillState {
   /** Unsent events of earlier enrolments of this till, moved into this one (shown once). */
   carriedOver: number;
   fiscalShift: FiscalShiftView | null;
+  /** Search, quick keys, quantities, weights, held sales, approvals (saleDesk.ts). */
+  desk: DeskView;
+  /** A marking code scanned on the return screen, for the return being prepared. */
+  returnMarking: { code: string; seq: number } | null;
 }
 
 export const EMPTY_SALE: SaleView = {
@@ -147,6 +164,7 @@ export const EMPTY_SALE: SaleView = {
   cardDecline: null,
   fiscal: null,
   fiscalError: null,
+  marking: null,
 };
 
 export const INITIAL_STATE: TillState = {
@@ -184,4 +202,6 @@ export const INITIAL_STATE: TillState = {
   refresh: 0,
   lookupText: null,
   fiscalShift: null,
+  desk: EMPTY_DESK,
+  returnMarking: null,
 };

@@ -1,4 +1,6 @@
 import type { Database } from './database';
+import { MIGRATION_013_LOOKUP_SECRETS } from './migration013LookupSecrets';
+import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -460,6 +462,18 @@ ALTER TABLE offer_uses DROP CONSTRAINT IF EXISTS offer_uses_customer_id_fkey;
 ALTER TABLE exceptions DROP CONSTRAINT IF EXISTS exceptions_chain_id_fkey;
 `,
   },
+  {
+    id: 7,
+    name: 'fiscal data of products: VAT rate and marking',
+    sql: `
+-- The VAT rate printed on the fiscal receipt (NULL: the till's configured default rate) and
+-- whether the product is marked (Честный ЗНАК: every piece sold carries its DataMatrix code).
+ALTER TABLE products ADD COLUMN vat text CHECK (vat IN ('vat22', 'vat20', 'vat10', 'vat7', 'vat5', 'vat0', 'none'));
+ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
+`,
+  },
+  MIGRATION_008_EXCHANGE,
+  MIGRATION_013_LOOKUP_SECRETS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
