@@ -12,6 +12,7 @@ import { ManagerScreen } from './screens/ManagerScreen';
 import { RejectedScreen } from './screens/RejectedScreen';
 import { HistoryPanel } from './sale/HistoryPanel';
 import { PaymentDialog } from './sale/PaymentDialog';
+import { MarkingPrompt } from './sale/MarkingPrompt';
 import { ReceiptSummary } from './sale/ReceiptSummary';
 import { ReturnPanel } from './sale/ReturnPanel';
 import { SalePanel } from './sale/SalePanel';
@@ -156,6 +157,7 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
                   </div>
                 </div>
                 {(mode === 'payingCash' || mode === 'payingCard') && sale.priced && <PaymentDialog />}
+                {mode === 'selling' && sale.marking && <MarkingPrompt />}
               </>
             )}
           </>

@@ -23,6 +23,8 @@ export function PaymentDialog() {
   // Paid, waiting for its fiscal document: only "retry" means anything now.
   const fiscalising = sale.fiscal !== null;
   const card = mode === 'payingCard' || fiscalising;
+  // Paying by card (or a card sale waiting for its fiscal receipt): the title says so, not "cash".
+  const title = mode === 'payingCard' || sale.fiscal?.event.payment.method === 'card' ? t('pay.titleCard') : t('pay.title');
   const tendered = parseRoubles(text);
   const enough = tendered !== null && tendered >= payable;
   useEffect(() => {
@@ -38,9 +40,9 @@ export function PaymentDialog() {
     await session.payCash(tendered);
   };
   return (
-    <div role="dialog" aria-modal="true" aria-label={t('pay.title')} className="dialog">
+    <div role="dialog" aria-modal="true" aria-label={title} className="dialog">
       <form onSubmit={submit}>
-        <h2>{t('pay.title')}</h2>
+        <h2>{title}</h2>
         <p>
           {t('pay.payable')}: <strong>{money(payable)}</strong>
         </p>

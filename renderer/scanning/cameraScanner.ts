@@ -21,6 +21,8 @@ const FORMATS: Partial<Record<BarcodeFormat, Symbology>> = {
   [BarcodeFormat.EAN_8]: 'EAN8',
   [BarcodeFormat.CODE_128]: 'CODE128',
   [BarcodeFormat.QR_CODE]: 'QR',
+  // Marking codes (Честный ЗНАК) are GS1 DataMatrix.
+  [BarcodeFormat.DATA_MATRIX]: 'DATAMATRIX',
 };
 
 /** Only the formats a till sees are enabled, which keeps each frame's decode fast enough for a live preview. */
