@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PushResultItem } from '../protocol/events';
 import type { Database } from './db/database';
+import { resolveException } from './exceptions';
 import { HttpError } from './httpError';
 import { CustomerBook, DAY_MS } from './ledger';
 import { lockCustomer } from './push/customerRef';
@@ -18,6 +19,8 @@ export const AdjustmentRequest = z.object({
     .max(100_000_000)
     .refine((n) => n !== 0, 'must not be zero'),
   reason: z.string().trim().min(3).max(500),
+  /** The exceptions-report row this adjustment settles, if any. */
+  exceptionId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type AdjustmentRequest = z.infer<typeof AdjustmentRequest>;
 
@@ -44,6 +47,7 @@ export async function applyAdjustment(db: Database, rulesCache: RulesCache, req:
     }
     book.settle();
     const balance = await book.flush(tx, { eventId: req.requestId, terminalId: null, receiptId: null }, {});
+    await resolveException(tx, chainId, req.exceptionId, { action: 'adjust', requestId: req.requestId, amount: req.amountKopecks, reason: req.reason });
     return {
       type: 'adjustment',
       customerId: String(c.id),

@@ -7,12 +7,15 @@ import { HttpError } from './httpError';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rateLimit';
 import { adminRoutes } from './routes/admin';
 import { adminConsentRoutes } from './routes/adminConsents';
+import { adminHeadOfficeRoutes } from './routes/adminHeadOffice';
 import { adminManagerRoutes } from './routes/adminManagers';
 import { adminOfferRoutes } from './routes/adminOffers';
 import { adminPageRoutes } from './routes/adminPage';
 import { cashierRoutes } from './routes/cashiers';
+import { exchangeRoutes } from './routes/exchange';
 import { managerRoutes } from './routes/manager';
 import { pullRoutes } from './routes/pull';
+import { pullContextRoutes } from './routes/pullContexts';
 import { pushRoutes } from './routes/push';
 import { terminalRoutes } from './routes/terminal';
 import { DEFAULT_MANAGER_SETTINGS, type ManagerSettings } from './managers';
@@ -148,6 +151,7 @@ export async function buildApp({
   app.get('/api/v1/health', async () => ({ ok: true, protocol: PROTOCOL_VERSION, time: new Date().toISOString() }));
   terminalRoutes(app, deps);
   pullRoutes(app, deps);
+  pullContextRoutes(app, deps);
   pushRoutes(app, deps);
   managerRoutes(app, deps);
   adminRoutes(app, deps);
@@ -155,6 +159,8 @@ export async function buildApp({
   cashierRoutes(app, deps);
   adminOfferRoutes(app, deps);
   adminConsentRoutes(app, deps);
+  exchangeRoutes(app, deps);
+  adminHeadOfficeRoutes(app, deps);
   adminPageRoutes(app);
   return app;
 }

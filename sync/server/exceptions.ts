@@ -21,7 +21,9 @@ export type ExceptionKind =
   /** A till reached the limit of wrong manager PINs (or cards): someone may be guessing. */
   | 'manager_unlock_locked'
   /** An event named a cashier who is not one of the store's: counted under "no cashier". */
-  | 'cashier_unknown';
+  | 'cashier_unknown'
+  /** Head office merged a duplicate customer into another (audit record of the action). */
+  | 'customers_merged';
 
 export interface ExceptionDraft {
   kind: ExceptionKind;
@@ -54,6 +56,16 @@ export async function recordExceptions(tx: Sql, source: ExceptionSource, drafts:
   );
 }
 
+/** Mark an exceptions-report row as settled by a head-office action (an audit note; the row stays). */
+export async function resolveException(tx: Sql, chainId: number, id: number | undefined, resolution: Record<string, unknown>): Promise<void> {
+  if (id === undefined) return;
+  await tx.query(`UPDATE exceptions SET details = details || jsonb_build_object('resolution', $3::jsonb) WHERE id = $1 AND chain_id = $2`, [
+    id,
+    chainId,
+    JSON.stringify(resolution),
+  ]);
+}
+
 export const ExceptionsQuery = z.object({
   after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
@@ -61,6 +73,17 @@ export const ExceptionsQuery = z.object({
     .string()
     .regex(/^[a-z_]{1,40}$/)
     .optional(),
+  /** Several kinds, comma-separated (the head-office report's filter). */
+  kinds: z
+    .string()
+    .regex(/^[a-z_]{1,40}(,[a-z_]{1,40}){0,20}$/)
+    .optional(),
+  /** Only rows no head-office action has settled yet. */
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  storeId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
 });
 
 export const ExceptionItem = z.object({
@@ -92,8 +115,10 @@ export async function listExceptions(
   }>(
     `SELECT id, kind, event_id::text, terminal_id::text, store_id, customer_id, details, created_at FROM exceptions
      WHERE id > $1 AND ($2::int IS NULL OR chain_id = $2) AND ($3::text IS NULL OR kind = $3)
+       AND ($5::text[] IS NULL OR kind = ANY($5::text[])) AND (NOT $6::boolean OR NOT (details ? 'resolution'))
+       AND ($7::int IS NULL OR store_id = $7)
      ORDER BY id LIMIT $4`,
-    [q.after, chainId, q.kind ?? null, q.limit + 1],
+    [q.after, chainId, q.kind ?? null, q.limit + 1, q.kinds ? q.kinds.split(',') : null, q.open ?? false, q.storeId ?? null],
   );
   const page = rows.slice(0, q.limit);
   const items = page.map((r) => ({
