@@ -12,10 +12,8 @@ import { adminManagerRoutes } from './routes/adminManagers';
 import { adminOfferRoutes } from './routes/adminOffers';
 import { adminPageRoutes } from './routes/adminPage';
 import { cashierRoutes } from './routes/cashiers';
-import { exchangeRoutes } from './routes/exchange';
 import { managerRoutes } from './routes/manager';
 import { pullRoutes } from './routes/pull';
-import { pullContextRoutes } from './routes/pullContexts';
 import { pushRoutes } from './routes/push';
 import { terminalRoutes } from './routes/terminal';
 import { DEFAULT_MANAGER_SETTINGS, type ManagerSettings } from './managers';
@@ -151,7 +149,6 @@ export async function buildApp({
   app.get('/api/v1/health', async () => ({ ok: true, protocol: PROTOCOL_VERSION, time: new Date().toISOString() }));
   terminalRoutes(app, deps);
   pullRoutes(app, deps);
-  pullContextRoutes(app, deps);
   pushRoutes(app, deps);
   managerRoutes(app, deps);
   adminRoutes(app, deps);
@@ -159,7 +156,6 @@ export async function buildApp({
   cashierRoutes(app, deps);
   adminOfferRoutes(app, deps);
   adminConsentRoutes(app, deps);
-  exchangeRoutes(app, deps);
   adminHeadOfficeRoutes(app, deps);
   adminPageRoutes(app);
   return app;

@@ -1,0 +1,165 @@
+import { expect, test, type Page } from '@playwright/test';
+import { demoCardNumber, demoProduct } from '../sync/server/demoSeed';
+import { tillForFile, type RunningServer } from './support/processes';
+import { tillReady } from './support/runtime';
+import { addToBasket, kopecksOf } from './support/till';
+import { line, registration, sale, saleReturn } from '../sync/server/testing/events';
+
+const till = tillForFile(500);
+
+/** Head office in its own tab: sign in with the admin key, Russian by default. */
+async function headOffice(page: Page, server: RunningServer, tab = ''): Promise<void> {
+  await page.goto(`${server.url}/admin/${tab}`);
+  await expect(page.getByRole('heading', { name: 'Вход в головной офис' })).toBeVisible();
+  await page.getByLabel('Ключ администратора').fill(server.adminToken);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('navigation')).toBeVisible();
+}
+
+/** A second terminal of store 1 that pushes ready-made events (sales, returns, registrations) straight to the server. */
+async function pushingTerminal(
+  server: RunningServer,
+): Promise<(events: unknown[]) => Promise<{ status: string; result?: { posted?: Record<string, number> } }[]>> {
+  const { code } = await server.admin<{ code: string }>('POST', '/api/v1/admin/enrolment-codes', { storeId: 1 });
+  const res = await fetch(`${server.url}/api/v1/enrol`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, deviceName: 'Касса e2e' }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  return async (events) => {
+    const r = await fetch(`${server.url}/api/v1/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    return ((await r.json()) as { results: { status: string; result?: { posted?: Record<string, number> } }[] }).results;
+  };
+}
+
+test('head office creates an offer in the form, sees its effect on a sample receipt, publishes it, and the till applies it', async ({
+  page,
+  context,
+}, testInfo) => {
+  const product = demoProduct(1);
+  await headOffice(page, till.server);
+  await page.getByRole('button', { name: 'Новая акция' }).click();
+  const form = page.getByRole('form', { name: 'Акция' });
+  await form.getByLabel('Код акции').fill('e2e-yoghurt');
+  await form.getByLabel('Название по-русски').fill('Скидка e2e на товар');
+  await form.getByLabel('Название по-английски').fill('E2E product discount');
+  // Who gets it is said plainly: card holders only.
+  await expect(form.getByText(/^Держатели карты лояльности/)).toBeVisible();
+  await form.getByLabel('Найти товар').fill(product.name);
+  await form.getByRole('button', { name: `Добавить: ${product.name}` }).click();
+  await expect(form.getByRole('list', { name: 'Товары' }).getByText(product.name)).toBeVisible();
+  await form.getByLabel('Скидка, %', { exact: false }).last().fill('25');
+
+  // The preview: put the product in the sample receipt; a card holder gets 25 % off it, a customer without a card nothing.
+  const preview = page.getByRole('complementary', { name: 'Проверка на примере чека' });
+  await preview.getByLabel('Добавить в чек').fill(product.name);
+  await preview.getByRole('button', { name: `Добавить: ${product.name}` }).click();
+  await expect(preview.getByRole('status')).toContainText('Акция сработала');
+  const expected = Math.floor((product.price * 25) / 100);
+  await expect(
+    preview
+      .getByRole('table', { name: 'Расчёт примера' })
+      .getByRole('row', { name: /Скидка/ })
+      .getByRole('cell')
+      .nth(1),
+  ).toHaveText(new RegExp(`^${(expected / 100).toFixed(2).replace('.', ',')}`));
+  await preview.getByLabel('Покупатель').selectOption({ label: 'Без карты лояльности' });
+  await expect(preview.getByRole('status')).toHaveText('На этом чеке акция не срабатывает.');
+  await page.screenshot({ path: testInfo.outputPath('offer-editor.png'), fullPage: true });
+
+  await form.getByRole('button', { name: 'Опубликовать' }).click();
+  await expect(page.getByRole('status')).toContainText('Акция «Скидка e2e на товар» опубликована');
+  await expect(page.getByRole('table', { name: 'Список акций' }).getByText('Скидка e2e на товар')).toBeVisible();
+
+  // At the till: after a pull (a reload pulls at once) the offer prices the product for a card holder.
+  const tillPage = await context.newPage();
+  await tillPage.goto(till.host.openUrl);
+  await tillReady(tillPage);
+  await expect(async () => {
+    await tillPage.reload();
+    await tillReady(tillPage);
+    await addToBasket(tillPage, product);
+    const input = tillPage.getByRole('textbox', { name: 'Карта или телефон' });
+    await input.fill(demoCardNumber(12));
+    await input.press('Enter');
+    await expect(tillPage.getByRole('article', { name: 'Клиент' })).toBeVisible();
+    await expect(tillPage.locator('details.explanations li', { hasText: 'Скидка e2e на товар' })).toHaveCount(1, { timeout: 3_000 });
+  }).toPass({ timeout: 90_000 });
+  await tillPage.close();
+});
+
+test('head office figures are net of returns, and per till, cashier and day add up to the total', async ({ page }) => {
+  const push = await pushingTerminal(till.server);
+  const sold = sale({ customerId: '7', available: 0, lines: [line(3, 2), line(9)] });
+  const other = sale({ customerId: null, lines: [line(1)] });
+  expect((await push([sold.event, other.event])).map((r) => r.status)).toEqual(['applied', 'applied']);
+  const back = saleReturn(sold, [{ lineId: 'l9', quantityMilli: 1000 }]);
+  expect((await push([back.event]))[0]?.status).toBe('applied');
+  const gross = sold.event.totals.payable + other.event.totals.payable;
+  const refund = back.priced.totals.refund;
+
+  await headOffice(page, till.server, '#figures');
+  await page.getByRole('link', { name: 'Показатели' }).click();
+  const byStore = page.getByRole('table', { name: 'По магазинам' });
+  const total = byStore.locator('tfoot tr');
+  const header = await byStore.locator('thead th').allTextContents();
+  const cell = async (name: string) =>
+    kopecksOf(
+      await total
+        .locator('td')
+        .nth(header.indexOf(name) - 1)
+        .textContent(),
+    );
+  await expect(total.locator('td').nth(header.indexOf('Возвратов') - 1)).toHaveText('1');
+  expect(await cell('Выручка')).toBe(gross);
+  expect(await cell('Возвраты, ₽')).toBe(refund);
+  expect(await cell('Выручка нетто')).toBe(gross - refund);
+  // By till: the rows add up to the same net.
+  await page.getByRole('tab', { name: 'По кассам' }).click();
+  const byTill = page.getByRole('table', { name: 'По кассам' });
+  const netColumn = header.indexOf('Выручка нетто');
+  const rows = await byTill.locator('tbody tr').all();
+  let sum = 0;
+  for (const r of rows)
+    sum += kopecksOf(
+      await r
+        .locator('td')
+        .nth(netColumn - 1)
+        .textContent(),
+    );
+  expect(sum).toBe(gross - refund);
+});
+
+test('an exception is settled from the report: a taken card goes back to its holder, once, through the server', async ({ page }) => {
+  const push = await pushingTerminal(till.server);
+  // A new customer registers with a card another customer already holds: the card stays, and head office is told.
+  const card = demoCardNumber(40);
+  const reg = registration({ phone: '+79990001122', card, firstName: 'Вера' });
+  const [applied] = await push([reg]);
+  expect(applied?.status).toBe('applied');
+  const before = await till.server.admin<{ id: string }>('GET', `/api/v1/admin/customers?card=${card}`);
+
+  await headOffice(page, till.server, '#exceptions');
+  const report = page.getByRole('table', { name: 'Исключения' });
+  const row = report.getByRole('row', { name: /Карта уже у другого покупателя/ });
+  await expect(row).toHaveCount(1);
+  const newcomer = ((await row.getByRole('cell').nth(3).textContent()) ?? '').match(/№ (\d+)/)?.[1];
+  expect(newcomer).toBeTruthy();
+  expect(newcomer).not.toBe(before.id);
+  await row.getByRole('button', { name: 'Вернуть карту' }).click();
+  const dialog = page.getByRole('form', { name: 'Вернуть карту' });
+  await dialog.getByLabel('Номер карты').fill(card);
+  await dialog.getByLabel('Причина').fill('Карта выдана Вере на кассе');
+  await dialog.getByRole('button', { name: 'Вернуть карту' }).dblclick();
+  await expect(page.getByRole('status')).toHaveText(`Карта закреплена за покупателем № ${newcomer}.`);
+  // Settled rows leave the open list; the card now finds the new customer.
+  await expect(report.getByRole('row', { name: /Карта уже у другого покупателя/ })).toHaveCount(0);
+  expect((await till.server.admin<{ id: string }>('GET', `/api/v1/admin/customers?card=${card}`)).id).toBe(newcomer);
+  await page.getByLabel('Только нерешённые').uncheck();
+  await expect(report.getByRole('row', { name: /Карта уже у другого покупателя/ })).toContainText('Решено: карта возвращена');
+});

@@ -1,0 +1,232 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import type { ApiError } from '../api';
+import type { Ctx } from '../App';
+import { Stores } from '../reference';
+
+const Terminals = z.object({
+  terminals: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      store: z.string(),
+      enrolledAt: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+      lastSeen: z.string().nullable(),
+      rejected: z.number().int(),
+      version: z.string().nullable(),
+      unsent: z.number().int().nullable(),
+    }),
+  ),
+});
+const Cashiers = z.object({
+  cashiers: z.array(
+    z.object({
+      id: z.string(),
+      personnelNo: z.string(),
+      name: z.string(),
+      store: z.string(),
+      createdAt: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+    }),
+  ),
+});
+const Managers = z.object({
+  managers: z.array(
+    z.object({ id: z.string(), name: z.string(), store: z.string(), hasCard: z.boolean(), createdAt: z.string().nullable(), revokedAt: z.string().nullable() }),
+  ),
+});
+const Rejected = z.object({
+  events: z.array(
+    z.object({
+      eventId: z.string(),
+      type: z.string(),
+      code: z.string().nullable(),
+      terminal: z.string().nullable(),
+      store: z.string().nullable(),
+      receivedAt: z.string().nullable(),
+    }),
+  ),
+});
+
+const KINDS = ['stores', 'terminals', 'cashiers', 'managers', 'rejected'] as const;
+type Kind = (typeof KINDS)[number];
+type Table = { columns: string[]; rows: { key: string; cells: ReactNode[] }[] };
+
+/** Searchable lists of the chain: stores, tills (last seen), cashiers, managers and refused till events. */
+export function ListsView({ ctx }: { ctx: Ctx }) {
+  const { t, i18n } = useTranslation();
+  const [kind, setKind] = useState<Kind>('stores');
+  const [q, setQ] = useState('');
+  const [table, setTable] = useState<Table | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const when = (s: string | null) => (s ? new Date(s).toLocaleString(ctx.locale) : t('ho.common.dash'));
+  const day = (s: string | null) => (s ? new Date(s).toLocaleDateString(ctx.locale) : t('ho.common.dash'));
+
+  useEffect(() => {
+    let live = true;
+    const base = `/api/v1/admin/chains/${ctx.chainId}/${kind}`;
+    const query = { q: q.trim(), limit: 500 };
+    const timer = setTimeout(() => {
+      const done = (r: { ok: true; value: Table } | { ok: false; error: ApiError }) => {
+        if (!live) return;
+        if (r.ok) {
+          setTable(r.value);
+          setError(null);
+        } else setError(r.error);
+      };
+      const L = (k: string) => t(`ho.lists.${kind}.${k}`);
+      if (kind === 'stores') {
+        void ctx.api.call(Stores, 'GET', base, { query }).then((r) =>
+          done(
+            r.ok
+              ? {
+                  ok: true,
+                  value: {
+                    columns: ['id', 'name', 'region', 'timeZone', 'tills'].map(L),
+                    rows: r.value.stores.map((s) => ({ key: String(s.id), cells: [s.id, s.name, s.region ?? t('ho.common.dash'), s.timeZone, s.tills] })),
+                  },
+                }
+              : r,
+          ),
+        );
+      } else if (kind === 'terminals') {
+        void ctx.api.call(Terminals, 'GET', base, { query }).then((r) =>
+          done(
+            r.ok
+              ? {
+                  ok: true,
+                  value: {
+                    columns: ['name', 'store', 'state', 'enrolled', 'lastSeen', 'version', 'unsent', 'rejected'].map(L),
+                    rows: r.value.terminals.map((x) => ({
+                      key: x.id,
+                      cells: [
+                        x.name,
+                        x.store,
+                        x.revokedAt ? L('revoked') : L('active'),
+                        day(x.enrolledAt),
+                        when(x.lastSeen),
+                        x.version ?? L('notReported'),
+                        x.unsent ?? L('notReported'),
+                        x.rejected,
+                      ],
+                    })),
+                  },
+                }
+              : r,
+          ),
+        );
+      } else if (kind === 'cashiers') {
+        void ctx.api.call(Cashiers, 'GET', base, { query }).then((r) =>
+          done(
+            r.ok
+              ? {
+                  ok: true,
+                  value: {
+                    columns: ['number', 'name', 'store', 'since', 'state'].map(L),
+                    rows: r.value.cashiers.map((c) => ({
+                      key: c.id,
+                      cells: [c.personnelNo, c.name, c.store, day(c.createdAt), c.revokedAt ? L('revoked') : L('active')],
+                    })),
+                  },
+                }
+              : r,
+          ),
+        );
+      } else if (kind === 'managers') {
+        void ctx.api.call(Managers, 'GET', base, { query }).then((r) =>
+          done(
+            r.ok
+              ? {
+                  ok: true,
+                  value: {
+                    columns: ['name', 'store', 'card', 'since', 'state'].map(L),
+                    rows: r.value.managers.map((m) => ({
+                      key: m.id,
+                      cells: [m.name, m.store, m.hasCard ? t('ho.common.yes') : t('ho.common.no'), day(m.createdAt), m.revokedAt ? L('revoked') : L('active')],
+                    })),
+                  },
+                }
+              : r,
+          ),
+        );
+      } else {
+        void ctx.api.call(Rejected, 'GET', base, { query }).then((r) =>
+          done(
+            r.ok
+              ? {
+                  ok: true,
+                  value: {
+                    columns: ['when', 'type', 'code', 'terminal', 'store', 'id'].map(L),
+                    rows: r.value.events.map((e) => ({
+                      key: e.eventId,
+                      cells: [
+                        when(e.receivedAt),
+                        i18n.exists(`ho.lists.eventTypes.${e.type}`) ? t(`ho.lists.eventTypes.${e.type}`) : e.type,
+                        e.code ?? t('ho.common.dash'),
+                        e.terminal ?? t('ho.common.dash'),
+                        e.store ?? t('ho.common.dash'),
+                        e.eventId.slice(0, 8),
+                      ],
+                    })),
+                  },
+                }
+              : r,
+          ),
+        );
+      }
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+    // when/day depend only on the locale and t, both listed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [kind, q, ctx.api, ctx.chainId, ctx.locale, t, i18n]);
+
+  return (
+    <section aria-labelledby="lists-heading">
+      <h2 id="lists-heading">{t('ho.lists.heading')}</h2>
+      <div className="row" role="tablist">
+        {KINDS.map((k) => (
+          <button key={k} type="button" role="tab" aria-selected={kind === k} className={kind === k ? '' : 'secondary'} onClick={() => setKind(k)}>
+            {t(`ho.lists.kinds.${k}`)}
+          </button>
+        ))}
+      </div>
+      <div className="toolbar">
+        <label>
+          {t('ho.common.search')}
+          <input type="search" value={q} maxLength={100} onChange={(e) => setQ(e.target.value)} />
+        </label>
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {t(error.key, error.params)}
+        </p>
+      )}
+      {table && (
+        <table aria-label={t(`ho.lists.kinds.${kind}`)}>
+          <thead>
+            <tr>
+              {table.columns.map((c) => (
+                <th key={c}>{c}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {table.rows.map((r) => (
+              <tr key={r.key}>
+                {r.cells.map((c, i) => (
+                  <td key={i}>{c}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {table && table.rows.length === 0 && <p className="hint">{t('ho.common.none')}</p>}
+    </section>
+  );
+}
