@@ -12,6 +12,7 @@ import { adminManagerRoutes } from './routes/adminManagers';
 import { adminOfferRoutes } from './routes/adminOffers';
 import { adminPageRoutes } from './routes/adminPage';
 import { cashierRoutes } from './routes/cashiers';
+import { exchangeRoutes } from './routes/exchange';
 import { managerRoutes } from './routes/manager';
 import { pullRoutes } from './routes/pull';
 import { pushRoutes } from './routes/push';
@@ -156,6 +157,7 @@ export async function buildApp({
   cashierRoutes(app, deps);
   adminOfferRoutes(app, deps);
   adminConsentRoutes(app, deps);
+  exchangeRoutes(app, deps);
   adminHeadOfficeRoutes(app, deps);
   adminPageRoutes(app);
   return app;

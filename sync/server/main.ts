@@ -8,6 +8,7 @@ import { migrate } from './db/migrations';
 import { seedDemo } from './demoSeed';
 import { scheduleLedgerJobs } from './jobs';
 import { safeError } from './safeLog';
+import { scheduleWebhooks } from './webhooks';
 
 /** Entry point of the central server: `node dist/node/server.mjs`. */
 async function main(): Promise<void> {
@@ -58,7 +59,10 @@ async function main(): Promise<void> {
     config.jobsIntervalSeconds > 0
       ? scheduleLedgerJobs(db, config.jobsIntervalSeconds * 1000, (err) => app.log.error(safeError(err), 'ledger jobs failed'))
       : async () => undefined;
+  // Webhook deliveries are claimed with a lease, so every instance may send them too.
+  const stopWebhooks = scheduleWebhooks(db, 10_000, (err) => app.log.error(safeError(err), 'webhooks failed'));
   const stop = async () => {
+    await stopWebhooks();
     await stopJobs();
     await app.close();
     await db.close();

@@ -1,4 +1,5 @@
 import type { Database } from './database';
+import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
 import { MIGRATION_013_LOOKUP_SECRETS } from './migration013LookupSecrets';
 import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
 
