@@ -30,11 +30,10 @@ import { CustomerPage, EnrolResponse } from '../sync/protocol/schemas';
 import { buildApp } from '../sync/server/app';
 import { literal, openDatabase } from '../sync/server/db/database';
 import { migrate } from '../sync/server/db/migrations';
-import { demoBalance, seedDemo } from '../sync/server/demoSeed';
+import { seedDemo } from '../sync/server/demoSeed';
 import { verifyLedger } from '../sync/server/ledger';
-import { line, sale } from '../sync/server/testing/events';
-import { seededRandom } from '../sync/testing/prng';
 import { out, pct } from './report';
+import { benchSales } from './server/sales';
 
 /** A server instance in a worker thread: listens, says where, and stops when told. */
 async function serveInstance(data: { url: string; adminToken: string }): Promise<never> {
@@ -214,19 +213,7 @@ try {
   }
 
   // Events made before the clock starts: sales of 1-4 lines, 9 in 10 with a card, a third of those spending bonuses.
-  const random = seededRandom(42);
-  const saleFor = (storeId: number): TillEvent => {
-    const n = 1 + Math.floor(random() * SALE_CUSTOMERS);
-    const products = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 299)))];
-    const withCard = random() < 0.9;
-    return sale({
-      storeId,
-      customerId: withCard ? String(n) : null,
-      available: withCard ? demoBalance(n) : 0,
-      lines: products.map((p) => line(p, 1 + Math.floor(random() * 3), storeId)),
-      redeem: withCard && random() < 0.33 ? 1 + Math.floor(random() * 3_000) : 0,
-    }).event;
-  };
+  const saleFor = benchSales(42, SALE_CUSTOMERS, 3_000);
   const batches: TillEvent[][][] = terminals.map((t) =>
     Array.from({ length: WARMUP + BATCHES }, () => Array.from({ length: BATCH }, () => saleFor(t.storeId))),
   );

@@ -1,0 +1,25 @@
+import type { TillEvent } from '../../sync/protocol/events';
+import { demoBalance } from '../../sync/server/demoSeed';
+import { line, sale } from '../../sync/server/testing/events';
+import { seededRandom } from '../../sync/testing/prng';
+
+/**
+ * Sales as the benches push them, priced by the till's engine: 1-4 demo products, 9 in 10 with
+ * one of the demo customers 1..`customers` (the till believing their seeded balance), a third
+ * of those spending up to `maxRedeem` kopecks of bonuses. The same seed makes the same sales.
+ */
+export function benchSales(seed: number, customers: number, maxRedeem: number): (storeId: number) => TillEvent {
+  const random = seededRandom(seed);
+  return (storeId) => {
+    const n = 1 + Math.floor(random() * customers);
+    const products = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 299)))];
+    const withCard = random() < 0.9;
+    return sale({
+      storeId,
+      customerId: withCard ? String(n) : null,
+      available: withCard ? demoBalance(n) : 0,
+      lines: products.map((p) => line(p, 1 + Math.floor(random() * 3), storeId)),
+      redeem: withCard && random() < 0.33 ? 1 + Math.floor(random() * maxRedeem) : 0,
+    }).event;
+  };
+}
