@@ -119,7 +119,7 @@ describe('schema upgrade to v5', () => {
 
     const db = new TillDb(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(new TillDb(`${name}-latest`).verno);
     expect(await markers(db)).toBeGreaterThan(0);
     expect(await lookupCustomer(db, card(all[9]!))).toMatchObject({ id: '10', balance: 4242 });
     expect(await lookupCustomer(db, `phone:${customer(201).phoneKey}`)).toMatchObject({ id: '201' });

@@ -2,7 +2,9 @@ import type { CachedCustomer } from '../protocol/schemas';
 import { packCustomer, toLocal, unpackCustomer } from './customerRow';
 import { hash32 } from './hash';
 import { add, emptyFilter, filterBitsFor, mayHave, needsGrowth } from './idFilter';
+import { hasSnapshot, snapshotIdKeys, snapshotKeyEntries } from './customerCacheSnapshot';
 import {
+  asRecord,
   COARSE,
   COARSE_BITS,
   coarseOf,
@@ -32,7 +34,7 @@ export const keyIndex = (db: TillDb): IndexTables => ({ fragments: db.keyDeltas,
 export const idIndex = (db: TillDb): IndexTables => ({ fragments: db.idDeltas, pages: db.idPages, pageEntries: 512 });
 
 /** Tables a writer's transaction must cover. */
-export const cacheTables = (db: TillDb) => [db.keyDeltas, db.keyPages, db.idDeltas, db.idPages, db.cacheMeta, db.cacheFilter];
+export const cacheTables = (db: TillDb) => [db.keyDeltas, db.keyPages, db.idDeltas, db.idPages, db.cacheMeta, db.cacheFilter, db.snapshot, db.snapPages];
 
 const emptyStats = (): DeltaStats => ({ entries: new Array<number>(COARSE).fill(0), fragments: new Array<number>(COARSE).fill(0) });
 const emptyMeta = (): CacheMeta => ({ name: 'cache', seq: 0, customers: 0, keys: 0, keyDeltas: emptyStats(), idDeltas: emptyStats() });
@@ -77,18 +79,26 @@ export async function storeCustomers(db: TillDb, batch: PreparedBatch, moreToCom
     filter = grown;
   }
 
-  const maybeKnown = items.map((c) => mayHave(filter, c.id));
-  const known = await findEntries(
-    idIndex(db),
-    items.filter((_, i) => maybeKnown[i]).map((c) => c.id),
-  );
+  // Over a snapshot the filter knows only the ids written since, so every id may be known.
+  const snapshot = await hasSnapshot(db);
+  const maybeKnown = items.map((c) => snapshot || mayHave(filter, c.id));
+  const asked = items.filter((_, i) => maybeKnown[i]).map((c) => c.id);
+  // Tombstones too: a customer deleted since the snapshot must not come back from it.
+  const known = await findEntries(idIndex(db), asked, snapshot);
+  const inSnapshot = snapshot
+    ? await snapshotIdKeys(
+        db,
+        asked.filter((id) => !known.has(id)),
+      )
+    : new Map<string, string[]>();
   // Live keys of customers already met in this batch (null: deleted).
   const current = new Map<string, string[] | null>();
   const keysBefore = (id: string): string[] | null => {
     const met = current.get(id);
     if (met !== undefined) return met;
     const e = known.get(id);
-    return e ? (JSON.parse(e.row) as string[]) : null;
+    if (e) return e.row === '' ? null : (JSON.parse(e.row) as string[]);
+    return inSnapshot.get(id) ?? null;
   };
 
   let keyEntries: IndexEntry[] = [];
@@ -227,7 +237,8 @@ export async function lookupCustomer(db: TillDb, key: string): Promise<LocalCust
     db.close();
     records = await readWithRetries(db, h);
   }
-  const entry = resolveLookup(key, ...records);
+  // The changes since the snapshot decide first; the snapshot only for what they leave open.
+  const entry = resolveLookup(key, ...records) ?? resolveLookup(key, ...records, asRecord(await snapshotKeyEntries(db, key)));
   return entry ? unpackCustomer(entry.owner, entry.row) : undefined;
 }
 
@@ -248,8 +259,9 @@ export const DEFAULT_COMPACTION: CompactionPolicy = { majorEntries: 512, maxFrag
 export async function compactCache(db: TillDb, policy: CompactionPolicy = DEFAULT_COMPACTION): Promise<void> {
   const meta = await db.cacheMeta.get('cache');
   if (!meta) return;
+  const keepTombstones = await hasSnapshot(db);
   for (const which of ['keyDeltas', 'idDeltas'] as const) {
-    const tables = which === 'keyDeltas' ? keyIndex(db) : idIndex(db);
+    const tables = { ...(which === 'keyDeltas' ? keyIndex(db) : idIndex(db)), keepTombstones };
     for (let c = 0; c < COARSE; c++) {
       const entries = meta[which].entries[c] ?? 0;
       const fragments = meta[which].fragments[c] ?? 0;

@@ -1,4 +1,5 @@
 import type { Table } from 'dexie';
+import { storable } from '../protocol/snapshotRow';
 import { hash32 } from './hash';
 
 /**
@@ -53,6 +54,8 @@ export interface IndexTables {
   pageEntries: number;
   /** Write level-0 markers beside pages (see above): for an index read by single-key lookups. */
   markPages?: boolean;
+  /** Keep tombstones through major compaction: older entries lie below the index (a snapshot). */
+  keepTombstones?: boolean;
 }
 
 export interface IndexEntry {
@@ -81,10 +84,7 @@ export const markerOf = (lo: number): number => lo + 0.5;
 /** Pages and markers share a table; a marker's key is not an integer. */
 export const isPage = (r: IndexPage): boolean => Number.isInteger(r.lo);
 
-/** Keys and owners must be non-empty and free of the column separator; rows are JSON, which escapes it. */
-export function storable(s: string): boolean {
-  return s !== '' && !s.includes(SEP);
-}
+export { storable };
 
 type Packed = Pick<IndexFragment, 'keys' | 'owners' | 'rows'>;
 
@@ -125,23 +125,34 @@ function* unpack(packed: Packed): Generator<IndexEntry> {
   for (let i = 0; i < keys.length; i++) yield { key: keys[i]!, owner: owners[i]!, row: rows[i]! };
 }
 
-/** Newest live entry for `key` across records given newest first. */
-function resolve(records: Packed[], key: string): IndexEntry | undefined {
+/**
+ * Newest live entry for `key` across records given newest first; with `tombstones`, the newest
+ * entry even if it is a tombstone (for an index whose keys have one owner, as the id index).
+ */
+function resolve(records: Packed[], key: string, tombstones = false): IndexEntry | undefined {
   const decided = new Set<string>();
   for (const record of records) {
     for (const e of new Run(record).matches(key)) {
       if (decided.has(e.owner)) continue;
       decided.add(e.owner);
-      if (e.row !== '') return e;
+      if (e.row !== '' || tombstones) return e;
     }
   }
   return undefined;
 }
 
-/** What a single lookup reads, given the records it found (fragments in stored order). */
-export function resolveLookup(key: string, fragments: Packed[], page: Packed | undefined): IndexEntry | undefined {
+/** Entries as one record, for a layer read from elsewhere (the snapshot). */
+export const asRecord = (entries: readonly IndexEntry[]): Packed => ({
+  keys: entries.map((e) => e.key).join(SEP),
+  owners: entries.map((e) => e.owner).join(SEP),
+  rows: entries.map((e) => e.row).join(SEP),
+});
+
+/** What a single lookup reads, given the records it found (fragments in stored order) and any older layer below the page. */
+export function resolveLookup(key: string, fragments: Packed[], page: Packed | undefined, below?: Packed): IndexEntry | undefined {
   const records = fragments.slice().reverse();
   if (page) records.push(page);
+  if (below) records.push(below);
   return resolve(records, key);
 }
 
@@ -155,7 +166,7 @@ function fragmentsOf(t: IndexTables, c: number): Promise<IndexFragment[]> {
 }
 
 /** Look many keys up with one range read per coarse bucket they fall in (writers see many keys at once). */
-export async function findEntries(t: IndexTables, keys: readonly string[]): Promise<Map<string, IndexEntry>> {
+export async function findEntries(t: IndexTables, keys: readonly string[], tombstones = false): Promise<Map<string, IndexEntry>> {
   const byCoarse = new Map<number, { key: string; h: number }[]>();
   for (const key of new Set(keys)) {
     const h = hash32(key);
@@ -180,7 +191,7 @@ export async function findEntries(t: IndexTables, keys: readonly string[]): Prom
       const newestFirst = fragments.reverse();
       for (const w of wanted) {
         const page = pageCovering(pages, w.h);
-        const e = resolve(page ? [...newestFirst, page] : newestFirst, w.key);
+        const e = resolve(page ? [...newestFirst, page] : newestFirst, w.key, tombstones);
         if (e) found.set(w.key, e);
       }
     }),
@@ -289,7 +300,7 @@ export async function compactBucket(t: IndexTables, c: number, mode: 'minor' | '
   // The range holds the bucket's markers too: deleted with the pages, as level 0 is now empty.
   const pageRange = t.pages.where(':id').between(coarseLo(c), coarseLo(c + 1), true, false);
   const oldPages = (await pageRange.toArray()).filter(isPage);
-  const merged = merge([...newestFirst, ...oldPages], false);
+  const merged = merge([...newestFirst, ...oldPages], t.keepTombstones === true);
   await t.fragments.bulkDelete(fragments.map((f) => f.id));
   await pageRange.delete();
   await t.pages.bulkPut(toPages(merged, c, t.pageEntries));

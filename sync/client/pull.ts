@@ -1,6 +1,7 @@
 import { CustomerPage } from '../protocol/schemas';
 import type { ApiCaller } from './api';
 import { cacheTables, compactCache, prepareCustomers, storeCustomers, type CompactionPolicy } from './customerCache';
+import { loadSnapshot, type SnapshotFetcher } from './pullSnapshot';
 import { errorText, isQuotaError } from './storageError';
 import type { TillDb } from './tillDb';
 
@@ -42,6 +43,8 @@ export type PullOutcome =
 export interface PullOptions {
   pageSize?: number;
   compaction?: CompactionPolicy;
+  /** How to download a snapshot file: given, an empty till loads the server's snapshot first (pullSnapshot.ts). */
+  snapshot?: SnapshotFetcher;
 }
 
 function storageFailure(e: unknown, progress: PullProgress | null): PullOutcome {
@@ -59,7 +62,8 @@ function storageFailure(e: unknown, progress: PullProgress | null): PullOutcome 
 
 /**
  * Pull customer changes until the server has no more, reporting progress after every stored
- * page; then compact the cache so lookups read few, small records again.
+ * page; then compact the cache so lookups read few, small records again. An empty till given
+ * a snapshot fetcher loads the server's snapshot first and pulls only the changes after it.
  */
 export async function pullCustomers(
   db: TillDb,
@@ -67,8 +71,17 @@ export async function pullCustomers(
   onProgress: (p: PullProgress) => void = () => undefined,
   options: PullOptions | number = {},
 ): Promise<PullOutcome> {
-  const { pageSize = DEFAULT_PAGE_SIZE, compaction } = typeof options === 'number' ? { pageSize: options } : options;
+  const { pageSize = DEFAULT_PAGE_SIZE, compaction, snapshot } = typeof options === 'number' ? { pageSize: options } : options;
   let progress: PullProgress | null = null;
+  if (snapshot) {
+    try {
+      const step = await loadSnapshot(db.cacheWriter(), api, snapshot, onProgress);
+      if (step.kind === 'failed') return { ok: false, code: step.code, offline: step.offline, message: step.message, progress };
+      if (step.kind === 'loaded') progress = step.progress;
+    } catch (e) {
+      return storageFailure(e, progress);
+    }
+  }
   for (;;) {
     const state = await db.syncState.get('customers');
     const res = await api('GET', '/api/v1/pull/customers', { cursor: state?.cursor ?? '0', limit: String(pageSize) });

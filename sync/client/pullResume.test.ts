@@ -91,9 +91,10 @@ describe('schema upgrade', () => {
 
     const db = new TillDb(name);
     await db.open();
-    expect(db.verno).toBe(6);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(
-      [
+    expect(db.verno).toBe(new TillDb(`${name}-latest`).verno);
+    // Every table of the current schema is there (others may come with later versions).
+    expect(db.tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
         'ackedBalances',
         'balanceDeltas',
         'cacheFilter',
@@ -112,8 +113,11 @@ describe('schema upgrade', () => {
         'shift',
         'tally',
         'draft',
-      ].sort(),
+        'snapshot',
+        'snapPages',
+      ]),
     );
+    expect(db.tables.map((t) => t.name)).not.toContain('customers');
     expect(await db.syncState.get('customers')).toBeUndefined();
     expect(await db.customers.count()).toBe(0);
     // The outbox refuses a second entry with the same event id: an event is queued once.

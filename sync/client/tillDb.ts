@@ -2,6 +2,7 @@ import Dexie, { type Table } from 'dexie';
 import type { Offer, Programme } from '../../core/engine';
 import type { ProductItem } from '../protocol/pull';
 import type { CachedCustomer } from '../protocol/schemas';
+import { identifierKeys as keysOf } from '../protocol/snapshotRow';
 import type {
   AckedBalanceRecord,
   BalanceDeltaRecord,
@@ -16,6 +17,7 @@ import type {
   TallyRecord,
 } from './records';
 export type { CacheMeta, DeltaStats, IdFilterRecord, LocalCustomer, SyncState } from './records';
+import type { SnapPage, SnapshotMeta } from './customerCacheSnapshot';
 import { markStoredLevel0, type IndexFragment, type IndexPage } from './pagedIndex';
 
 /** Read-only counts standing where v1 had per-record tables, so callers can still ask "how many". */
@@ -46,6 +48,9 @@ export class TillDb extends Dexie {
   tally!: Table<TallyRecord, string>;
   /** The open sale (one record), so nothing the cashier scanned is lost to a reload. */
   draft!: Table<DraftRecord, string>;
+  /** The chain's customer snapshot, the bottom layer of the cache (customerCacheSnapshot.ts): its header and its pages. */
+  snapshot!: Table<SnapshotMeta, string>;
+  snapPages!: Table<SnapPage, number>;
   readonly customers: CountView;
   readonly identifiers: CountView;
   private relaxed: TillDb | null = null;
@@ -101,6 +106,8 @@ export class TillDb extends Dexie {
       .upgrade((tx) => markStoredLevel0({ fragments: tx.table('keyDeltas'), pages: tx.table('keyPages'), pageEntries: 0, markPages: true }));
     // v6: the open sale, durable (sync/client/session).
     this.version(6).stores({ draft: 'key' });
+    // v9: the customer snapshot as its own pages (one record per compressed page), below the paged index.
+    this.version(9).stores({ snapshot: 'name', snapPages: 'n' });
     this.customers = { count: async () => (await this.cacheMeta.get('cache'))?.customers ?? 0 };
     this.identifiers = { count: async () => (await this.cacheMeta.get('cache'))?.keys ?? 0 };
   }
@@ -124,6 +131,7 @@ export class TillDb extends Dexie {
   }
 }
 
+/** The lookup keys a customer is found by (the snapshot's rule too: sync/protocol/snapshotRow.ts). */
 export function identifierKeys(c: CachedCustomer): string[] {
-  return [...c.cards.map((n) => `card:${n}`), ...(c.phoneKey ? [`phone:${c.phoneKey}`] : []), ...c.bankKeys.map((k) => `bank:${k}`)];
+  return keysOf(c);
 }

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { PullQuery } from '../../protocol/schemas';
 import { pullCustomers } from '../customers';
 import { pullOffers, pullProducts, pullProgramme } from '../pulls';
+import { serveSnapshot } from '../snapshot/serve';
+import { snapshotToOffer } from '../snapshot/store';
+import type { SnapshotOffer } from '../../protocol/snapshot';
 import type { RouteDeps } from './deps';
 
 /** Cursor pulls, each scoped to the calling terminal's chain or store. */
@@ -12,6 +15,20 @@ export function pullRoutes(app: FastifyInstance, { db, guards }: RouteDeps): voi
   app.get('/api/v1/pull/customers', terminal, async (req) => {
     const q = PullQuery.parse(req.query);
     return pullCustomers(db, guards.terminalOf(req).chainId, q.cursor, q.limit);
+  });
+
+  // A till starting from nothing: the chain's snapshot to load first, if there is one yet.
+  app.get('/api/v1/pull/snapshot', terminal, async (req): Promise<SnapshotOffer> => {
+    const chainId = guards.terminalOf(req).chainId;
+    const s = await snapshotToOffer(db, chainId, undefined, (e) => req.log.error(e, 'customer snapshot build failed'));
+    if (!s) return { snapshot: null };
+    const { name, bytes, cursor, customers, builtAt } = s;
+    return { snapshot: { name, path: `/api/v1/snapshot/${name}`, bytes, cursor, customers, builtAt } };
+  });
+
+  app.get('/api/v1/snapshot/:name', terminal, async (req, reply) => {
+    const { name } = z.object({ name: z.string().max(200) }).parse(req.params);
+    return serveSnapshot(db, guards.terminalOf(req).chainId, name, req, reply);
   });
 
   app.get('/api/v1/pull/offers', terminal, async (req) => {
