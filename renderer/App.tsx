@@ -10,6 +10,7 @@ import { connectHost } from './host/bridge';
 import { DiagnosticsScreen } from './screens/DiagnosticsScreen';
 import { ManagerScreen } from './screens/ManagerScreen';
 import { RejectedScreen } from './screens/RejectedScreen';
+import { DeskDialogs } from './sale/DeskDialogs';
 import { HistoryPanel } from './sale/HistoryPanel';
 import { PaymentDialog } from './sale/PaymentDialog';
 import { MarkingPrompt } from './sale/MarkingPrompt';
@@ -19,6 +20,12 @@ import { SalePanel } from './sale/SalePanel';
 import { useKeyboardWedge } from './scanning/useKeyboardWedge';
 import { createSession } from './session/createSession';
 import { SessionContext, useSession, useTillState } from './session/useTillSession';
+
+/** The focus is in a field with text: arrows, + and − belong to it (an empty product field lends them to the basket). */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)) return false;
+  return !(target instanceof HTMLInputElement && target.id === 'product-code' && target.value === '');
+}
 
 /** The page: one till session, started once; everything below only renders it. */
 export function App() {
@@ -46,8 +53,10 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
   // The one key listener: the session's keymap decides what each key means in this mode.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey) return;
-      if (session.key(e.key)) e.preventDefault();
+      if (e.defaultPrevented || e.metaKey) return;
+      // Combinations by physical key (Ctrl+F is the same key on a Russian layout); plain keys by meaning.
+      const name = e.ctrlKey || e.altKey ? `${e.ctrlKey ? 'Ctrl+' : ''}${e.altKey ? 'Alt+' : ''}${e.code.replace(/^(Key|Digit)/, '')}` : e.key;
+      if (session.key(name, { typing: isTyping(e.target) })) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -157,6 +166,7 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
                   </div>
                 </div>
                 {(mode === 'payingCash' || mode === 'payingCard') && sale.priced && <PaymentDialog />}
+                {mode === 'selling' && <DeskDialogs />}
                 {mode === 'selling' && sale.marking && <MarkingPrompt />}
               </>
             )}

@@ -1,6 +1,7 @@
 import type { DeviceEvent } from '../../core/scan';
 import type { DeviceManager } from '../../drivers';
-import type { DeviceInfo } from '../../sync/protocol/host';
+import type { DeviceInfo, PaymentAnswer } from '../../sync/protocol/host';
+import type { PaymentResult } from '../../drivers/payment/paymentTerminal';
 import { createFiscalRegister, type FiscalConfig, type FiscalRegisterDeps } from '../../drivers/fiscal';
 import { createFiscalService, type FiscalService } from './fiscalService';
 import type { HostLog } from './hostLog';
@@ -50,6 +51,24 @@ export function createDeviceHub(options: DeviceHubOptions = {}): DeviceHub {
       }
     }
   };
+  /** One call on the payment terminal, its answer in the host protocol's shape. */
+  const terminalCall = async (call: (t: ReturnType<DeviceManager['paymentTerminal']>) => Promise<PaymentResult>): Promise<PaymentAnswer> => {
+    if (!manager) return { approved: false, declineReason: 'terminal-unavailable' };
+    let r: PaymentResult;
+    try {
+      r = await call(manager.paymentTerminal());
+    } catch {
+      // No payment terminal configured on this till.
+      return { approved: false, declineReason: 'terminal-unavailable' };
+    }
+    return {
+      approved: r.approved,
+      ...(r.tokenHash ? { tokenHash: r.tokenHash } : {}),
+      ...(r.last4 ? { last4: r.last4 } : {}),
+      ...(r.rrn ? { rrn: r.rrn } : {}),
+      ...(r.declineReason ? { declineReason: r.declineReason } : {}),
+    };
+  };
   return {
     fiscal,
     list(): DeviceInfo[] {
@@ -66,22 +85,15 @@ export function createDeviceHub(options: DeviceHubOptions = {}): DeviceHub {
         }))
         .concat(register);
     },
-    async pay(amountKopecks, receiptId) {
-      if (!manager) return { approved: false, declineReason: 'terminal-unavailable' };
-      let r;
-      try {
-        r = await manager.paymentTerminal().pay(amountKopecks, receiptId);
-      } catch {
-        // No payment terminal configured on this till.
-        return { approved: false, declineReason: 'terminal-unavailable' };
-      }
-      return {
-        approved: r.approved,
-        ...(r.tokenHash ? { tokenHash: r.tokenHash } : {}),
-        ...(r.last4 ? { last4: r.last4 } : {}),
-        ...(r.rrn ? { rrn: r.rrn } : {}),
-        ...(r.declineReason ? { declineReason: r.declineReason } : {}),
-      };
+    async weigh() {
+      // The manager's scale handle answers 'offline' while no scale is connected.
+      return manager?.scale ? manager.scale().weigh() : { ok: false, code: 'offline' };
+    },
+    pay(amountKopecks, receiptId) {
+      return terminalCall((t) => t.pay(amountKopecks, receiptId));
+    },
+    refund(amountKopecks, receiptId, originalRrn) {
+      return terminalCall((t) => t.refund(amountKopecks, receiptId, originalRrn));
     },
     on(listener) {
       listeners.add(listener);

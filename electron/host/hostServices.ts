@@ -6,6 +6,7 @@ import type { CredentialStore, StoredCredential } from './credentialStore';
 import { checkServer, collectDiagnostics, exportText, unreachableReason } from './diagnostics';
 import { createHostLog, type HostLog } from './hostLog';
 import { createPaymentMemory } from './paymentMemory';
+import { createPhoneKeyService } from './phoneKeys';
 import type { FiscalService } from './fiscalService';
 
 /** The part of the device manager the host needs; the drivers room implements it. */
@@ -14,6 +15,10 @@ export interface DeviceSource {
   on(listener: (event: DeviceEvent) => void): () => void;
   /** Card payment on the configured payment terminal, if there is one. */
   pay?(amountKopecks: number, receiptId: string): Promise<PaymentAnswer>;
+  /** Refund to the card of an earlier payment (its rrn), if there is a payment terminal. */
+  refund?(amountKopecks: number, receiptId: string, originalRrn: string): Promise<PaymentAnswer>;
+  /** A steady weight from the configured scale (drivers/scale WeighResult); absent: no scale. */
+  weigh?(): Promise<{ ok: true; grams: number; stable: boolean } | { ok: false; code: 'unstable' | 'overload' | 'offline' | 'timeout' }>;
   /** The fiscal register the device config names; absent or null: none. */
   fiscal?: FiscalService | null;
 }
@@ -67,6 +72,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     if (cred) {
       log.addSecret(cred.token);
       log.addSecret(cred.terminal.lookupSecret);
+      for (const s of cred.terminal.phoneSecrets ?? []) log.addSecret(s.secret);
     }
     return cred;
   }
@@ -170,6 +176,8 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     }
   }
 
+  const phoneKeys = createPhoneKeyService({ credentials, loadCredential, api: (method, path) => api(method, path, undefined, undefined), log });
+
   return {
     status,
     onDeviceEvent: (listener) => devices.on(listener),
@@ -186,6 +194,8 @@ export function createHostServices(options: HostServicesOptions): HostServices {
           return enrol(r.serverUrl, r.code, r.deviceName);
         case 'api':
           return { ok: true, value: await api(r.method, r.path, r.query, r.body, r.managerToken) };
+        case 'phoneKeys':
+          return { ok: true, value: { keys: await phoneKeys.keys(r.e164, r.refresh === true) } };
         case 'diagnostics':
           return { ok: true, value: await diagnostics() };
         case 'pay': {
@@ -198,6 +208,17 @@ export function createHostServices(options: HostServicesOptions): HostServices {
         }
         case 'paymentOutcome':
           return { ok: true, value: payments.outcome(r.receiptId) };
+        case 'refund': {
+          const refund = devices.refund?.bind(devices);
+          // Remembered apart from payments: a return's id never meets a sale's, but say so anyway.
+          const answer = refund
+            ? await payments.run(`refund:${r.receiptId}`, () => refund(r.amountKopecks, r.receiptId, r.originalRrn))
+            : { approved: false, declineReason: 'terminal-unavailable' };
+          log.info(`card refund for return ${r.receiptId}: ${answer.approved ? 'approved' : `declined (${answer.declineReason ?? 'no reason'})`}`);
+          return { ok: true, value: answer };
+        }
+        case 'weigh':
+          return { ok: true, value: devices.weigh ? await devices.weigh() : { ok: false, code: 'offline' } };
         case 'fiscal': {
           const fiscal = devices.fiscal;
           if (!fiscal) return { ok: false, error: { code: 'fiscal_not_configured', message: 'This till has no fiscal register configured.' } };

@@ -112,6 +112,26 @@ export interface ReceiptRecord {
   returns?: ReturnResult[];
   /** Marking codes sold, by line id: a return of a marked piece must scan one of them again. */
   markingCodes?: Record<string, string[]>;
+  /** A return under way (refunded to the card, being fiscalised): finished once, after a crash too. */
+  pendingReturn?: PendingReturn;
+  /** A sale of another till of the store, fetched from the server to be returned here: not this shift's. */
+  foreign?: boolean;
+}
+
+/**
+ * A return between the cashier's confirmation and its commit, stored on the receipt before the
+ * terminal or the register is asked anything: its own id names the refund and the return
+ * receipt, so a retry or a restart refunds and fiscalises it at most once.
+ */
+export interface PendingReturn {
+  returnId: string;
+  lines: { lineId: string; quantityMilli: number }[];
+  markingCodes: Record<string, string[]>;
+  startedAt: number;
+  /** The card refund's answer, once approved (card-paid sales). */
+  refund: { rrn?: string | undefined } | null;
+  /** The fiscal exactly-once marker (fiscaliseOnce), stored before the register is sent the receipt. */
+  fiscal: PendingFiscalisation | null;
 }
 
 export type CashierRecord = CashierListItem;

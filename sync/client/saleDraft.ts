@@ -13,6 +13,7 @@ import {
   type SaleInput,
 } from '../../core/engine';
 import { dayNumberOf, daysInMonth, type LocalDateTime } from '../../core/engine/time';
+import { limitedOffers, rollingSpend, usageAt, type CustomerContext } from '../../core/loyalty/customerContext';
 import type { MonthDay } from '../protocol/schemas';
 import type { SaleEvent } from '../protocol/events';
 import type { ProductItem } from '../protocol/pull';
@@ -26,6 +27,11 @@ export interface DraftCustomer {
   available: number;
   /** Month and day, so birthday offers apply offline; null or absent when unknown. */
   birthday?: MonthDay | null | undefined;
+  /**
+   * Segments, purchases, spend and limited-offer uses (sync/client/customerContext.ts). Absent:
+   * not known, so the till assumes the least (a returning customer in no segment, no uses).
+   */
+  context?: CustomerContext | undefined;
 }
 
 export interface SaleContext {
@@ -34,6 +40,8 @@ export interface SaleContext {
   timeZone: string;
   programme: Programme;
   offers: OfferIndex;
+  /** Offers with a per-customer limit, whose uses the context counts. */
+  limited: Offer[];
   online: boolean;
 }
 
@@ -43,14 +51,33 @@ export function saleContext(
   offers: readonly Offer[],
   online: boolean,
 ): SaleContext {
-  return { storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, programme, offers: indexOffers(offers), online };
+  return {
+    storeId: terminal.storeId,
+    regionId: terminal.regionId ?? 'none',
+    timeZone: terminal.storeTimeZone,
+    programme,
+    offers: indexOffers(offers),
+    limited: limitedOffers(offers),
+    online,
+  };
 }
 
-/** Add a product: a piece line gains one more piece; weighed goods always get a line of their own. */
-export function addProduct(items: readonly BasketItem[], product: ProductItem, quantityMilli = product.weighed ? 1_000 : 1_000): BasketItem[] {
-  const existing = !product.weighed && items.find((i) => i.product.id === product.id);
-  if (existing) return items.map((i) => (i === existing ? { ...i, quantityMilli: i.quantityMilli + 1_000 } : i));
+/** The most one line holds: 999 pieces or 999 kg. */
+export const LINE_MAX_MILLI = 999_000;
+
+/**
+ * Add a product: a piece line gains the pieces (one unless a quantity was typed first); weighed
+ * goods always get a line of their own. A line with a price set by hand is never merged into.
+ */
+export function addProduct(items: readonly BasketItem[], product: ProductItem, quantityMilli = 1_000): BasketItem[] {
+  const existing = !product.weighed && items.find((i) => i.product.id === product.id && i.manualPriceKopecks === undefined);
+  if (existing) return items.map((i) => (i === existing ? { ...i, quantityMilli: Math.min(i.quantityMilli + quantityMilli, LINE_MAX_MILLI) } : i));
   return [...items, { lineId: randomId(), product, quantityMilli }];
+}
+
+/** The line a product just went to (merged into or added last). */
+export function lineOf(items: readonly BasketItem[], productId: string): BasketItem | undefined {
+  return [...items].reverse().find((i) => i.product.id === productId);
 }
 
 export function setQuantity(items: readonly BasketItem[], lineId: string, quantityMilli: number): BasketItem[] {
@@ -59,18 +86,19 @@ export function setQuantity(items: readonly BasketItem[], lineId: string, quanti
 }
 
 /**
- * The customer as the engine sees them at this till. The tier is the one the server last
- * reported: the till passes the tier's own spend threshold as the rolling spend, since it
- * does not know the customer's spend elsewhere.
+ * The customer as the engine sees them at this till, as the server will (saleOutcome.ts): the
+ * tier from the context (the server's, lifted by this till's own sales since) or else the cached
+ * one, and the period's spend never below that tier's threshold.
  */
 function engineCustomer(ctx: SaleContext, customer: DraftCustomer): Customer {
-  const tier = ctx.programme.tiers.find((t) => t.id === customer.tier);
+  const c = customer.context;
+  const tier = c?.tier ?? customer.tier;
   return {
     id: customer.id,
     availableBonusKopecks: Math.max(0, customer.available),
-    rollingSpendKopecks: tier?.minSpendKopecks ?? 0,
-    segments: [],
-    purchaseCount: 1,
+    rollingSpendKopecks: rollingSpend(ctx.programme, tier, c?.spendKopecks ?? 0),
+    segments: c?.segments ?? [],
+    purchaseCount: c?.purchaseCount ?? 1,
     birthday: customer.birthday ?? null,
   };
 }
@@ -98,14 +126,14 @@ export function priceDraft(
       lineId: i.lineId,
       productId: i.product.id,
       categories: i.product.categories,
-      unitPriceKopecks: i.product.priceKopecks,
+      unitPriceKopecks: i.manualPriceKopecks ?? i.product.priceKopecks,
       quantityMilli: i.quantityMilli,
       weighed: i.product.weighed,
     })),
     redeem,
     online: ctx.online,
     offlineAllowanceKopecks: ctx.programme.offlineAllowanceKopecks,
-    usage: {},
+    usage: customer?.context ? usageAt(customer.context, ctx.limited, now.getTime()) : {},
   };
   return { input, priced: priceReceipt({ ...input, programme: ctx.programme, offers: ctx.offers }) };
 }

@@ -1,10 +1,13 @@
 import Dexie, { type Table } from 'dexie';
 import type { Offer, Programme } from '../../core/engine';
+import type { SaleEffect, ServerContext } from '../../core/loyalty/customerContext';
 import type { ProductItem } from '../protocol/pull';
 import type { CachedCustomer } from '../protocol/schemas';
 import { identifierKeys as keysOf } from '../protocol/snapshotRow';
 import type {
   AckedBalanceRecord,
+  ApprovalRecord,
+  HeldRecord,
   BalanceDeltaRecord,
   CacheMeta,
   CashierRecord,
@@ -48,6 +51,12 @@ export class TillDb extends Dexie {
   tally!: Table<TallyRecord, string>;
   /** The open sale (one record), so nothing the cashier scanned is lost to a reload. */
   draft!: Table<DraftRecord, string>;
+  /** Per-customer pricing context from the server, and this till's sales on top (customerContext.ts). */
+  customerContexts!: Table<ServerContext, string>;
+  contextEffects!: Table<SaleEffect, string>;
+  /** Sales put aside to serve the next customer (heldReceipts.ts), and supervisor approvals given at this till. */
+  held!: Table<HeldRecord, string>;
+  approvals!: Table<ApprovalRecord, string>;
   /** The chain's customer snapshot, the bottom layer of the cache (customerCacheSnapshot.ts): its header and its pages. */
   snapshot!: Table<SnapshotMeta, string>;
   snapPages!: Table<SnapPage, number>;
@@ -106,6 +115,11 @@ export class TillDb extends Dexie {
       .upgrade((tx) => markStoredLevel0({ fragments: tx.table('keyDeltas'), pages: tx.table('keyPages'), pageEntries: 0, markPages: true }));
     // v6: the open sale, durable (sync/client/session).
     this.version(6).stores({ draft: 'key' });
+    // v7: held receipts survive a restart; supervisor approvals are journaled with who approved.
+    this.version(7).stores({ held: 'id, heldAt', approvals: 'id, at' });
+    // v8: what the engine needs per customer (segments, purchases, spend, limited-offer uses),
+    // apart from the customer index so either can change its layout alone.
+    this.version(8).stores({ customerContexts: 'customerId', contextEffects: 'eventId, customerId' });
     // v9: the customer snapshot as its own pages (one record per compressed page), below the paged index.
     this.version(9).stores({ snapshot: 'name', snapPages: 'n' });
     this.customers = { count: async () => (await this.cacheMeta.get('cache'))?.customers ?? 0 };

@@ -27,6 +27,12 @@ export const HostRequest = z.discriminatedUnion('op', [
     /** A store manager's session token, for the manager paths (sent as x-manager-token). */
     managerToken: z.string().min(32).max(200).optional(),
   }),
+  /**
+   * Lookup keys of a typed phone (E.164) under each phone secret the till holds, newest first:
+   * answers `{ keys: string[] }`. `refresh`: the phone was found nowhere, ask the server whether
+   * the secrets changed first (the host does so at most once a minute).
+   */
+  z.object({ op: z.literal('phoneKeys'), e164: z.string().regex(/^\+[1-9]\d{6,14}$/), refresh: z.boolean().optional() }),
   /** For IT: versions, enrolment (never the credential), server reachability, devices, recent host log. */
   z.object({ op: z.literal('diagnostics') }),
   /** Take a card payment on the payment terminal; answers a PaymentAnswer. */
@@ -36,6 +42,18 @@ export const HostRequest = z.discriminatedUnion('op', [
    * answers a PaymentOutcome. The host remembers the terminal's answers by receipt id.
    */
   z.object({ op: z.literal('paymentOutcome'), receiptId: z.string().min(1).max(64) }),
+  /**
+   * Refund to the card a sale was paid with (a return): answers a PaymentAnswer. Idempotent by
+   * the return's id: asked again (a reload, a crash) it answers the first refund's outcome.
+   */
+  z.object({
+    op: z.literal('refund'),
+    amountKopecks: z.number().int().positive().max(100_000_000),
+    receiptId: z.string().min(1).max(64),
+    originalRrn: z.string().regex(/^[A-Za-z0-9]{1,12}$/),
+  }),
+  /** Read the serial scale (drivers/scale): a steady weight in grams, or why not (WeighResult). */
+  z.object({ op: z.literal('weigh') }),
   /**
    * The host log and diagnostics as one text file for IT. `till` is the renderer's own part
    * (cache sizes, outbox, schema version); the host scrubs it with the rest.

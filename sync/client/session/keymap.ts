@@ -18,7 +18,53 @@ export type KeyIntent =
   | 'refresh'
   | 'nextSale'
   /** Manager screen: X report on the fiscal register (F3). */
-  | 'fiscalReportX';
+  | 'fiscalReportX'
+  // The sale desk (saleDesk.ts): combinations, since F1-F12 are all taken.
+  | 'openSearch'
+  | 'holdSale'
+  | 'toggleHeld'
+  | `quickKey${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`
+  | 'priceEdit'
+  | 'discountEdit'
+  | 'weigh'
+  | 'lineUp'
+  | 'lineDown'
+  | 'lineMore'
+  | 'lineLess'
+  | 'lineVoid'
+  | 'confirmYes';
+
+/**
+ * Desk keys on the sale screen. Letters are read by their physical key (`e.code`), so Ctrl+F is
+ * the same key on a Russian layout (where it types "а").
+ */
+const DESK: Record<string, KeyIntent> = {
+  'Ctrl+F': 'openSearch',
+  'Ctrl+H': 'holdSale',
+  'Ctrl+O': 'toggleHeld',
+  'Ctrl+P': 'priceEdit',
+  'Ctrl+D': 'discountEdit',
+  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => [`Alt+${n}`, `quickKey${n}` as KeyIntent])),
+};
+
+/** Keys on the basket's selected line; only while the cashier is not typing in a field. */
+const LINE: Record<string, KeyIntent> = {
+  ArrowUp: 'lineUp',
+  ArrowDown: 'lineDown',
+  '+': 'lineMore',
+  '-': 'lineLess',
+  Delete: 'lineVoid',
+};
+
+/** A dialog of the sale desk open over the sale (deskState.ts deskLayer). */
+export type DeskLayer = 'confirm' | 'approval' | 'priceEdit' | 'weighing' | 'search' | 'held' | null;
+
+export interface KeyContext {
+  receiptShown: boolean;
+  /** The focus is in a field with text in it: arrows, + and − belong to the field. */
+  typing?: boolean;
+  layer?: DeskLayer;
+}
 
 const GLOBAL: Record<string, KeyIntent> = {
   F11: 'toggleManager',
@@ -43,7 +89,7 @@ const SELLING: Record<string, KeyIntent> = {
  * The key's intent in this mode, or null when the key belongs to the focused field. While a
  * payment runs only Esc and F10 (and the overlays) mean anything: F1..F9 cannot pull the sale away.
  */
-export function keyIntent(mode: TillMode, key: string, ctx: { receiptShown: boolean } = { receiptShown: false }): KeyIntent | null {
+export function keyIntent(mode: TillMode, key: string, ctx: KeyContext = { receiptShown: false }): KeyIntent | null {
   if (mode === 'setup') return key === 'F12' ? 'toggleDiagnostics' : null;
   if (mode === 'signIn') return GLOBAL[key] ?? null;
   const global = GLOBAL[key];
@@ -65,9 +111,20 @@ export function keyIntent(mode: TillMode, key: string, ctx: { receiptShown: bool
     case 'selling':
       // The receipt summary of the sale just paid: Enter (or Esc) starts the next sale.
       if (ctx.receiptShown && (key === 'Enter' || key === 'Escape')) return 'nextSale';
-      return SELLING[key] ?? null;
+      if (ctx.layer) return layerKey(ctx.layer, key);
+      return SELLING[key] ?? DESK[key] ?? (ctx.typing ? null : (LINE[key] ?? null));
     case 'returning':
     case 'history':
       return SELLING[key] ?? null;
   }
+}
+
+/** Under a desk dialog only its own keys work: F9 cannot open the payment under the supervisor's PIN. */
+function layerKey(layer: NonNullable<DeskLayer>, key: string): KeyIntent | null {
+  if (key === 'Escape') return 'cancel';
+  if (layer === 'confirm' && key === 'Enter') return 'confirmYes';
+  if (layer === 'weighing' && key === 'Ctrl+G') return 'weigh';
+  if (layer === 'held' && key === 'Ctrl+O') return 'toggleHeld';
+  if (layer === 'search' && key === 'Ctrl+F') return 'openSearch';
+  return null;
 }

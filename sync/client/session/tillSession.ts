@@ -6,16 +6,17 @@ import { currentCashier, needsCashier, recordRegistrationOffered, signIn, signOu
 import { findCustomer, findCustomerByBankCard, type FindResult } from '../findCustomer';
 import { randomId, receiptNumber } from '../ids';
 import { commitSale, enqueue, shownBalance } from '../outbox';
-import type { DraftRecord, LocalCustomer, OutboxRecord, ReceiptRecord } from '../records';
+import type { DraftRecord, LocalCustomer, OutboxRecord, PendingReturn, ReceiptRecord } from '../records';
 import { registerCustomer, welcomeFor, type RegistrationForm } from '../registration';
 import { checkRegistration, validPhone, type RegistrationProblems } from '../registrationCheck';
-import { commitReturn, previewReturn } from '../returns';
+import { findStoreReceipt, type FoundReceipt } from '../returnsRemote';
+import { beginReturn, commitNothing, commitReturn, previewReturn, receiptsWithPendingReturn, savePendingReturn } from '../returns';
 import { LINE_MAX_MILLI, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
 import { isQuotaError } from '../storageError';
 import { loadContext, recordSaleEffect } from '../customerContext';
 import type { CustomerContext } from '../../../core/loyalty/customerContext';
 import { TillDb } from '../tillDb';
-import type { CardLinkEvent, SaleEvent } from '../../protocol/events';
+import type { CardLinkEvent, SaleEvent, SaleFiscal } from '../../protocol/events';
 import type { PricedReceipt } from '../../../core/engine';
 import { fiscaliseReturn, fiscaliseSale, returnReceipt, shiftAction, validateMarking, type FiscalStepDeps } from './fiscalStep';
 import { fiscalProduct } from './fiscalProduct';
@@ -56,6 +57,9 @@ export interface SessionOptions {
 type Listener = () => void;
 
 export const DB_PREFIX = 'loyalty-till-';
+
+/** What became of a return: `message` is a code the screen words (fiscal:…, refund:…) or an error's text. */
+export type ReturnOutcome = { ok: true; refund: number; card: boolean; resumed: boolean } | { ok: false; message: string; resumed?: boolean };
 
 /**
  * The till's runtime: one state machine that owns the shift, the open sale, the payment, the
@@ -266,7 +270,10 @@ export class TillSession {
     this.set({ phase: 'ready', revoked: false, carriedOver: carried, mode: this.state.cashier.required && !this.state.cashier.current ? 'signIn' : 'selling' });
     // What is shown is what this database holds: never a sale left in memory from another enrolment.
     this.set({ sale: { ...EMPTY_SALE } });
+    this.desk.reset();
     await this.restoreDraft();
+    void this.serial(() => this.resumeReturns());
+    await this.desk.refreshHeld();
     // After the draft's own notice: a basket carried over with the events must not hide this one.
     if (carried > 0) this.notice('reenrol.carried', { count: carried }, 'info');
     this.loops = new SyncLoops(
@@ -398,6 +405,7 @@ export class TillSession {
       payment: s.payment,
       fiscal: s.fiscal,
       updatedAt: this.now(),
+      ...(this.state.desk.totalShown ? { totalShown: true } : {}),
     };
     const empty = s.items.length === 0 && !s.customer && !s.payment && !s.fiscal;
     this.draftWrites = this.draftWrites
@@ -418,6 +426,7 @@ export class TillSession {
       : null;
     this.setSale({ items: d.items, customer: d.customer, redeem: d.redeem, available, payment: d.payment, fiscal: d.fiscal ?? null }, false);
     if (d.items.length > 0 || d.customer) this.notice('sale.restored', { count: d.items.length }, 'info');
+    if (d.totalShown) this.desk.totalShown();
     // Settled outside the intent queue (the host may still be waiting for the customer's PIN).
     if (d.payment) this.cardWait = this.resumeCardPayment(d.payment);
     // A cash sale paid but not yet fiscalised: ask the register again with the stored marker.
@@ -580,6 +589,11 @@ export class TillSession {
       return Promise.resolve();
     }
     return this.serial(async () => {
+      // A supervisor's card read while the approval waits: it is the manager's credential, nothing else.
+      if (this.state.desk.approval && this.state.mode === 'selling' && input.kind === 'text') {
+        const card = input.text.replace(/\D/g, '');
+        if (/^\d{6,19}$/.test(card)) return void (await this.desk.approve({ card }));
+      }
       // A marked product waits for its DataMatrix: the next scan is its code, whatever it reads.
       if (input.kind === 'text' && this.state.sale.marking && this.state.mode === 'selling') return this.markingCodeNow(input.text);
       if (input.kind === 'text' && this.state.mode === 'returning' && parseMarkingCode(input.text))
@@ -774,9 +788,7 @@ export class TillSession {
     const terminal = this.state.status?.terminal;
     if (!db || !terminal) return;
     this.setSale({ lookupBusy: true }, false);
-    await this.applyLookup(
-      await findCustomerByBankCard({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, tokenHash),
-    );
+    await this.applyLookup(await findCustomerByBankCard({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, tokenHash));
   }
 
   private async applyLookup(result: FindResult): Promise<void> {
@@ -949,10 +961,7 @@ export class TillSession {
     if (answer.tokenHash) {
       if (!buyer) {
         const terminal = this.state.status!.terminal!;
-        const found = await findCustomerByBankCard(
-          { db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api },
-          answer.tokenHash,
-        );
+        const found = await findCustomerByBankCard({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, answer.tokenHash);
         if (found.kind === 'found') {
           const shown = await shownBalance(db, found.customer.id, { available: found.customer.balance, pending: found.customer.pending });
           const check = priceDraft(
@@ -979,10 +988,7 @@ export class TillSession {
         // Offered only for a card no other customer holds: the server refuses that link, and it
         // would wait in the refused list for ever (found by the model test).
         const terminal = this.state.status!.terminal!;
-        const holder = await findCustomerByBankCard(
-          { db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api },
-          answer.tokenHash,
-        );
+        const holder = await findCustomerByBankCard({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, answer.tokenHash);
         if (holder.kind !== 'found' || holder.customer.id === buyer.customer.id) {
           linkOffer = { customerId: buyer.customer.id, name: buyer.customer.firstName, tokenHash: answer.tokenHash, last4: answer.last4 ?? '????' };
         }
@@ -991,7 +997,13 @@ export class TillSession {
     await this.checkout(
       payment.receiptId,
       now,
-      { method: 'card', amountKopecks: payment.amountKopecks, ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}) },
+      {
+        method: 'card',
+        amountKopecks: payment.amountKopecks,
+        ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}),
+        // Kept with the sale so a return from any till refunds to this card.
+        ...(payment.answer?.rrn && /^[A-Za-z0-9]{1,12}$/.test(payment.answer.rrn) ? { rrn: payment.answer.rrn } : {}),
+      },
       0,
       linkOffer,
       buyer,
@@ -1291,41 +1303,116 @@ export class TillSession {
 
   // ---- returns ----
   private returning = false;
-  /** One return at a time: a double click cannot commit twice or report a failure for a success. */
+  /**
+   * One return at a time: a double click cannot commit twice or report a failure for a success.
+   * The return is stored as pending on the receipt first (returns.ts beginReturn); its own id
+   * names the card refund and the fiscal return receipt, so after a failure or a crash it is
+   * finished with the same id (resumeReturns), refunded and fiscalised once.
+   */
   commitReturn(
     receipt: ReceiptRecord,
     lines: { lineId: string; quantityMilli: number }[],
-  ): Promise<{ ok: true; refund: number } | { ok: false; message: string } | null> {
+    markingCodes: Record<string, string[]> = {},
+  ): Promise<ReturnOutcome | null> {
     if (this.returning || !this.db) return Promise.resolve(null);
     this.returning = true;
-    const db = this.db;
     return this.serial(async () => {
       try {
-        const deps = this.fiscalDeps();
-        if (deps && receipt.priced) {
-          // Fiscalised before it is committed: a return the register refused is not recorded.
-          const names = new Map(
-            await Promise.all(receipt.priced.lines.map(async (l) => [l.productId, (await db.products.get(l.productId))?.name ?? l.productId] as const)),
-          );
-          const fr = returnReceipt(
-            { ...deps, products: (id) => ({ name: names.get(id) ?? id }) },
-            `R${randomId().replace(/-/g, '').slice(0, 20)}`,
-            receipt.priced,
-            previewReturn(receipt, lines),
-            receipt.event.payment.method,
-          );
-          const done = await fiscaliseReturn(deps, fr);
-          if (!done.ok) return { ok: false as const, message: `fiscal:${done.error}` };
-        }
-        const { result } = await commitReturn(db, receipt, lines, new Date(this.now()));
-        this.loops?.pushSoon();
-        return { ok: true as const, refund: result.totals.refund };
+        return await this.returnNow(receipt.receiptId, lines, markingCodes);
       } catch (err) {
         return { ok: false as const, message: err instanceof Error ? err.message : String(err) };
       } finally {
         this.returning = false;
       }
     });
+  }
+
+  private async returnNow(
+    receiptId: string,
+    lines: { lineId: string; quantityMilli: number }[],
+    markingCodes: Record<string, string[]>,
+  ): Promise<ReturnOutcome> {
+    const db = this.db!;
+    const begun = await beginReturn(db, receiptId, lines, markingCodes, this.now());
+    const receipt = begun.receipt;
+    let pending = begun.pending;
+    const result = previewReturn(receipt, pending.lines);
+    const save = async (next: PendingReturn) => {
+      pending = next;
+      await savePendingReturn(db, receiptId, next);
+    };
+    const payment = receipt.event.payment;
+    const deps = this.fiscalDeps();
+    if (deps && !begun.resumed) {
+      // Each marked piece's code is checked with the register for the return before any money moves.
+      for (const code of Object.values(pending.markingCodes).flat()) {
+        const checked = await validateMarking(deps, code, 'return');
+        if (!checked.ok) {
+          await commitNothing(db, receiptId);
+          return { ok: false, message: `fiscal:${checked.error}` };
+        }
+      }
+    }
+    if (payment.method === 'card' && result.totals.refund > 0 && !pending.refund) {
+      // To the card it was paid with, against the payment's bank reference.
+      if (!payment.rrn) return { ok: false, message: 'refund:noReference', resumed: begun.resumed };
+      const res = await this.opts.host.request({ op: 'refund', amountKopecks: result.totals.refund, receiptId: pending.returnId, originalRrn: payment.rrn });
+      const answer = res.ok ? PaymentAnswer.safeParse(res.value) : null;
+      if (!answer?.success || !answer.data.approved) {
+        const reason = !res.ok
+          ? res.error.code === 'host_unreachable'
+            ? 'host-unreachable'
+            : res.error.message
+          : answer?.success
+            ? (answer.data.declineReason ?? '')
+            : 'bad answer from the till host';
+        return { ok: false, message: `refund:${reason}`, resumed: begun.resumed };
+      }
+      await save({ ...pending, refund: answer.data.rrn ? { rrn: answer.data.rrn } : {} });
+    }
+    let fiscal: SaleFiscal | undefined;
+    if (deps && receipt.priced) {
+      // Fiscalised before it is committed: a return the register refused is not recorded.
+      const ids = receipt.priced.lines.map((l) => l.productId);
+      const products = new Map((await db.products.bulkGet(ids)).flatMap((p) => (p ? [[p.id, p] as const] : [])));
+      const build = () =>
+        returnReceipt(
+          { ...deps, products: (id) => fiscalProduct(products.get(id) ?? { name: id }) },
+          pending.returnId,
+          receipt.priced!,
+          result,
+          payment.method,
+          pending.markingCodes,
+        );
+      const done = await fiscaliseReturn(deps, pending.fiscal, build, (f) => save({ ...pending, fiscal: f }));
+      if (!done.ok) return { ok: false, message: `fiscal:${done.error}`, resumed: begun.resumed };
+      fiscal = done.value;
+    }
+    const { result: committed } = await commitReturn(db, { ...receipt, pendingReturn: pending }, pending.lines, new Date(this.now()), {
+      returnId: pending.returnId,
+      ...(fiscal ? { fiscal } : {}),
+    });
+    this.loops?.pushSoon();
+    return { ok: true, refund: committed.totals.refund, card: payment.method === 'card', resumed: begun.resumed };
+  }
+
+  /** A receipt to return: this till's, or any till's of the store through the server. */
+  findReturnReceipt(receiptNo: string): Promise<FoundReceipt> {
+    const db = this.db;
+    if (!db) return Promise.resolve({ ok: false, reason: 'notFound' });
+    return findStoreReceipt(db, this.api, receiptNo);
+  }
+
+  /** After a restart: returns left between their refund and their commit are finished, once. */
+  private async resumeReturns(): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    for (const r of await receiptsWithPendingReturn(db)) {
+      const p = r.pendingReturn!;
+      const done = await this.returnNow(r.receiptId, p.lines, p.markingCodes).catch(() => null);
+      if (done?.ok) this.notice('return.resumed', { number: r.receiptId }, 'info');
+      else this.notice('return.pendingLeft', { number: r.receiptId });
+    }
   }
 
   // ---- the sale desk (saleDesk.ts): search, quick keys, quantities, weight, held sales, approvals ----
@@ -1423,9 +1510,7 @@ export class TillSession {
   }
 
   resumeHeld(id: string): Promise<void> {
-    return this.serial(() =>
-      this.desk.resume(id, async (customerId, fallback) => (await shownBalance(this.db!, customerId, fallback)).available),
-    );
+    return this.serial(() => this.desk.resume(id, async (customerId, fallback) => (await shownBalance(this.db!, customerId, fallback)).available));
   }
 
   /** The supervisor's PIN or card for the approval on screen. */

@@ -167,6 +167,7 @@ export interface HostDeps {
     list(): DeviceInfo[];
     on(listener: (e: DeviceEvent) => void): () => void;
     pay(amountKopecks: number, receiptId: string): Promise<PaymentAnswer>;
+    weigh?(): Promise<{ ok: true; grams: number; stable: boolean } | { ok: false; code: 'unstable' | 'overload' | 'offline' | 'timeout' }>;
   };
   fetch: typeof fetch;
 }
@@ -185,6 +186,8 @@ export interface Page extends TillHost {
 export class FakeHost {
   serverDown = false;
   readonly terminal = new FakeTerminal();
+  /** What the serial scale reads: grams on it, or why it cannot say; null: no scale. */
+  scale: { grams: number } | { code: 'unstable' | 'overload' | 'offline' | 'timeout' } | null = null;
   /** Host processes started so far. */
   starts = 0;
   private proc: { handle: HostProcess['handle']; died: Promise<HostAnswer>; kill: () => void } | null = null;
@@ -215,6 +218,11 @@ export class FakeHost {
         list: () => [{ deviceId: 'pinpad', deviceType: 'payment-terminal', status: 'connected', lastEventAt: null }],
         on: () => () => undefined,
         pay: (amount, receiptId) => terminal.pay(amount, receiptId),
+        weigh: async () => {
+          const s = this.scale;
+          if (!s) return { ok: false, code: 'offline' };
+          return 'grams' in s ? { ok: true, grams: s.grams, stable: true } : { ok: false, code: s.code };
+        },
       },
       fetch: (input, init) => (this.serverDown ? Promise.reject(new TypeError('fetch failed: connect ECONNREFUSED')) : fetch(input, init)),
     });

@@ -1,0 +1,296 @@
+import 'fake-indexeddb/auto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RealServer } from '../../../electron/host/testing/realServer';
+import { TEST_ADMIN } from '../../../electron/host/testing/realServer';
+import { enrolledTill, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
+import { demoProduct } from '../../server/demoSeed';
+import type { TillWorld } from './testing/tillWorld';
+
+/**
+ * The cashier's day at the sale screen (issue 15), against the real session, the real host
+ * services and a real in-process server: search, quantities, weights, held sales, approvals.
+ */
+
+let server: RealServer;
+const MANAGER_PIN = '482913';
+beforeAll(async () => {
+  server = await startSessionServer();
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/stores/1/managers',
+    headers: { authorization: `Bearer ${TEST_ADMIN}` },
+    payload: { name: 'Ирина Петрова', pin: MANAGER_PIN, card: '99887766554433' },
+  });
+  expect(res.statusCode).toBeLessThan(300);
+});
+afterAll(() => server?.close());
+
+const worlds: TillWorld[] = [];
+async function till() {
+  const t = await enrolledTill(server);
+  worlds.push(t.world);
+  return t.world;
+}
+afterEach(() => {
+  for (const w of worlds.splice(0)) w.dispose();
+});
+
+const YOGHURT = demoProduct(1);
+const BREAD = demoProduct(2);
+/** Demo product 3 is fruit: weighed, priced per kilogram. */
+const FRUIT = demoProduct(3);
+
+async function key(w: TillWorld, k: string, typing = false): Promise<boolean> {
+  const used = w.session.key(k, { typing });
+  await w.settle();
+  return used;
+}
+
+async function scan(w: TillWorld, text: string): Promise<void> {
+  await w.run(w.session.scan({ kind: 'text', text }));
+  await w.settle();
+}
+
+const quantities = (w: TillWorld) => w.state.sale.items.map((i) => [i.product.name, i.quantityMilli]);
+
+describe('sale desk: products', () => {
+  it('Ctrl+F searches the cached catalogue by name offline, Enter adds the highlighted product', async () => {
+    const w = await till();
+    w.host.serverDown = true;
+    expect(await key(w, 'Ctrl+F')).toBe(true);
+    expect(w.state.desk.search).not.toBeNull();
+    w.session.searchProducts(BREAD.name);
+    const found = w.state.desk.search!.results.map((p) => p.name);
+    expect(found).toContain(BREAD.name);
+    // Arrow down until bread is highlighted, then Enter.
+    while (w.state.desk.search!.results[w.state.desk.search!.selected]!.name !== BREAD.name) w.session.searchMove(1);
+    await w.run(w.session.pickSearchResult());
+    await w.settle();
+    expect(w.state.desk.search).toBeNull();
+    expect(quantities(w)).toEqual([[BREAD.name, 1_000]]);
+  });
+
+  it('a quantity typed before a scan (3*) or a code (2*code) sets the line; + and − change the selected line', async () => {
+    const w = await till();
+    expect(w.session.quantityPrefix('3*')).toBe(true);
+    expect(w.state.desk.quantityPrefix).toBe(3_000);
+    await scan(w, YOGHURT.ean);
+    expect(quantities(w)).toEqual([[YOGHURT.name, 3_000]]);
+    expect(w.state.desk.quantityPrefix).toBeNull();
+    await w.run(w.session.addProduct(`2*${BREAD.ean}`));
+    await w.settle();
+    expect(quantities(w)).toEqual([
+      [YOGHURT.name, 3_000],
+      [BREAD.name, 2_000],
+    ]);
+    // Bread is selected (added last): + adds a piece; arrow up selects the yoghurt, − takes one.
+    await key(w, '+');
+    await key(w, 'ArrowUp');
+    await key(w, '-');
+    expect(quantities(w)).toEqual([
+      [YOGHURT.name, 2_000],
+      [BREAD.name, 3_000],
+    ]);
+    // − stops at one piece: removing a line is Delete.
+    await key(w, '-');
+    await key(w, '-');
+    expect(quantities(w)[0]).toEqual([YOGHURT.name, 1_000]);
+    // While the cashier types in a field, + belongs to the field.
+    expect(await key(w, '+', true)).toBe(false);
+    await key(w, 'Delete');
+    expect(quantities(w)).toEqual([[BREAD.name, 3_000]]);
+  });
+
+  it('refuses a fractional count of piece goods and a quantity with letters', async () => {
+    const w = await till();
+    await w.run(w.session.addProduct(`1,5*${YOGHURT.ean}`));
+    await w.settle();
+    expect(w.state.sale.items).toEqual([]);
+    expect(w.state.notice?.key).toBe('desk.wholePieces');
+    expect(w.session.quantityPrefix('x*')).toBe(false);
+    expect(w.state.notice?.key).toBe('desk.badQuantity');
+  });
+
+  it('a product code typed in the customer field goes to the basket, not to a customer lookup', async () => {
+    const w = await till();
+    await w.run(w.session.identify(YOGHURT.ean));
+    await w.settle();
+    expect(quantities(w)).toEqual([[YOGHURT.name, 1_000]]);
+    expect(w.state.sale.lookup).toBeNull();
+    expect(w.state.focus?.target).toBe('product');
+  });
+
+  it('quick keys come from the catalogue; Alt+n adds that product', async () => {
+    const w = await till();
+    const bread = (await w.db.products.get(BREAD.id))!;
+    await w.db.products.put({ ...bread, quickKey: 2 });
+    await w.session.desk.catalogueLoaded();
+    expect(w.state.desk.quickKeys.map((p) => p.id)).toEqual([BREAD.id]);
+    expect(await key(w, 'Alt+2')).toBe(true);
+    expect(await key(w, 'Alt+1')).toBe(true);
+    expect(quantities(w)).toEqual([[BREAD.name, 1_000]]);
+  });
+});
+
+describe('sale desk: weighed goods', () => {
+  it('a weighed product asks for its weight: typed kilograms with 3 decimals make the line', async () => {
+    const w = await till();
+    await scan(w, FRUIT.ean);
+    expect(w.state.desk.weighing?.product.id).toBe(FRUIT.id);
+    expect(w.state.sale.items).toEqual([]);
+    // F9 cannot open the payment under the weight dialog.
+    expect(await key(w, 'F9')).toBe(false);
+    await w.run(w.session.enterWeight('0,4567'));
+    expect(w.state.desk.weighing?.error).toBe('desk.badWeight');
+    await w.run(w.session.enterWeight('0,456'));
+    await w.settle();
+    expect(quantities(w)).toEqual([[FRUIT.name, 456]]);
+    expect(w.state.sale.priced!.lines[0]!.net).toBe(Math.round((FRUIT.price * 456) / 1000) - w.state.sale.priced!.lines[0]!.discount);
+  });
+
+  it('Ctrl+G reads the serial scale through the host; a scale that is away or empty is said so', async () => {
+    const w = await till();
+    await scan(w, FRUIT.ean);
+    await key(w, 'Ctrl+G');
+    expect(w.state.desk.weighing?.error).toBe('desk.scale.offline');
+    w.host.scale = { code: 'unstable' };
+    await key(w, 'Ctrl+G');
+    expect(w.state.desk.weighing?.error).toBe('desk.scale.unstable');
+    w.host.scale = { grams: 0 };
+    await key(w, 'Ctrl+G');
+    expect(w.state.desk.weighing?.error).toBe('desk.scale.empty');
+    w.host.scale = { grams: 1_234 };
+    await key(w, 'Ctrl+G');
+    expect(w.state.desk.weighing).toBeNull();
+    expect(quantities(w)).toEqual([[FRUIT.name, 1_234]]);
+  });
+
+  it('a weight typed before the code (1,250*) skips the dialog', async () => {
+    const w = await till();
+    await w.run(w.session.addProduct(`1,250*${FRUIT.ean}`));
+    await w.settle();
+    expect(w.state.desk.weighing).toBeNull();
+    expect(quantities(w)).toEqual([[FRUIT.name, 1_250]]);
+  });
+});
+
+describe('sale desk: held sales', () => {
+  it('Ctrl+H puts the sale aside, the next customer is served, Ctrl+O resumes it; held sales survive a reload', async () => {
+    const w = await till();
+    await scan(w, YOGHURT.ean);
+    await scan(w, BREAD.ean);
+    await key(w, 'Ctrl+H');
+    expect(w.state.sale.items).toEqual([]);
+    expect(w.state.desk.held).toHaveLength(1);
+    expect(w.state.desk.held[0]!.lines).toBe(2);
+    // The next customer buys bread and pays cash.
+    await scan(w, BREAD.ean);
+    await key(w, 'Ctrl+O');
+    await w.run(w.session.resumeHeld(w.state.desk.held[0]!.id));
+    await w.settle();
+    expect(w.state.notice?.key).toBe('desk.resumeNotEmpty');
+    await key(w, 'Escape'); // closes the list
+    expect(w.state.desk.heldOpen).toBe(false);
+    await key(w, 'F9');
+    await w.run(w.session.payCash(w.state.sale.priced!.totals.payable));
+    await w.settle();
+    expect(w.state.receipt).not.toBeNull();
+
+    w.openPage();
+    await w.settle();
+    expect(w.state.desk.held).toHaveLength(1);
+    await w.run(w.session.resumeHeld(w.state.desk.held[0]!.id));
+    await w.settle();
+    expect(quantities(w)).toEqual([
+      [YOGHURT.name, 1_000],
+      [BREAD.name, 1_000],
+    ]);
+    expect(w.state.desk.held).toHaveLength(0);
+    // Resumed, it is the open sale again: durable in the draft like any other.
+    expect((await w.db.draft.get('current'))?.items).toHaveLength(2);
+  });
+
+  it('F6 mid-sale asks first; at shift close the held sales left are asked about and deleted only on Enter', async () => {
+    const w = await till();
+    await scan(w, YOGHURT.ean);
+    await key(w, 'F6');
+    expect(w.state.desk.confirm).toEqual({ kind: 'changeCashierMidSale' });
+    await key(w, 'Escape');
+    expect(w.state.desk.confirm).toBeNull();
+    expect(w.state.sale.items).toHaveLength(1);
+    await key(w, 'F6');
+    await key(w, 'Enter');
+    // Held, then the shift-close question about what is held.
+    expect(w.state.sale.items).toEqual([]);
+    expect(w.state.desk.confirm).toEqual({ kind: 'heldAtShiftClose', count: 1 });
+    await key(w, 'Escape');
+    expect(await w.db.held.count()).toBe(1);
+    await key(w, 'F6');
+    expect(w.state.desk.confirm).toEqual({ kind: 'heldAtShiftClose', count: 1 });
+    await key(w, 'Enter');
+    expect(await w.db.held.count()).toBe(0);
+    expect(w.state.notice?.key).toBe('desk.heldDiscarded');
+  });
+});
+
+describe('sale desk: supervisor approval', () => {
+  it('voiding a line after the total was shown needs the manager PIN and is journaled with who approved', async () => {
+    const w = await till();
+    await scan(w, YOGHURT.ean);
+    await scan(w, BREAD.ean);
+    // Before the total: a line goes without asking.
+    await key(w, 'Delete');
+    expect(quantities(w)).toEqual([[YOGHURT.name, 1_000]]);
+    await scan(w, BREAD.ean);
+    await key(w, 'F9');
+    await key(w, 'Escape');
+    await key(w, 'Delete');
+    expect(w.state.desk.approval?.action).toBe('voidLine');
+    expect(quantities(w)).toHaveLength(2);
+    await w.run(w.session.approve({ pin: '000000' }));
+    expect(w.state.desk.approval?.error).toBe('desk.approval.refused');
+    expect(quantities(w)).toHaveLength(2);
+    await w.run(w.session.approve({ pin: MANAGER_PIN }));
+    await w.settle();
+    expect(w.state.desk.approval).toBeNull();
+    expect(quantities(w)).toEqual([[YOGHURT.name, 1_000]]);
+    const journal = await w.db.approvals.toArray();
+    expect(journal).toEqual([expect.objectContaining({ action: 'voidLine', managerName: 'Ирина Петрова', productId: BREAD.id, after: 0 })]);
+  });
+
+  it('a price by hand and a discount by hand wait for the supervisor (a manager card works too)', async () => {
+    const w = await till();
+    await scan(w, YOGHURT.ean);
+    await key(w, 'Ctrl+P');
+    expect(w.state.desk.priceEdit?.kind).toBe('price');
+    await w.run(w.session.submitPriceEdit('10,50'));
+    expect(w.state.desk.approval).toMatchObject({ action: 'priceChange', priceKopecks: 1_050 });
+    expect(w.state.sale.items[0]!.manualPriceKopecks).toBeUndefined();
+    await scan(w, '99887766554433');
+    await w.settle();
+    expect(w.state.desk.approval).toBeNull();
+    expect(w.state.sale.items[0]!.manualPriceKopecks).toBe(1_050);
+    expect(w.state.sale.priced!.totals.subtotal).toBe(1_050);
+
+    await key(w, 'Ctrl+D');
+    await w.run(w.session.submitPriceEdit('abc'));
+    expect(w.state.notice?.key).toBe('desk.badPercent');
+    await key(w, 'Ctrl+D');
+    await w.run(w.session.submitPriceEdit('10'));
+    await w.run(w.session.approve({ pin: MANAGER_PIN }));
+    await w.settle();
+    expect(w.state.sale.items[0]!.manualPriceKopecks).toBe(Math.round((YOGHURT.price * 90) / 100));
+    expect((await w.db.approvals.toArray()).map((a) => a.action).sort()).toEqual(['manualDiscount', 'priceChange']);
+  });
+
+  it('with the server away nobody can be checked: nothing changes', async () => {
+    const w = await till();
+    await scan(w, YOGHURT.ean);
+    await key(w, 'Ctrl+P');
+    await w.run(w.session.submitPriceEdit('1'));
+    w.host.serverDown = true;
+    await w.run(w.session.approve({ pin: MANAGER_PIN }));
+    expect(w.state.desk.approval?.error).toBe('desk.approval.offline');
+    expect(w.state.sale.items[0]!.manualPriceKopecks).toBeUndefined();
+  });
+});
