@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { ManagerCard, ManagerInfo, ManagerPin } from '../protocol/manager';
 import { CashierInfo, CashierPin, PersonnelNo } from '../protocol/cashiers';
 import { ApiError, EnrolmentCode } from '../protocol/schemas';
+import { exportCommand, importCommand, openApiCommand } from './cliExchange';
+import { LIST_NAMES, listCommand, type ListName } from './cliLists';
 
 /**
  * The administrator's command line, talking to a running server's admin HTTP API
@@ -29,6 +31,14 @@ export const USAGE = `Usage:
                                                      a cashier who signs in at the store's tills (or LT_CASHIER_PIN)
   server:cli cashier list --store <id>               the store's cashiers (never their PINs)
   server:cli cashier revoke <cashierId>              the cashier can no longer sign in (tills learn it on their next pull)
+  server:cli stores|tills|cashiers|rejected [--chain <id>] [--search <text>] [--limit <n>]
+                                                     the chain's stores, tills (last seen), cashiers or rejected till events
+  server:cli import commerceml <import.xml|offers.xml> [--chain <id>] [--price-type <name>]
+  server:cli import csv <products|prices|stores> <file.csv> [--chain <id>]
+                                                     import the catalogue, prices or stores (docs/exchange.md); prints what changed and what was refused
+  server:cli export <receipts|customers|ledger> [--chain <id>] [--channel <sms|email|push|messenger>] [--from <time>] [--to <time>] [--out <file>] [--semicolon]
+                                                     CSV export (customers: only those reachable on --channel with consent)
+  server:cli openapi [--out <file>]                  the OpenAPI 3.1 description of the server API (needs no server)
 Environment: LT_SERVER_URL (default http://127.0.0.1:8787), LT_ADMIN_TOKEN (required).`;
 
 const Env = z.object({
@@ -42,6 +52,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
     io.out(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'openapi') return await openApiCommand(rest, io);
   const settings = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!settings.success) {
     io.err(settings.error.issues.map((i) => `${String(i.path[0] ?? 'env')}: ${i.message}`).join('\n'));
@@ -108,7 +119,13 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
         return await managerCommand(rest, env, io, call);
       case 'cashier':
         return await cashierCommand(rest, env, io, call);
+      case 'import':
+      case 'export': {
+        const server = { base, token: settings.data.LT_ADMIN_TOKEN };
+        return command === 'import' ? await importCommand(rest, io, server) : await exportCommand(rest, io, server);
+      }
       default:
+        if ((LIST_NAMES as string[]).includes(command)) return await listCommand(command as ListName, rest, io, call);
         io.err(`Unknown command "${command}".\n${USAGE}`);
         return 2;
     }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { checkEan, emptyBatch, fieldProblem, IMPORT_LIMITS, ImportError, parseRoubles, type CatalogueBatch, type RecordKind } from './catalogueBatch';
 import { attr, child, children, childText, decodeXml, parseXml, text, type XmlValue } from './xmlDocument';
 
@@ -9,6 +10,9 @@ import { attr, child, children, childText, decodeXml, parseXml, text, type XmlVa
  *   (ИдТипаЦены, ЦенаЗаЕдиницу, Валюта, Коэффициент) with optional Склад[@ИдСклада].
  * One file may hold both. Everything else (properties, pictures, stock) is ignored.
  */
+/** The import route's query: which price type to take. */
+export const CommerceMlQuery = z.object({ priceType: z.string().trim().min(1).max(100).optional() });
+
 export interface CommerceMlOptions {
   /** The price type to import (its Ид or Наименование). Default: "Розничная", else the first listed. */
   priceType?: string;

@@ -2,16 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { applyCatalogue } from '../exchange/applyCatalogue';
 import { IMPORT_LIMITS, ImportError, type CatalogueBatch } from '../exchange/catalogueBatch';
-import { parseCommerceMl } from '../exchange/commerceMl';
+import { CommerceMlQuery, parseCommerceMl } from '../exchange/commerceMl';
 import { CSV_KINDS, parseCsvCatalogue } from '../exchange/csvCatalogue';
 import { EXPORT_KINDS, exportCsv, ExportQuery } from '../exchange/csvExport';
 import { acceptUploads, RawUpload } from '../exchange/rawUpload';
 import { HttpError } from '../httpError';
+import { buildOpenApi } from '../openapi';
+import { routesOf } from '../routeTable';
 import { createWebhook, disableWebhook, enqueueWebhooks, listWebhooks, sendDueWebhooks, WebhookConfig } from '../webhooks';
 import type { RouteDeps } from './deps';
 
 export const ChainParams = z.object({ chainId: z.coerce.number().int().positive().max(2_147_483_647) });
-export const CommerceMlQuery = z.object({ priceType: z.string().trim().min(1).max(100).optional() });
 export const CsvImportParams = ChainParams.extend({ kind: z.enum(CSV_KINDS) });
 export const ExportParams = ChainParams.extend({ kind: z.enum(EXPORT_KINDS) });
 export const WebhookParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -103,4 +104,7 @@ export function exchangeRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const queued = await enqueueWebhooks(db);
     return { queued, ...(await sendDueWebhooks(db, { fetch })) };
   });
+
+  // The API's description, made from the route table of this very app (so it lists every route).
+  app.get('/api/v1/admin/openapi.json', admin, async () => buildOpenApi(routesOf(app)));
 }
