@@ -267,6 +267,19 @@ export const en: Messages = {
     confirm: 'Make the return',
     done: 'Return made. Give the customer {{refund}}.',
     failed: 'Return not made: {{message}}',
+    lookup: {
+      notFound: 'Receipt {{number}} was found neither on this till nor on the other tills of the store.',
+      offline: 'Receipt {{number}} is not on this till and the server cannot be reached: other tills\' receipts can be found once it is back.',
+      serverError: 'Receipt {{number}} is not on this till and the server answered with an error. Try again.',
+    },
+    doneCard: 'Return done: {{refund}} refunded to the customer\'s card.',
+    resumedHere: 'The return started earlier on this receipt is finished.',
+    resumed: 'The return on receipt {{number}}, interrupted by a restart, is finished.',
+    pendingLeft: 'The return on receipt {{number}} is not finished: open the receipt in the return mode and retry.',
+    refundFailed: 'The card refund did not go through: {{reason}}. The return is not made.',
+    noReference: 'the sale has no bank reference of its card payment',
+    markingOf: 'Marking code: {{name}}',
+    markingNeeded: 'Scan the marking code of each marked piece returned.',
   },
   history: {
     title: 'Shift receipts',
@@ -339,6 +352,7 @@ export const en: Messages = {
     scope: { chain: 'whole chain', regions: 'region', stores: 'stores' },
   },
   desk: {
+    labelNotWeighed: 'A scale label for "{{name}}", which is not weighed, or a label without weight: check the label.',
     keys: 'Keys',
     searchKey: 'Find product (Ctrl+F)',
     holdKey: 'Hold sale (Ctrl+H)',

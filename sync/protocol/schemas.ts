@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScaleBarcodeSettings } from '../../core/scaleBarcode';
 
 /** Wire schemas shared by the server, the host and the till. Version 1 of the protocol. */
 export const PROTOCOL_VERSION = 1;
@@ -16,6 +17,18 @@ export const EnrolRequest = z.object({
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
+/** One version of a chain's phone-key secret with its Argon2id cost (core/lookupKey.ts PhoneSecret). */
+export const PhoneSecretSchema = z.object({
+  version: z.number().int().positive(),
+  secret: z.string().min(16).max(200),
+  memoryKiB: z
+    .number()
+    .int()
+    .min(8)
+    .max(4 * 1024 * 1024),
+  iterations: z.number().int().min(1).max(100),
+});
+
 export const TerminalInfo = z.object({
   terminalId: z.string(),
   terminalName: z.string(),
@@ -27,8 +40,15 @@ export const TerminalInfo = z.object({
   chainId: z.number().int(),
   chainName: z.string(),
   cardPrefix: z.string().regex(/^\d{1,6}$/),
-  /** Key for phone and bank-card lookup hashes; the till needs it to look up what it is given. */
+  /** Key for bank-card lookup hashes (and phone keys made before versioned secrets). */
   lookupSecret: z.string().min(16),
+  /**
+   * The chain's phone-key secrets (core/lookupKey.ts), newest first: two while the server
+   * re-keys its customers after a rotation. Absent from credentials saved before they existed.
+   */
+  phoneSecrets: z.array(PhoneSecretSchema).max(8).optional(),
+  /** The chain's in-store scale label layouts (core/scaleBarcode.ts); absent: labels read as plain products. */
+  scaleBarcodes: ScaleBarcodeSettings.optional(),
 });
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RealServer } from '../../../electron/host/testing/realServer';
 import { TEST_ADMIN } from '../../../electron/host/testing/realServer';
 import { enrolledTill, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
+import { encodeScaleBarcode, ScaleBarcodeSettings } from '../../../core/scaleBarcode';
 import { demoProduct } from '../../server/demoSeed';
 import type { TillWorld } from './testing/tillWorld';
 
@@ -163,6 +164,24 @@ describe('sale desk: weighed goods', () => {
     await key(w, 'Ctrl+G');
     expect(w.state.desk.weighing).toBeNull();
     expect(quantities(w)).toEqual([[FRUIT.name, 1_234]]);
+  });
+
+  it('a scale label (per chain settings) becomes a weighed line of the grams it carries', async () => {
+    const t = await enrolledTill(server);
+    worlds.push(t.world);
+    const w = t.world;
+    const settings = ScaleBarcodeSettings.parse({ prefixes: { '22': { kind: 'weight', itemDigits: 5, valueDigits: 5 } } });
+    const stored = (await t.credentials.load())!;
+    await t.credentials.save({ ...stored, terminal: { ...stored.terminal, scaleBarcodes: settings } });
+    w.openPage();
+    await w.settle();
+    await scan(w, encodeScaleBarcode(settings, '22', FRUIT.id.slice(1), 876));
+    expect(quantities(w)).toEqual([[FRUIT.name, 876]]);
+    expect(w.state.desk.weighing).toBeNull();
+    // A label for goods sold by the piece is refused with a message, never sold by weight.
+    await scan(w, encodeScaleBarcode(settings, '22', YOGHURT.id.slice(1), 500));
+    expect(w.state.notice?.key).toBe('desk.labelNotWeighed');
+    expect(quantities(w)).toHaveLength(1);
   });
 
   it('a weight typed before the code (1,250*) skips the dialog', async () => {

@@ -110,6 +110,12 @@ export class SaleDesk {
     return p;
   }
 
+  /** A scale label's item code: the digits of a product's code, leading zeros aside ("00003" is p00003 or 3). */
+  productByItemCode(itemCode: string): ProductItem | null {
+    const want = itemCode.replace(/^0+/, '');
+    return this.products.find((p) => p.id === itemCode || p.id.replace(/\D/g, '').replace(/^0+/, '') === want) ?? null;
+  }
+
   quickKeyProduct(n: number): ProductItem | null {
     return this.desk.quickKeys.find((p) => p.quickKey === n) ?? null;
   }

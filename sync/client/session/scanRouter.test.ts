@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gtinCheckDigit } from '../../../core/luhn';
+import { encodeScaleBarcode, ScaleBarcodeSettings } from '../../../core/scaleBarcode';
 import { routeScan, type ScanEffect, type ScanInput } from './scanRouter';
 import type { TillMode } from './tillMode';
 
@@ -86,5 +87,36 @@ describe('scan router', () => {
   it('a loyalty card is told from a product by the chain prefix', () => {
     expect(routeScan('selling', { kind: 'text', text: CARD }, '99')).toEqual({ do: 'addProduct', code: CARD });
     expect(routeScan('selling', { kind: 'text', text: CARD }, '27')).toEqual({ do: 'identify', text: CARD });
+  });
+});
+
+describe('scale labels (issue 15)', () => {
+  const settings = ScaleBarcodeSettings.parse({
+    prefixes: { '22': { kind: 'weight', itemDigits: 5, valueDigits: 5 }, '23': { kind: 'price', itemDigits: 5, valueDigits: 5 } },
+  });
+  const weightLabel = encodeScaleBarcode(settings, '22', '00003', 1_234);
+  const priceLabel = encodeScaleBarcode(settings, '23', '00003', 45_678);
+
+  it('a weight or price label in the chain settings goes to a weighed line; without settings it is a plain product code', () => {
+    expect(routeScan('selling', { kind: 'text', text: weightLabel }, '27', settings)).toEqual({
+      do: 'addWeighed',
+      itemCode: '00003',
+      grams: 1_234,
+      priceKopecks: undefined,
+    });
+    expect(routeScan('selling', { kind: 'text', text: priceLabel }, '27', settings)).toEqual({
+      do: 'addWeighed',
+      itemCode: '00003',
+      grams: undefined,
+      priceKopecks: 45_678,
+    });
+    expect(routeScan('selling', { kind: 'text', text: weightLabel }, '27')).toEqual({ do: 'addProduct', code: weightLabel });
+  });
+
+  it('a label with a bad check digit is refused, and under a payment or in the manager screen labels are refused', () => {
+    const bad = `${weightLabel.slice(0, 12)}${(Number(weightLabel[12]) + 1) % 10}`;
+    expect(routeScan('selling', { kind: 'text', text: bad }, '27', settings)).toEqual({ do: 'refuse', reason: 'badCheckDigit' });
+    expect(routeScan('payingCard', { kind: 'text', text: weightLabel }, '27', settings)).toEqual({ do: 'refuse', reason: 'paymentInProgress' });
+    expect(routeScan('manager', { kind: 'text', text: weightLabel }, '27', settings)).toEqual({ do: 'refuse', reason: 'notInManager' });
   });
 });

@@ -1,4 +1,5 @@
 import { identify, type Identified } from '../../../core/identify';
+import type { ScaleBarcodeSettings } from '../../../core/scaleBarcode';
 import type { TillMode } from './tillMode';
 
 /** Where a scan came from, as far as routing cares: a bank card read never shows its number. */
@@ -7,6 +8,8 @@ export type ScanInput = { kind: 'text'; text: string } | { kind: 'loyaltyCard'; 
 /** What the till does with one scan in one mode. Refusals name an i18n key the screen words. */
 export type ScanEffect =
   | { do: 'addProduct'; code: string }
+  /** An in-store scale label: the item code, and the weight or price it carries. */
+  | { do: 'addWeighed'; itemCode: string; grams?: number | undefined; priceKopecks?: number | undefined }
   | { do: 'identify'; text: string }
   | { do: 'identifyBankCard'; tokenHash: string }
   | { do: 'openReturn'; receiptNo: string }
@@ -26,18 +29,18 @@ export type ScanRefusal =
   | 'badCheckDigit'
   | 'bankCardInRegistration';
 
-function classify(scan: ScanInput, cardPrefix: string): Identified | { kind: 'bankCard'; tokenHash: string } {
+function classify(scan: ScanInput, cardPrefix: string, scaleBarcodes?: ScaleBarcodeSettings): Identified | { kind: 'bankCard'; tokenHash: string } {
   if (scan.kind === 'loyaltyCard') return { kind: 'loyaltyCard', cardNumber: scan.cardNumber };
   if (scan.kind === 'bankCard') return { kind: 'bankCard', tokenHash: scan.tokenHash };
-  return identify(scan.text, { cardPrefix });
+  return identify(scan.text, { cardPrefix, ...(scaleBarcodes ? { scaleBarcodes } : {}) });
 }
 
 /**
  * One table for every scan in every mode. A payment in progress refuses everything: a product
  * scanned under the card terminal's PIN prompt must never change what is being charged.
  */
-export function routeScan(mode: TillMode, scan: ScanInput, cardPrefix: string): ScanEffect {
-  const what = classify(scan, cardPrefix);
+export function routeScan(mode: TillMode, scan: ScanInput, cardPrefix: string, scaleBarcodes?: ScaleBarcodeSettings): ScanEffect {
+  const what = classify(scan, cardPrefix, scaleBarcodes);
   switch (mode) {
     case 'setup':
       return { do: 'refuse', reason: 'notEnrolled' };
@@ -48,7 +51,8 @@ export function routeScan(mode: TillMode, scan: ScanInput, cardPrefix: string): 
       return { do: 'refuse', reason: 'paymentInProgress' };
     case 'manager':
       // A manager card is any digit run that is not a product or a customer's card.
-      if (what.kind === 'product' || what.kind === 'loyaltyCard' || what.kind === 'receipt') return { do: 'refuse', reason: 'notInManager' };
+      if (what.kind === 'product' || what.kind === 'weighedProduct' || what.kind === 'loyaltyCard' || what.kind === 'receipt')
+        return { do: 'refuse', reason: 'notInManager' };
       if (what.kind === 'bankCard') return { do: 'refuse', reason: 'notInManager' };
       return scan.kind === 'text' ? { do: 'managerCard', text: scan.text } : { do: 'ignore' };
     case 'diagnostics':
@@ -62,18 +66,24 @@ export function routeScan(mode: TillMode, scan: ScanInput, cardPrefix: string): 
     case 'registering':
       if (what.kind === 'loyaltyCard') return { do: 'registrationCard', cardNumber: what.cardNumber };
       if (what.kind === 'product') return { do: 'addProduct', code: what.gtin };
+      if (what.kind === 'weighedProduct') return weighed(what);
       if (what.kind === 'bankCard') return { do: 'refuse', reason: 'bankCardInRegistration' };
       if (what.kind === 'receipt') return { do: 'refuse', reason: 'closeScreenFirst' };
       return unknownRefusal(what);
     case 'selling':
     case 'history':
       if (what.kind === 'product') return { do: 'addProduct', code: what.gtin };
+      if (what.kind === 'weighedProduct') return weighed(what);
       if (what.kind === 'receipt') return { do: 'openReturn', receiptNo: what.receiptNo };
       if (what.kind === 'loyaltyCard') return { do: 'identify', text: what.cardNumber };
       if (what.kind === 'bankCard') return { do: 'identifyBankCard', tokenHash: what.tokenHash };
       if (what.kind === 'phone') return { do: 'identify', text: what.e164 };
       return unknownRefusal(what);
   }
+}
+
+function weighed(what: Extract<Identified, { kind: 'weighedProduct' }>): ScanEffect {
+  return { do: 'addWeighed', itemCode: what.itemCode, grams: what.grams, priceKopecks: what.priceKopecks };
 }
 
 function unknownRefusal(what: Identified | { kind: 'bankCard' }): ScanEffect {

@@ -598,7 +598,8 @@ export class TillSession {
       if (input.kind === 'text' && this.state.sale.marking && this.state.mode === 'selling') return this.markingCodeNow(input.text);
       if (input.kind === 'text' && this.state.mode === 'returning' && parseMarkingCode(input.text))
         return this.set({ returnMarking: { code: input.text, seq: (this.state.returnMarking?.seq ?? 0) + 1 } });
-      const effect = routeScan(this.state.mode, input, this.state.status?.terminal?.cardPrefix ?? '27');
+      const terminal = this.state.status?.terminal;
+      const effect = routeScan(this.state.mode, input, terminal?.cardPrefix ?? '27', terminal?.scaleBarcodes);
       switch (effect.do) {
         case 'ignore':
           return;
@@ -606,6 +607,9 @@ export class TillSession {
           return this.refuse(effect.reason);
         case 'addProduct':
           await this.addProductNow(effect.code);
+          return;
+        case 'addWeighed':
+          await this.addLabelNow(effect);
           return;
         case 'identify':
           return this.identifyNow(effect.text, true);
@@ -691,6 +695,29 @@ export class TillSession {
       return true;
     }
     return this.desk.place(product, measured ?? entry.quantityMilli);
+  }
+
+  /**
+   * An in-store scale label: the item code is the digits of the product's code in the catalogue
+   * (leading zeros optional); a weight label gives the line's grams, a price label the grams that price buys.
+   */
+  private async addLabelNow(label: { itemCode: string; grams?: number | undefined; priceKopecks?: number | undefined }): Promise<boolean> {
+    const db = this.db;
+    if (!db) return false;
+    const product = this.desk.productByItemCode(label.itemCode);
+    if (!product) {
+      this.setSale({ error: { kind: 'unknownProduct', code: label.itemCode } }, false);
+      return false;
+    }
+    const unit = product.priceKopecks;
+    const milli = label.grams ?? (label.priceKopecks !== undefined && unit > 0 ? Math.round((label.priceKopecks * 1000) / unit) : 0);
+    if (!product.weighed || milli <= 0) {
+      this.notice('desk.labelNotWeighed', { name: product.name });
+      return false;
+    }
+    if (this.state.mode === 'history') this.set({ mode: 'selling' });
+    this.set({ receipt: null, notice: null });
+    return this.desk.putLine(product, Math.min(milli, LINE_MAX_MILLI));
   }
 
   /** A marking code typed or pasted into the prompt (a 2D scanner in keyboard mode). */
