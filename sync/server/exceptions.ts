@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExceptionItem } from '../protocol/headOffice';
 import type { Sql } from './db/database';
 
 /**
@@ -86,17 +87,7 @@ export const ExceptionsQuery = z.object({
   storeId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
 });
 
-export const ExceptionItem = z.object({
-  id: z.number().int(),
-  kind: z.string(),
-  eventId: z.string().nullable(),
-  terminalId: z.string().nullable(),
-  storeId: z.number().int().nullable(),
-  customerId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-});
-export type ExceptionItem = z.infer<typeof ExceptionItem>;
+export { ExceptionItem };
 
 export async function listExceptions(
   db: Sql,

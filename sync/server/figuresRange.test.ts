@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyFigures, rollUp, SUMMED, withNet, type Cell, type Figures, type RangeFigures } from './figuresRange';
+import type { RangeFigures } from '../protocol/headOffice';
+import { emptyFigures, rollUp, SUMMED, withNet, type Cell, type Figures } from './figuresRange';
 import { testDatabases } from './testing/databases';
 import { line, sale, saleReturn } from './testing/events';
 import { admin, startTestServer, type TestServer } from './testing/fixtures';

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { RANGE_SUMMED, UptakeRow, type RangeFigures, type RangeFiguresRow, type RangeFiguresTotals } from '../protocol/headOffice';
+
+/** Also described in the OpenAPI document. */
+export { UptakeRow };
 import type { Sql } from './db/database';
 import { HttpError } from './httpError';
 
@@ -13,53 +17,18 @@ export const RangeQuery = z
 export type RangeQuery = z.infer<typeof RangeQuery>;
 
 /**
- * The figures head office reads, in kopecks. Every money figure comes three ways: gross (the
- * sales), returns (what returns gave back) and net = gross − returns. A sale counts on its local
- * day and till; a return on its own day and till (a Monday sale returned on Tuesday lowers
- * Tuesday's net), so a day's net can be negative.
+ * The figures head office reads (see sync/protocol/headOffice.ts). A sale counts on its local day
+ * and till; a return on its own day and till (a Monday sale returned on Tuesday lowers Tuesday's
+ * net), so a day's net can be negative.
  */
-export const SUMMED = [
-  'receipts',
-  'identifiedReceipts',
-  'returns',
-  'revenueGross',
-  'revenueReturns',
-  'revenueNet',
-  'discount',
-  'accruedGross',
-  'accruedReturns',
-  'accruedNet',
-  'redeemedGross',
-  'redeemedReturns',
-  'redeemedNet',
-  'registrations',
-  'welcome',
-] as const;
-export type Summed = (typeof SUMMED)[number];
-export type Figures = Record<Summed, number>;
+export const SUMMED = RANGE_SUMMED;
+export type Figures = RangeFiguresTotals;
 
 export interface Cell extends Figures {
   storeId: number;
   terminalId: string;
   cashierId: string | null;
   day: string;
-}
-
-export interface GroupRow extends Figures {
-  key: string;
-  label: string;
-  /** For cashiers: their personnel number; for tills and stores: the store (region) they belong to. */
-  detail: string | null;
-}
-
-export interface RangeFigures {
-  from: string;
-  to: string;
-  totals: Figures;
-  stores: GroupRow[];
-  terminals: GroupRow[];
-  cashiers: GroupRow[];
-  days: GroupRow[];
 }
 
 export function emptyFigures(): Figures {
@@ -90,12 +59,12 @@ export function rollUp(
 ): Omit<RangeFigures, 'from' | 'to'> {
   const totals = emptyFigures();
   const groups = {
-    stores: new Map<string, GroupRow>(),
-    terminals: new Map<string, GroupRow>(),
-    cashiers: new Map<string, GroupRow>(),
-    days: new Map<string, GroupRow>(),
+    stores: new Map<string, RangeFiguresRow>(),
+    terminals: new Map<string, RangeFiguresRow>(),
+    cashiers: new Map<string, RangeFiguresRow>(),
+    days: new Map<string, RangeFiguresRow>(),
   };
-  const into = (map: Map<string, GroupRow>, key: string, label: () => string, detail: string | null, cell: Cell) => {
+  const into = (map: Map<string, RangeFiguresRow>, key: string, label: () => string, detail: string | null, cell: Cell) => {
     let row = map.get(key);
     if (!row) map.set(key, (row = { key, label: label(), detail, ...emptyFigures() }));
     addInto(row, cell);
@@ -107,8 +76,8 @@ export function rollUp(
     into(groups.cashiers, c.cashierId ?? 'none', () => names.cashier(c.cashierId), names.store(c.storeId), c);
     into(groups.days, c.day, () => c.day, null, c);
   }
-  const sorted = (m: Map<string, GroupRow>, by: (a: GroupRow, b: GroupRow) => number) => [...m.values()].sort(by);
-  const byLabel = (a: GroupRow, b: GroupRow) => a.label.localeCompare(b.label, 'ru', { numeric: true }) || a.key.localeCompare(b.key);
+  const sorted = (m: Map<string, RangeFiguresRow>, by: (a: RangeFiguresRow, b: RangeFiguresRow) => number) => [...m.values()].sort(by);
+  const byLabel = (a: RangeFiguresRow, b: RangeFiguresRow) => a.label.localeCompare(b.label, 'ru', { numeric: true }) || a.key.localeCompare(b.key);
   return {
     totals,
     stores: sorted(groups.stores, (a, b) => Number(a.key) - Number(b.key)),
@@ -230,16 +199,6 @@ export async function rangeFigures(db: Sql, chainId: number, q: RangeQuery): Pro
   return { from: q.from, to: q.to, ...rolled };
 }
 
-export const UptakeRow = z.object({
-  offerId: z.string(),
-  storeId: z.number().int(),
-  regionId: z.number().int().nullable(),
-  receipts: z.number().int(),
-  discount: z.number().int(),
-  bonusCost: z.number().int(),
-});
-export type UptakeRow = z.infer<typeof UptakeRow>;
-
 /**
  * Per-offer uptake over local dates, per store (with its region): receipts the offer touched,
  * the money discount it gave (percent and n-for-m) and the bonuses it cost (its extra accrual and
@@ -260,8 +219,19 @@ export async function offerUptake(db: Sql, chainId: number, q: RangeQuery): Prom
      GROUP BY 1, 2, 3 ORDER BY 1, 2`,
     [stores.map((s) => s.id), q.from, q.to],
   );
+  const ids = [...new Set(rows.map((r) => r.offer_id))];
+  const offers = ids.length
+    ? await db.query<{ id: string; name: { ru?: unknown; en?: unknown } | null }>(
+        "SELECT id, body->'name' AS name FROM offers WHERE chain_id = $1 AND id = ANY($2::text[])",
+        [chainId, ids],
+      )
+    : [];
+  const names = new Map(
+    offers.flatMap((o) => (typeof o.name?.ru === 'string' && typeof o.name.en === 'string' ? [[o.id, { ru: o.name.ru, en: o.name.en }] as const] : [])),
+  );
   return rows.map((r) => ({
     offerId: r.offer_id,
+    offerName: names.get(r.offer_id) ?? null,
     storeId: Number(r.store_id),
     regionId: r.region_id === null ? null : Number(r.region_id),
     receipts: Number(r.receipts),

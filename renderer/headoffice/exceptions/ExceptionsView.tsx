@@ -2,21 +2,11 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { parseRoubles } from '../../../core/money';
+import { ExceptionsPage, type ExceptionItem } from '../../../sync/protocol/headOffice';
 import type { ApiError } from '../api';
 import type { Ctx } from '../App';
 
-const Item = z.object({
-  id: z.number().int(),
-  kind: z.string(),
-  eventId: z.string().nullable(),
-  terminalId: z.string().nullable(),
-  storeId: z.number().int().nullable(),
-  customerId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-});
-type Item = z.infer<typeof Item>;
-const Page = z.object({ items: z.array(Item), cursor: z.string(), hasMore: z.boolean() });
+type Item = ExceptionItem;
 const Applied = z.object({
   status: z.string(),
   result: z.object({ posted: z.object({ adjusted: z.number().int().optional() }), balance: z.object({ available: z.number().int() }).nullable() }).optional(),
@@ -43,7 +33,7 @@ export function ExceptionsView({ ctx }: { ctx: Ctx }) {
   const [people, setPeople] = useState<Record<string, z.infer<typeof Customer>>>({});
 
   const load = useCallback(async () => {
-    const r = await ctx.api.call(Page, 'GET', '/api/v1/admin/exceptions', {
+    const r = await ctx.api.call(ExceptionsPage, 'GET', '/api/v1/admin/exceptions', {
       query: { chainId: ctx.chainId, limit: 1000, kinds: all ? undefined : KINDS.join(','), open: onlyOpen ? 'true' : undefined },
     });
     if (!r.ok) return setError(r.error);

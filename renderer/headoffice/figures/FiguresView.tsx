@@ -1,49 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+import { OfferUptake, RangeFigures, type RangeFiguresRow } from '../../../sync/protocol/headOffice';
 import type { ApiError } from '../api';
 import type { Ctx } from '../App';
 
-const FigureFields = {
-  receipts: z.number().int(),
-  identifiedReceipts: z.number().int(),
-  returns: z.number().int(),
-  revenueGross: z.number().int(),
-  revenueReturns: z.number().int(),
-  revenueNet: z.number().int(),
-  discount: z.number().int(),
-  accruedGross: z.number().int(),
-  accruedReturns: z.number().int(),
-  accruedNet: z.number().int(),
-  redeemedGross: z.number().int(),
-  redeemedReturns: z.number().int(),
-  redeemedNet: z.number().int(),
-  registrations: z.number().int(),
-  welcome: z.number().int(),
-};
-const Row = z.object({ key: z.string(), label: z.string(), detail: z.string().nullable(), ...FigureFields });
-type Row = z.infer<typeof Row>;
-const Range = z.object({
-  from: z.string(),
-  to: z.string(),
-  totals: z.object(FigureFields),
-  stores: z.array(Row),
-  terminals: z.array(Row),
-  cashiers: z.array(Row),
-  days: z.array(Row),
-});
-const Uptake = z.object({
-  rows: z.array(
-    z.object({
-      offerId: z.string(),
-      storeId: z.number().int(),
-      regionId: z.number().int().nullable(),
-      receipts: z.number().int(),
-      discount: z.number().int(),
-      bonusCost: z.number().int(),
-    }),
-  ),
-});
+type Row = RangeFiguresRow;
 
 const COUNTS = ['receipts', 'returns'] as const;
 const MONEY = [
@@ -64,22 +26,22 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Figures over any period, net of returns, by store, till, cashier or day; and offer uptake by store or region. */
 export function FiguresView({ ctx }: { ctx: Ctx }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 6 * 86_400_000)));
   const [to, setTo] = useState(() => isoDay(new Date()));
   const [storeId, setStoreId] = useState('');
   const [group, setGroup] = useState<Group>('stores');
   const [uptakeBy, setUptakeBy] = useState<'store' | 'region'>('store');
-  const [data, setData] = useState<z.infer<typeof Range> | null>(null);
-  const [uptake, setUptake] = useState<z.infer<typeof Uptake> | null>(null);
+  const [data, setData] = useState<RangeFigures | null>(null);
+  const [uptake, setUptake] = useState<z.infer<typeof OfferUptake> | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   const load = useCallback(async () => {
     const query = { from, to, storeId: storeId || undefined };
     const base = `/api/v1/admin/chains/${ctx.chainId}`;
     const [f, u] = await Promise.all([
-      ctx.api.call(Range, 'GET', `${base}/figures`, { query }),
-      ctx.api.call(Uptake, 'GET', `${base}/offer-uptake`, { query }),
+      ctx.api.call(RangeFigures, 'GET', `${base}/figures`, { query }),
+      ctx.api.call(OfferUptake, 'GET', `${base}/offer-uptake`, { query }),
     ]);
     if (!f.ok) return setError(f.error);
     if (!u.ok) return setError(u.error);
@@ -96,11 +58,12 @@ export function FiguresView({ ctx }: { ctx: Ctx }) {
   const regionName = (id: number | null) => (id === null ? t('ho.figures.noRegion') : (ctx.ref.regions.find((r) => r.id === id)?.name ?? String(id)));
   const uptakeRows = (() => {
     if (!uptake) return [];
-    const m = new Map<string, { offerId: string; where: string; receipts: number; discount: number; bonusCost: number }>();
+    const m = new Map<string, { offerId: string; offer: string; where: string; receipts: number; discount: number; bonusCost: number }>();
     for (const r of uptake.rows) {
       const where = uptakeBy === 'store' ? storeName(r.storeId) : regionName(r.regionId);
       const key = `${r.offerId}|${where}`;
-      const row = m.get(key) ?? { offerId: r.offerId, where, receipts: 0, discount: 0, bonusCost: 0 };
+      const offer = r.offerName ? (i18n.language === 'en' ? r.offerName.en : r.offerName.ru) : r.offerId;
+      const row = m.get(key) ?? { offerId: r.offerId, offer, where, receipts: 0, discount: 0, bonusCost: 0 };
       row.receipts += r.receipts;
       row.discount += r.discount;
       row.bonusCost += r.bonusCost;
@@ -217,7 +180,7 @@ export function FiguresView({ ctx }: { ctx: Ctx }) {
         <tbody>
           {uptakeRows.map((r) => (
             <tr key={`${r.offerId}|${r.where}`}>
-              <td>{r.offerId}</td>
+              <td>{r.offer}</td>
               <td>{r.where}</td>
               <td>{r.receipts}</td>
               <td>{ctx.money(r.discount)}</td>
