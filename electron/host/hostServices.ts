@@ -48,6 +48,8 @@ export interface HostServicesOptions {
   dataDir?: string | null;
   /** The configured server address, checked by diagnostics while the till is not enrolled. */
   serverUrl?: string | null;
+  /** The till name the machine config gives (the setup screen offers it). */
+  terminalName?: string | null;
   /** How long diagnostics waits for `GET /api/v1/health`. */
   healthTimeoutMs?: number;
   startedAt?: number;
@@ -96,7 +98,9 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     return {
       mode,
       enrolled: cred !== null,
-      serverUrl: cred?.serverUrl ?? null,
+      // Before enrolment: the configured address, so the setup screen offers it.
+      serverUrl: cred?.serverUrl ?? options.serverUrl ?? null,
+      setupName: options.terminalName ?? null,
       terminal: cred?.terminal ?? null,
       devices: devices.list(),
       fiscal: devices.fiscal?.settings ?? null,

@@ -2,12 +2,18 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
 import type { ReceiptRecord } from '../../sync/client/outbox';
-import { findReceipt, previewReturn, returnable } from '../../sync/client/returns';
+import { previewReturn, returnable } from '../../sync/client/returns';
+import { markingMatchesProduct, parseMarkingCode } from '../../core/fiscal/markingCode';
 import type { TillDb } from '../../sync/client/tillDb';
 import { localeOf } from '../i18n';
-import { useSession } from '../session/useTillSession';
+import { declineText } from './declineReason';
+import { useSession, useTillState } from '../session/useTillSession';
 
-/** Return goods from a receipt of this till: find it, choose lines and quantities, see the bonus effect, confirm. */
+/**
+ * Return goods from a receipt of any till of the store (found here or at the server): choose lines
+ * and quantities, scan the marking code of each marked piece again, see the bonus effect, confirm.
+ * A card-paid sale is refunded to the card through the terminal.
+ */
 export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string | null }) {
   const { t, i18n } = useTranslation();
   const session = useSession();
@@ -18,17 +24,25 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
   const [qty, setQty] = useState<Record<string, number>>({});
   const [message, setMessage] = useState<{ kind: 'error' | 'done'; text: string } | null>(null);
   const [names, setNames] = useState<Map<string, string>>(new Map());
+  const [products, setProducts] = useState<Map<string, { ean: string | null; marked: boolean }>>(new Map());
+  const [codes, setCodes] = useState<Record<string, string>>({});
+  const { status, returnMarking } = useTillState();
+  const fiscal = status?.fiscal != null;
   useEffect(() => {
     if (!receipt) return;
     const ids = receipt.event.sale.lines.map((l) => l.productId);
-    void db.products.bulkGet(ids).then((ps) => setNames(new Map(ps.flatMap((p) => (p ? [[p.id, p.name] as [string, string]] : [])))));
+    void db.products.bulkGet(ids).then((ps) => {
+      setNames(new Map(ps.flatMap((p) => (p ? [[p.id, p.name] as [string, string]] : []))));
+      setProducts(new Map(ps.flatMap((p) => (p ? [[p.id, { ean: p.ean, marked: p.marked === true }] as const] : []))));
+    });
   }, [db, receipt]);
 
   const open = async (no: string) => {
-    const r = await findReceipt(db, no);
-    setReceipt(r ?? null);
+    const found = await session.findReturnReceipt(no);
+    setReceipt(found.ok ? found.receipt : null);
     setQty({});
-    setMessage(r ? null : { kind: 'error', text: t('return.notFound', { number: no }) });
+    setCodes({});
+    setMessage(found.ok ? null : { kind: 'error', text: t(`return.lookup.${found.reason}`, { number: no }) });
   };
   useEffect(() => {
     if (receiptNo) {
@@ -38,6 +52,28 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
   }, [receiptNo]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const left = receipt ? returnable(receipt) : new Map<string, number>();
+  // Marked pieces need their code scanned again (with a register to check it): one per line.
+  const markedLine = (lineId: string) => {
+    const l = receipt?.event.sale.lines.find((x) => x.lineId === lineId);
+    return fiscal && l !== undefined && (receipt?.markingCodes?.[lineId] !== undefined || products.get(l.productId)?.marked === true);
+  };
+  const codeProblem = (lineId: string): string | null => {
+    const text = codes[lineId]?.trim() ?? '';
+    if (!text) return 'marking.errors.needed';
+    const parsed = parseMarkingCode(text);
+    if (!parsed) return 'marking.errors.notMarking';
+    const l = receipt?.event.sale.lines.find((x) => x.lineId === lineId);
+    const sold = receipt?.markingCodes?.[lineId];
+    if (sold && !sold.includes(parsed.code)) return 'marking.errors.notSold';
+    if (!sold && !markingMatchesProduct(parsed, products.get(l?.productId ?? '')?.ean ?? null)) return 'marking.errors.otherProduct';
+    return null;
+  };
+  // A code scanned on this screen goes to the first chosen marked line still without one.
+  useEffect(() => {
+    if (!returnMarking) return;
+    const target = Object.entries(qty).find(([lineId, n]) => n > 0 && markedLine(lineId) && !codes[lineId]?.trim());
+    if (target) setCodes((c) => ({ ...c, [target[0]]: returnMarking.code }));
+  }, [returnMarking?.seq]); // eslint-disable-line react-hooks/exhaustive-deps
   const chosen = Object.entries(qty)
     .map(([lineId, pieces]) => ({ lineId, quantityMilli: pieces * 1000 }))
     .filter((l) => l.quantityMilli > 0);
@@ -52,19 +88,26 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
   }
 
   // A double click commits once: the second finds the return busy (here and in the session).
+  const missing = chosen.map((l) => l.lineId).filter((id) => markedLine(id) && codeProblem(id) !== null);
   const confirm = async () => {
-    if (!receipt || !preview || busy) return;
+    if (!receipt || !preview || busy || missing.length > 0) return;
     setBusy(true);
-    const res = await session.commitReturn(receipt, chosen);
+    const marking = Object.fromEntries(chosen.filter((l) => markedLine(l.lineId)).map((l) => [l.lineId, [parseMarkingCode(codes[l.lineId] ?? '')!.code]]));
+    const res = await session.commitReturn(receipt, chosen, marking);
     setBusy(false);
     if (!res) return;
     if (res.ok) {
-      setMessage({ kind: 'done', text: t('return.done', { refund: money(res.refund) }) });
+      const text = t(res.card ? 'return.doneCard' : 'return.done', { refund: money(res.refund) });
+      setMessage({ kind: 'done', text: res.resumed ? `${t('return.resumedHere')} ${text}` : text });
       setReceipt(null);
       setQty({});
+      setCodes({});
     } else if (res.message.startsWith('fiscal:')) {
       const code = res.message.slice('fiscal:'.length);
       setMessage({ kind: 'error', text: t('fiscal.returnBlocked', { reason: t(`fiscal.errors.${code}`, { defaultValue: code }) }) });
+    } else if (res.message.startsWith('refund:')) {
+      const code = res.message.slice('refund:'.length);
+      setMessage({ kind: 'error', text: t('return.refundFailed', { reason: code === 'noReference' ? t('return.noReference') : declineText(code, t) }) });
     } else setMessage({ kind: 'error', text: t('return.failed', { message: res.message }) });
   };
   const submit = (e: FormEvent) => {
@@ -106,6 +149,15 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
                     <td>{name}</td>
                     <td>{l.quantityMilli / 1000}</td>
                     <td>
+                      {markedLine(l.lineId) && (qty[l.lineId] ?? 0) > 0 && (
+                        <input
+                          value={codes[l.lineId] ?? ''}
+                          aria-label={t('return.markingOf', { name })}
+                          placeholder={t('marking.code')}
+                          autoComplete="off"
+                          onChange={(e) => setCodes((c) => ({ ...c, [l.lineId]: e.target.value }))}
+                        />
+                      )}
                       <input
                         type="number"
                         min={0}
@@ -140,7 +192,12 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
               )}
             </dl>
           )}
-          <button type="button" className="pay" disabled={!preview || busy} onClick={() => void confirm()}>
+          {missing.length > 0 && (
+            <p role="alert" className="warn">
+              {t('return.markingNeeded')}
+            </p>
+          )}
+          <button type="button" className="pay" disabled={!preview || busy || missing.length > 0} onClick={() => void confirm()}>
             {t('return.confirm')}
           </button>
         </>

@@ -1,8 +1,9 @@
 import { priceReturn, type ReturnResult } from '../../core/engine';
-import type { ReturnEvent } from '../protocol/events';
+import type { ReturnEvent, SaleFiscal } from '../protocol/events';
 import { stampAndTally } from './cashiers';
 import { randomId } from './ids';
 import type { BalanceDeltaRecord, OutboxRecord, ReceiptRecord } from './outbox';
+import type { PendingReturn } from './records';
 import type { TillDb } from './tillDb';
 
 /** A receipt of this till by the number printed on it (with or without the "R-" of its barcode). */
@@ -37,13 +38,16 @@ export async function commitReturn(
   receipt: ReceiptRecord,
   lines: { lineId: string; quantityMilli: number }[],
   now = new Date(),
+  ids: { returnId?: string; fiscal?: SaleFiscal } = {},
 ): Promise<{ event: ReturnEvent; result: ReturnResult }> {
   const result = previewReturn(receipt, lines);
   const made: ReturnEvent = {
     eventId: randomId(),
     occurredAt: now.toISOString(),
     type: 'return',
-    returnId: randomId(),
+    // The pending return's own id: the same one named its refund and its fiscal receipt.
+    returnId: ids.returnId ?? randomId(),
+    ...(ids.fiscal ? { fiscal: ids.fiscal } : {}),
     original: { eventId: receipt.eventId, receiptId: receipt.receiptId },
     lines: result.lines.map((l) => ({ lineId: l.lineId, quantityMilli: l.quantityMilli })),
     totals: { refund: result.totals.refund, restoredBonus: result.totals.restoredBonus, reversedAccrual: result.totals.reversedAccrual },
@@ -79,7 +83,8 @@ export async function commitReturn(
         pending: 0 - result.totals.reversedAccrual,
       } satisfies BalanceDeltaRecord);
     }
-    await db.journal.update(receipt.receiptId, { returns: [...(current.returns ?? []), result] });
+    // The pending return, if any, ends in the same transaction that records it.
+    await db.journal.update(receipt.receiptId, { returns: [...(current.returns ?? []), result], pendingReturn: undefined });
     return event;
   });
   return { event, result };
@@ -87,5 +92,53 @@ export async function commitReturn(
 
 /** This till's receipts since `since` (ms), newest first: the shift's history. */
 export async function receiptsSince(db: TillDb, since: number): Promise<ReceiptRecord[]> {
-  return (await db.journal.where('createdAt').aboveOrEqual(since).toArray()).reverse();
+  return (await db.journal.where('createdAt').aboveOrEqual(since).toArray()).filter((r) => !r.foreign).reverse();
+}
+
+/**
+ * Start a return, or find the one already under way on this receipt: stored durably before any
+ * device is asked. A pending return keeps its lines: the money may have moved already.
+ */
+export async function beginReturn(
+  db: TillDb,
+  receiptId: string,
+  lines: { lineId: string; quantityMilli: number }[],
+  markingCodes: Record<string, string[]>,
+  now: number,
+): Promise<{ receipt: ReceiptRecord; pending: PendingReturn; resumed: boolean }> {
+  return db.transaction('rw', db.journal, async () => {
+    const receipt = await db.journal.get(receiptId);
+    if (!receipt) throw new Error('receipt vanished');
+    if (receipt.pendingReturn) return { receipt, pending: receipt.pendingReturn, resumed: true };
+    previewReturn(receipt, lines);
+    const pending: PendingReturn = {
+      returnId: randomId(),
+      lines: lines.filter((l) => l.quantityMilli > 0),
+      markingCodes,
+      startedAt: now,
+      refund: null,
+      fiscal: null,
+    };
+    await db.journal.update(receiptId, { pendingReturn: pending });
+    return { receipt: { ...receipt, pendingReturn: pending }, pending, resumed: false };
+  });
+}
+
+export async function savePendingReturn(db: TillDb, receiptId: string, pending: PendingReturn): Promise<void> {
+  await db.transaction('rw', db.journal, async () => {
+    await db.journal.update(receiptId, { pendingReturn: pending });
+  });
+}
+
+/** Receipts with a return under way (after a crash): few, so a scan of the journal is cheap enough at start. */
+export async function receiptsWithPendingReturn(db: TillDb): Promise<ReceiptRecord[]> {
+  return db.journal.filter((r) => r.pendingReturn !== undefined).toArray();
+}
+
+/** Drop a pending return that moved no money and reached no register (its codes were refused). */
+export async function commitNothing(db: TillDb, receiptId: string): Promise<void> {
+  await db.transaction('rw', db.journal, async () => {
+    const r = await db.journal.get(receiptId);
+    if (r?.pendingReturn && !r.pendingReturn.refund && !r.pendingReturn.fiscal) await db.journal.update(receiptId, { pendingReturn: undefined });
+  });
 }

@@ -92,6 +92,11 @@ export const SaleEvent = z
       amountKopecks: kopecks,
       /** Keyed hash of the bank card paid with, never the card number. */
       bankKey: LookupKey.optional(),
+      /** The bank's reference of a card payment: a return refunds to the card against it, from any till. */
+      rrn: z
+        .string()
+        .regex(/^[A-Za-z0-9]{1,12}$/)
+        .optional(),
     }),
     fiscal: SaleFiscal.optional(),
   })
@@ -114,6 +119,8 @@ export const ReturnEvent = z.object({
     .max(1_000),
   /** What the till computed, for comparison; the server posts its own figures. */
   totals: z.object({ refund: kopecks, restoredBonus: kopecks, reversedAccrual: kopecks }).optional(),
+  /** The return receipt's fiscal document (чек возврата прихода), on tills with a register. */
+  fiscal: SaleFiscal.optional(),
 });
 export type ReturnEvent = z.infer<typeof ReturnEvent>;
 

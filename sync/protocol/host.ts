@@ -84,6 +84,8 @@ export const HostStatus = z.object({
   mode: z.enum(['electron', 'browser']),
   enrolled: z.boolean(),
   serverUrl: z.string().nullable(),
+  /** The till name the machine config gives, offered by the setup screen; null: none configured. */
+  setupName: z.string().nullable().optional(),
   terminal: TerminalInfo.nullable(),
   devices: z.array(DeviceInfo),
   /** The fiscal register's receipt settings; absent or null: this till has no register (nothing is fiscalised). */

@@ -8,6 +8,7 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rateLi
 import { adminRoutes } from './routes/admin';
 import { adminConsentRoutes } from './routes/adminConsents';
 import { adminHeadOfficeRoutes } from './routes/adminHeadOffice';
+import { adminLookupSecretRoutes } from './routes/adminLookupSecrets';
 import { adminManagerRoutes } from './routes/adminManagers';
 import { adminOfferRoutes } from './routes/adminOffers';
 import { adminPageRoutes } from './routes/adminPage';
@@ -15,8 +16,10 @@ import { cashierRoutes } from './routes/cashiers';
 import { exchangeRoutes } from './routes/exchange';
 import { managerRoutes } from './routes/manager';
 import { pullRoutes } from './routes/pull';
+import { pullContextRoutes } from './routes/pullContexts';
 import { pushRoutes } from './routes/push';
 import { terminalRoutes } from './routes/terminal';
+import { receiptRoutes } from './routes/receipts';
 import { DEFAULT_MANAGER_SETTINGS, type ManagerSettings } from './managers';
 import { recordRoutes } from './routeTable';
 import { RulesCache } from './rules';
@@ -149,7 +152,9 @@ export async function buildApp({
 
   app.get('/api/v1/health', async () => ({ ok: true, protocol: PROTOCOL_VERSION, time: new Date().toISOString() }));
   terminalRoutes(app, deps);
+  receiptRoutes(app, deps);
   pullRoutes(app, deps);
+  pullContextRoutes(app, deps);
   pushRoutes(app, deps);
   managerRoutes(app, deps);
   adminRoutes(app, deps);
@@ -159,6 +164,7 @@ export async function buildApp({
   adminConsentRoutes(app, deps);
   exchangeRoutes(app, deps);
   adminHeadOfficeRoutes(app, deps);
+  adminLookupSecretRoutes(app, deps);
   adminPageRoutes(app);
   return app;
 }

@@ -153,11 +153,25 @@ export async function fiscaliseSale(deps: FiscalStepDeps, draft: DraftFiscal, ba
   return { ok: true, event: { ...f.event, fiscal }, priced: f.priced, fiscal };
 }
 
-/** A return, fiscalised before it is committed. Its marker lives only for this call (see the README). */
-export async function fiscaliseReturn(deps: Pick<FiscalStepDeps, 'request'>, receipt: FiscalReceipt): Promise<Answer<SaleFiscal>> {
-  const started = await fiscalCall(deps, { op: 'fiscal', action: 'start', kind: 'sellReturn', receipt }, PendingFiscalisation);
-  if (!started.ok) return started;
-  const done = await fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending: started.value }, Fiscalised);
+/**
+ * A return, fiscalised before it is committed, exactly once as a sale is: its marker (`pending`,
+ * kept on the receipt's pending return) is stored by `save` before the register is sent the
+ * return receipt, whose id is the return's own; a retry or a restart passes the stored marker.
+ */
+export async function fiscaliseReturn(
+  deps: Pick<FiscalStepDeps, 'request'>,
+  pending: PendingFiscalisation | null,
+  receipt: () => FiscalReceipt,
+  save: (pending: PendingFiscalisation) => Promise<void>,
+): Promise<Answer<SaleFiscal>> {
+  let marker = pending;
+  if (!marker) {
+    const started = await fiscalCall(deps, { op: 'fiscal', action: 'start', kind: 'sellReturn', receipt: receipt() }, PendingFiscalisation);
+    if (!started.ok) return started;
+    marker = started.value;
+    await save(marker);
+  }
+  const done = await fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending: marker }, Fiscalised);
   return done.ok ? { ok: true, value: saleFiscal(done.value.document) } : done;
 }
 

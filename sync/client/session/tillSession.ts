@@ -27,6 +27,7 @@ import { parseProductEntry } from './productEntry';
 import { SaleDesk, type DeskHost } from './saleDesk';
 import { identify as identifyCode } from '../../../core/identify';
 import { parseRoubles } from '../../../core/money';
+import { bankCardLookupKey } from '../../../core/lookupKey';
 import type { ProductItem } from '../../protocol/pull';
 import { carryOverEarlierEnrolments } from './reenrol';
 import { fixRejected, rejectedEvents, type RejectedView } from './rejected';
@@ -630,6 +631,12 @@ export class TillSession {
     if (!/^[%;]/.test(text)) return this.scan({ kind: 'text', text });
     const read = classifyCard(parseTracks(text));
     if (read.kind === 'loyalty') return this.scan({ kind: 'loyaltyCard', cardNumber: read.cardNumber });
+    const secret = this.state.status?.terminal?.lookupSecret;
+    if (read.kind === 'bank' && secret) {
+      // A wedge reader is the driver here: the number becomes its keyed hash at once and goes no
+      // further, so the customer is identified before the charge (bonuses, member prices).
+      return bankCardLookupKey(secret, read.pan).then((tokenHash) => this.scan({ kind: 'bankCard', tokenHash, last4: read.last4 }));
+    }
     return this.serial(async () => this.notice(read.kind === 'bank' ? 'card.bankNotLoyalty' : 'card.unreadable'));
   }
 
