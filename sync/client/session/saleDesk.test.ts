@@ -4,7 +4,8 @@ import type { RealServer } from '../../../electron/host/testing/realServer';
 import { TEST_ADMIN } from '../../../electron/host/testing/realServer';
 import { enrolledTill, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
 import { encodeScaleBarcode, ScaleBarcodeSettings } from '../../../core/scaleBarcode';
-import { demoProduct } from '../../server/demoSeed';
+import { bankCardLookupKey } from '../../../core/lookupKey';
+import { demoCardNumber, demoProduct } from '../../server/demoSeed';
 import type { TillWorld } from './testing/tillWorld';
 
 /**
@@ -249,6 +250,35 @@ describe('sale desk: held sales', () => {
     await key(w, 'Enter');
     expect(await w.db.held.count()).toBe(0);
     expect(w.state.notice?.key).toBe('desk.heldDiscarded');
+  });
+});
+
+describe('bank card before payment (issue 15)', () => {
+  it('a bank card swiped on a keyboard-wedge reader identifies its holder before the charge, so bonuses can be spent', async () => {
+    const w = await till();
+    const PAN = '4111111111111111';
+    const secret = w.state.status!.terminal!.lookupSecret;
+    const tokenHash = await bankCardLookupKey(secret, PAN);
+    // The customer's bank card gets linked the ordinary way: a card sale, then the link offer.
+    w.host.terminal.card = { tokenHash, last4: '1111' };
+    await scan(w, demoCardNumber(7));
+    await scan(w, YOGHURT.ean);
+    await key(w, 'F10');
+    await w.settle();
+    expect(w.state.receipt?.linkOffer).not.toBeNull();
+    await w.run(w.session.linkCard());
+    await w.settle();
+    await key(w, 'Enter');
+    expect(w.state.sale.customer).toBeNull();
+
+    await scan(w, BREAD.ean);
+    await w.run(w.session.wedge(`;${PAN}=29121010000?`));
+    await w.settle();
+    expect(w.state.sale.customer?.customer.id).toBe('7');
+    expect(w.state.sale.customer?.via).toBe('bank');
+    expect(w.state.sale.priced!.maxRedeemable).toBeGreaterThan(0);
+    // The card's number is nowhere in what the till keeps.
+    expect(JSON.stringify(await w.db.draft.toArray())).not.toContain(PAN);
   });
 });
 
