@@ -109,6 +109,7 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
             {phase === 'notEnrolled' && (
               <SetupScreen
                 defaultServerUrl={status?.serverUrl ?? null}
+                defaultName={status?.setupName ?? null}
                 reason={state.revoked ? t('setup.revoked') : null}
                 enrol={(url, code, name) => session.enrol(url, code, name)}
               />

@@ -74,7 +74,14 @@ async function main(): Promise<void> {
   });
   if (!codeRes.ok) throw new Error(`could not create an enrolment code: ${codeRes.status}`);
   const { code } = (await codeRes.json()) as { code: string };
-  const tillEnv = { ...process.env, LT_SERVER_URL: serverUrl, LT_ENROL_CODE: code, ...(await demoFiscalRegister()) };
+  const tillEnv = {
+    // The demo keeps the till's data beside the server's in the checkout (an installed till uses its per-OS default).
+    LT_TILL_DATA_DIR: resolve(root, 'data/till'),
+    ...process.env,
+    LT_SERVER_URL: serverUrl,
+    LT_ENROL_CODE: code,
+    ...(await demoFiscalRegister()),
+  };
   // A demo store manager, so the manager screen (F11) can be tried; an existing one is kept.
   const manager = await fetch(`${serverUrl}/api/v1/admin/stores/1/managers`, {
     method: 'POST',

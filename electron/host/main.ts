@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { DeviceConfigError } from '../../drivers';
 import { startBrowserHost } from './browserHost';
 import { readHostConfig } from './hostConfig';
+import { MachineConfigError } from './machineConfig';
 import { createTillHost } from './tillHost';
 
 /** The till host for a browser kiosk (and for machines without the Electron binary). */
@@ -12,6 +13,10 @@ async function main(): Promise<void> {
   try {
     config = readHostConfig(process.env);
   } catch (err) {
+    if (err instanceof MachineConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
     if (err instanceof ZodError) {
       console.error(`Till host configuration is invalid: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       process.exit(2);

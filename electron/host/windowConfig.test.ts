@@ -23,6 +23,6 @@ describe('kiosk setting of the installed till', () => {
   });
 
   it('looks in ProgramData on Windows', () => {
-    expect(machineConfigPath({ ProgramData: 'D:\\PD' }, 'win32')).toMatch(/Loyalty Till[\\/]config\.json$/);
+    expect(machineConfigPath({ ProgramData: 'D:\\PD' }, 'win32')).toMatch(/LoyaltyTill[\\/]config\.json$/);
   });
 });

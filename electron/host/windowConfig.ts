@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { MachineConfig, machineConfigPath, readText } from './machineConfig';
 
 /**
  * How the installed till opens its window. Kiosk mode (full screen, no window frame, no way
@@ -8,15 +7,14 @@ import { z } from 'zod';
  * First match wins:
  * 1. `LT_KIOSK=1` or `LT_KIOSK=0` in the environment (a one-off, e.g. IT at the machine);
  * 2. the machine's config file, `LT_CONFIG` if set, else `/etc/loyalty-till/config.json`
- *    (Windows: `%ProgramData%\Loyalty Till\config.json`), e.g. `{"kiosk": false}`;
+ *    (Windows: `%ProgramData%\LoyaltyTill\config.json`), e.g. `{"kiosk": false}`;
  * 3. the build's default, `resources/till-config.json` (electron-builder ships
  *    `build/till-config.json`: kiosk on for installed builds);
  * 4. off (a development run).
  */
-export const TillConfigFile = z.strictObject({
-  kiosk: z.boolean().optional(),
-});
-export type TillConfigFile = z.infer<typeof TillConfigFile>;
+/** The machine config file (machineConfig.ts); the window reads its `kiosk`. */
+export const TillConfigFile = MachineConfig;
+export type TillConfigFile = MachineConfig;
 
 export interface WindowConfig {
   kiosk: boolean;
@@ -26,19 +24,7 @@ export interface WindowConfig {
   problems: string[];
 }
 
-export function machineConfigPath(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
-  if (env.LT_CONFIG) return env.LT_CONFIG;
-  if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'Loyalty Till', 'config.json');
-  return '/etc/loyalty-till/config.json';
-}
-
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
+export { machineConfigPath };
 
 export function readWindowConfig(
   env: NodeJS.ProcessEnv,

@@ -3,17 +3,19 @@ import { useTranslation } from 'react-i18next';
 
 export interface SetupScreenProps {
   defaultServerUrl: string | null;
+  /** The till name from the machine config (LT_TERMINAL_NAME or config.json), if any. */
+  defaultName?: string | null;
   /** Why setup is shown again (for example the server revoked this terminal). */
   reason?: string | null;
   enrol: (serverUrl: string, code: string, deviceName: string) => Promise<{ ok: true } | { ok: false; code: string; message: string }>;
 }
 
 /** First run for IT: the server address and the one-time enrolment code. */
-export function SetupScreen({ defaultServerUrl, reason, enrol }: SetupScreenProps) {
+export function SetupScreen({ defaultServerUrl, defaultName, reason, enrol }: SetupScreenProps) {
   const { t, i18n } = useTranslation();
   const [serverUrl, setServerUrl] = useState(defaultServerUrl ?? 'http://127.0.0.1:8787');
   const [code, setCode] = useState('');
-  const [name, setName] = useState(t('setup.defaultName'));
+  const [name, setName] = useState(defaultName ?? t('setup.defaultName'));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
