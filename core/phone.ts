@@ -54,14 +54,17 @@ export function countryCallingCode(e164: string): string | null {
   return null;
 }
 
-/** "+79161234567" -> "+7 *** ***-45-67", "+375291234567" -> "+375 *** ***-45-67": enough to recognise, not to reuse. */
+/**
+ * "+79161234567" -> "+7 *** ***-**-67", "+375291234567" -> "+375 *** ***-**-67": the country and
+ * the last two digits, all a till keeps (issue 13: every digit kept at a till shrinks the search
+ * of a stolen till's phone keys a hundredfold per two digits).
+ */
 export function maskPhone(e164: string): string {
   const digits = e164.replace(/\D/g, '');
   if (digits.length < 4) return '***';
-  const last4 = digits.slice(-4);
-  // No known code (not a valid number): its first digit, so nothing beyond the last four leaks.
+  // No known code (not a valid number): its first digit, so nothing beyond the last two leaks.
   const code = countryCallingCode(e164) ?? digits.slice(0, 1);
-  return `+${code} *** ***-${last4.slice(0, 2)}-${last4.slice(2)}`;
+  return `+${code} *** ***-**-${digits.slice(-2)}`;
 }
 
 /** Format a phone while it is typed: "+7 916 123-45-67"; a leading 8 or 9 is read as +7. */

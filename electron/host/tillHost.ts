@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { useNativeArgon2 } from '../../core/argon2Native';
 import { createDeviceManager, loadDeviceConfig, type DeviceConfig, type DeviceConfigInput, type DeviceManager } from '../../drivers';
 import { findAppVersion } from './appVersion';
 import { browserCredentialStore, fileCredentialStore, type Sealer } from './credentialStore';
@@ -42,6 +43,8 @@ export async function createTillHost(
   mode: 'electron' | 'browser',
   extras: { sealer?: Sealer; deviceManager?: DeviceManagerFactory; log?: HostLog; appVersion?: string } = {},
 ): Promise<TillHost> {
+  // Lookup keys (typed phones, bank cards) at native speed: the cost they are set to assumes it.
+  useNativeArgon2();
   const startedAt = Date.now();
   const log = extras.log ?? createHostLog();
   const appVersion = extras.appVersion ?? findAppVersion();
@@ -58,17 +61,7 @@ export async function createTillHost(
   // No file means no fiscal register.
   const hub = createDeviceHub({ fiscal: loaded?.fiscal, log });
   const unlog = logDeviceEvents(hub, log);
-  const inner = createHostServices({
-    mode,
-    credentials,
-    devices: hub,
-    log,
-    appVersion,
-    dataDir: config.dataDir,
-    serverUrl: config.serverUrl,
-    terminalName: config.terminalName,
-    startedAt,
-  });
+  const inner = createHostServices({ mode, credentials, devices: hub, log, appVersion, dataDir: config.dataDir, serverUrl: config.serverUrl, startedAt });
   // Bank cards are hashed with the chain's secret: (re)start the devices whenever it changes.
   let secret: string | null = null;
   const syncDevices = async () => {
@@ -99,7 +92,7 @@ export async function createTillHost(
   if (existing) {
     enrolment = `enrolled as "${existing.terminal.terminalName}" of ${existing.terminal.storeName} (${existing.serverUrl})`;
   } else if (config.enrolCode) {
-    const res = await services.handle({ op: 'enrol', serverUrl: config.serverUrl, code: config.enrolCode, deviceName: config.terminalName ?? 'Касса 1' });
+    const res = await services.handle({ op: 'enrol', serverUrl: config.serverUrl, code: config.enrolCode, deviceName: config.terminalName });
     enrolment = res.ok ? `enrolled with ${config.serverUrl} using the given code` : `enrolment failed (${res.error.code}): ${res.error.message}`;
   }
   log.info(`enrolment: ${enrolment}`);

@@ -1,5 +1,5 @@
+import type { z } from 'zod';
 import { identify, type Identified } from '../../core/identify';
-import { phoneLookupKey } from '../../core/lookupKey';
 import { LookupResponse } from '../protocol/schemas';
 import type { ApiCaller } from './api';
 import { cacheTables, lookupCustomer, prepareCustomers, storeCustomers } from './customerCache';
@@ -20,23 +20,51 @@ export interface BankCardQuery {
   tokenHash: string;
 }
 
+/**
+ * Lookup keys of a typed phone, newest secret first (the host makes them: Argon2id at native
+ * speed). `refresh`: the phone was found nowhere; the host asks the server for new secrets first.
+ */
+export type PhoneKeys = (e164: string, refresh: boolean) => Promise<string[]>;
+
 export interface FindContext {
   db: TillDb;
-  lookupSecret: string;
+  phoneKeys: PhoneKeys;
   cardPrefix: string;
   api?: ApiCaller;
 }
 
 /** Cache first; on a miss ask the server if there is one, and keep its answer for offline use. */
 async function findByKey(ctx: FindContext, via: Via, key: string, query: Record<string, string>, asked: Identified | BankCardQuery): Promise<FindResult> {
-  const cached = await lookupCustomer(ctx.db, key);
-  if (cached) return { kind: 'found', customer: cached, via, source: 'cache' };
+  return findByKeys(ctx, via, [{ key, query }], asked);
+}
+
+/** As findByKey, over a phone's keys under each secret version the till holds (two while the server re-keys). */
+async function findByKeys(
+  ctx: FindContext,
+  via: Via,
+  keys: readonly { key: string; query: Record<string, string> }[],
+  asked: Identified | BankCardQuery,
+): Promise<FindResult> {
+  for (const { key } of keys) {
+    const cached = await lookupCustomer(ctx.db, key);
+    if (cached) return { kind: 'found', customer: cached, via, source: 'cache' };
+  }
   if (!ctx.api) return { kind: 'notFound', via, offline: true, query: asked };
-  const res = await ctx.api('GET', '/api/v1/lookup', query);
-  if (!res.ok) return { kind: 'notFound', via, offline: res.offline, query: asked };
-  const parsed = LookupResponse.safeParse(res.body);
-  if (!parsed.success) return { kind: 'notFound', via, offline: false, query: asked };
-  const c = parsed.data.customer;
+  let found: z.infer<typeof LookupResponse> | null = null;
+  for (const { query } of keys) {
+    const res = await ctx.api('GET', '/api/v1/lookup', query);
+    if (!res.ok) {
+      if (res.offline) return { kind: 'notFound', via, offline: true, query: asked };
+      continue;
+    }
+    const parsed = LookupResponse.safeParse(res.body);
+    if (parsed.success) {
+      found = parsed.data;
+      break;
+    }
+  }
+  if (!found) return { kind: 'notFound', via, offline: false, query: asked };
+  const c = found.customer;
   const customer = toLocal(c, identifierKeys(c));
   try {
     const batch = prepareCustomers([c]);
@@ -53,8 +81,19 @@ export async function findCustomer(ctx: FindContext, text: string): Promise<Find
   const what = identify(text, { cardPrefix: ctx.cardPrefix });
   if (what.kind === 'loyaltyCard') return findByKey(ctx, 'card', `card:${what.cardNumber}`, { card: what.cardNumber }, what);
   if (what.kind === 'phone') {
-    const hash = await phoneLookupKey(ctx.lookupSecret, what.e164);
-    return findByKey(ctx, 'phone', `phone:${hash}`, { phoneKey: hash }, what);
+    const byPhone = (keys: readonly string[]) =>
+      findByKeys(
+        ctx,
+        'phone',
+        keys.map((k) => ({ key: `phone:${k}`, query: { phoneKey: k } })),
+        what,
+      );
+    const keys = await ctx.phoneKeys(what.e164, false);
+    const found = await byPhone(keys);
+    if (found.kind !== 'notFound' || found.offline) return found;
+    // Found nowhere while online: the chain's secret may have been rotated since the host last asked.
+    const fresh = await ctx.phoneKeys(what.e164, true);
+    return fresh.join() === keys.join() ? found : byPhone(fresh);
   }
   if (what.kind === 'unknown') return { kind: 'invalid', what };
   return { kind: 'notCustomer', what };

@@ -1,3 +1,4 @@
+import { phoneLookupKeys, type PhoneSecret } from '../../core/lookupKey';
 import 'fake-indexeddb/auto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ const ADMIN = 'admin-token-for-tests-0123456789';
 let db: Database;
 let app: FastifyInstance;
 let api: ApiCaller;
-let secret: string;
+let secrets: PhoneSecret[];
 
 beforeAll(async () => {
   db = await testDatabases()[0]!.open();
@@ -24,7 +25,7 @@ beforeAll(async () => {
     await app.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: { authorization: `Bearer ${ADMIN}` }, payload: { storeId: 1 } })
   ).json().code;
   const enrolled = (await app.inject({ method: 'POST', url: '/api/v1/enrol', payload: { code, deviceName: 'test till' } })).json();
-  secret = enrolled.lookupSecret;
+  secrets = enrolled.phoneSecrets ?? [];
   // The host's job, done in-process: attach the credential and forward.
   api = async (method, path, query) => {
     const qs = query ? `?${new URLSearchParams(query)}` : '';
@@ -49,7 +50,7 @@ describe('customer pull', () => {
     expect(seen).toEqual([70, 140, 210, 280, 300]);
     expect(await till.customers.count()).toBe(300);
 
-    const ctx = { db: till, lookupSecret: secret, cardPrefix: '27' }; // no api: offline
+    const ctx = { db: till, phoneKeys: (e164: string) => phoneLookupKeys(secrets, e164), cardPrefix: '27' }; // no api: offline
     const byCard = await findCustomer(ctx, demoCardNumber(12));
     expect(byCard).toMatchObject({ kind: 'found', source: 'cache', customer: { id: '12', balance: demoBalance(12) } });
     const byPhone = await findCustomer(ctx, demoPhone(13).replace('+7', '8 '));
@@ -84,14 +85,14 @@ describe('customer pull', () => {
     });
     const outcome = await pullCustomers(till, api);
     expect(outcome).toMatchObject({ ok: true, progress: { loaded: 1 } });
-    const ctx = { db: till, lookupSecret: secret, cardPrefix: '27' };
+    const ctx = { db: till, phoneKeys: (e164: string) => phoneLookupKeys(secrets, e164), cardPrefix: '27' };
     expect(await findCustomer(ctx, demoCardNumber(5))).toMatchObject({ kind: 'notFound' });
     expect(await findCustomer(ctx, demoCardNumber(5005))).toMatchObject({ kind: 'found', customer: { id: '5', balance: 77700 } });
   });
 
   it('asks the server when the cache misses, and keeps the answer for offline use', async () => {
     const till = freshDb();
-    const ctx = { db: till, lookupSecret: secret, cardPrefix: '27', api };
+    const ctx = { db: till, phoneKeys: (e164: string) => phoneLookupKeys(secrets, e164), cardPrefix: '27', api };
     expect(await findCustomer(ctx, demoCardNumber(44))).toMatchObject({ kind: 'found', source: 'server', customer: { id: '44' } });
     expect(await findCustomer({ ...ctx, api: undefined }, demoCardNumber(44))).toMatchObject({ kind: 'found', source: 'cache' });
     expect(await findCustomer(ctx, demoCardNumber(4444))).toMatchObject({ kind: 'notFound', offline: false });

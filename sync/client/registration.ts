@@ -1,5 +1,4 @@
 import { indexOffers, toLocal, welcomeBonus, type Offer, type Programme } from '../../core/engine';
-import { phoneLookupKey } from '../../core/lookupKey';
 import { maskPhone } from '../../core/phone';
 import type { ConsentChannel, RegistrationEvent } from '../protocol/events';
 import type { CachedCustomer } from '../protocol/schemas';
@@ -28,7 +27,8 @@ export interface RegistrationContext {
   storeId: number;
   regionId: string;
   timeZone: string;
-  lookupSecret: string;
+  /** The new customer's phone key under the chain's current phone secret (the host makes it). */
+  phoneKeyOf: (e164: string) => Promise<string | null>;
   programme: Programme;
   offers: readonly Offer[];
 }
@@ -112,7 +112,7 @@ export async function registerCustomer(
     balance: 0,
     pending: 0,
     cards: form.cardNumber ? [form.cardNumber] : [],
-    phoneKey: await phoneLookupKey(ctx.lookupSecret, form.phone),
+    phoneKey: await ctx.phoneKeyOf(form.phone),
     bankKeys: [],
     deleted: false,
     // Month and day only, as the server's pull would send it: birthday offers apply at once.

@@ -22,6 +22,9 @@ export const USAGE = `Usage:
                                                      a one-time code to enrol a till for a store (default 30 minutes)
   server:cli revoke <terminalId>                     revoke a terminal's credential
   server:cli jobs                                    run the ledger jobs now (activation, expiry)
+  server:cli phone-secret --chain <id> [--rotate] [--memory-kib <n>]
+                                                     the chain's phone-key secret version and re-keying progress;
+                                                     --rotate makes a new secret (customers are re-keyed in the background)
   server:cli manager create --store <id> --name <name> [--pin <4-8 digits>] [--card <digits>]
                                                      a store manager who unlocks manager screens on the store's tills
                                                      (without --pin, the PIN is read from LT_MANAGER_PIN: keeps it out of shell history)
@@ -113,6 +116,35 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
         const res = await call('POST', '/api/v1/admin/jobs/run');
         if (!res.ok) return 1;
         io.out(JSON.stringify(res.body));
+        return 0;
+      }
+      case 'phone-secret': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: { chain: { type: 'string' }, rotate: { type: 'boolean' }, 'memory-kib': { type: 'string' } },
+          strict: true,
+        });
+        const args = z
+          .object({ chain: z.coerce.number().int().positive(), memoryKiB: z.coerce.number().int().min(8).optional() })
+          .safeParse({ chain: values.chain, memoryKiB: values['memory-kib'] });
+        if (!args.success) {
+          io.err(`phone-secret needs --chain <id>.\n${USAGE}`);
+          return 2;
+        }
+        const path = `/api/v1/admin/chains/${args.data.chain}/phone-secrets`;
+        const res = values.rotate
+          ? await call('POST', `${path}/rotate`, args.data.memoryKiB ? { memoryKiB: args.data.memoryKiB } : {})
+          : await call('GET', path);
+        if (!res.ok) return 1;
+        const p = res.body as { current: { version: number; memoryKiB: number; iterations: number }; older: number[]; customersToRekey: number };
+        io.out(
+          `Chain ${args.data.chain}: phone keys with secret version ${p.current.version} (Argon2id ${p.current.memoryKiB} KiB, ${p.current.iterations} pass)`,
+        );
+        io.out(
+          p.older.length > 0
+            ? `Re-keying: ${p.customersToRekey} customers left; tills also hash with versions ${p.older.join(', ')} until it is done.`
+            : 'Every customer has a key of this version.',
+        );
         return 0;
       }
       case 'manager':

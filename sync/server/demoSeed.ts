@@ -70,7 +70,7 @@ export interface SeedResult {
 
 /**
  * The demo chain's phone-key cost: 1 MiB, so ten thousand demo customers are keyed in seconds.
- * A real chain gets LOOKUP_KEY_COST (48 MiB); docs/security.md says what that buys.
+ * A real chain gets LOOKUP_KEY_COST (16 MiB, 3 passes); docs/security.md says what that buys.
  */
 export const DEMO_KEY_COST: KeyCost = { memoryKiB: 1024, iterations: 1 };
 

@@ -99,7 +99,7 @@ describe.each(testDatabases())('what the server refuses to store, on $name', ({ 
     const page = CustomerPage.parse(
       (await s.inject({ method: 'GET', url: '/api/v1/pull/customers?limit=10000', headers: { authorization: `Bearer ${till.token}` } })).json(),
     );
-    expect(page.items.find((c) => c.id === id)?.maskedPhone).toBe('+375 *** ***-45-67');
+    expect(page.items.find((c) => c.id === id)?.maskedPhone).toBe('+375 *** ***-**-67');
   });
 
   it('refuses events, sales, birthdays and consents dated in the future or before the chain opened', async () => {

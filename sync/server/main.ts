@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ZodError } from 'zod';
+import { useNativeArgon2 } from '../../core/argon2Native';
 import { buildApp } from './app';
 import { readServerConfig } from './config';
 import { restrictUmask } from './db/dataDir';
@@ -7,11 +8,14 @@ import { openDatabase } from './db/database';
 import { migrate } from './db/migrations';
 import { seedDemo } from './demoSeed';
 import { scheduleLedgerJobs } from './jobs';
+import { scheduleRekey } from './lookupSecrets';
 import { safeError } from './safeLog';
 import { scheduleWebhooks } from './webhooks';
 
 /** Entry point of the central server: `node dist/node/server.mjs`. */
 async function main(): Promise<void> {
+  // Phone keys (Argon2id) at native speed: registrations and re-keying make one per customer.
+  useNativeArgon2();
   let config;
   try {
     config = readServerConfig(process.env);
@@ -59,10 +63,20 @@ async function main(): Promise<void> {
     config.jobsIntervalSeconds > 0
       ? scheduleLedgerJobs(db, config.jobsIntervalSeconds * 1000, (err) => app.log.error(safeError(err), 'ledger jobs failed'))
       : async () => undefined;
+  // Customers keyed with an older phone secret (a rotation, an upgrade) are re-keyed in the background.
+  const stopRekey = scheduleRekey(
+    db,
+    60_000,
+    (err) => app.log.error(safeError(err), 'phone re-keying failed'),
+    (chainId, n) => {
+      if (n > 0) console.log(`Phone keys of chain ${chainId}: ${n} customers re-keyed with the current secret`);
+    },
+  );
   // Webhook deliveries are claimed with a lease, so every instance may send them too.
   const stopWebhooks = scheduleWebhooks(db, 10_000, (err) => app.log.error(safeError(err), 'webhooks failed'));
   const stop = async () => {
     await stopWebhooks();
+    await stopRekey();
     await stopJobs();
     await app.close();
     await db.close();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EnrolResponse, EnrolmentCode, TerminalInfo } from '../protocol/schemas';
 import type { Database, Sql } from './db/database';
 import { HttpError } from './httpError';
+import { phoneSecrets } from './lookupSecrets';
 import { hashToken, newEnrolmentCode, newToken, normaliseEnrolmentCode } from './tokens';
 
 /** Who is calling, with what the server needs of its store and chain; never sent anywhere. */
@@ -11,7 +12,7 @@ export interface TerminalContext {
   chainId: number;
   regionId: number | null;
   timeZone: string;
-  /** Key for phone lookup hashes: the server makes them for registrations. */
+  /** The chain's bank-card key secret (phone keys: lookupSecrets.ts). */
   lookupSecret: string;
 }
 
@@ -82,6 +83,7 @@ export async function terminalInfo(db: Sql, terminalId: string): Promise<Termina
     chainName: r.chain_name,
     cardPrefix: r.card_prefix,
     lookupSecret: r.lookup_secret,
+    phoneSecrets: await phoneSecrets(db, r.chain_id),
   };
 }
 

@@ -1,3 +1,4 @@
+import { phoneLookupKeys } from '../../../core/lookupKey';
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RealServer } from '../../../electron/host/testing/realServer';
@@ -436,7 +437,13 @@ describe('till session: registration', () => {
     const phone = `+7916${String(3_000_000 + Math.floor(Math.random() * 6_000_000))}`;
     const { event: reg } = await registerCustomer(
       w.db,
-      { storeId: terminal.storeId, regionId: terminal.regionId ?? 'none', timeZone: terminal.storeTimeZone, lookupSecret: terminal.lookupSecret, ...catalogue },
+      {
+        storeId: terminal.storeId,
+        regionId: terminal.regionId ?? 'none',
+        timeZone: terminal.storeTimeZone,
+        phoneKeyOf: async (e164: string) => (await phoneLookupKeys(terminal.phoneSecrets ?? [], e164))[0] ?? null,
+        ...catalogue,
+      },
       { ...form({ phone }), email: 'olga@example' },
       new Date(w.clock.now()),
     );

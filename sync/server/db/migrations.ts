@@ -1,5 +1,4 @@
 import type { Database } from './database';
-import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
 import { MIGRATION_013_LOOKUP_SECRETS } from './migration013LookupSecrets';
 import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
 

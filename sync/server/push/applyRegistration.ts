@@ -8,6 +8,7 @@ import { eventCashier } from '../cashiers';
 import { engineStore, flag, rulesOf, tillInstantMs, type EventContext } from './context';
 import { lockCustomerById } from './customerRef';
 import { insertConsents } from './applyConsent';
+import { currentPhoneSecret } from '../lookupSecrets';
 
 /**
  * A customer registered at a till. The phone is the identity: when the chain already has a
@@ -31,11 +32,15 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
     return { type: 'registration', customerId: String(id), posted: {}, balance: null, flags: flags.map((f) => f.kind) };
   }
 
-  const phoneKey = await phoneLookupKey(terminal.lookupSecret, ev.phone);
-  const [existing] = await tx.query<{ customer_id: number }>(`SELECT customer_id FROM identifiers WHERE chain_id = $1 AND kind = 'phone' AND key = $2`, [
-    terminal.chainId,
-    phoneKey,
-  ]);
+  // Keyed with the chain's current phone secret (Argon2id: tens of milliseconds, once per customer).
+  const secret = await currentPhoneSecret(tx, terminal.chainId);
+  const phoneKey = await phoneLookupKey(secret, ev.phone);
+  // By the phone itself: a customer not re-keyed yet after a rotation still holds an older key.
+  const [existing] = await tx.query<{ customer_id: number }>(
+    `SELECT id AS customer_id FROM customers WHERE chain_id = $1 AND phone_e164 = $2
+     UNION SELECT customer_id FROM identifiers WHERE chain_id = $1 AND kind = 'phone' AND key = $3 LIMIT 1`,
+    [terminal.chainId, ev.phone, phoneKey],
+  );
   if (existing) {
     const id = Number(existing.customer_id);
     await lockCustomerById(tx, id);
@@ -67,8 +72,8 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
   const cashierId = await eventCashier(tx, terminal.storeId, ev.cashierId);
   if (ev.cashierId !== undefined && cashierId === null) flags.push({ kind: 'cashier_unknown', details: { cashierId: ev.cashierId } });
   const [created] = await tx.query<{ id: number }>(
-    `INSERT INTO customers (chain_id, first_name, phone_e164, email, birthday, tier, store_id, registered_by_event, registered_at, registered_by_cashier)
-     VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, to_timestamp($9 / 1000.0), $10) RETURNING id`,
+    `INSERT INTO customers (chain_id, first_name, phone_e164, email, birthday, tier, store_id, registered_by_event, registered_at, registered_by_cashier, phone_key_version)
+     VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, to_timestamp($9 / 1000.0), $10, $11) RETURNING id`,
     [
       terminal.chainId,
       ev.firstName,
@@ -80,6 +85,7 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
       ctx.eventId,
       registeredAtMs,
       cashierId,
+      secret.version,
     ],
   );
   const id = Number(created!.id);
