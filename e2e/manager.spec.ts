@@ -54,7 +54,9 @@ test("a cashier starts the shift; a store manager unlocks with a card or a PIN a
   const pin = page.getByLabel('PIN-код менеджера');
   await pin.fill('111111');
   await page.getByRole('button', { name: 'Войти' }).click();
-  await expect(page.getByRole('alert')).toBeVisible();
+  // The server's code, worded in Russian by the till (never the server's English message).
+  await expect(page.getByRole('alert')).toContainText('Неверный PIN или карта менеджера');
+  await expect(page.getByRole('alert')).not.toContainText(/[A-Za-z]{3,}/);
   // The manager card, scanned with a keyboard-wedge scanner, unlocks like the PIN.
   await scan(page, MANAGER_CARD);
   await expect(page.getByRole('heading', { name: 'Менеджер: Ирина Петрова' })).toBeVisible();
@@ -75,6 +77,16 @@ test("a cashier starts the shift; a store manager unlocks with a card or a PIN a
   await expect(anna.getByRole('cell').nth(2)).toHaveText('100 %');
   await expect(anna.getByRole('cell').nth(3)).toHaveText('1', { timeout: 15_000 });
   await expect(anna.getByRole('cell').nth(4)).toHaveText('0');
+
+  // Money net of returns, and any range of days: yesterday to today still holds the one sale.
+  await expect(figures.getByRole('columnheader', { name: 'Выручка нетто' })).toBeVisible();
+  await expect(figures.getByRole('columnheader', { name: 'Возвраты' })).toBeVisible();
+  const today = await page.getByLabel('По', { exact: true }).inputValue();
+  const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel('С', { exact: true }).fill(yesterday);
+  await page.getByRole('button', { name: 'Показать' }).click();
+  await expect(page.getByRole('heading', { name: `Показатели магазина с ${yesterday} по ${today}` })).toBeVisible();
+  await expect(storeRow.getByRole('cell').nth(1)).toHaveText('1');
 
   const offers = page.getByRole('list', { name: 'Список акций' });
   await expect(offers.getByRole('listitem').first()).toBeVisible();

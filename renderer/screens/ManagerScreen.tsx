@@ -30,6 +30,17 @@ function managerFailure(code: string, details: unknown, t: (key: string, options
       return t('manager.sessionOver');
     case 'server_unreachable':
       return t('manager.serverDown');
+    case 'invalid_request':
+    case 'bad_request':
+      return t('manager.badRequest');
+    case 'credential_rejected':
+    case 'terminal_revoked':
+      return t('manager.tillRevoked');
+    case 'internal':
+    case 'http_500':
+    case 'http_502':
+    case 'http_503':
+      return t('manager.serverError');
     default:
       return t('manager.failed', { code });
   }
@@ -47,9 +58,10 @@ export interface ManagerScreenProps {
 }
 
 /**
- * The store manager's corner of the till, behind a PIN or a manager card: today's figures
- * (per till and per cashier) and this store's offers. With the server away nobody can be
- * checked, and the screen shows only this till's own per-cashier counts from its journal:
+ * The store manager's corner of the till, behind a PIN or a manager card: the store's figures
+ * for today or any range of days, net of returns (per till and per cashier), and this store's
+ * offers. With the server away nobody can be checked, and the screen shows only this till's own
+ * per-cashier counts from its journal:
  * the counts the shift's receipts (F4) already show, never a customer's data.
  */
 export function ManagerScreen({ bridge, onClose, scanned = null, db = null, timeZone = 'Europe/Moscow' }: ManagerScreenProps) {
@@ -64,6 +76,9 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
   const [status, setStatus] = useState<OfferStatus>('active');
   const [q, setQ] = useState('');
   const [offline, setOffline] = useState<TillView | null>(null);
+  // The period shown: one day by default (today, in the store's zone), or any range of days.
+  const [period, setPeriod] = useState<{ from: string; to: string } | null>(null);
+  const [draft, setDraft] = useState<{ from: string; to: string }>({ from: '', to: '' });
 
   const call = useCallback(
     async (method: 'GET' | 'POST' | 'DELETE', path: string, opts: { query?: Record<string, string>; body?: unknown; token?: string } = {}): Promise<Call> => {
@@ -120,12 +135,15 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
 
   useEffect(() => {
     if (!session) return;
-    void call('GET', '/api/v1/manager/figures', { token: session.token }).then((r) => {
+    const query = period ? { date: period.from, to: period.to } : undefined;
+    void call('GET', '/api/v1/manager/figures', { token: session.token, query }).then((r) => {
       const f = r.ok ? StoreFigures.safeParse(r.body) : null;
-      if (f?.success) setFigures(f.data);
-      else setError(r.ok ? t('manager.badAnswer') : r.message);
+      if (f?.success) {
+        setFigures(f.data);
+        setDraft((d) => (d.from ? d : { from: f.data.date, to: f.data.dateTo ?? f.data.date }));
+      } else setError(r.ok ? t('manager.badAnswer') : r.message);
     });
-  }, [session, call, t]);
+  }, [session, period, call, t]);
 
   useEffect(() => {
     if (!session) return;
@@ -208,7 +226,30 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
         </p>
       )}
       <FiscalShiftPanel />
-      <h3>{t('manager.figures', { date: figures?.date ?? '' })}</h3>
+      <h3>
+        {figures?.dateTo && figures.dateTo !== figures.date
+          ? t('manager.figuresRange', { from: figures.date, to: figures.dateTo })
+          : t('manager.figures', { date: figures?.date ?? '' })}
+      </h3>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (draft.from && draft.to) {
+            setError(null);
+            setPeriod({ from: draft.from, to: draft.to < draft.from ? draft.from : draft.to });
+          }
+        }}
+      >
+        <label htmlFor="figures-from">{t('manager.periodFrom')}</label>
+        <input id="figures-from" type="date" value={draft.from} onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))} />
+        <label htmlFor="figures-to">{t('manager.periodTo')}</label>
+        <input id="figures-to" type="date" value={draft.to} onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))} />
+        <button type="submit" className="secondary">
+          {t('manager.showPeriod')}
+        </button>
+      </form>
+      <p className="hint">{t('manager.netHint')}</p>
       <FiguresTable
         label={null}
         tableLabel={t('manager.figuresTable')}
@@ -258,9 +299,14 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
 type Figures = Pick<
   FiguresRow,
   'receipts' | 'identifiedReceipts' | 'salesKopecks' | 'accruedKopecks' | 'redeemedKopecks' | 'registrationsOffered' | 'registrations'
->;
+> &
+  Partial<Pick<FiguresRow, 'refundKopecks' | 'reversedAccrualKopecks' | 'restoredBonusKopecks'>>;
 
-/** A day's figures, one row per till or per cashier: receipts, identified share, registrations offered and completed, bonuses. */
+/**
+ * A period's figures, one row per till or per cashier: receipts, identified share, registrations
+ * offered and completed, then money and bonuses net of returns (sales, returns, net sales, net
+ * earned, net spent). The till's own journal (offline) knows no returns: they count as zero.
+ */
 function FiguresTable<R extends Figures & { key: string; name: string }>({
   label,
   tableLabel = label ?? '',
@@ -289,9 +335,11 @@ function FiguresTable<R extends Figures & { key: string; name: string }>({
             <th>{t('manager.identified')}</th>
             <th>{t('manager.offered')}</th>
             <th>{t('manager.registrations')}</th>
-            <th>{t('manager.earned')}</th>
-            <th>{t('manager.redeemed')}</th>
             <th>{t('manager.sales')}</th>
+            <th>{t('manager.returns')}</th>
+            <th>{t('manager.salesNet')}</th>
+            <th>{t('manager.earnedNet')}</th>
+            <th>{t('manager.redeemedNet')}</th>
           </tr>
         </thead>
         <tbody>
@@ -302,9 +350,11 @@ function FiguresTable<R extends Figures & { key: string; name: string }>({
               <td>{share(r)}</td>
               <td>{r.registrationsOffered}</td>
               <td>{r.registrations}</td>
-              <td>{money(r.accruedKopecks)}</td>
-              <td>{money(r.redeemedKopecks)}</td>
               <td>{money(r.salesKopecks)}</td>
+              <td>{money(r.refundKopecks ?? 0)}</td>
+              <td>{money(r.salesKopecks - (r.refundKopecks ?? 0))}</td>
+              <td>{money(r.accruedKopecks - (r.reversedAccrualKopecks ?? 0))}</td>
+              <td>{money(r.redeemedKopecks - (r.restoredBonusKopecks ?? 0))}</td>
             </tr>
           ))}
         </tbody>

@@ -55,8 +55,17 @@ export type ManagerInfo = z.infer<typeof ManagerInfo>;
 
 const isoDay = z.iso.date().refine((d) => d >= '2000-01-01' && d <= '2999-12-31', 'a date between 2000 and 2999');
 
-/** GET /api/v1/manager/figures?date=YYYY-MM-DD (default: today in the store's time zone). */
-export const FiguresQuery = z.strictObject({ date: isoDay.optional() });
+/**
+ * GET /api/v1/manager/figures?date=YYYY-MM-DD[&to=YYYY-MM-DD] (default: today in the store's time
+ * zone): one local day, or the days from `date` to `to` inclusive (at most 366).
+ */
+export const FiguresQuery = z
+  .strictObject({ date: isoDay.optional(), to: isoDay.optional() })
+  .refine((q) => q.to === undefined || (q.date !== undefined && q.date <= q.to), { path: ['to'], message: 'needs a date, and ends on or after it' })
+  .refine((q) => q.to === undefined || q.date === undefined || Date.parse(q.to) - Date.parse(q.date) <= 365 * 86_400_000, {
+    path: ['to'],
+    message: 'at most 366 days',
+  });
 
 /**
  * A share as a fraction, so shares of parts add up to the share of the whole: numerators and
@@ -101,6 +110,8 @@ export const StoreFigures = z.object({
   storeId: z.number().int(),
   /** The local calendar day, and the instants it runs between (from inclusive, to exclusive). */
   date: z.string(),
+  /** The last local day covered (inclusive) when a range was asked for; absent for one day. */
+  dateTo: z.string().optional(),
   timeZone: z.string(),
   from: z.string(),
   to: z.string(),

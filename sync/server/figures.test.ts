@@ -179,6 +179,26 @@ describe.each(testDatabases())('store figures on $name', ({ open }) => {
     expect(m.totals.salesKopecks).toBe([tillA, tillB].reduce((sum, t) => sum + expected.get(t.terminalId)!.salesKopecks, 0));
   });
 
+  it('adds up a range of days as the sum of its days, returns included', async () => {
+    const res = await s.inject({
+      method: 'GET',
+      url: `/api/v1/manager/figures?date=${day}&to=${nextDay}`,
+      headers: { authorization: `Bearer ${tillA.token}`, 'x-manager-token': sessions.get(tillA.terminalId)! },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const range = StoreFigures.parse(res.json());
+    const { figures: one } = await figures(tillA, day);
+    const { figures: two } = await figures(tillA, nextDay);
+    expect(range).toMatchObject({ date: day, dateTo: nextDay, from: one.from, to: two.to });
+    for (const k of SUMMED) expect(range.totals[k], k).toBe(one.totals[k] + two.totals[k]);
+    const backwards = await s.inject({
+      method: 'GET',
+      url: `/api/v1/manager/figures?date=${nextDay}&to=${day}`,
+      headers: { authorization: `Bearer ${tillA.token}`, 'x-manager-token': sessions.get(tillA.terminalId)! },
+    });
+    expect(backwards.statusCode).toBe(400);
+  });
+
   it('splits days at local midnight: 23:30 and 00:30 fall on different days', async () => {
     // Both instants are on the same UTC day (20:30Z and 21:30Z); in Moscow they are not.
     const { figures: before } = await figures(tillA, day);

@@ -3,7 +3,7 @@ import type { Sql } from './db/database';
 import { HttpError } from './httpError';
 
 /**
- * A store's figures for one local calendar day, per terminal, per cashier and in total.
+ * A store's figures for one local calendar day (or a range of them), per terminal, per cashier and in total.
  *
  * The day runs from local midnight to local midnight in the store's time zone (PostgreSQL
  * works out the instants, DST included). Events count on the day the till says they happened
@@ -13,14 +13,17 @@ import { HttpError } from './httpError';
  * events. Totals are the sum of the terminal rows and equally of the cashier rows (every
  * figure is counted in one (terminal, cashier) cell), so they always add up.
  */
-export async function storeFigures(db: Sql, storeId: number, date: string | null): Promise<StoreFigures> {
-  const [day] = await db.query<{ time_zone: string; day: string; from_ts: Date; to_ts: Date }>(
-    `SELECT s.time_zone, d.day::text AS day,
+export async function storeFigures(db: Sql, storeId: number, date: string | null, lastDate: string | null = null): Promise<StoreFigures> {
+  // `lastDate`: a range of local days, date..lastDate inclusive, added up the same way as one day.
+  const [day] = await db.query<{ time_zone: string; day: string; last_day: string; from_ts: Date; to_ts: Date }>(
+    `SELECT s.time_zone, d.day::text AS day, d.last_day::text AS last_day,
             (d.day::timestamp AT TIME ZONE s.time_zone) AS from_ts,
-            ((d.day + 1)::timestamp AT TIME ZONE s.time_zone) AS to_ts
-     FROM stores s CROSS JOIN LATERAL (SELECT COALESCE($2::date, (now() AT TIME ZONE s.time_zone)::date) AS day) d
+            ((d.last_day + 1)::timestamp AT TIME ZONE s.time_zone) AS to_ts
+     FROM stores s
+     CROSS JOIN LATERAL (SELECT COALESCE($2::date, (now() AT TIME ZONE s.time_zone)::date) AS day) d0
+     CROSS JOIN LATERAL (SELECT d0.day, GREATEST(d0.day, COALESCE($3::date, d0.day)) AS last_day) d
      WHERE s.id = $1`,
-    [storeId, date],
+    [storeId, date, lastDate],
   );
   if (!day) throw new HttpError(404, 'store_not_found', `Store ${storeId} does not exist.`);
   const from = new Date(day.from_ts).toISOString();
@@ -147,7 +150,17 @@ export async function storeFigures(db: Sql, storeId: number, date: string | null
   for (const r of rows.values()) {
     for (const k of SUMMED) totals[k] += r[k];
   }
-  return { storeId, date: day.day, timeZone: day.time_zone, from, to, totals: withShare(totals), terminals: terminalRows, cashiers: cashierRows };
+  return {
+    storeId,
+    date: day.day,
+    ...(lastDate !== null ? { dateTo: day.last_day } : {}),
+    timeZone: day.time_zone,
+    from,
+    to,
+    totals: withShare(totals),
+    terminals: terminalRows,
+    cashiers: cashierRows,
+  };
 }
 
 const NO_CASHIER = 'none';

@@ -52,7 +52,7 @@ export function managerRoutes(app: FastifyInstance, { db, guards, managers }: Ro
 
   app.get('/api/v1/manager/figures', manager, async (req) => {
     const q = FiguresQuery.parse(req.query);
-    return storeFigures(db, managerOf(req).storeId, q.date ?? null);
+    return storeFigures(db, managerOf(req).storeId, q.date ?? null, q.to ?? null);
   });
 
   app.get('/api/v1/manager/offers', manager, async (req) => {
