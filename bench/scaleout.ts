@@ -33,9 +33,9 @@ import { openDatabase } from '../sync/server/db/database';
 import { migrate } from '../sync/server/db/migrations';
 import { seedDemo } from '../sync/server/demoSeed';
 import { out, pct } from './report';
-import { benchSales } from './server/sales';
+import { BENCH_KEY_COST, benchSales } from './server/sales';
 import { checkSalesExactlyOnce, type ExactlyOnceReport } from './server/exactlyOnce';
-import { serverBundle, startHaproxy, startServer } from './server/processes';
+import { serverCommand, startHaproxy, startServer } from './server/processes';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -117,7 +117,7 @@ async function inParallel<T>(items: readonly T[], width: number, fn: (item: T, i
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runConfiguration(instances: number, bundle: string): Promise<Row> {
+async function runConfiguration(instances: number, command: readonly string[]): Promise<Row> {
   const schema = `scale_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -131,11 +131,11 @@ async function runConfiguration(instances: number, bundle: string): Promise<Row>
     const db = await openDatabase({ url: schemaUrl, poolSize: 4 });
     stops.push(() => db.close());
     await migrate(db);
-    await seedDemo(db, CUSTOMERS);
+    await seedDemo(db, CUSTOMERS, BENCH_KEY_COST);
 
     const servers = await Promise.all(
       Array.from({ length: instances }, () =>
-        startServer(bundle, {
+        startServer(command, {
           DATABASE_URL: schemaUrl,
           LT_ADMIN_TOKEN: adminToken,
           HOST: '127.0.0.1',
@@ -295,10 +295,10 @@ async function runConfiguration(instances: number, bundle: string): Promise<Row>
   }
 }
 
-const bundle = await serverBundle(root);
+const command = await serverCommand(root);
 const rows: Row[] = [];
 for (const n of INSTANCES) {
-  const r = await runConfiguration(n, bundle);
+  const r = await runConfiguration(n, command);
   rows.push(r);
   const p = `scaleout.i${n}`;
   note(

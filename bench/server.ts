@@ -13,11 +13,12 @@
  * - a plain batched INSERT of the same events (the floor any exactly-once ledger write sits on);
  * - a 1M-customer initial pull through GET /api/v1/pull/customers, rows per second.
  * Prints one `name: value unit` per line. Run: DATABASE_URL=... npx tsx bench/server.ts
- * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (25 per terminal), BENCH_WARMUP (5 batches per
+ * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (30 per terminal), BENCH_WARMUP (5 batches per
  * terminal before the clock), BENCH_ONLINE_PUSHES (100 single-sale pushes per terminal),
- * BENCH_INSTANCES (1), BENCH_PULL_CUSTOMERS (1000000), BENCH_PGBENCH
+ * BENCH_INSTANCES (2: one per core, as pgbench's -j 2), BENCH_PULL_CUSTOMERS (1000000), BENCH_PGBENCH
  * (/usr/lib/postgresql/15/bin/pgbench), BENCH_PGBENCH_SCALE (= terminals), BENCH_PGBENCH_SECONDS
- * (30 in all), BENCH_ROUNDS (3: pgbench and the push alternate, a third of each per round).
+ * (30 in all), BENCH_ROUNDS (6: pgbench and the push alternate, a sixth of each per round, so
+ * that load from other work on a shared machine falls on both alike).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,7 +34,7 @@ import { migrate } from '../sync/server/db/migrations';
 import { seedDemo } from '../sync/server/demoSeed';
 import { verifyLedger } from '../sync/server/ledger';
 import { out, pct } from './report';
-import { benchSales } from './server/sales';
+import { BENCH_KEY_COST, benchSales } from './server/sales';
 
 /** A server instance in a worker thread: listens, says where, and stops when told. */
 async function serveInstance(data: { url: string; adminToken: string }): Promise<never> {
@@ -80,11 +81,12 @@ if (!url) {
   process.exit(2);
 }
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 8);
-const BATCHES = Number(process.env.BENCH_BATCHES ?? 25);
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 30);
 const BATCH = 100;
 const PULL_CUSTOMERS = Number(process.env.BENCH_PULL_CUSTOMERS ?? 1_000_000);
 const SALE_CUSTOMERS = 10_000;
-const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+// One instance per core, as pgbench runs one client thread per core (-j 2 below).
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const ONLINE_PUSHES = Number(process.env.BENCH_ONLINE_PUSHES ?? 100);
 const ADMIN = randomBytes(24).toString('base64url');
@@ -93,7 +95,7 @@ const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench
 const PGBENCH_SCALE = Number(process.env.BENCH_PGBENCH_SCALE ?? TERMINALS);
 const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 30);
 /** Turns each of pgbench and the push take, alternating. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const run = promisify(execFile);
 
 const schema = `bench_${randomBytes(5).toString('hex')}`;
@@ -189,7 +191,7 @@ async function pgbenchDatabase(): Promise<{
 try {
   const db = await openDatabase({ url: schemaUrl, poolSize: 10 });
   await migrate(db);
-  await seedDemo(db, SALE_CUSTOMERS);
+  await seedDemo(db, SALE_CUSTOMERS, BENCH_KEY_COST);
   const instances = await Promise.all(Array.from({ length: INSTANCES }, () => startInstance(schemaUrl, ADMIN)));
   const base = instances[0]!.base;
   const call = async (method: string, path: string, token: string, body?: unknown, at = base): Promise<unknown> => {

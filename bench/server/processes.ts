@@ -22,25 +22,32 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The server bundled as scripts/build-electron.mjs bundles it, into node_modules/.cache (so that
- * its external packages resolve): a private copy, where rebuilding dist/ would disturb other
- * work using it. BENCH_SERVER_BUNDLE names a built one to use instead (dist/node/server.mjs).
+ * How to start the server: `node` on a bundle made as scripts/build-electron.mjs makes
+ * dist/node/server.mjs, written into node_modules/.cache (so that its external packages resolve;
+ * a private copy, where rebuilding dist/ would disturb other work using it). BENCH_SERVER_BUNDLE
+ * names a built one to use instead. When the tree does not bundle (work in progress elsewhere),
+ * the instances run the sources through tsx, which compiles file by file.
  */
-export async function serverBundle(root: string): Promise<string> {
+export async function serverCommand(root: string): Promise<string[]> {
   const given = process.env.BENCH_SERVER_BUNDLE;
-  if (given) return given;
+  if (given) return [given];
   const outfile = join(root, 'node_modules/.cache/loyalty-till-bench/server.mjs');
-  await build({
-    entryPoints: [join(root, 'sync/server/main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
+  try {
+    await build({
+      entryPoints: [join(root, 'sync/server/main.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'silent',
+    });
+    return [outfile];
+  } catch (err) {
+    console.error(`# the server does not bundle now (${(err as Error).message.split('\n')[1] ?? ''}); running it through tsx`);
+    return ['--import', 'tsx', join(root, 'sync/server/main.ts')];
+  }
 }
 
 export interface Child {
@@ -60,11 +67,11 @@ function stopper(proc: ChildProcess): () => Promise<void> {
     });
 }
 
-/** One server instance: `node <bundle>` on a port of its own, up when it says it listens. */
-export async function startServer(bundle: string, env: Record<string, string>): Promise<Child & { base: string }> {
+/** One server instance: `node <command>` on a port of its own, up when it says it listens. */
+export async function startServer(command: readonly string[], env: Record<string, string>): Promise<Child & { base: string }> {
   // SCALE_SERVER_NODE_ARGS: flags for the instances' node (--cpu-prof to profile them).
   const flags = process.env.SCALE_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const proc = spawn(process.execPath, [...flags, bundle], { env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...flags, ...command], { env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let said = '';
   const base = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
