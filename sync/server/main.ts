@@ -4,6 +4,7 @@ import { useNativeArgon2 } from '../../core/argon2Native';
 import { buildApp } from './app';
 import { readServerConfig } from './config';
 import { restrictUmask } from './db/dataDir';
+import { writeAdminTokenFile } from './adminTokenFile';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migrations';
 import { seedDemo } from './demoSeed';
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
   if (!adminToken) {
     // Without a configured admin token, make one for this run only and say so.
     adminToken = randomBytes(24).toString('base64url');
-    console.log(`No LT_ADMIN_TOKEN set; administrator token for this run: ${adminToken}`);
+    // Never the token itself on stdout: where it is, and how to choose one.
+    const path = await writeAdminTokenFile(adminToken);
+    console.log(`No LT_ADMIN_TOKEN set; this run's administrator token is in ${path} (readable by this user only). Set LT_ADMIN_TOKEN to choose one.`);
   }
   const app = await buildApp({
     db,
