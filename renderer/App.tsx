@@ -11,6 +11,7 @@ import { DiagnosticsScreen } from './screens/DiagnosticsScreen';
 import { ManagerScreen } from './screens/ManagerScreen';
 import { RejectedScreen } from './screens/RejectedScreen';
 import { DeskDialogs } from './sale/DeskDialogs';
+import { publishCustomerFeed } from './customer/customerFeed';
 import { HistoryPanel } from './sale/HistoryPanel';
 import { PaymentDialog } from './sale/PaymentDialog';
 import { MarkingPrompt } from './sale/MarkingPrompt';
@@ -35,6 +36,8 @@ export function App() {
     void session.start();
     return () => session.close();
   }, [session]);
+  // The customer-facing display (renderer/customer) follows this page's session.
+  useEffect(() => publishCustomerFeed(session.subscribe, session.getState), [session]);
   return (
     <SessionContext.Provider value={session}>
       <Till bridge={bridge} />
@@ -103,7 +106,7 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
             {phase === 'starting' && <p aria-busy="true">…</p>}
             {phase === 'hostError' && (
               <p role="alert" className="warn">
-                {t('host.unreachable')}
+                {state.hostError?.code === 'bad_session' ? t('host.badSession') : `${t('host.unreachable')} ${t('host.reconnects')}`}
               </p>
             )}
             {phase === 'notEnrolled' && (

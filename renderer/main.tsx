@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
 import { App } from './App';
+import { CustomerView } from './customer/CustomerView';
 import { initI18n } from './i18n';
 import './styles.css';
 
@@ -12,6 +13,7 @@ initI18n();
 void navigator.storage?.persist?.().catch(() => undefined);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    {/* The customer-facing display: a second page (or Electron's second window) fed by the till page. */}
+    {location.hash === '#/customer' ? <CustomerView /> : <App />}
   </StrictMode>,
 );

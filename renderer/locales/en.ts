@@ -351,6 +351,16 @@ export const en: Messages = {
     status: { active: 'Active', upcoming: 'Upcoming', ended: 'Ended' },
     scope: { chain: 'whole chain', regions: 'region', stores: 'stores' },
   },
+  customerView: {
+    title: 'Customer display',
+    welcome: 'Welcome!',
+    hello: 'Hello, {{name}}!',
+    balance: 'Your bonuses',
+    balanceIs: 'Your bonuses: {{amount}}',
+    basket: 'Your purchases',
+    consentTitle: 'Consent to the processing of personal data',
+    thanks: 'Thank you! Change: {{change}}',
+  },
   desk: {
     labelNotWeighed: 'A scale label for "{{name}}", which is not weighed, or a label without weight: check the label.',
     keys: 'Keys',
@@ -572,6 +582,9 @@ export const en: Messages = {
   },
   host: {
     unreachable: 'The till service on this computer is not answering. Restart the till; if that does not help, call IT (F12 for diagnostics).',
+    reconnects: 'This page reconnects by itself as soon as the service is back.',
+    badSession:
+      'The till service restarted with a new address this page does not know. Open the address the service printed at start, or call IT; on a kiosk, restart the kiosk.',
   },
   scan: {
     refused: {

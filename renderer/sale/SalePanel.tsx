@@ -4,6 +4,7 @@ import { formatRoubles, parseRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
 import { useSession, useTillState } from '../session/useTillSession';
 import { declineText } from './declineReason';
+import './sale.css';
 
 /** The basket, the bonuses to spend and the totals: always on screen during a sale. */
 export function SalePanel() {
