@@ -2,13 +2,18 @@
  * Till customer cache benchmark in real Chromium: the paged cache (real sync/client code)
  * against a raw IndexedDB bulk insert (one record per customer, an index per key kind) and
  * the per-record layout it replaced, in the same run.
- * Run: npx tsx bench/till.ts [--customers 1000000] [--page 5000] [--per-record 100000] [--lookups 1000]
+ * Also the till bootstrapped from the server's snapshot (sync/server/snapshot, built here from
+ * the same customers) with `--changes` customers changed after it, everything included until
+ * lookups run at full speed, against the same raw baseline.
+ * Run: npx tsx bench/till.ts [--customers 1000000] [--page 5000] [--per-record 100000] [--lookups 1000] [--changes 5000] [--paged 1]
  * Prints `name: value unit` lines.
  */
 import { openBenchPage, reload, type BenchPage } from './till/harness';
 import type { KeyKind, LoadResult } from './till/page';
 import { seededRandom } from '../sync/testing/prng';
 import { out, pct } from './report';
+import { benchCustomer } from './till/data';
+import { snapshotFile, snapshotName } from '../sync/server/snapshot/build';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,6 +25,9 @@ const N = arg('customers', 1_000_000);
 const PAGE = arg('page', 5_000);
 const PER_RECORD_N = Math.min(N, arg('per-record', 100_000));
 const LOOKUPS = arg('lookups', 1_000);
+const CHANGES = arg('changes', 5_000);
+/** 0 skips today's paged load (the longest part of the run). */
+const PAGED = process.argv.includes('--paged') ? Number(process.argv[process.argv.indexOf('--paged') + 1]) : 1;
 
 type Lookups = { ms: number[]; misses: number };
 type BenchApi = Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -57,46 +65,81 @@ async function lookups(p: BenchPage, fn: string, db: string, kind: KeyKind, ns: 
 }
 
 const stamp = Date.now();
-const p = await openBenchPage(new URL('./till/page.ts', import.meta.url).pathname);
+// The server's snapshot of these customers, built as the server builds it.
+const buildStart = performance.now();
+const built = snapshotFile(
+  1,
+  (function* () {
+    for (let n = 1; n <= N; n++) yield benchCustomer(n);
+  })(),
+  String(N),
+);
+const buildSeconds = (performance.now() - buildStart) / 1000;
+const file = Buffer.concat(built.parts);
+const name = snapshotName(1, built.hash);
+const offer = { name, path: `/api/v1/snapshot/${name}`, bytes: file.length, cursor: String(N), customers: N, builtAt: Date.now() };
+const p = await openBenchPage(new URL('./till/page.ts', import.meta.url).pathname, new Map([[offer.path, file]]));
 try {
   out('customers', N);
   out('page.size', PAGE);
+  out('snapshot.bytes', (file.length / 1e6).toFixed(1), 'MB');
+  out('snapshot.build.seconds', buildSeconds.toFixed(1), 's (server, once per chain and epoch)');
 
   // Raw baseline.
   const raw = await call<LoadResult>(p.page, 'rawLoad', `raw-${stamp}`, N, PAGE);
   reportLoad('raw', N, raw);
 
-  // The till's paged cache, with lookups from a second tab while it loads.
-  const tab = await p.newTab();
-  // A lookup every 250 ms: busier than any cashier, without starving the load of CPU on 2 cores.
-  const during = call<Lookups>(tab, 'lookupsDuringLoad', `till-${stamp}`, PAGE, 250);
-  const till = await call<LoadResult & { compactSeconds: number; records: number }>(p.page, 'tillLoad', `till-${stamp}`, N, PAGE);
-  const duringLoad = await during;
-  await tab.close();
-  reportLoad('till', N, till);
-  out('till.compact.seconds', till.compactSeconds.toFixed(1), 's');
-  out('till.load.withCompaction.rate', Math.round(N / (till.seconds + till.compactSeconds)), 'records/s');
-  out('till.records', till.records, 'records');
-  out('till.load.ratio', ratio(raw.seconds, till.seconds + till.compactSeconds), 'x faster than raw (incl. compaction)');
-  out('till.lookup.duringLoad.p50', ms(pct(duringLoad.ms, 0.5)), 'ms');
-  out('till.lookup.duringLoad.p99', ms(pct(duringLoad.ms, 0.99)), 'ms');
-  out('till.lookup.duringLoad.count', duringLoad.ms.length);
+  // The till from the snapshot, with lookups from a second tab while it loads.
+  const snapTab = await p.newTab();
+  const snapDuring = call<{ ms: number[]; found: number }>(snapTab, 'lookupsDuringSnapshotLoad', `snap-${stamp}`, N, 250);
+  const snap = await call<{ seconds: number; diskBytes: number; records: number }>(p.page, 'snapshotLoad', `snap-${stamp}`, offer, N, CHANGES);
+  const snapDuringLoad = await snapDuring;
+  await snapTab.close();
+  out('tillSnapshot.changesAfter', CHANGES, 'customers');
+  out('tillSnapshot.load.seconds', snap.seconds.toFixed(1), 's (download, store, changes after it, compaction)');
+  out('tillSnapshot.load.rate', Math.round(N / snap.seconds), 'records/s');
+  out('tillSnapshot.load.ratio', ratio(raw.seconds, snap.seconds), 'x faster than raw (everything included)');
+  out('tillSnapshot.disk', (snap.diskBytes / 1e6).toFixed(0), 'MB');
+  out('tillSnapshot.records', snap.records, 'records');
+  out('tillSnapshot.lookup.duringLoad.p50', ms(pct(snapDuringLoad.ms, 0.5)), 'ms');
+  out('tillSnapshot.lookup.duringLoad.p99', ms(pct(snapDuringLoad.ms, 0.99)), 'ms');
+  out('tillSnapshot.lookup.duringLoad.count', snapDuringLoad.ms.length, `(${snapDuringLoad.found} found: pages not stored yet miss)`);
+
+  // The till's paged cache (today's pull), with lookups from a second tab while it loads.
+  if (PAGED) {
+    const tab = await p.newTab();
+    // A lookup every 250 ms: busier than any cashier, without starving the load of CPU on 2 cores.
+    const during = call<Lookups>(tab, 'lookupsDuringLoad', `till-${stamp}`, PAGE, 250);
+    const till = await call<LoadResult & { compactSeconds: number; records: number }>(p.page, 'tillLoad', `till-${stamp}`, N, PAGE);
+    const duringLoad = await during;
+    await tab.close();
+    reportLoad('till', N, till);
+    out('till.compact.seconds', till.compactSeconds.toFixed(1), 's');
+    out('till.load.withCompaction.rate', Math.round(N / (till.seconds + till.compactSeconds)), 'records/s');
+    out('till.records', till.records, 'records');
+    out('till.load.ratio', ratio(raw.seconds, till.seconds + till.compactSeconds), 'x faster than raw (incl. compaction)');
+    out('till.lookup.duringLoad.p50', ms(pct(duringLoad.ms, 0.5)), 'ms');
+    out('till.lookup.duringLoad.p99', ms(pct(duringLoad.ms, 0.99)), 'ms');
+    out('till.lookup.duringLoad.count', duringLoad.ms.length);
+  }
 
   // Lookups after a reload, 1,000 random customers per key kind: the till's cache and a raw
   // index get on the raw store, alternating so both see the same machine state.
   const samples = { card: sample(LOOKUPS, N, 1), phone: sample(LOOKUPS, N, 2), bank: sample(LOOKUPS, N, 3, (n) => n % 5 === 0) };
   const rawAll: number[] = [];
-  for (const kind of ['card', 'phone', 'bank'] as const) {
-    await reload(p);
-    const r = await call<{ till: number[]; raw: number[]; misses: number }>(p.page, 'compareLookups', `till-${stamp}`, `raw-${stamp}`, kind, samples[kind]);
-    if (r.misses) throw new Error(`${kind}: ${r.misses} lookups did not find the right customer`);
-    rawAll.push(...r.raw);
-    out(`till.lookup.${kind}.p50`, ms(pct(r.till, 0.5)), 'ms');
-    out(`till.lookup.${kind}.p99`, ms(pct(r.till, 0.99)), 'ms');
-    out(`raw.lookup.${kind}.p50`, ms(pct(r.raw, 0.5)), 'ms');
-    out(`raw.lookup.${kind}.p99`, ms(pct(r.raw, 0.99)), 'ms');
-    out(`till.lookup.${kind}.p50.ratio`, ratio(pct(r.till, 0.5), pct(r.raw, 0.5)), 'x raw');
-    out(`till.lookup.${kind}.p99.ratio`, ratio(pct(r.till, 0.99), pct(r.raw, 0.99)), 'x raw');
+  for (const [prefix, db] of [...(PAGED ? [['till', `till-${stamp}`]] : []), ['tillSnapshot', `snap-${stamp}`]] as const) {
+    for (const kind of ['card', 'phone', 'bank'] as const) {
+      await reload(p);
+      const r = await call<{ till: number[]; raw: number[]; misses: number }>(p.page, 'compareLookups', db, `raw-${stamp}`, kind, samples[kind]);
+      if (r.misses) throw new Error(`${prefix} ${kind}: ${r.misses} lookups did not find the right customer`);
+      rawAll.push(...r.raw);
+      out(`${prefix}.lookup.${kind}.p50`, ms(pct(r.till, 0.5)), 'ms');
+      out(`${prefix}.lookup.${kind}.p99`, ms(pct(r.till, 0.99)), 'ms');
+      out(`raw.lookup.${kind}.p50`, ms(pct(r.raw, 0.5)), 'ms');
+      out(`raw.lookup.${kind}.p99`, ms(pct(r.raw, 0.99)), 'ms');
+      out(`${prefix}.lookup.${kind}.p50.ratio`, ratio(pct(r.till, 0.5), pct(r.raw, 0.5)), 'x raw');
+      out(`${prefix}.lookup.${kind}.p99.ratio`, ratio(pct(r.till, 0.99), pct(r.raw, 0.99)), 'x raw');
+    }
   }
   out('raw.lookup.p50', ms(pct(rawAll, 0.5)), 'ms');
   out('raw.lookup.p99', ms(pct(rawAll, 0.99)), 'ms');

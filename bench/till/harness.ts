@@ -2,7 +2,7 @@
  * Runs a bundled test page in real Chromium: esbuild bundles `entry` (which may import the
  * real sync/client code), a tiny http server serves it, Playwright drives the browser.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -18,14 +18,30 @@ export interface BenchPage {
   close(): Promise<void>;
 }
 
-export async function openBenchPage(entry: string): Promise<BenchPage> {
+/** Serve `files` (path -> bytes) as static files with Range, as the sync server serves a snapshot. */
+function serveFile(req: IncomingMessage, res: ServerResponse, file: Buffer, headers: Record<string, string>): void {
+  const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  if (!m) {
+    res.writeHead(200, { ...headers, 'content-length': String(file.length) }).end(file);
+    return;
+  }
+  const start = Number(m[1]);
+  const end = m[2] ? Math.min(Number(m[2]), file.length - 1) : file.length - 1;
+  res
+    .writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${file.length}`, 'content-length': String(end - start + 1) })
+    .end(file.subarray(start, end + 1));
+}
+
+export async function openBenchPage(entry: string, files: Map<string, Buffer> = new Map()): Promise<BenchPage> {
   const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', target: 'chrome120', write: false, logLevel: 'warning' });
   const js = bundle.outputFiles[0]!.contents;
   const html = '<!doctype html><meta charset="utf-8"><title>till bench</title><script type="module" src="/bench.js"></script>';
   const server: Server = createServer((req, res) => {
     // Cross-origin isolation gives performance.now() microsecond resolution instead of 100 µs.
     const isolated = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-    if (req.url === '/bench.js') res.writeHead(200, { ...isolated, 'content-type': 'text/javascript' }).end(js);
+    const file = files.get(req.url ?? '');
+    if (file) serveFile(req, res, file, { ...isolated, 'content-type': 'application/octet-stream' });
+    else if (req.url === '/bench.js') res.writeHead(200, { ...isolated, 'content-type': 'text/javascript' }).end(js);
     else res.writeHead(200, { ...isolated, 'content-type': 'text/html' }).end(html);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

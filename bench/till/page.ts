@@ -3,7 +3,10 @@
  * function is exposed on `window.bench` and returns plain data (durations in ms).
  */
 import { compactCache, lookupCustomer } from '../../sync/client/customerCache';
-import { storeCustomerPage } from '../../sync/client/pull';
+import type { ApiCaller } from '../../sync/client/api';
+import { pullCustomers, storeCustomerPage } from '../../sync/client/pull';
+import { httpSnapshotFetcher } from '../../sync/client/pullSnapshot';
+import type { SnapshotOffer } from '../../sync/protocol/snapshot';
 import { TillDb } from '../../sync/client/tillDb';
 import { bankKeyOf, benchCustomer, benchPage, cardOf, phoneKeyOf } from './data';
 import { findPerRecord, PerRecordDb, storePerRecord } from './perRecordLayout';
@@ -115,6 +118,66 @@ async function compareLookups(tillName: string, rawName: string, kind: KeyKind, 
   return { till, raw: rawMs, misses };
 }
 
+// ---- the till bootstrapped from a snapshot (real code: pullCustomers with a snapshot fetcher) ----
+/**
+ * Bootstrap an empty till from the snapshot served at `offer.path`, then pull `changes`
+ * customers changed after it (as the server would send them) and compact: everything until
+ * lookups run at full speed. Download, storage and the changes are all timed.
+ */
+async function snapshotLoad(
+  name: string,
+  offer: NonNullable<SnapshotOffer['snapshot']>,
+  total: number,
+  changes: number,
+): Promise<{ seconds: number; diskBytes: number; records: number }> {
+  const before = await usage();
+  const db = new TillDb(name);
+  const base = Number(offer.cursor);
+  const api: ApiCaller = async (_method, path, query) => {
+    if (path === '/api/v1/pull/snapshot') return { ok: true, status: 200, body: { snapshot: offer } };
+    const cursor = Number(query?.cursor ?? '0');
+    const limit = Number(query?.limit ?? '5000');
+    const from = cursor - base + 1;
+    const to = Math.min(changes, from + limit - 1);
+    const items = from <= to ? benchPage(from, to - from + 1, total).items.map((c) => ({ ...c, balance: c.balance + 1 })) : [];
+    const next = base + Math.max(to, from - 1);
+    return { ok: true, status: 200, body: { collection: 'customers', items, cursor: String(next), hasMore: to < changes, remaining: changes - to } };
+  };
+  const t = performance.now();
+  const outcome = await pullCustomers(db, api, undefined, { snapshot: httpSnapshotFetcher(location.origin, {}) });
+  const seconds = (performance.now() - t) / 1000;
+  if (!outcome.ok) throw new Error(`snapshot load failed: ${outcome.message}`);
+  const records = (await Promise.all([db.keyDeltas.count(), db.keyPages.count(), db.idDeltas.count(), db.idPages.count(), db.snapPages.count()])).reduce(
+    (a, b) => a + b,
+    0,
+  );
+  db.close();
+  return { seconds, diskBytes: (await usage()) - before, records };
+}
+
+/** Random customers looked up, one every `everyMs`, from when the snapshot load begins until it is complete. */
+async function lookupsDuringSnapshotLoad(name: string, total: number, everyMs: number): Promise<{ ms: number[]; found: number }> {
+  const db = new TillDb(name);
+  await db.open();
+  const ms: number[] = [];
+  let found = 0;
+  while (!(await db.snapshot.get('base'))) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; ; i++) {
+    if (i % 20 === 0 && (await db.syncState.get('customers'))?.complete) break;
+    const n = 1 + Math.floor(Math.random() * total);
+    const t = performance.now();
+    const c = await lookupCustomer(db, keyOf(i % 2 ? 'card' : 'phone', n));
+    ms.push(performance.now() - t);
+    if (c) {
+      if (c.id !== String(n)) throw new Error(`lookup of ${n} found ${c.id}`);
+      found++;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  db.close();
+  return { ms, found };
+}
+
 // ---- the per-record layout it replaces ----
 async function perRecordLoad(name: string, total: number, pageSize: number): Promise<LoadResult> {
   const db = new PerRecordDb(name);
@@ -172,4 +235,6 @@ async function rawLoad(name: string, total: number, pageSize: number): Promise<L
   return r;
 }
 
-Object.assign(window, { bench: { tillLoad, compareLookups, lookupsDuringLoad, perRecordLoad, perRecordLookups, rawLoad, benchCustomer } });
+Object.assign(window, {
+  bench: { tillLoad, snapshotLoad, lookupsDuringSnapshotLoad, compareLookups, lookupsDuringLoad, perRecordLoad, perRecordLookups, rawLoad, benchCustomer },
+});

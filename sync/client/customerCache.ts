@@ -2,7 +2,7 @@ import type { CachedCustomer } from '../protocol/schemas';
 import { packCustomer, toLocal, unpackCustomer } from './customerRow';
 import { hash32 } from './hash';
 import { add, emptyFilter, filterBitsFor, mayHave, needsGrowth } from './idFilter';
-import { hasSnapshot, snapshotIdKeys, snapshotKeyEntries } from './customerCacheSnapshot';
+import { hasSnapshot, snapshotIdKeys, snapshotKeyEntries, snapshotKnown } from './customerCacheSnapshot';
 import {
   asRecord,
   COARSE,
@@ -228,6 +228,9 @@ async function readWithRetries(db: TillDb, h: number): Promise<KeyRecords> {
 /** The cached customer a lookup key points at, if any: one read-only transaction, usually one request. */
 export async function lookupCustomer(db: TillDb, key: string): Promise<LocalCustomer | undefined> {
   const h = hash32(key);
+  // Over a known snapshot, its page is read at the same time as the changes (most keys are only there).
+  const below = snapshotKnown(db) ? snapshotKeyEntries(db, key) : null;
+  below?.catch(() => undefined);
   let records: KeyRecords;
   try {
     records = await readWithRetries(db, h);
@@ -238,7 +241,7 @@ export async function lookupCustomer(db: TillDb, key: string): Promise<LocalCust
     records = await readWithRetries(db, h);
   }
   // The changes since the snapshot decide first; the snapshot only for what they leave open.
-  const entry = resolveLookup(key, ...records) ?? resolveLookup(key, ...records, asRecord(await snapshotKeyEntries(db, key)));
+  const entry = resolveLookup(key, ...records) ?? resolveLookup(key, ...records, asRecord(await (below ?? snapshotKeyEntries(db, key))));
   return entry ? unpackCustomer(entry.owner, entry.row) : undefined;
 }
 

@@ -98,6 +98,9 @@ export async function snapshotKeyEntries(db: TillDb, key: string): Promise<Snaps
   return [];
 }
 
+/** Whether this connection already knows a complete snapshot lies below: lookups then read it alongside the changes. */
+export const snapshotKnown = (db: TillDb): boolean => readers.get(db)?.meta?.complete === true;
+
 /**
  * The snapshot's keys of these customers (absent: not in the snapshot). Runs inside a writer's
  * Dexie transaction over `db.snapshot` and `db.snapPages`: id pages are text, so no decompression.
