@@ -93,3 +93,34 @@ describe('browser host', () => {
     ws.close();
   });
 });
+
+describe('the browser address across host restarts', () => {
+  it('keeps the session token in the data folder (private), so the address and an open page stay valid', async () => {
+    const { persistentSessionToken } = await import('./browserHost');
+    const { mkdtempSync, readFileSync, statSync, writeFileSync } = await import('node:fs');
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'lt-token-')), 'till');
+    const first = persistentSessionToken(dataDir);
+    expect(persistentSessionToken(dataDir)).toBe(first);
+    expect(statSync(join(dataDir, 'browser-session.token')).mode & 0o777).toBe(0o600);
+    const services = createHostServices({ mode: 'browser', credentials: fileCredentialStore(join(dataDir, 'cred.json')) });
+    const renderer = join(dataDir, 'renderer');
+    const a = await startBrowserHost({ services, rendererDir: renderer, port: 0, sessionToken: persistentSessionToken(dataDir) });
+    const port = new URL(a.url).port;
+    await a.close();
+    // The host restarts on the same port: the same address, and the page's token is still accepted.
+    const b = await startBrowserHost({ services, rendererDir: renderer, port: Number(port), sessionToken: persistentSessionToken(dataDir) });
+    expect(b.openUrl).toBe(a.openUrl);
+    const res = await fetch(new URL('/host/rpc', b.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-till-session': first },
+      body: '{"op":"status"}',
+    });
+    expect(res.status).toBe(200);
+    await b.close();
+    // A damaged file gets a fresh token rather than a weak one.
+    writeFileSync(join(dataDir, 'browser-session.token'), 'short');
+    const fresh = persistentSessionToken(dataDir);
+    expect(fresh).not.toBe(first);
+    expect(readFileSync(join(dataDir, 'browser-session.token'), 'utf8').trim()).toBe(fresh);
+  });
+});

@@ -1,6 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { HostLog } from './hostLog';
 import type { HostServices } from './hostServices';
@@ -12,7 +14,7 @@ export interface BrowserHostOptions {
   rendererDir: string;
   host?: string;
   port?: number;
-  /** Fixed session token (tests); random by default. */
+  /** The session token: persistentSessionToken(dataDir) for a stable address; random by default. */
   sessionToken?: string;
   /** Where to note refused requests (a wrong session token). */
   log?: HostLog;
@@ -26,6 +28,26 @@ export interface BrowserHost {
 }
 
 const MAX_RPC_BYTES = 1024 * 1024;
+const TOKEN = /^[A-Za-z0-9_-]{32,128}$/;
+
+/**
+ * The browser host's session token, kept in the till's data folder (0600) so the till's
+ * address stays the same across host restarts: a kiosk browser is pointed at it once, and an
+ * open page goes on working when the host comes back. Delete the file to change the address.
+ */
+export function persistentSessionToken(dataDir: string): string {
+  const path = join(dataDir, 'browser-session.token');
+  try {
+    const saved = readFileSync(path, 'utf8').trim();
+    if (TOKEN.test(saved)) return saved;
+  } catch {
+    // None yet: make one below.
+  }
+  const token = randomBytes(24).toString('base64url');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
 
 function securityHeaders(port: number): Record<string, string> {
   return {

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZodError } from 'zod';
 import { DeviceConfigError } from '../../drivers';
-import { startBrowserHost } from './browserHost';
+import { persistentSessionToken, startBrowserHost } from './browserHost';
 import { readHostConfig } from './hostConfig';
 import { MachineConfigError } from './machineConfig';
 import { createTillHost } from './tillHost';
@@ -36,7 +36,14 @@ async function main(): Promise<void> {
     throw err;
   }
   console.log(`Till host: ${till.enrolment}`);
-  const host = await startBrowserHost({ services: till.services, rendererDir, port: config.port, log: till.log });
+  const host = await startBrowserHost({
+    services: till.services,
+    rendererDir,
+    port: config.port,
+    log: till.log,
+    // The same address after every restart (a kiosk cannot follow a new one).
+    sessionToken: persistentSessionToken(config.dataDir),
+  });
   console.log(`Loyalty Till is running in browser mode (no Electron window). Open: ${host.openUrl}`);
   const stop = async () => {
     await host.close();
