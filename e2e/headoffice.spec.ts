@@ -163,3 +163,19 @@ test('an exception is settled from the report: a taken card goes back to its hol
   await page.getByLabel('Только нерешённые').uncheck();
   await expect(report.getByRole('row', { name: /Карта уже у другого покупателя/ })).toContainText('Решено: карта возвращена');
 });
+
+test('head office speaks English on request and remembers it; the Russian pages carry no English interface text', async ({ page }) => {
+  await headOffice(page, till.server, '#lists');
+  await page.getByRole('tab', { name: 'Кассы' }).click();
+  const tills = page.getByRole('table', { name: 'Кассы' });
+  await expect(tills.getByRole('columnheader', { name: 'Последнее событие' })).toBeVisible();
+  // Interface text only (headers, tabs, buttons; not the language switch, which names English in English): data may be in any language.
+  const chrome = await page.locator('h1, nav, th, button, main label, h2').allTextContents();
+  expect(chrome.join(' ')).not.toMatch(/[A-Za-z]{2,}/);
+  await page.getByLabel('Язык').selectOption('en');
+  await expect(page.getByRole('heading', { name: 'Lists' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'Figures' })).toBeVisible();
+  await page.getByLabel('Language').selectOption('ru');
+  await expect(page.getByRole('link', { name: 'Показатели' })).toBeVisible();
+});
