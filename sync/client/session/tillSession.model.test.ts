@@ -617,6 +617,32 @@ const changeQuantity = fc.tuple(fc.nat(), fc.constantFrom('more', 'less', 'remov
   }),
 );
 
+/** The sale desk (issue 15): hold the sale (Ctrl+H) and resume a held one, a quantity typed before a scan, a weight typed. */
+const holdSale = fc.constant(
+  command('holdSale', async (r) => {
+    r.w.session.key('Ctrl+H');
+    return { edit: true, customer: true, redeem: true };
+  }),
+);
+
+const resumeHeld = fc.nat().map((pick) =>
+  command(`resumeHeld #${pick}`, async (r) => {
+    const held = r.w.state.desk.held;
+    await r.w.run(r.w.session.resumeHeld(held[pick % Math.max(1, held.length)]?.id ?? 'none'));
+    return { edit: true, customer: true, redeem: true };
+  }),
+);
+
+const quantityThenScan = fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 300 })).map(([n, p]) =>
+  command(`quantityThenScan ${n}* product ${p}`, async (r) => {
+    r.w.session.quantityPrefix(`${n}*`);
+    await r.w.run(r.w.session.scan({ kind: 'text', text: demoProduct(p).ean }));
+    // A weighed product opens the weight entry: the cashier types the weight.
+    if (r.w.state.desk.weighing) await r.w.run(r.w.session.enterWeight('0,5'));
+    return { edit: true, redeem: true };
+  }),
+);
+
 const clearCustomer = fc.constant(
   command('clearCustomer', async (r) => {
     await r.w.run(r.w.session.clearCustomer());
@@ -906,6 +932,9 @@ const anyCommand = fc.oneof(
   { weight: 8, arbitrary: screen(setRedeem) },
   { weight: 4, arbitrary: screen(changeQuantity) },
   { weight: 2, arbitrary: screen(clearCustomer) },
+  { weight: 2, arbitrary: screen(holdSale) },
+  { weight: 2, arbitrary: screen(resumeHeld) },
+  { weight: 3, arbitrary: screen(quantityThenScan) },
   { weight: 3, arbitrary: screen(startRegistration) },
   { weight: 8, arbitrary: screen(register) },
   { weight: 2, arbitrary: screen(cancelRegistration) },
