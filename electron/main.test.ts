@@ -10,7 +10,9 @@ const wired = vi.hoisted(() => ({
   openHandler: null as null | ((d: { url: string }) => { action: string }),
   navigate: null as null | ((e: { preventDefault: () => void }, url: string) => void),
   ipc: new Map<string, (event: unknown, req: unknown) => Promise<unknown>>(),
-  permission: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
+  permission: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void, details: { requestingUrl: string; mediaTypes?: string[] }) => void),
+  check: null as null | ((wc: unknown, permission: string, origin: string, details: { requestingUrl?: string; mediaType?: string }) => boolean),
+  menu: undefined as unknown,
   loaded: null as null | string,
 }));
 
@@ -33,11 +35,18 @@ vi.mock('electron', () => {
     };
   }
   return {
-    app: { whenReady: async () => undefined, on: () => undefined, exit: () => undefined, quit: () => undefined },
+    // Packaged, as on a till: no menu, no DevTools.
+    app: { whenReady: async () => undefined, on: () => undefined, exit: () => undefined, quit: () => undefined, isPackaged: true },
+    Menu: { setApplicationMenu: (m: unknown) => (wired.menu = m) },
     BrowserWindow,
     ipcMain: { handle: (channel: string, h: (event: unknown, req: unknown) => Promise<unknown>) => wired.ipc.set(channel, h) },
     safeStorage: { isEncryptionAvailable: () => false },
-    session: { defaultSession: { setPermissionRequestHandler: (h: typeof wired.permission) => (wired.permission = h) } },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (h: typeof wired.permission) => (wired.permission = h),
+        setPermissionCheckHandler: (h: typeof wired.check) => (wired.check = h),
+      },
+    },
   };
 });
 
@@ -60,10 +69,25 @@ describe('electron main', () => {
     expect(prevent).toHaveBeenCalled();
   });
 
-  it('grants the camera and nothing else', () => {
+  it('grants the camera to its own pages and nothing else', () => {
+    const own = pathToFileURL(join(wired.loaded!, '..', 'index.html')).href;
     const answers: Record<string, boolean> = {};
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) wired.permission?.(null, p, (ok) => (answers[p] = ok));
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read'])
+      wired.permission?.(null, p, (ok) => (answers[p] = ok), { requestingUrl: own, mediaTypes: ['video'] });
     expect(answers).toEqual({ media: true, geolocation: false, notifications: false, 'clipboard-read': false });
+    let other: boolean | null = null;
+    wired.permission?.(null, 'media', (ok) => (other = ok), { requestingUrl: 'https://evil.invalid/', mediaTypes: ['video'] });
+    expect(other).toBe(false);
+    let microphone: boolean | null = null;
+    wired.permission?.(null, 'media', (ok) => (microphone = ok), { requestingUrl: own, mediaTypes: ['audio'] });
+    expect(microphone).toBe(false);
+    expect(wired.check?.(null, 'media', 'file:///', { requestingUrl: own, mediaType: 'video' })).toBe(true);
+    expect(wired.check?.(null, 'media', 'https://evil.invalid', { requestingUrl: 'https://evil.invalid/' })).toBe(false);
+  });
+
+  it('has no menu and no DevTools when packaged', () => {
+    expect(wired.menu).toBeNull();
+    expect(wired.windowOptions?.webPreferences.devTools).toBe(false);
   });
 
   it('answers IPC only from its own renderer, and validates the payload', async () => {

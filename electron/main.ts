@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
+import { credentialSealer, permissionGranted } from './hardening';
 import { readHostConfig } from './host/hostConfig';
 import { createTillHost } from './host/tillHost';
 import { readWindowConfig } from './host/windowConfig';
@@ -13,17 +14,20 @@ import { HOST_CHANNEL, DEVICE_CHANNEL } from './ipcChannels';
 const rendererIndex = join(__dirname, '../renderer/index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
 
+const rendererPrefix = pathToFileURL(join(__dirname, '../renderer/')).href;
+
 function fromOurRenderer(event: IpcMainInvokeEvent): boolean {
   const url = event.senderFrame?.url ?? '';
-  return url.startsWith(pathToFileURL(join(__dirname, '../renderer/')).href);
+  return url.startsWith(rendererPrefix);
 }
 
 async function start(): Promise<void> {
   await app.whenReady();
   const config = readHostConfig(process.env);
-  const sealer = safeStorage.isEncryptionAvailable()
-    ? { seal: (plain: string) => safeStorage.encryptString(plain), open: (sealed: Buffer) => safeStorage.decryptString(sealed) }
-    : undefined;
+  // Never safeStorage's fixed-key fallback: the host's machine-bound file is better than that.
+  const sealer = credentialSealer(safeStorage, process.platform, (m) => console.warn(`Credential: ${m}`));
+  // A packaged till has no menu (no reload, no DevTools entry) and no DevTools at all.
+  if (app.isPackaged) Menu.setApplicationMenu(null);
   const till = await createTillHost(config, 'electron', { sealer });
   console.log(`Till host: ${till.enrolment}`);
 
@@ -32,8 +36,15 @@ async function start(): Promise<void> {
     return till.services.handle(request);
   });
 
-  // Deny every permission but the camera, which the scanner view needs.
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'media'));
+  // Deny every permission but the camera (video only), which the scanner view needs, and only to our own pages.
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    const media = (details as { mediaTypes?: string[] } | undefined)?.mediaTypes;
+    callback(permissionGranted(permission, details?.requestingUrl ?? '', rendererPrefix, media ?? ['video']));
+  });
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) => {
+    const type = details.mediaType;
+    return permissionGranted(permission, details.requestingUrl ?? requestingOrigin, rendererPrefix, type && type !== 'unknown' ? [type] : ['video']);
+  });
 
   // Kiosk: LT_KIOSK, else the machine's config file, else the installed build's default (host/windowConfig.ts).
   const windowConfig = readWindowConfig(process.env, app.isPackaged ? process.resourcesPath : undefined);
@@ -51,8 +62,10 @@ async function start(): Promise<void> {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      devTools: !app.isPackaged,
     },
   });
+  // New windows of any kind (window.open, a middle or shift click on a link): none.
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
     if (url !== rendererUrl) event.preventDefault();

@@ -13,3 +13,12 @@ contextBridge.exposeInMainWorld('loyaltyTillHost', {
     return () => ipcRenderer.removeListener(DEVICE_CHANNEL, handler);
   },
 });
+
+// A middle click (auxclick) opens nothing and follows nothing: the till has one window and one page.
+window.addEventListener(
+  'auxclick',
+  (e) => {
+    if (e.button === 1) e.preventDefault();
+  },
+  true,
+);
