@@ -3,6 +3,7 @@ import { demoProgramme, offers } from '../../core/engine/testkit';
 import { toLocal } from '../../core/engine';
 import { addProduct, customerPanel, daysToNext, priceDraft, saleContext } from './saleDraft';
 import type { ProductItem } from '../protocol/pull';
+import type { CustomerContext } from '../../core/loyalty/customerContext';
 
 const terminal = { storeId: 1, regionId: '1', storeTimeZone: 'Europe/Moscow' };
 const list = offers([
@@ -70,5 +71,37 @@ describe('customer panel', () => {
     expect(withIt.priced.appliedOffers.map((o) => o.id)).toContain('birthday');
     expect(without.priced.appliedOffers.map((o) => o.id)).not.toContain('birthday');
     expect(withIt.priced.totals.accrued).toBeGreaterThan(without.priced.totals.accrued);
+  });
+});
+
+describe('pricing with the customer context (issue 16)', () => {
+  const limitedList = offers([
+    {
+      id: 'birthday-once',
+      name: { ru: 'Раз в год', en: 'Once a year' },
+      audience: { birthday: { daysBefore: 3, daysAfter: 3 } },
+      effect: { type: 'extraAccrual', basisPoints: 500 },
+      limit: { perCustomer: 1, periodDays: 365 },
+    },
+    {
+      id: 'first',
+      name: { ru: 'Первая покупка', en: 'First purchase' },
+      audience: { firstPurchase: true },
+      effect: { type: 'fixedBonus', amountKopecks: 5_000 },
+    },
+    { id: 'sleepers', name: { ru: 'Спящим', en: 'Sleeping' }, audience: { segments: ['sleeping'] }, effect: { type: 'percentDiscount', basisPoints: 1_000 } },
+  ]);
+  const c2 = saleContext(terminal, demoProgramme(), limitedList, true);
+  const items = addProduct([], milk);
+  const base = { id: '7', tier: 'bronze', available: 0, birthday: { month: 3, day: 12 } };
+  const applied = (context?: CustomerContext) => priceDraft(c2, items, { ...base, context }, 0, 'r', now).priced.appliedOffers.map((o) => o.id);
+
+  it('grants a once-a-year birthday bonus only while it is unused, and first-purchase and segment offers only to whom they are for', () => {
+    const fresh = { tier: 'bronze', segments: ['sleeping'], purchaseCount: 0, spendKopecks: 0, uses: [] };
+    expect(applied(fresh)).toEqual(['birthday-once', 'first', 'sleepers']);
+    const usedThisYear = { ...fresh, purchaseCount: 3, segments: [], uses: [{ offerId: 'birthday-once', atMs: now.getTime() - 86_400_000, eventId: 'e' }] };
+    expect(applied(usedThisYear)).toEqual([]);
+    // Without a context the till assumes the least: no first purchase, no segment, no uses.
+    expect(applied(undefined)).toEqual(['birthday-once']);
   });
 });

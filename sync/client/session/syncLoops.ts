@@ -1,6 +1,7 @@
 import type { ApiCaller } from '../api';
 import { pullCashiers } from '../cashiers';
 import { pullCatalogue } from '../catalogue';
+import { pullContexts } from '../customerContext';
 import { forgetAckedBefore, outboxStats, pushOutbox, retryDelay, type PushOutcome } from '../outbox';
 import { pullCustomers, type PullOutcome, type PullProgress } from '../pull';
 import type { TillDb } from '../tillDb';
@@ -120,6 +121,8 @@ export class SyncLoops {
       if (this.stopped) return;
       if (outcome.ok) await forgetAckedBefore(this.db, startedAt);
       const catalogue = outcome.ok ? await pullCatalogue(this.db, this.api) : null;
+      // Segments, purchases and offer uses: their own section, after the catalogue (limited offers known).
+      if (catalogue?.ok) await pullContexts(this.db, this.api);
       const cached = outcome.ok ? await this.db.customers.count() : null;
       if (this.stopped) return;
       this.events.pullDone(outcome, catalogue?.ok === true, cached);
