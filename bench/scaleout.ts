@@ -15,7 +15,7 @@
  * p50/p99, pulls/s, errors (requests that failed: HTTP errors or broken connections), exactly
  * once. Run: DATABASE_URL=... npm run bench:scaleout
  * Settings: SCALE_TILLS (1000), SCALE_INSTANCES (2; a list such as "1,2" runs each in turn),
- * SCALE_BATCHES (6), SCALE_BATCH (5), SCALE_PULL_LIMIT (500), SCALE_RESEND_EVERY (20),
+ * SCALE_BATCHES (2), SCALE_BATCH (5), SCALE_PULL_LIMIT (500), SCALE_RESEND_EVERY (20),
  * SCALE_CUSTOMERS (10000), SCALE_PER_SERVER (16 requests at a time per instance),
  * SCALE_DB_POOL (10 per instance), BENCH_SERVER_BUNDLE (a built server.mjs to run instead of
  * bundling one), BENCH_HAPROXY (/usr/sbin/haproxy).
@@ -44,7 +44,7 @@ if (!url) {
 }
 const TILLS = Number(process.env.SCALE_TILLS ?? 1_000);
 const INSTANCES = (process.env.SCALE_INSTANCES ?? '2').split(',').map(Number);
-const BATCHES = Number(process.env.SCALE_BATCHES ?? 6);
+const BATCHES = Number(process.env.SCALE_BATCHES ?? 2);
 const BATCH = Number(process.env.SCALE_BATCH ?? 5);
 const PULL_LIMIT = Number(process.env.SCALE_PULL_LIMIT ?? 500);
 const RESEND_EVERY = Number(process.env.SCALE_RESEND_EVERY ?? 20);
