@@ -96,7 +96,7 @@ async function snapshotBootstrap(auth: Record<string, string>): Promise<number> 
   if (!snapshot) throw new Error('no snapshot offered');
   for (let at = 0; at < snapshot.bytes; at += 4 << 20) {
     const res = await fetch(`${base}${snapshot.path}`, { headers: { ...auth, range: `bytes=${at}-${Math.min(snapshot.bytes, at + (4 << 20)) - 1}` } });
-    if (res.status !== 206) throw new Error(`range answered ${res.status}`);
+    if (res.status !== 206) throw new Error(`range answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
   }
   return snapshot.customers + (await pagedBootstrap(auth, snapshot.cursor));

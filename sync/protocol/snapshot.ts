@@ -13,7 +13,7 @@ import { z } from 'zod';
  * search and decompresses only that (gzip's CRC catches a damaged page).
  *  - key layer: key "card:…"/"phone:…"/"bank:…" -> owner (customer id), row (snapshotRow.ts);
  *  - id layer: key = owner = customer id, row = JSON array of its keys (to retire stale keys).
- * The name carries the SHA-256 of the whole file: a name never changes content, so the file
+ * The name carries the SHA-256 of the whole file (hex digits spelt a-p, so no digit run in a path reads as a card number): a name never changes content, so the file
  * is served immutable with ETag and Range, and a till resumes a cut download where it stopped.
  */
 export const SNAPSHOT_MAGIC = 'LTSNAP1\n';
@@ -45,10 +45,10 @@ export type SnapshotHeader = z.infer<typeof SnapshotHeader>;
 export const SnapshotOffer = z.object({
   snapshot: z
     .object({
-      /** customers-<chain>-<sha256 hex>.snap */
-      name: z.string().regex(/^customers-\d+-[0-9a-f]{64}\.snap$/),
+      /** customers-<chain>-<sha256, each hex digit as a letter a-p>.snap */
+      name: z.string().regex(/^customers-\d+-[a-p]{64}\.snap$/),
       /** Path of the file on the server, for GET with Range. */
-      path: z.string().regex(/^\/api\/v1\/snapshot\/customers-\d+-[0-9a-f]{64}\.snap$/),
+      path: z.string().regex(/^\/api\/v1\/snapshot\/customers-\d+-[a-p]{64}\.snap$/),
       bytes: z.number().int().positive(),
       cursor: z.string().regex(/^\d{1,19}$/),
       customers: z.number().int().nonnegative(),

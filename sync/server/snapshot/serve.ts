@@ -19,7 +19,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
-const NAME = /^customers-(\d+)-([0-9a-f]{64})\.snap$/;
+const NAME = /^customers-(\d+)-([a-p]{64})\.snap$/;
 
 /**
  * Serve a snapshot as an immutable static file of this terminal's chain: strong ETag (the
