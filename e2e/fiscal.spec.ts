@@ -23,7 +23,7 @@ test.beforeAll(async () => {
   await server.admin('POST', '/api/v1/admin/stores/1/managers', { name: 'Ирина Петрова', pin: '482913' });
   sim = await AtolSimulator.start({ port: 0 });
   pair = await createSocatPair();
-  terminal = await startFakeTerminal(pair.a, approveWith('tok_card_fiscal', '4242'));
+  terminal = await startFakeTerminal(pair.a, approveWith('tok_card_fiscal', '4242'), { refund: approveWith('tok_card_fiscal', '4242', '000000000555') });
   const config = join(pair.dir, 'devices.json');
   writeFileSync(
     config,
@@ -81,6 +81,8 @@ test('a card sale is fiscalised once and the receipt names its fiscal document; 
   await page.getByRole('table', { name: 'Позиции чека' }).getByLabel(`Вернуть: ${YOGHURT.name}`).fill('1');
   await page.getByRole('button', { name: 'Оформить возврат' }).click();
   await expect(page.getByText(/Возврат оформлен/)).toBeVisible();
+  // Paid by card: refunded to the card, against the sale's bank reference.
+  expect(terminal.received.filter((l) => l.startsWith('REFUND'))).toEqual([expect.stringMatching(/ 000123456789$/)]);
   const returns = sim.state().documents.filter((d) => d.kind === 'sellReturn');
   expect(returns).toHaveLength(1);
   expect(returns[0]!.totalKopecks).toBe(doc.totalKopecks);

@@ -116,6 +116,8 @@ export interface ReceiptRecord {
   pendingReturn?: PendingReturn;
   /** A sale of another till of the store, fetched from the server to be returned here: not this shift's. */
   foreign?: boolean;
+  /** Returns made at this till, with the register's shift they were fiscalised in (shift totals). */
+  returnsMade?: { returnId: string; at: number; refund: number; shiftNumber: number | null }[];
 }
 
 /**

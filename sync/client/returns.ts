@@ -84,7 +84,12 @@ export async function commitReturn(
       } satisfies BalanceDeltaRecord);
     }
     // The pending return, if any, ends in the same transaction that records it.
-    await db.journal.update(receipt.receiptId, { returns: [...(current.returns ?? []), result], pendingReturn: undefined });
+    const doneHere = { returnId: made.returnId, at: now.getTime(), refund: result.totals.refund, shiftNumber: ids.fiscal?.shiftNumber ?? null };
+    await db.journal.update(receipt.receiptId, {
+      returns: [...(current.returns ?? []), result],
+      returnsMade: [...(current.returnsMade ?? []), doneHere],
+      pendingReturn: undefined,
+    });
     return event;
   });
   return { event, result };
@@ -133,6 +138,29 @@ export async function savePendingReturn(db: TillDb, receiptId: string, pending: 
 /** Receipts with a return under way (after a crash): few, so a scan of the journal is cheap enough at start. */
 export async function receiptsWithPendingReturn(db: TillDb): Promise<ReceiptRecord[]> {
   return db.journal.filter((r) => r.pendingReturn !== undefined).toArray();
+}
+
+export interface ShiftTotals {
+  sales: { count: number; cash: number; card: number };
+  returns: { count: number; cash: number; card: number };
+}
+
+/** This till's fiscalised sales and returns in the register's shift `shiftNumber`, by payment method. */
+export async function shiftTotals(db: TillDb, shiftNumber: number): Promise<ShiftTotals> {
+  const t: ShiftTotals = { sales: { count: 0, cash: 0, card: 0 }, returns: { count: 0, cash: 0, card: 0 } };
+  await db.journal.each((r) => {
+    const method = r.event.payment.method;
+    if (!r.foreign && r.event.fiscal?.shiftNumber === shiftNumber) {
+      t.sales.count += 1;
+      t.sales[method] += r.event.payment.amountKopecks;
+    }
+    for (const m of r.returnsMade ?? [])
+      if (m.shiftNumber === shiftNumber) {
+        t.returns.count += 1;
+        t.returns[method] += m.refund;
+      }
+  });
+  return t;
 }
 
 /** Drop a pending return that moved no money and reached no register (its codes were refused). */

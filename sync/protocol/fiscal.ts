@@ -113,6 +113,8 @@ export const CashMovement = z
   .object({ operationId: tillId, amountKopecks: kopecks.min(1), cashier: FiscalCashier, reason: z.string().max(64).optional() })
   .strict();
 
+export const CashMovementResult = z.object({ cashInDrawerKopecks: kopecks });
+
 export const MarkingCodeRequest = z
   .object({
     code: z.string().min(1).max(1024),

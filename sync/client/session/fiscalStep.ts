@@ -4,8 +4,10 @@ import { receiptPayments } from '../../../core/fiscal/receiptPayments';
 import { returnPositions, salePositions, type MarkingCodes, type ProductLookup } from '../../../core/fiscal/receiptPositions';
 import type { SaleEvent, SaleFiscal } from '../../protocol/events';
 import {
+  CashMovementResult,
   Fiscalised,
   MarkingCodeCheck,
+  ShiftStatus,
   PendingFiscalisation,
   ShiftReport,
   fiscalResult,
@@ -189,6 +191,26 @@ export async function shiftAction(
   return r.ok
     ? { ok: true, value: { shiftNumber: r.value.shiftNumber, documentNumber: r.value.document.documentNumber, receiptsCount: r.value.receiptsCount ?? null } }
     : r;
+}
+
+/** Cash put into or taken out of the drawer (внесение / выплата), recorded on the register with its reason. */
+export async function cashMovement(
+  deps: Pick<FiscalStepDeps, 'request' | 'cashierName'>,
+  kind: 'cashIn' | 'cashOut',
+  operationId: string,
+  amountKopecks: number,
+  reason: string,
+): Promise<Answer<{ cashInDrawerKopecks: number }>> {
+  const movement = { operationId, amountKopecks, cashier: { name: deps.cashierName }, ...(reason ? { reason: reason.slice(0, 64) } : {}) };
+  return fiscalCall(deps, { op: 'fiscal', action: kind, movement }, CashMovementResult);
+}
+
+/** The register's shift: open, closed or over 24 hours, and its number. */
+export async function shiftStatus(
+  deps: Pick<FiscalStepDeps, 'request'>,
+): Promise<Answer<{ state: 'closed' | 'opened' | 'expired'; number: number; expiresAt?: string | undefined }>> {
+  const r = await fiscalCall(deps, { op: 'fiscal', action: 'status' }, z.object({ shift: ShiftStatus }));
+  return r.ok ? { ok: true, value: r.value.shift } : r;
 }
 
 /** A scanned marking code checked with the register (and the operator) for a sale or a return. */

@@ -10,6 +10,7 @@ import type { DraftRecord, LocalCustomer, OutboxRecord, PendingReturn, ReceiptRe
 import { registerCustomer, welcomeFor, type RegistrationForm } from '../registration';
 import { checkRegistration, validPhone, type RegistrationProblems } from '../registrationCheck';
 import { findStoreReceipt, type FoundReceipt } from '../returnsRemote';
+import { shiftTotals, type ShiftTotals } from '../returns';
 import { beginReturn, commitNothing, commitReturn, previewReturn, receiptsWithPendingReturn, savePendingReturn } from '../returns';
 import { LINE_MAX_MILLI, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
 import { isQuotaError } from '../storageError';
@@ -18,7 +19,7 @@ import type { CustomerContext } from '../../../core/loyalty/customerContext';
 import { TillDb } from '../tillDb';
 import type { CardLinkEvent, SaleEvent, SaleFiscal } from '../../protocol/events';
 import type { PricedReceipt } from '../../../core/engine';
-import { fiscaliseReturn, fiscaliseSale, returnReceipt, shiftAction, validateMarking, type FiscalStepDeps } from './fiscalStep';
+import { cashMovement, fiscaliseReturn, fiscaliseSale, returnReceipt, shiftAction, shiftStatus, validateMarking, type FiscalStepDeps } from './fiscalStep';
 import { fiscalProduct } from './fiscalProduct';
 import { markingMatchesProduct, parseMarkingCode } from '../../../core/fiscal/markingCode';
 import { keyIntent, type KeyIntent } from './keymap';
@@ -1232,6 +1233,28 @@ export class TillSession {
     });
   }
 
+  /** Cash in or out of the drawer on the register (manager screen); answers the drawer's cash or an error code. */
+  cashMovement(kind: 'cashIn' | 'cashOut', amountKopecks: number, reason: string): Promise<{ ok: true; cashInDrawer: number } | { ok: false; error: string }> {
+    return this.serial(async () => {
+      const deps = this.fiscalDeps();
+      if (!deps) return { ok: false as const, error: 'notConfigured' };
+      if (!Number.isSafeInteger(amountKopecks) || amountKopecks <= 0) return { ok: false as const, error: 'badAmount' };
+      const r = await cashMovement(deps, kind, randomId(), amountKopecks, reason);
+      return r.ok ? { ok: true as const, cashInDrawer: r.value.cashInDrawerKopecks } : r;
+    });
+  }
+
+  /** The register's shift and this till's fiscalised sales and returns in it, by payment method (manager screen). */
+  fiscalTotals(): Promise<{ ok: true; shift: { state: string; number: number }; totals: ShiftTotals } | { ok: false; error: string }> {
+    return this.serial(async () => {
+      const deps = this.fiscalDeps();
+      if (!deps || !this.db) return { ok: false as const, error: 'notConfigured' };
+      const s = await shiftStatus(deps);
+      if (!s.ok) return s;
+      return { ok: true as const, shift: { state: s.value.state, number: s.value.number }, totals: await shiftTotals(this.db, s.value.number) };
+    });
+  }
+
   dismissReceipt(): void {
     this.set({ receipt: null });
   }
@@ -1598,8 +1621,20 @@ export class TillSession {
       if (!this.db) return null;
       const result = await signIn(this.db, personnelNo, pin, this.now());
       await this.refreshCashier();
+      if (result.ok) await this.openShiftAtSignIn();
       return result;
     });
+  }
+
+  /** The cashier starts work: a closed shift on the register is opened now, and the cashier told so. */
+  private async openShiftAtSignIn(): Promise<void> {
+    const deps = this.fiscalDeps();
+    if (!deps) return;
+    const s = await shiftStatus(deps);
+    if (!s.ok || s.value.state !== 'closed') return;
+    const opened = await shiftAction(deps, 'openShift');
+    if (opened.ok) this.notice('fiscal.shiftOpenedAtSignIn', { number: opened.value.shiftNumber ?? '' }, 'info');
+    else this.notice('fiscal.openShiftPrompt');
   }
 
   private async changeCashier(): Promise<void> {
