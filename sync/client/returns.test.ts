@@ -7,7 +7,8 @@ import { startTestServer, type TestServer } from '../server/testing/fixtures';
 import { toApiAnswer, type ApiCaller } from './api';
 import { pullCatalogue } from './catalogue';
 import { commitSale, pushOutbox, shownBalance } from './outbox';
-import { commitReturn, findReceipt, receiptsSince, returnable } from './returns';
+import { beginReturn, commitReturn, findReceipt, receiptsSince, receiptsWithPendingReturn, returnable } from './returns';
+import { findStoreReceipt } from './returnsRemote';
 import { addProduct, priceDraft, saleContext, saleEvent, type BasketItem } from './saleDraft';
 import { TillDb } from './tillDb';
 
@@ -79,5 +80,46 @@ describe('returns at the till', () => {
     const receipt = (await findReceipt(till, 'T-000001'))!;
     const line = receipt.event.sale.lines[0]!;
     await expect(commitReturn(till, receipt, [{ lineId: line.lineId, quantityMilli: 1_000 }])).rejects.toThrow();
+  });
+
+  it('returns at another till a sale found at the server, once, under the id its pending return was given before a crash', async () => {
+    const c = await customer(11);
+    const programme = (await till.programme.get('current'))!.programme;
+    const ctx = saleContext(
+      terminal,
+      programme,
+      (await till.offers.toArray()).map((o) => o.offer),
+      true,
+    );
+    const items = addProduct([], (await till.products.where('ean').equals(demoProduct(2).ean).first())!);
+    const now = new Date();
+    const { input, priced } = priceDraft(ctx, items, { id: c.id, tier: c.tier, available: c.balance }, 'max', 'T-000002', now);
+    await commitSale(till, { event: saleEvent(input, priced, { method: 'cash', amountKopecks: priced.totals.payable }, now), priced });
+    expect(await pushOutbox(till, api)).toMatchObject({ applied: 1 });
+
+    // Another till of the store: not in its journal, found at the server, kept out of its shift history.
+    const other = new TillDb('returns-other-till');
+    await pullCatalogue(other, api);
+    expect(await findStoreReceipt(other, api, 'R-NOPE-1')).toEqual({ ok: false, reason: 'notFound' });
+    const found = await findStoreReceipt(other, api, 'R-T-000002');
+    if (!found.ok) throw new Error(found.reason);
+    expect(found.receipt.foreign).toBe(true);
+    expect(await receiptsSince(other, 0)).toEqual([]);
+
+    const lines = [{ lineId: items[0]!.lineId, quantityMilli: 1_000 }];
+    const begun = await beginReturn(other, 'T-000002', lines, {}, Date.now());
+    // A crash: the till starts again and finds the return under way, with the same id.
+    other.close();
+    const reopened = new TillDb('returns-other-till');
+    const pending = await receiptsWithPendingReturn(reopened);
+    expect(pending.map((r) => r.pendingReturn?.returnId)).toEqual([begun.pending.returnId]);
+    const again = await beginReturn(reopened, 'T-000002', lines, {}, Date.now());
+    expect(again).toMatchObject({ resumed: true, pending: { returnId: begun.pending.returnId } });
+    const { event } = await commitReturn(reopened, again.receipt, again.pending.lines, new Date(), { returnId: again.pending.returnId });
+    expect(event.returnId).toBe(begun.pending.returnId);
+    expect(await receiptsWithPendingReturn(reopened)).toEqual([]);
+    expect(await pushOutbox(reopened, api)).toMatchObject({ ok: true, applied: 1 });
+    // The server's ledger gave the bonuses back, as for a return at the selling till.
+    expect((await customer(11)).balance).toBe(c.balance);
   });
 });
