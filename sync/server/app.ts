@@ -17,6 +17,7 @@ import { exchangeRoutes } from './routes/exchange';
 import { managerRoutes } from './routes/manager';
 import { pullRoutes } from './routes/pull';
 import { pullContextRoutes } from './routes/pullContexts';
+import { adminSegmentRoutes } from './routes/adminSegments';
 import { pushRoutes } from './routes/push';
 import { terminalRoutes } from './routes/terminal';
 import { receiptRoutes } from './routes/receipts';
@@ -155,6 +156,7 @@ export async function buildApp({
   receiptRoutes(app, deps);
   pullRoutes(app, deps);
   pullContextRoutes(app, deps);
+  adminSegmentRoutes(app, deps);
   pushRoutes(app, deps);
   managerRoutes(app, deps);
   adminRoutes(app, deps);

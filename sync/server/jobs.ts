@@ -2,6 +2,7 @@ import type { Database } from './db/database';
 import { refreshPlannerStatistics } from './jobsStatistics';
 import { CustomerBook } from './ledger';
 import { lockCustomerById } from './push/customerRef';
+import { runSegmentsJob } from './segments';
 
 /**
  * Scheduled ledger jobs. Each brings due customers' books up to `now`, one customer per
@@ -73,6 +74,7 @@ export function scheduleLedgerJobs(db: Database, intervalMs: number, onError: (e
   const timer = setInterval(() => {
     if (running) return;
     running = runLedgerJobs(db)
+      .then(() => runSegmentsJob(db))
       .catch(onError)
       .finally(() => {
         running = null;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SegmentRulesSchema } from '../../core/loyalty/segments';
 import { CashierInfo, CashierList, CreateCashierRequest } from '../protocol/cashiers';
 import { ConsentHistory, ConsentText, PutConsentTextRequest } from '../protocol/consents';
 import { PushRequest, PushResponse } from '../protocol/events';
@@ -156,6 +157,16 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: z.object({ offers: z.array(z.unknown()) }),
     response: Ok,
   },
+  'GET /api/v1/admin/chains/:chainId/segment-rules': { summary: 'Thresholds of the segments job', tag: 'offers', auth: 'admin', response: SegmentRulesSchema },
+  'PUT /api/v1/admin/chains/:chainId/segment-rules': {
+    summary: 'Set the thresholds of the segments job',
+    tag: 'offers',
+    auth: 'admin',
+    body: SegmentRulesSchema,
+    response: SegmentRulesSchema,
+  },
+  'GET /api/v1/admin/chains/:chainId/segments': { summary: 'Customers per lifecycle segment and per store', tag: 'offers', auth: 'admin', response: Ok },
+  'POST /api/v1/admin/chains/:chainId/segments/run': { summary: 'Run the segments job for the chain now', tag: 'offers', auth: 'admin', response: Ok },
   'GET /api/v1/admin/chains/:chainId/offers': { summary: "The chain's offers", tag: 'offers', auth: 'admin', query: StoreOffersQuery, response: Ok },
   'GET /api/v1/admin/chains/:chainId/offers/:offerId': { summary: 'One offer', tag: 'offers', auth: 'admin', response: Ok },
   'PUT /api/v1/admin/chains/:chainId/offers/:offerId': { summary: 'Create or replace one offer', tag: 'offers', auth: 'admin', body: Ok, response: Ok },
