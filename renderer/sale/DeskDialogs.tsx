@@ -32,7 +32,9 @@ function SearchDialog() {
   const search = useTillState().desk.search!;
   const money = useMoney();
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
@@ -83,7 +85,9 @@ function WeightDialog() {
   const w = useTillState().desk.weighing!;
   const [text, setText] = useState('');
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), [w.seq]);
+  useEffect(() => {
+    input.current?.focus();
+  }, [w.seq]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void session.enterWeight(text);
@@ -121,7 +125,9 @@ function HeldDialog() {
   const money = useMoney();
   const time = (at: number) => new Date(at).toLocaleTimeString(localeOf(i18n.language), { hour: '2-digit', minute: '2-digit' });
   const first = useRef<HTMLButtonElement>(null);
-  useEffect(() => first.current?.focus(), []);
+  useEffect(() => {
+    first.current?.focus();
+  }, []);
   return (
     <div role="dialog" aria-modal="true" aria-label={t('desk.heldTitle')} className="dialog">
       <div className="dialog-body">
@@ -194,7 +200,9 @@ function PriceDialog() {
   const name = sale.items.find((i) => i.lineId === edit.lineId)?.product.name ?? '';
   const [text, setText] = useState('');
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
   const title = edit.kind === 'price' ? t('desk.price.title', { name }) : t('desk.price.discountTitle', { name });
   return (
     <FormDialog title={title} submitLabel={t('desk.price.next')} onSubmit={() => void session.submitPriceEdit(text)}>
@@ -219,7 +227,9 @@ function ApprovalDialog() {
         : t('desk.approval.manualDiscount', { name, percent: a.percent });
   const [pin, setPin] = useState('');
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
   const submit = () => {
     void session.approve({ pin });
     setPin('');

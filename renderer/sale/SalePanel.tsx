@@ -44,7 +44,9 @@ export function SalePanel() {
   const desk = state.desk;
   const selected = desk.selectedLine ?? p.items.at(-1)?.lineId ?? null;
   const selectedRow = useRef<HTMLTableRowElement>(null);
-  useEffect(() => selectedRow.current?.scrollIntoView({ block: 'nearest' }), [selected, p.items.length]);
+  useEffect(() => {
+    selectedRow.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [selected, p.items.length]);
   const redeem = async (kopecks: number) => {
     const applied = await session.setRedeem(kopecks);
     // Show what was applied: an amount over the limit is capped, and the field says so.
