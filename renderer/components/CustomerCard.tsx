@@ -53,6 +53,11 @@ export function CustomerCard({ customer, via, panel = null }: { customer: LocalC
           </>
         )}
       </dl>
+      {info?.upsell && (
+        <p className="upsell" role="status">
+          {t('customer.upsell', { amount: formatRoubles(info.upsell.shortfallKopecks, locale), offer: info.upsell.name[lang] })}
+        </p>
+      )}
       {info && info.offers.length > 0 && (
         <section className="personal-offers" aria-label={t('customer.offers')}>
           <h3>{t('customer.offers')}</h3>

@@ -504,6 +504,7 @@ export const en: Messages = {
     birthdayIn_many: 'in {{count}} days',
     birthdayIn_other: 'in {{count}} days',
     offers: 'Personal offers',
+    upsell: '{{amount}} more for “{{offer}}”',
   },
   diagnostics: {
     title: 'Diagnostics',

@@ -502,6 +502,7 @@ export const ru = {
     birthdayIn_many: 'через {{count}} дней',
     birthdayIn_other: 'через {{count}} дня',
     offers: 'Персональные предложения',
+    upsell: 'Ещё {{amount}} до «{{offer}}»',
   },
   diagnostics: {
     title: 'Диагностика',

@@ -105,3 +105,23 @@ describe('pricing with the customer context (issue 16)', () => {
     expect(applied(undefined)).toEqual(['birthday-once']);
   });
 });
+
+describe('upsell in the customer panel', () => {
+  it('shows how much more the basket needs for the nearest receipt offer, worked out by the engine’s rules', () => {
+    const withMin = offers([
+      {
+        id: 'x2',
+        name: { ru: 'удвоенных бонусов', en: 'double bonuses' },
+        conditions: { minReceiptKopecks: 50_000 },
+        effect: { type: 'accrualMultiplier', percent: 200 },
+      },
+    ]);
+    const c3 = saleContext(terminal, demoProgramme(), withMin, true);
+    const fresh = { tier: 'bronze', segments: [], purchaseCount: 1, spendKopecks: 0, uses: [] };
+    expect(customerPanel(c3, { id: '7', tier: 'bronze', birthday: null, context: fresh }, now, 35_000).upsell).toMatchObject({
+      offerId: 'x2',
+      shortfallKopecks: 15_000,
+    });
+    expect(customerPanel(c3, { id: '7', tier: 'bronze', birthday: null, context: fresh }, now, 50_000).upsell).toBeNull();
+  });
+});

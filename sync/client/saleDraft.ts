@@ -14,6 +14,7 @@ import {
 } from '../../core/engine';
 import { dayNumberOf, daysInMonth, type LocalDateTime } from '../../core/engine/time';
 import { limitedOffers, rollingSpend, usageAt, type CustomerContext } from '../../core/loyalty/customerContext';
+import { closestUpsell, type UpsellPrompt } from '../../core/loyalty/prompts';
 import type { MonthDay } from '../protocol/schemas';
 import type { SaleEvent } from '../protocol/events';
 import type { ProductItem } from '../protocol/pull';
@@ -158,6 +159,8 @@ export interface CustomerPanelInfo {
   offers: Offer[];
   /** Days from today (the store's calendar) to the next birthday, 0 on the day; null without one. */
   birthdayInDays: number | null;
+  /** The offer with a minimum receipt the basket is nearest to ("ещё 150 ₽ до ..."), if any. */
+  upsell?: UpsellPrompt | null;
 }
 
 /** Days from `today` to the next occurrence of a yearly date; 29 February falls on the 28th in other years. */
@@ -170,12 +173,20 @@ export function daysToNext(today: LocalDateTime, date: MonthDay): number {
 }
 
 /** The engine decides which offers apply (same rules as pricing); nothing here re-states them. */
-export function customerPanel(ctx: SaleContext, customer: Omit<DraftCustomer, 'available'>, now: Date): CustomerPanelInfo {
+/** What the panel shows: `eligibleSubtotalKopecks` is the basket without excluded lines, before discounts. */
+export function customerPanel(ctx: SaleContext, customer: Omit<DraftCustomer, 'available'>, now: Date, eligibleSubtotalKopecks = 0): CustomerPanelInfo {
   const local = localNow(ctx, now);
-  const offers = personalOffers(ctx.programme, ctx.offers, {
+  const who = {
     customer: engineCustomer(ctx, { ...customer, available: 0 }),
     store: { id: String(ctx.storeId), regionId: ctx.regionId },
-    at: { kind: 'local', year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute },
-  });
-  return { customerId: customer.id, offers, birthdayInDays: customer.birthday ? daysToNext(local, customer.birthday) : null };
+    at: { kind: 'local' as const, year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute },
+  };
+  const offers = personalOffers(ctx.programme, ctx.offers, who);
+  const usage = customer.context ? usageAt(customer.context, ctx.limited, now.getTime()) : {};
+  return {
+    customerId: customer.id,
+    offers,
+    birthdayInDays: customer.birthday ? daysToNext(local, customer.birthday) : null,
+    upsell: closestUpsell(ctx.programme, ctx.offers, { ...who, usage }, eligibleSubtotalKopecks),
+  };
 }

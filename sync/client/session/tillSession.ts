@@ -156,6 +156,7 @@ export class TillSession {
               context: this.contexts.get(sale.customer.customer.id),
             },
             new Date(this.now()),
+            sale.priced ? sale.priced.lines.reduce((sum, l) => sum + (l.excluded ? 0 : l.amount), 0) : 0,
           )
         : null;
     this.set({ sale });

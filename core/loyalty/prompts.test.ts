@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { indexOffers } from '../engine';
+import { demoProgramme, member, offers } from '../engine/testkit';
+import { closestUpsell } from './prompts';
+
+const programme = demoProgramme();
+const index = indexOffers(
+  offers([
+    {
+      id: 'x2-1500',
+      name: { ru: 'удвоенных бонусов', en: 'double bonuses' },
+      conditions: { minReceiptKopecks: 150_000 },
+      effect: { type: 'accrualMultiplier', percent: 200 },
+    },
+    {
+      id: 'fifty-1000',
+      name: { ru: '50 бонусов', en: '50 bonuses' },
+      conditions: { minReceiptKopecks: 100_000 },
+      effect: { type: 'fixedBonus', amountKopecks: 5_000 },
+      limit: { perCustomer: 1 },
+    },
+    {
+      id: 'gold-only',
+      name: { ru: 'Золото', en: 'Gold' },
+      audience: { tiers: ['gold'] },
+      conditions: { minReceiptKopecks: 90_000 },
+      effect: { type: 'extraAccrual', basisPoints: 100 },
+    },
+  ]),
+);
+const sale = (usage: Record<string, number> = {}) => ({
+  customer: member(),
+  store: { id: '1', regionId: '1' },
+  at: { kind: 'local' as const, year: 2025, month: 3, day: 12, hour: 12, minute: 0 },
+  usage,
+});
+
+describe('upsell prompt', () => {
+  it('names the offer the basket is nearest to, and how much is missing', () => {
+    expect(closestUpsell(programme, index, sale(), 85_000)).toEqual({
+      offerId: 'fifty-1000',
+      name: { ru: '50 бонусов', en: '50 bonuses' },
+      shortfallKopecks: 15_000,
+    });
+  });
+
+  it('skips offers already reached, used up, or not for this customer', () => {
+    expect(closestUpsell(programme, index, sale(), 120_000)?.offerId).toBe('x2-1500');
+    expect(closestUpsell(programme, index, sale({ 'fifty-1000': 1 }), 85_000)?.shortfallKopecks).toBe(65_000);
+    expect(closestUpsell(programme, index, sale(), 200_000)).toBeNull();
+  });
+});
