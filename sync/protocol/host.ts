@@ -8,7 +8,9 @@ import { TerminalInfo } from './schemas';
  * The bridge between the till's renderer and its host (Electron main over IPC, or the
  * browser-mode host over HTTP + WebSocket). One request schema for both transports.
  */
-export const ApiPath = z.string().regex(/^\/api\/v1\/(terminal|lookup|push|pull\/[a-z]+)$/, 'not an API path the till may call');
+export const ApiPath = z
+  .string()
+  .regex(/^\/api\/v1\/(terminal|terminal\/receipts\/[A-Za-z0-9_-]{1,64}|lookup|push|pull\/[a-z]+)$/, 'not an API path the till may call');
 
 export const HostRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('status') }),
