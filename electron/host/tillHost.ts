@@ -61,7 +61,17 @@ export async function createTillHost(
   // No file means no fiscal register.
   const hub = createDeviceHub({ fiscal: loaded?.fiscal, log });
   const unlog = logDeviceEvents(hub, log);
-  const inner = createHostServices({ mode, credentials, devices: hub, log, appVersion, dataDir: config.dataDir, serverUrl: config.serverUrl, startedAt });
+  const inner = createHostServices({
+    mode,
+    credentials,
+    devices: hub,
+    log,
+    appVersion,
+    dataDir: config.dataDir,
+    serverUrl: config.serverUrl,
+    terminalName: config.terminalName,
+    startedAt,
+  });
   // Bank cards are hashed with the chain's secret: (re)start the devices whenever it changes.
   let secret: string | null = null;
   const syncDevices = async () => {
@@ -92,7 +102,7 @@ export async function createTillHost(
   if (existing) {
     enrolment = `enrolled as "${existing.terminal.terminalName}" of ${existing.terminal.storeName} (${existing.serverUrl})`;
   } else if (config.enrolCode) {
-    const res = await services.handle({ op: 'enrol', serverUrl: config.serverUrl, code: config.enrolCode, deviceName: config.terminalName });
+    const res = await services.handle({ op: 'enrol', serverUrl: config.serverUrl, code: config.enrolCode, deviceName: config.terminalName ?? 'Касса 1' });
     enrolment = res.ok ? `enrolled with ${config.serverUrl} using the given code` : `enrolment failed (${res.error.code}): ${res.error.message}`;
   }
   log.info(`enrolment: ${enrolment}`);
