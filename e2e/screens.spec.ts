@@ -26,6 +26,16 @@ async function inViewport(page: Page, name: string, locator: ReturnType<Page['lo
   expect(box!.y, `${name} top`).toBeGreaterThanOrEqual(0);
   expect(box!.y + box!.height, `${name} bottom`).toBeLessThanOrEqual(vp.height + 0.5);
   expect(box!.x + box!.width, `${name} right`).toBeLessThanOrEqual(vp.width + 0.5);
+  // Inside the window is not enough: a clipping parent or the status bar may still cover it.
+  const seen = await locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const x = r.left + r.width / 2;
+    return [r.top + 2, r.bottom - 2].every((y) => {
+      const hit = document.elementFromPoint(x, y);
+      return hit !== null && (hit === el || el.contains(hit));
+    });
+  });
+  expect(seen, `${name} fully visible, not covered or clipped`).toBe(true);
 }
 
 test('the sale screen at 1024x768, 1280x1024, 1366x768, 1920x1080 and 800x600', async ({ page }, testInfo) => {
@@ -47,7 +57,10 @@ test('the sale screen at 1024x768, 1280x1024, 1366x768, 1920x1080 and 800x600', 
     await page.setViewportSize(size);
     await page.evaluate(() => window.scrollTo(0, 0));
     const name = `${size.width}x${size.height}`;
-    await testInfo.attach(`sale-${name}.png`, { body: await page.screenshot(), contentType: 'image/png' });
+    // Written into the test's output folder (kept after the run) and attached to the report.
+    const shot = testInfo.outputPath(`sale-${name}.png`);
+    await page.screenshot({ path: shot });
+    await testInfo.attach(`sale-${name}.png`, { path: shot, contentType: 'image/png' });
     const scroll = await page.evaluate(() => ({
       sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
       down: document.documentElement.scrollHeight > document.documentElement.clientHeight,

@@ -291,10 +291,10 @@ export const en: Messages = {
     failed: 'Return not made: {{message}}',
     lookup: {
       notFound: 'Receipt {{number}} was found neither on this till nor on the other tills of the store.',
-      offline: 'Receipt {{number}} is not on this till and the server cannot be reached: other tills\' receipts can be found once it is back.',
+      offline: "Receipt {{number}} is not on this till and the server cannot be reached: other tills' receipts can be found once it is back.",
       serverError: 'Receipt {{number}} is not on this till and the server answered with an error. Try again.',
     },
-    doneCard: 'Return done: {{refund}} refunded to the customer\'s card.',
+    doneCard: "Return done: {{refund}} refunded to the customer's card.",
     resumedHere: 'The return started earlier on this receipt is finished.',
     resumed: 'The return on receipt {{number}}, interrupted by a restart, is finished.',
     pendingLeft: 'The return on receipt {{number}} is not finished: open the receipt in the return mode and retry.',

@@ -3,8 +3,6 @@ import type { DeviceInfo, HostStatus } from '../../protocol/host';
 import type { FindResult } from '../findCustomer';
 import type { PullProgress } from '../pull';
 import type { SaleFiscal } from '../../protocol/events';
-import type { ProductItem } from '../../protocol/pull';
-import type { HeldSummary } from '../heldReceipts';
 import type { BasketItem, DraftFiscal, DraftPayment, LocalCustomer, SignedIn } from '../records';
 import type { CustomerPanelInfo } from '../saleDraft';
 import type { TillMode } from './tillMode';
