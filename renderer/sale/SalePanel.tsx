@@ -61,7 +61,7 @@ export function SalePanel() {
   };
 
   return (
-    <section className="sale" aria-label={t('sale.title')}>
+    <section className="sale sale-desk" aria-label={t('sale.title')}>
       <form onSubmit={add} className="row">
         <label htmlFor="product-code" className="visually-hidden">
           {t('sale.productCode')}
