@@ -68,6 +68,16 @@ describe.each(testDatabases())('what the server refuses to store, on $name', ({ 
     expect(await tablesHolding(s.db, spaced)).toEqual([]);
   });
 
+  it("takes a sale whose fiscal drive number passes Luhn (a register's identifier, not a card), and still refuses a card number elsewhere in its fiscal block", async () => {
+    // 16 digits, Luhn-valid: a fiscal drive numbered like this made every one of its sales a refusal.
+    const fn = '7380440700076006';
+    expect(luhnValid(fn)).toBe(true);
+    const fiscal = { documentNumber: 12, fiscalSign: '3522207165', dateTime: '2026-12-06T10:00:00', fnNumber: fn, registrationNumber: fn };
+    const ok = { ...sale({ customerId: null, lines: [line(1)] }).event, fiscal };
+    const bad = { ...sale({ customerId: null, lines: [line(1)] }).event, fiscal: { ...fiscal, dateTime: PAN } };
+    expect(await codesOf([ok, bad])).toEqual(['applied', 'card_number_in_text']);
+  });
+
   it('refuses generated field values that hold a card number, and takes the same fields without one', async () => {
     const luhn = (body: string) => [...'0123456789'].map((d) => `${body}${d}`).find(luhnValid)!;
     const pan = fc.stringMatching(/^4[0-9]{14}$/).map(luhn);

@@ -143,16 +143,22 @@ export async function fiscaliseSale(deps: FiscalStepDeps, draft: DraftFiscal, ba
     await deps.save(f);
   }
   const pending = f.pending!;
-  let done = await fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending }, Fiscalised);
-  if (!done.ok && done.error === 'shiftClosed') {
-    // The first sale of the day opens the shift (the register prints its report), then sells.
-    const opened = await fiscalCall(deps, { op: 'fiscal', action: 'openShift', cashier: { name: deps.cashierName } }, ShiftReport);
-    if (!opened.ok && opened.error !== 'shiftAlreadyOpen') return { ok: false, draft: f, error: opened.error };
-    done = await fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending }, Fiscalised);
-  }
+  const done = await fiscaliseInShift(deps, pending);
   if (!done.ok) return { ok: false, draft: f, error: done.error };
   const fiscal = saleFiscal(done.value.document);
   return { ok: true, event: { ...f.event, fiscal }, priced: f.priced, fiscal };
+}
+
+/**
+ * Send the stored marker's receipt; a closed shift is opened on the register (it prints its
+ * report) and the receipt sent once more: the day's first sale or return opens the shift.
+ */
+async function fiscaliseInShift(deps: Pick<FiscalStepDeps, 'request' | 'cashierName'>, pending: PendingFiscalisation) {
+  const done = await fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending }, Fiscalised);
+  if (done.ok || done.error !== 'shiftClosed') return done;
+  const opened = await fiscalCall(deps, { op: 'fiscal', action: 'openShift', cashier: { name: deps.cashierName } }, ShiftReport);
+  if (!opened.ok && opened.error !== 'shiftAlreadyOpen') return opened;
+  return fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending }, Fiscalised);
 }
 
 /**
@@ -161,7 +167,7 @@ export async function fiscaliseSale(deps: FiscalStepDeps, draft: DraftFiscal, ba
  * return receipt, whose id is the return's own; a retry or a restart passes the stored marker.
  */
 export async function fiscaliseReturn(
-  deps: Pick<FiscalStepDeps, 'request'>,
+  deps: Pick<FiscalStepDeps, 'request' | 'cashierName'>,
   pending: PendingFiscalisation | null,
   receipt: () => FiscalReceipt,
   save: (pending: PendingFiscalisation) => Promise<void>,
@@ -173,7 +179,7 @@ export async function fiscaliseReturn(
     marker = started.value;
     await save(marker);
   }
-  const done = await fiscalCall(deps, { op: 'fiscal', action: 'fiscalise', pending: marker }, Fiscalised);
+  const done = await fiscaliseInShift(deps, marker);
   return done.ok ? { ok: true, value: saleFiscal(done.value.document) } : done;
 }
 
