@@ -15,13 +15,16 @@ import { readWindowConfig, TillConfigFile } from '../electron/host/windowConfig'
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = mkdtempSync(join(tmpdir(), 'lt-package-'));
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const resources = join(out, 'linux-unpacked', 'resources');
 const asar = join(resources, 'app.asar');
 
 beforeAll(async () => {
   const fakeElectron = join(out, 'fake-electron');
   mkdirSync(fakeElectron, { recursive: true });
-  writeFileSync(join(fakeElectron, 'electron'), '#!/bin/sh\n');
+  // A real Electron binary carries a fuse wire after this sentinel (version 1, 8 fuses, all '1'):
+  // electron-builder flips the fuses electron-builder.yml sets, and fails on a binary without one.
+  writeFileSync(join(fakeElectron, 'electron'), Buffer.concat([Buffer.from(`#!/bin/sh\n${FUSE_SENTINEL}`), Buffer.from([1, 8]), Buffer.from('11111111')]));
   chmodSync(join(fakeElectron, 'electron'), 0o755);
   writeFileSync(join(fakeElectron, 'version'), 'v38\n');
   writeFileSync(join(fakeElectron, 'LICENSE'), '');
@@ -33,6 +36,13 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('packaged desktop build', () => {
+  it('flips the Electron fuses: no RunAsNode, NODE_OPTIONS or --inspect; asar only, integrity-checked; cookies encrypted', () => {
+    const bin = readFileSync(join(out, 'linux-unpacked', 'loyalty-till'));
+    const at = bin.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
+    // Wire order: RunAsNode, EnableCookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar.
+    expect(bin.subarray(at, at + 6).toString('latin1')).toBe('010011');
+  });
+
   it('puts main, preload and the renderer in the app archive where package.json points', () => {
     const files = new Set(listPackage(asar, { isPack: false }).map((f) => f.replace(/\\/g, '/')));
     const pkg = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string };

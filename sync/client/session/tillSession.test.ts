@@ -110,7 +110,7 @@ describe('till session: payments', () => {
     const { world: w } = await till();
     await scan(w, demoCardNumber(RICH));
     await scan(w, demoProduct(10).ean);
-    await scan(w, demoProduct(11).ean);
+    await scan(w, demoProduct(12).ean);
     const max = w.state.sale.priced!.maxRedeemable;
     expect(max).toBeGreaterThan(0);
     expect(await w.run(w.session.setRedeem(max))).toBe(max);
@@ -182,7 +182,7 @@ describe('till session: payments', () => {
     await w.run(w.session.payCash(w.state.sale.priced!.totals.payable));
     await w.tick(1_000);
     await scan(w, demoCardNumber(n));
-    for (const p of [11, 12, 13]) await scan(w, demoProduct(p).ean);
+    for (const p of [12, 13, 14]) await scan(w, demoProduct(p).ean);
     const max = w.state.sale.priced!.maxRedeemable;
     expect(max).toBeGreaterThan(0);
     await w.run(w.session.setRedeem(max));
@@ -517,7 +517,9 @@ describe('till session: re-enrolment and returns', () => {
     const receipt = (await w.db.journal.get(paid!.receiptId))!;
     const lines = [{ lineId: receipt.event.sale.lines[0]!.lineId, quantityMilli: 1_000 }];
     const [a, b] = await Promise.all([w.session.commitReturn(receipt, lines), w.session.commitReturn(receipt, lines)]);
-    expect([a, b].filter((r) => r !== null)).toEqual([{ ok: true, refund: demoProduct(70).price }]);
+    const done = [a, b].filter((r) => r !== null);
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ ok: true, refund: demoProduct(70).price });
     await w.settle();
     expect((await w.db.journal.get(paid!.receiptId))?.returns).toHaveLength(1);
     await w.waitFor(async () => (await w.db.outbox.count()) === 0, 'the return sent');

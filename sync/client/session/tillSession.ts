@@ -28,7 +28,7 @@ import { parseProductEntry } from './productEntry';
 import { SaleDesk, type DeskHost } from './saleDesk';
 import { identify as identifyCode } from '../../../core/identify';
 import { parseRoubles } from '../../../core/money';
-import { bankCardLookupKey } from '../../../core/lookupKey';
+import { bankCardLookupKey, phoneLookupKeys } from '../../../core/lookupKey';
 import type { ProductItem } from '../../protocol/pull';
 import { carryOverEarlierEnrolments } from './reenrol';
 import { fixRejected, rejectedEvents, type RejectedView } from './rejected';
@@ -90,7 +90,12 @@ export class TillSession {
   private readonly phoneKeys = async (e164: string, refresh: boolean): Promise<string[]> => {
     const res = await this.opts.host.request({ op: 'phoneKeys', e164, ...(refresh ? { refresh } : {}) });
     const keys = res.ok ? (res.value as { keys?: unknown }).keys : null;
-    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+    if (Array.isArray(keys)) return keys.filter((k): k is string => typeof k === 'string');
+    // The host away (restarting): the page makes the keys itself from the secrets the till holds,
+    // slower (WebAssembly) but right; an empty answer would tell the cashier "not found" and invite
+    // a duplicate registration (found by the model test).
+    const secrets = this.state.status?.terminal?.phoneSecrets;
+    return secrets?.length ? phoneLookupKeys(secrets, e164) : [];
   };
   private statusTimer: unknown = null;
   private closed = false;
@@ -133,7 +138,12 @@ export class TillSession {
 
   private set(patch: Partial<TillState> | ((s: TillState) => Partial<TillState>)): void {
     const next = typeof patch === 'function' ? patch(this.state) : patch;
+    const leftMode = next.mode !== undefined && next.mode !== this.state.mode;
     this.state = { ...this.state, ...next };
+    // A quantity typed before a scan belongs to the screen it was typed on: leaving it drops the
+    // quantity (found by the model test: `2*` typed, the scan went to the return screen, and the
+    // next sale's product came in twice).
+    if (leftMode && this.state.desk.quantityPrefix !== null) this.state = { ...this.state, desk: { ...this.state.desk, quantityPrefix: null } };
     // Not enrolled (revoked while an intent was finishing): the setup screen, whatever that intent
     // says (found by the model test: a checkout that learnt of the revocation set 'selling' again,
     // and scans on the setup screen went into a sale nobody could see).
@@ -1548,6 +1558,8 @@ export class TillSession {
 
   /** The product field reads `3*`: the next code or scan comes in that quantity. */
   quantityPrefix(text: string): boolean {
+    // Only the sale's product field takes a quantity.
+    if (this.state.mode !== 'selling') return false;
     return this.desk.setQuantityPrefix(text);
   }
 
