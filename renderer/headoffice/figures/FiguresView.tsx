@@ -28,7 +28,10 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 export function FiguresView({ ctx }: { ctx: Ctx }) {
   const { t, i18n } = useTranslation();
   const [from, setFrom] = useState(() => isoDay(new Date(Date.now() - 6 * 86_400_000)));
-  const [to, setTo] = useState(() => isoDay(new Date()));
+  // Each store counts days in its own zone: up to the newest date any store can be in (UTC+14), so
+  // "today" includes a store east of head office whose day has already turned (a Moscow store after
+  // 21:00 UTC was missing from a UTC browser's week).
+  const [to, setTo] = useState(() => isoDay(new Date(Date.now() + 14 * 3_600_000)));
   const [storeId, setStoreId] = useState('');
   const [group, setGroup] = useState<Group>('stores');
   const [uptakeBy, setUptakeBy] = useState<'store' | 'region'>('store');
