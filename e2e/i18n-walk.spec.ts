@@ -35,7 +35,8 @@ test.afterAll(async () => {
  * Latin words allowed in the Russian interface, each for a reason:
  * - E-mail, SMS, Push: the channel names as Russian shops and laws write them (no Russian word in use);
  * - PIN: the word on every Russian bank terminal and card letter;
- * - Esc, Enter: the names printed on the keys (F1..F12 carry digits and count as codes);
+ * - Esc, Enter: the names printed on the keys (F1..F12 carry digits and count as codes), and key
+ *   chords such as Ctrl+F or Alt+1 (the names on the keys, as Russian keyboards print them);
  * - Node.js, Electron, Chromium, IndexedDB (diagnostics, for IT): names of software, not translatable;
  * - linux (diagnostics, "Платформа"): the operating system's own identifier, a value like a version.
  */
@@ -73,6 +74,7 @@ function latinWords(text: string): string[] {
     const token = raw.replace(/^[«"([]+|[»")\],;:!?.…]+$/g, '');
     if (!/[A-Za-z]/.test(token)) continue;
     if (/\d|[/@:._=#]/.test(token)) continue;
+    if (/^(Ctrl|Alt|Shift)\+[A-Za-z]$/.test(token)) continue;
     for (const word of token.match(/[A-Za-z]+(?:[-'][A-Za-z]+)*/g) ?? []) if (!ALLOWED.has(word)) found.push(word);
   }
   return found;
