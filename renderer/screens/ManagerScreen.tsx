@@ -155,8 +155,10 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
     });
   }, [session, status, q, call]);
 
-  const signOut = async () => {
-    if (session) await call('DELETE', '/api/v1/manager/session', { token: session.token });
+  // Leaving is instant: the screen closes at once and the server forgets the session behind it
+  // (a slow or absent server must not keep the manager's figures on the till's screen).
+  const signOut = () => {
+    if (session) void call('DELETE', '/api/v1/manager/session', { token: session.token });
     setSession(null);
     onClose();
   };
@@ -216,7 +218,7 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
     <section className="sale" aria-label={t('manager.title')}>
       <div className="row">
         <h2>{t('manager.hello', { name: session.managerName })}</h2>
-        <button type="button" className="secondary" onClick={() => void signOut()}>
+        <button type="button" className="secondary" onClick={signOut}>
           {t('manager.signOut')}
         </button>
       </div>
