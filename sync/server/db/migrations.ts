@@ -1,5 +1,6 @@
 import type { Database } from './database';
 import { MIGRATION_014_SEGMENTS } from './migration014Segments';
+import { MIGRATION_015_DESK_APPROVALS } from './migration015DeskApprovals';
 import { MIGRATION_013_LOOKUP_SECRETS } from './migration013LookupSecrets';
 import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
 
@@ -476,6 +477,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_008_EXCHANGE,
   MIGRATION_013_LOOKUP_SECRETS,
   MIGRATION_014_SEGMENTS,
+  MIGRATION_015_DESK_APPROVALS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
