@@ -94,6 +94,63 @@ describe('browser host', () => {
   });
 });
 
+/** A raw request, so the test can set Host and Origin as a rebound or foreign page would. */
+function raw(path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: new URL(host.url).port, path, method, headers }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('DNS rebinding and foreign pages', () => {
+  const port = () => new URL(host.url).port;
+  const status = JSON.stringify({ op: 'status' });
+
+  it('refuses a request whose Host is not the till own address, with a clear error', async () => {
+    for (const name of [`evil.example:${port()}`, 'evil.example', `127.0.0.1:1`, `127.0.0.1.nip.io:${port()}`]) {
+      const res = await raw('/host/rpc', { host: name, 'x-till-session': TOKEN, 'content-type': 'application/json' }, 'POST', status);
+      expect(res.status, name).toBe(403);
+      expect(JSON.parse(res.text)).toMatchObject({ ok: false, error: { code: 'bad_host' } });
+      expect(JSON.parse(res.text).error.message).toContain(host.url);
+      // The page itself is not served to a rebound name either.
+      expect((await raw('/', { host: name })).status, name).toBe(403);
+    }
+    expect(log.text()).toContain('bad_host');
+  });
+
+  it('refuses a request from another site page (Origin), even with the token', async () => {
+    const res = await raw('/host/rpc', { host: `127.0.0.1:${port()}`, origin: 'http://evil.example', 'x-till-session': TOKEN }, 'POST', status);
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.text)).toMatchObject({ ok: false, error: { code: 'bad_origin' } });
+  });
+
+  it('answers the till own page under 127.0.0.1 and localhost', async () => {
+    for (const name of [`127.0.0.1:${port()}`, `localhost:${port()}`, `LOCALHOST:${port()}`]) {
+      const res = await raw('/host/rpc', { host: name, origin: `http://${name}`, 'x-till-session': TOKEN }, 'POST', status);
+      expect(res.status, name).toBe(200);
+    }
+  });
+
+  it('refuses an event stream opened by a foreign or rebound page', async () => {
+    const wsUrl = `${host.url.replace('http', 'ws')}host/events?session=${TOKEN}`;
+    const refusedStatus = (opts: WebSocket.ClientOptions) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(wsUrl, opts);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => (ws.close(), resolve(101)));
+        ws.on('error', () => undefined);
+      });
+    expect(await refusedStatus({ origin: 'http://evil.example' })).toBe(403);
+    expect(await refusedStatus({ headers: { host: `evil.example:${port()}` } })).toBe(403);
+    expect(await refusedStatus({ origin: `http://127.0.0.1:${port()}` })).toBe(101);
+  });
+});
+
 describe('the browser address across host restarts', () => {
   it('keeps the session token in the data folder (private), so the address and an open page stay valid', async () => {
     const { persistentSessionToken } = await import('./browserHost');

@@ -67,6 +67,38 @@ function securityHeaders(port: number): Record<string, string> {
   };
 }
 
+/**
+ * The names this host answers to: its loopback address and port, as the printed address and the
+ * CSP name them. Anything else in `Host` is a page that had its own name pointed at 127.0.0.1
+ * (DNS rebinding) or a request meant for another server; an `Origin` other than these is another
+ * site's page. Both are refused before anything else is read (issue 13).
+ */
+export function ownOrigins(port: number, bindHost = '127.0.0.1'): { hosts: Set<string>; origins: Set<string> } {
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+  if (bindHost !== '0.0.0.0' && bindHost !== '::') names.add(bindHost.includes(':') ? `[${bindHost}]` : bindHost);
+  const hosts = new Set([...names].map((n) => `${n}:${port}`.toLowerCase()));
+  return { hosts, origins: new Set([...hosts].map((h) => `http://${h}`)) };
+}
+
+type Refusal = { code: 'bad_host' | 'bad_origin'; message: string };
+
+function checkHostAndOrigin(req: IncomingMessage, own: { hosts: Set<string>; origins: Set<string> }, url: string): Refusal | null {
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (!own.hosts.has(host)) {
+    return { code: 'bad_host', message: `This is the till's own service; it answers only at ${url} (the request named host "${host.slice(0, 100)}").` };
+  }
+  // Browsers send Origin on every WebSocket and cross-origin request; same-origin navigations and
+  // programs on this machine may leave it out (the session token still guards them).
+  const origin = req.headers.origin;
+  if (origin !== undefined && !own.origins.has(origin.toLowerCase())) {
+    return {
+      code: 'bad_origin',
+      message: `Refused a request from the page at ${origin.slice(0, 100)}: only the till's own page (${url}) may use this service.`,
+    };
+  }
+  return null;
+}
+
 function sameToken(given: string | null | undefined, expected: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
@@ -94,11 +126,19 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const token = options.sessionToken ?? randomBytes(24).toString('base64url');
   const { services, rendererDir } = options;
   let port = 0;
+  let own = ownOrigins(0);
+  let ownUrl = '';
 
   const server: Server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const headers = securityHeaders(port);
+      const refusal = checkHostAndOrigin(req, own, ownUrl);
+      if (refusal) {
+        options.log?.warn(`browser host: refused a request (${refusal.code}): ${refusal.message}`);
+        res.writeHead(403, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: refusal }));
+        return;
+      }
       if (url.pathname === '/host/rpc') {
         if (req.method !== 'POST') {
           res
@@ -142,6 +182,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
+    const refusal = checkHostAndOrigin(req, own, ownUrl);
+    if (refusal) {
+      options.log?.warn(`browser host: refused an event stream (${refusal.code}): ${refusal.message}`);
+      socket.write(`HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ ok: false, error: refusal })}`);
+      socket.destroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/host/events' || !sameToken(url.searchParams.get('session'), token)) {
       options.log?.warn('browser host: refused an event stream without the session token');
@@ -164,7 +211,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  own = ownOrigins(port, options.host ?? '127.0.0.1');
   const url = `http://127.0.0.1:${port}/`;
+  ownUrl = url;
   return {
     url,
     openUrl: `${url}#session=${token}`,
