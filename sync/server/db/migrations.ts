@@ -3,7 +3,7 @@ import { MIGRATION_014_SEGMENTS } from './migration014Segments';
 import { MIGRATION_015_DESK_APPROVALS } from './migration015DeskApprovals';
 import { MIGRATION_013_LOOKUP_SECRETS } from './migration013LookupSecrets';
 import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
-import { MIGRATION_015_PHONE_CODES } from './migration015PhoneCodes';
+import { MIGRATION_016_PHONE_CODES } from './migration016PhoneCodes';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -478,8 +478,8 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_008_EXCHANGE,
   MIGRATION_013_LOOKUP_SECRETS,
   MIGRATION_014_SEGMENTS,
-  MIGRATION_015_PHONE_CODES,
   MIGRATION_015_DESK_APPROVALS,
+  MIGRATION_016_PHONE_CODES,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
