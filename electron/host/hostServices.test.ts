@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileCredentialStore } from './credentialStore';
 import { createHostServices } from './hostServices';
-import { startRealServer, type RealServer } from './testing/realServer';
+import { startRealServer, TEST_ADMIN, type RealServer } from './testing/realServer';
 
 let server: RealServer;
 beforeAll(async () => {
@@ -58,6 +58,35 @@ describe('host services', () => {
     const { services } = await freshHost();
     const down = await services.handle({ op: 'enrol', serverUrl: 'http://127.0.0.1:9', code: 'AAAAA-BBBBB', deviceName: 'Till' });
     expect(down).toMatchObject({ ok: false, error: { code: 'server_unreachable' } });
+  });
+
+  it('re-enrols a till its server still accepts only with a manager PIN of its store, checked by that server', async () => {
+    const { services, path } = await freshHost();
+    const made = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/stores/1/managers',
+      headers: { authorization: `Bearer ${TEST_ADMIN}` },
+      payload: { name: 'Store manager', pin: '730512' },
+    });
+    expect(made.statusCode).toBe(200);
+    expect(await services.handle({ op: 'enrol', serverUrl: server.url, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({ ok: true });
+    const first = JSON.parse(await readFile(path, 'utf8'));
+    // Someone at the keyboard points the working till at another server: refused, naming both.
+    const hijack = await services.handle({ op: 'enrol', serverUrl: 'http://10.0.0.66:8787', code: 'ATTACKER01', deviceName: 'Till' });
+    expect(hijack).toMatchObject({ ok: false, error: { code: 'enrol_needs_manager' } });
+    expect(!hijack.ok && hijack.error.message).toContain(server.url);
+    expect(!hijack.ok && hijack.error.message).toContain('http://10.0.0.66:8787');
+    const wrong = await services.handle({ op: 'enrol', serverUrl: server.url, code: await server.enrolmentCode(), deviceName: 'Till', managerPin: '000000' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'enrol_manager_refused' } });
+    // Nothing changed on the till.
+    expect(JSON.parse(await readFile(path, 'utf8')).token).toBe(first.token);
+    const right = await services.handle({ op: 'enrol', serverUrl: server.url, code: await server.enrolmentCode(), deviceName: 'Till 2', managerPin: '730512' });
+    expect(right).toMatchObject({ ok: true, value: { enrolled: true, terminal: { terminalName: 'Till 2' } } });
+    const second = JSON.parse(await readFile(path, 'utf8'));
+    expect(second.token).not.toBe(first.token);
+    // A till its server revoked is enrolled again with a code alone.
+    await server.revoke(second.terminal.terminalId);
+    expect(await services.handle({ op: 'enrol', serverUrl: server.url, code: await server.enrolmentCode(), deviceName: 'Till 3' })).toMatchObject({ ok: true });
   });
 
   it('treats a damaged credential file as not enrolled', async () => {

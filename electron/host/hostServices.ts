@@ -107,10 +107,72 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     };
   }
 
-  async function enrol(serverUrl: string, code: string, deviceName: string): Promise<HostResponse> {
+  /**
+   * A till its server still accepts is re-enrolled only with a manager's PIN or card of its
+   * current store, checked by that server (with its lockout): otherwise anyone at the keyboard
+   * could move a working till to a server of their own. A credential the server refuses (revoked)
+   * or none needs nothing. Answers null when enrolment may go on, else the refusal.
+   */
+  async function confirmReplacing(newBase: string, manager: { pin?: string; card?: string }): Promise<HostResponse | null> {
+    const cred = await loadCredential();
+    if (!cred) return null;
+    const old = cred.serverUrl;
+    const who = `"${cred.terminal.terminalName}" of ${cred.terminal.storeName}`;
+    const headers = { authorization: `Bearer ${cred.token}` };
+    let check: Response;
+    try {
+      check = await doFetch(`${old}/api/v1/terminal`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      log.warn(`enrolment over a live till refused: its server ${old} cannot confirm a manager (${unreachableReason(err, timeoutMs).reason})`);
+      return refuse(
+        'enrol_old_server_unreachable',
+        `This till is enrolled as ${who} with ${old}, which cannot be reached to confirm a manager. To enrol it with ${newBase}, IT removes the till's credential on this machine.`,
+      );
+    }
+    if (check.status === 401) return null;
+    if (manager.pin === undefined && manager.card === undefined) {
+      log.warn(`enrolment over a live till refused: no manager PIN or card (enrolled with ${old}, asked to enrol with ${newBase})`);
+      return refuse('enrol_needs_manager', `This till is enrolled as ${who} with ${old}. Enrolling it with ${newBase} needs the store manager's PIN or card.`);
+    }
+    if (manager.pin) log.addSecret(manager.pin);
+    if (manager.card) log.addSecret(manager.card);
+    let session: Response;
+    try {
+      session = await doFetch(`${old}/api/v1/manager/session`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(manager.pin !== undefined ? { pin: manager.pin } : { card: manager.card }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      return refuse('enrol_old_server_unreachable', `The server ${old} cannot be reached to confirm the manager: ${(err as Error).message}`);
+    }
+    const body: unknown = await session.json().catch(() => null);
+    if (!session.ok) {
+      const parsed = ApiError.safeParse(body);
+      log.warn(`enrolment over a live till refused: ${old} did not accept the manager (${session.status} ${parsed.success ? parsed.data.code : ''})`);
+      return refuse(
+        'enrol_manager_refused',
+        `The store manager was not confirmed by ${old}: ${parsed.success ? parsed.data.message : `it answered ${session.status}`}`,
+      );
+    }
+    const token = (body as { token?: unknown } | null)?.token;
+    // The manager session was only a confirmation: end it at once.
+    if (typeof token === 'string') {
+      await doFetch(`${old}/api/v1/manager/session`, { method: 'DELETE', headers: { ...headers, [MANAGER_TOKEN_HEADER]: token } }).catch(() => undefined);
+    }
+    log.info(`enrolment over a live till confirmed by a manager of ${cred.terminal.storeName} (was ${old}, now ${newBase})`);
+    return null;
+  }
+
+  const refuse = (code: string, message: string): HostResponse => ({ ok: false, error: { code, message } });
+
+  async function enrol(serverUrl: string, code: string, deviceName: string, manager: { pin?: string; card?: string } = {}): Promise<HostResponse> {
     const base = serverUrl.replace(/\/+$/, '');
     // A one-time code is a credential until used: never in the log.
     log.addSecret(code);
+    const refusal = await confirmReplacing(base, manager);
+    if (refusal) return refusal;
     let res: Response;
     try {
       res = await doFetch(`${base}/api/v1/enrol`, {
@@ -195,7 +257,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
         case 'status':
           return { ok: true, value: await status() };
         case 'enrol':
-          return enrol(r.serverUrl, r.code, r.deviceName);
+          return enrol(r.serverUrl, r.code, r.deviceName, { pin: r.managerPin, card: r.managerCard });
         case 'api':
           return { ok: true, value: await api(r.method, r.path, r.query, r.body, r.managerToken) };
         case 'phoneKeys':

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DeviceStatus } from '../../core/scan';
 import { FiscalRequest, FiscalSettings } from './fiscal';
-import { ManagerApiPath } from './manager';
+import { ManagerApiPath, ManagerCard, ManagerPin } from './manager';
 import { TerminalInfo } from './schemas';
 
 /**
@@ -19,6 +19,12 @@ export const HostRequest = z.discriminatedUnion('op', [
     serverUrl: z.url({ protocol: /^https?$/ }),
     code: z.string().trim().min(6).max(64),
     deviceName: z.string().trim().min(1).max(100),
+    /**
+     * Enrolling over a till that its server still accepts needs a store manager (or IT) of the
+     * till's current store: their PIN or card, checked by that server (issue 13).
+     */
+    managerPin: ManagerPin.optional(),
+    managerCard: ManagerCard.optional(),
   }),
   z.object({
     op: z.literal('api'),
