@@ -60,6 +60,8 @@ export const ProgrammeSchema = z
     pendingDays: z.number().int().min(0).max(365).default(14),
     /** Bonuses expire this many days after they were earned. */
     expiryDays: z.number().int().min(1).max(3_660).default(365),
+    /** The till warns of bonuses burning within this many days ("сгорит 300 бонусов 12 декабря"); absent: 14, 0: never. */
+    expiryWarningDays: z.number().int().min(0).max(365).optional(),
     /** Paid once at registration (offers of type "welcome" may add to it). */
     welcomeBonusKopecks: kopecks.default(0),
     /** Days a welcome bonus waits before it can be spent (nothing to return, so default 0). */

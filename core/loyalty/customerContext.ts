@@ -15,6 +15,10 @@ const ms = z.number().finite();
 export const OfferUseSchema = z.object({ offerId: id, atMs: ms, eventId: id });
 export type OfferUse = z.infer<typeof OfferUseSchema>;
 
+/** The soonest date the customer's unspent bonuses burn, and how many burn then (core/engine/lots.ts expiringSoonest). */
+export const ExpiringSchema = z.object({ amountKopecks: z.number().int().min(0), atMs: ms });
+export type Expiring = z.infer<typeof ExpiringSchema>;
+
 export const ServerContextSchema = z.object({
   customerId: id,
   tier: id,
@@ -27,6 +31,8 @@ export const ServerContextSchema = z.object({
   uses: z.array(OfferUseSchema).max(10_000),
   /** Sales the server applied for the customer lately: a till's effects for these are already counted. */
   recentEventIds: z.array(id).max(10_000),
+  /** Absent or null: nothing burns soon (or the server is older). */
+  expiring: ExpiringSchema.nullable().optional(),
 });
 export type ServerContext = z.infer<typeof ServerContextSchema>;
 
@@ -49,6 +55,8 @@ export interface CustomerContext {
   purchaseCount: number;
   spendKopecks: number;
   uses: OfferUse[];
+  /** The server's soonest-expiring bonuses, for the expiry prompt; absent when none are known. */
+  expiring?: Expiring | null;
 }
 
 export const EMPTY_CONTEXT: CustomerContext = { tier: null, segments: [], purchaseCount: 0, spendKopecks: 0, uses: [] };
@@ -91,7 +99,7 @@ export function effectiveContext(
     if (tier !== null) tier = upgraded(programme, tier, rollingSpend(programme, tier, spend) + e.eligibleNet);
     spend += e.eligibleNet;
   }
-  return { tier, segments: server?.segments ?? [], purchaseCount, spendKopecks: spend, uses };
+  return { tier, segments: server?.segments ?? [], purchaseCount, spendKopecks: spend, uses, ...(server?.expiring ? { expiring: server.expiring } : {}) };
 }
 
 /** Uses of each limited offer in its period ending at `atMs`, as the server counts them. */

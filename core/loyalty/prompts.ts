@@ -1,5 +1,6 @@
 import { tierForSpend, toLocal, type Customer, type LocalisedText, type OfferIndex, type Programme, type SaleTime, type Store } from '../engine';
 import { limitReached, offerOpenTo } from '../engine/eligibility';
+import { DAY_MS } from '../engine/programme';
 
 /** The offer closest to triggering for this customer: "ещё 150 ₽ до удвоенных бонусов". */
 export interface UpsellPrompt {
@@ -35,4 +36,29 @@ export function closestUpsell(
     if (!best || shortfall < best.shortfallKopecks) best = { offerId: o.id, name: o.name, shortfallKopecks: shortfall };
   }
   return best;
+}
+
+/** Without a chain setting, the till warns of bonuses burning within two weeks. */
+export const DEFAULT_EXPIRY_WARNING_DAYS = 14;
+
+/** "Сгорит 300 бонусов 12 декабря — предложите списать". */
+export interface ExpiryPrompt {
+  amountKopecks: number;
+  atMs: number;
+}
+
+/**
+ * The soonest-expiring bonuses when they burn within the chain's warning window from `nowMs`
+ * (`warningDays`, absent: DEFAULT_EXPIRY_WARNING_DAYS; 0 turns the prompt off). Nothing when
+ * they are already gone, or the amount is nothing.
+ */
+export function expiryPrompt(
+  expiring: { amountKopecks: number; atMs: number } | null | undefined,
+  nowMs: number,
+  warningDays: number | undefined,
+): ExpiryPrompt | null {
+  const days = warningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
+  if (!expiring || days <= 0 || expiring.amountKopecks <= 0) return null;
+  if (expiring.atMs <= nowMs || expiring.atMs > nowMs + days * DAY_MS) return null;
+  return { amountKopecks: expiring.amountKopecks, atMs: expiring.atMs };
 }

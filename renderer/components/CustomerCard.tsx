@@ -53,6 +53,17 @@ export function CustomerCard({ customer, via, panel = null }: { customer: LocalC
           </>
         )}
       </dl>
+      {info?.expiry && (
+        <p className="expiry" role="status" data-kopecks={info.expiry.amountKopecks}>
+          {t('customer.expiry', {
+            count: info.expiry.bonuses,
+            amount: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(info.expiry.bonuses),
+            date: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+              Date.UTC(2000, info.expiry.month - 1, info.expiry.day),
+            ),
+          })}
+        </p>
+      )}
       {info?.upsell && (
         <p className="upsell" role="status">
           {t('customer.upsell', { amount: formatRoubles(info.upsell.shortfallKopecks, locale), offer: info.upsell.name[lang] })}

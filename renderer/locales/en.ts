@@ -507,6 +507,10 @@ export const en: Messages = {
     birthdayIn_many: 'in {{count}} days',
     birthdayIn_other: 'in {{count}} days',
     offers: 'Personal offers',
+    expiry_one: '{{amount}} bonus burns on {{date}}: offer to spend it',
+    expiry_few: '{{amount}} bonuses burn on {{date}}: offer to spend them',
+    expiry_many: '{{amount}} bonuses burn on {{date}}: offer to spend them',
+    expiry_other: '{{amount}} bonuses burn on {{date}}: offer to spend them',
     upsell: '{{amount}} more for “{{offer}}”',
   },
   diagnostics: {

@@ -505,6 +505,10 @@ export const ru = {
     birthdayIn_many: 'через {{count}} дней',
     birthdayIn_other: 'через {{count}} дня',
     offers: 'Персональные предложения',
+    expiry_one: 'Сгорит {{amount}} бонус {{date}} — предложите списать',
+    expiry_few: 'Сгорят {{amount}} бонуса {{date}} — предложите списать',
+    expiry_many: 'Сгорят {{amount}} бонусов {{date}} — предложите списать',
+    expiry_other: 'Сгорят {{amount}} бонуса {{date}} — предложите списать',
     upsell: 'Ещё {{amount}} до «{{offer}}»',
   },
   diagnostics: {

@@ -35,7 +35,7 @@ export async function pullContexts(db: TillDb, api: ApiCaller, pageSize = 5_000)
 
 export async function storeContextPage(db: TillDb, p: ContextPage): Promise<void> {
   await db.transaction('rw', [db.customerContexts, db.contextEffects, db.syncState], async () => {
-    const empty = (c: ServerContext) => c.purchaseCount === 0 && c.segments.length === 0 && c.uses.length === 0;
+    const empty = (c: ServerContext) => c.purchaseCount === 0 && c.segments.length === 0 && c.uses.length === 0 && !c.expiring;
     await db.customerContexts.bulkDelete(p.items.filter(empty).map((c) => c.customerId));
     await db.customerContexts.bulkPut(p.items.filter((c) => !empty(c)));
     // The server has these sales now: their effects are in its figures.

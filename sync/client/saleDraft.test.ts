@@ -125,3 +125,25 @@ describe('upsell in the customer panel', () => {
     expect(customerPanel(c3, { id: '7', tier: 'bronze', birthday: null, context: fresh }, now, 50_000).upsell).toBeNull();
   });
 });
+
+describe('bonus expiry in the customer panel', () => {
+  it('warns of the soonest-expiring bonuses within the chain’s window, on the store’s calendar day', () => {
+    const DAY = 86_400_000;
+    const c = saleContext(terminal, { ...demoProgramme(), expiryWarningDays: 7 }, [], true);
+    const ctxWith = (days: number) => ({
+      tier: 'bronze',
+      segments: [],
+      purchaseCount: 1,
+      spendKopecks: 0,
+      uses: [],
+      expiring: { amountKopecks: 30_000, atMs: now.getTime() + days * DAY },
+    });
+    const soon = customerPanel(c, { id: '7', tier: 'bronze', birthday: null, context: ctxWith(6) }, now).expiry;
+    expect(soon).toMatchObject({ amountKopecks: 30_000, bonuses: 300 });
+    const at = new Date(now.getTime() + 6 * DAY);
+    const local = new Intl.DateTimeFormat('en-GB', { timeZone: terminal.storeTimeZone, day: 'numeric', month: 'numeric' }).formatToParts(at);
+    expect(soon?.day).toBe(Number(local.find((p) => p.type === 'day')!.value));
+    expect(soon?.month).toBe(Number(local.find((p) => p.type === 'month')!.value));
+    expect(customerPanel(c, { id: '7', tier: 'bronze', birthday: null, context: ctxWith(8) }, now).expiry).toBeNull();
+  });
+});

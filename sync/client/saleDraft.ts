@@ -14,7 +14,7 @@ import {
 } from '../../core/engine';
 import { dayNumberOf, daysInMonth, type LocalDateTime } from '../../core/engine/time';
 import { limitedOffers, rollingSpend, usageAt, type CustomerContext } from '../../core/loyalty/customerContext';
-import { closestUpsell, type UpsellPrompt } from '../../core/loyalty/prompts';
+import { closestUpsell, expiryPrompt, type ExpiryPrompt, type UpsellPrompt } from '../../core/loyalty/prompts';
 import type { MonthDay } from '../protocol/schemas';
 import type { SaleEvent } from '../protocol/events';
 import type { ProductItem } from '../protocol/pull';
@@ -161,6 +161,8 @@ export interface CustomerPanelInfo {
   birthdayInDays: number | null;
   /** The offer with a minimum receipt the basket is nearest to ("ещё 150 ₽ до ..."), if any. */
   upsell?: UpsellPrompt | null;
+  /** Bonuses burning within the chain's warning window ("сгорит 300 бонусов 12 декабря"), if any. */
+  expiry?: (ExpiryPrompt & { month: number; day: number; bonuses: number }) | null;
 }
 
 /** Days from `today` to the next occurrence of a yearly date; 29 February falls on the 28th in other years. */
@@ -188,5 +190,13 @@ export function customerPanel(ctx: SaleContext, customer: Omit<DraftCustomer, 'a
     offers,
     birthdayInDays: customer.birthday ? daysToNext(local, customer.birthday) : null,
     upsell: closestUpsell(ctx.programme, ctx.offers, { ...who, usage }, eligibleSubtotalKopecks),
+    expiry: expiryOn(ctx, expiryPrompt(customer.context?.expiring, now.getTime(), ctx.programme.expiryWarningDays)),
   };
+}
+
+/** The prompt with the store's calendar day the bonuses burn on and their count in displayed bonuses. */
+function expiryOn(ctx: SaleContext, p: ExpiryPrompt | null): CustomerPanelInfo['expiry'] {
+  if (!p) return null;
+  const d = localNow(ctx, new Date(p.atMs));
+  return { ...p, month: d.month, day: d.day, bonuses: p.amountKopecks / ctx.programme.bonusUnitKopecks };
 }

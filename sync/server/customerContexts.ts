@@ -1,4 +1,5 @@
 import { liveUses, limitedOffers, type ServerContext } from '../../core/loyalty/customerContext';
+import { DEFAULT_EXPIRY_WARNING_DAYS } from '../../core/loyalty/prompts';
 import type { ContextPage } from '../protocol/pull';
 import { changeWatermark, remainingRows } from './changeFeed';
 import type { Database } from './db/database';
@@ -17,6 +18,7 @@ type ContextRow = {
   now_ms: number;
   uses: { o: string; t: number; e: string }[];
   recent: string[];
+  expiring: { a: number; t: number } | string | null;
 };
 
 /**
@@ -29,6 +31,7 @@ export async function pullContexts(db: Database, rules: RulesCache, chainId: num
   const chainRules = await rules.get(db, chainId);
   const limited = chainRules ? chainRules.limited : [];
   const periodDays = chainRules?.programme.tierPeriodDays ?? 365;
+  const warnDays = chainRules?.programme.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS;
   const upTo = await changeWatermark(db);
   // The first pull skips customers who never bought and are in no segment: the till's default.
   const rows = await db.query<ContextRow>(
@@ -39,12 +42,17 @@ export async function pullContexts(db: Database, rules: RulesCache, chainId: num
        COALESCE((SELECT json_agg(json_build_object('o', u.offer_id, 't', (extract(epoch FROM u.used_at) * 1000)::float8, 'e', u.event_id))
          FROM offer_uses u WHERE u.customer_id = c.id AND u.offer_id = ANY($6::text[])), '[]') AS uses,
        ARRAY(SELECT r.event_id::text FROM receipts r
-         WHERE r.customer_id = c.id AND r.received_at > now() - make_interval(days => ${RECENT_DAYS})) AS recent
+         WHERE r.customer_id = c.id AND r.received_at > now() - make_interval(days => ${RECENT_DAYS})) AS recent,
+       (SELECT json_build_object('a', sum(lo.remaining), 't', (extract(epoch FROM lo.expires_at) * 1000)::float8)
+         FROM lots lo WHERE lo.customer_id = c.id AND lo.remaining > 0 AND lo.expires_at > now()
+         GROUP BY lo.expires_at ORDER BY lo.expires_at LIMIT 1) AS expiring
      FROM customers c
      WHERE c.chain_id = $1 AND c.change_seq > $2::bigint AND c.change_seq <= $3::bigint
-       AND ($2::bigint > 0 OR c.purchase_count > 0 OR c.segments <> '{}')
+       AND ($2::bigint > 0 OR c.purchase_count > 0 OR c.segments <> '{}'
+         OR EXISTS (SELECT 1 FROM lots lo WHERE lo.customer_id = c.id AND lo.remaining > 0
+           AND lo.expires_at > now() AND lo.expires_at <= now() + make_interval(days => $7::int)))
      ORDER BY c.change_seq LIMIT $4`,
-    [chainId, cursor, upTo, limit + 1, periodDays, limited.map((o) => o.id)],
+    [chainId, cursor, upTo, limit + 1, periodDays, limited.map((o) => o.id), warnDays],
   );
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
@@ -72,5 +80,11 @@ function contextOf(r: ContextRow, limited: ReturnType<typeof limitedOffers>): Se
     asOfMs,
     uses: liveUses(uses, limited, asOfMs),
     recentEventIds: r.recent.map(String),
+    expiring: expiringOf(r.expiring),
   };
+}
+
+function expiringOf(raw: ContextRow['expiring']): ServerContext['expiring'] {
+  const e = typeof raw === 'string' ? (JSON.parse(raw) as { a: number; t: number }) : raw;
+  return e && Number(e.a) > 0 ? { amountKopecks: Number(e.a), atMs: Math.round(Number(e.t)) } : null;
 }

@@ -44,6 +44,21 @@ export function demoBalance(n: number): number {
   return ((n * 7919) % 5000) * 100 + (n % 100);
 }
 
+/** Demo customers with part of their balance (DEMO_EXPIRING_KOPECKS) burning in DEMO_EXPIRING_DAYS days. */
+export const DEMO_EXPIRING_CUSTOMERS = [905, 911] as const;
+export const DEMO_EXPIRING_KOPECKS = 30_000;
+export const DEMO_EXPIRING_DAYS = 10;
+
+/** The opening balance's lots: one expiring in a year, or for DEMO_EXPIRING_CUSTOMERS a second one soon. */
+function demoLots(n: number): { n: number; amount: number; days: number }[] {
+  const b = demoBalance(n);
+  if (!(DEMO_EXPIRING_CUSTOMERS as readonly number[]).includes(n)) return [{ n, amount: b, days: 365 }];
+  return [
+    { n, amount: DEMO_EXPIRING_KOPECKS, days: DEMO_EXPIRING_DAYS },
+    { n, amount: b - DEMO_EXPIRING_KOPECKS, days: 365 },
+  ];
+}
+
 const TIERS = ['base', 'silver', 'gold'] as const;
 export function demoTier(n: number): string {
   return TIERS[n % 10 === 0 ? 2 : n % 3 === 0 ? 1 : 0]!;
@@ -127,16 +142,18 @@ export async function seedDemo(db: Database, customers = 10_000, keyCost: KeyCos
          SELECT 1, 'phone', k, n FROM unnest($1::bigint[], $3::text[]) AS y(n, k)`,
         [ns, ns.map((n) => demoCardNumber(n)), keys],
       );
-      // Opening balances are lots of their own (ledger row id = lot id), spendable at once.
+      // Opening balances are lots of their own (ledger row id = lot id), spendable at once; a few
+      // customers' balances burn partly soon (DEMO_EXPIRING_CUSTOMERS), for the till's expiry prompt.
+      const lots = ns.flatMap(demoLots);
       await tx.query(
         `WITH l AS (
            INSERT INTO ledger (id, lot_id, customer_id, kind, amount, bucket, expires_at, reason)
-           SELECT i, i, n, 'adjustment', b, 'available', now() + interval '365 days', 'demo opening balance'
-           FROM (SELECT nextval('ledger_id_seq') AS i, n, b FROM unnest($1::bigint[], $2::bigint[]) AS x(n, b) WHERE b > 0) s
+           SELECT i, i, n, 'adjustment', b, 'available', now() + make_interval(days => d), 'demo opening balance'
+           FROM (SELECT nextval('ledger_id_seq') AS i, n, b, d FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS x(n, b, d) WHERE b > 0) s
            RETURNING id, customer_id, amount, created_at, expires_at)
          INSERT INTO lots (id, customer_id, amount, remaining, earned_at, available_at, expires_at, activated)
          SELECT id, customer_id, amount, amount, created_at, created_at, expires_at, true FROM l`,
-        [ns, ns.map(demoBalance)],
+        [lots.map((l) => l.n), lots.map((l) => l.amount), lots.map((l) => l.days)],
       );
       await tx.query(`INSERT INTO balances (customer_id, balance) SELECT n, b FROM unnest($1::bigint[], $2::bigint[]) AS x(n, b)`, [ns, ns.map(demoBalance)]);
     });
