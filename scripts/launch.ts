@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoAnnouncement } from './demoAnnouncement';
 import { waitForLine } from './processLines';
 
 /**
@@ -95,7 +96,15 @@ async function main(): Promise<void> {
     body: JSON.stringify({ personnelNo: DEMO_CASHIER.personnelNo, name: 'Анна Смирнова', pin: DEMO_CASHIER.pin }),
   }).catch(() => null);
   console.log(
-    `Demo: manager PIN ${DEMO_MANAGER_PIN}${manager?.ok ? '' : ' (already set up)'}; cashier ${DEMO_CASHIER.personnelNo}, PIN ${DEMO_CASHIER.pin}${cashier?.ok ? '' : ' (already set up)'}; head office offers page ${serverUrl}/admin/offers with admin token ${adminToken}`,
+    await demoAnnouncement({
+      adminToken,
+      tokenDir: resolve(root, 'data'),
+      serverUrl,
+      managerPin: DEMO_MANAGER_PIN,
+      managerNew: Boolean(manager?.ok),
+      cashier: DEMO_CASHIER,
+      cashierNew: Boolean(cashier?.ok),
+    }),
   );
 
   const electron = electronBinary();

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,5 +10,7 @@ export async function writeAdminTokenFile(token: string, dir?: string): Promise<
   const folder = dir ?? (await mkdtemp(join(tmpdir(), 'loyalty-till-admin-')));
   const path = join(folder, 'admin-token');
   await writeFile(path, `${token}\n`, { mode: 0o600, flag: 'w' });
+  // The mode applies to a new file only: one left by an earlier run is made private too.
+  await chmod(path, 0o600);
   return path;
 }
