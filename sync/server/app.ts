@@ -19,6 +19,7 @@ import { pullRoutes } from './routes/pull';
 import { pullContextRoutes } from './routes/pullContexts';
 import { adminSegmentRoutes } from './routes/adminSegments';
 import { pushRoutes } from './routes/push';
+import { phoneCodeRoutes, type PhoneCodeOptions } from './routes/phoneCodes';
 import { terminalRoutes } from './routes/terminal';
 import { receiptRoutes } from './routes/receipts';
 import { DEFAULT_MANAGER_SETTINGS, type ManagerSettings } from './managers';
@@ -44,6 +45,8 @@ export interface AppOptions {
    * socket's address is the source. Never "trust everyone": the header is spoofable.
    */
   trustProxy?: string[];
+  /** SMS one-time codes: the fallback gateway (the demo's fake), settings and a clock (tests). */
+  phoneCodes?: PhoneCodeOptions;
 }
 
 /**
@@ -86,6 +89,7 @@ export async function buildApp({
   managers = {},
   sourceThrottle = DEFAULT_SOURCE_THROTTLE,
   trustProxy,
+  phoneCodes,
 }: AppOptions): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     bodyLimit: 1024 * 1024,
@@ -167,6 +171,7 @@ export async function buildApp({
   exchangeRoutes(app, deps);
   adminHeadOfficeRoutes(app, deps);
   adminLookupSecretRoutes(app, deps);
+  phoneCodeRoutes(app, deps, phoneCodes);
   adminPageRoutes(app);
   return app;
 }
