@@ -4,6 +4,7 @@ import { MIGRATION_015_DESK_APPROVALS } from './migration015DeskApprovals';
 import { MIGRATION_013_LOOKUP_SECRETS } from './migration013LookupSecrets';
 import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
 import { MIGRATION_016_PHONE_CODES } from './migration016PhoneCodes';
+import { MIGRATION_017_COUPONS } from './migration017Coupons';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -480,6 +481,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_014_SEGMENTS,
   MIGRATION_015_DESK_APPROVALS,
   MIGRATION_016_PHONE_CODES,
+  MIGRATION_017_COUPONS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
