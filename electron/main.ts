@@ -4,6 +4,7 @@ import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, type IpcMainIn
 import { credentialSealer, permissionGranted } from './hardening';
 import { readHostConfig } from './host/hostConfig';
 import { createTillHost } from './host/tillHost';
+import { ownerOnlyUmask } from './host/privateFiles';
 import { readWindowConfig } from './host/windowConfig';
 import { HOST_CHANNEL, DEVICE_CHANNEL } from './ipcChannels';
 
@@ -22,6 +23,8 @@ function fromOurRenderer(event: IpcMainInvokeEvent): boolean {
 }
 
 async function start(): Promise<void> {
+  // Every file the till writes (credential, its data folder) is this user's alone.
+  ownerOnlyUmask();
   await app.whenReady();
   const config = readHostConfig(process.env);
   // Never safeStorage's fixed-key fallback: the host's machine-bound file is better than that.

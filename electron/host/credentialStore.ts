@@ -36,7 +36,7 @@ export interface FileStoreOptions {
 }
 
 async function writePrivate(path: string, bytes: string | Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp`;
   await writeFile(tmp, bytes, { mode: 0o600 });
   await chmod(tmp, 0o600);
@@ -115,7 +115,7 @@ const MACHINE_ID_PATHS = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
  * Re-imaging the OS changes the machine id: the till then asks to be enrolled again.
  */
 export async function machineSealer(dataDir: string, machineIdPaths: readonly string[] = MACHINE_ID_PATHS): Promise<Sealer> {
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const salt = await readOrCreateSecret(join(dataDir, 'credential.salt'));
   let machine: Buffer | null = null;
   for (const p of machineIdPaths) {

@@ -5,10 +5,13 @@ import { DeviceConfigError } from '../../drivers';
 import { persistentSessionToken, startBrowserHost } from './browserHost';
 import { readHostConfig } from './hostConfig';
 import { MachineConfigError } from './machineConfig';
+import { ownerOnlyUmask } from './privateFiles';
 import { createTillHost } from './tillHost';
 
 /** The till host for a browser kiosk (and for machines without the Electron binary). */
 async function main(): Promise<void> {
+  // Every file the host writes (credential, session token) is this user's alone.
+  ownerOnlyUmask();
   let config;
   try {
     config = readHostConfig(process.env);

@@ -8,6 +8,7 @@ import { logDeviceEvents } from './deviceLog';
 import { createHostLog, type HostLog } from './hostLog';
 import type { HostConfig } from './hostConfig';
 import { createHostServices, type HostServices } from './hostServices';
+import { makeTillDirPrivate } from './privateFiles';
 
 export interface TillHost {
   services: HostServices;
@@ -45,6 +46,8 @@ export async function createTillHost(
 ): Promise<TillHost> {
   // Lookup keys (typed phones, bank cards) at native speed: the cost they are set to assumes it.
   useNativeArgon2();
+  // The credential, its salt and the session token live here: the till's user's alone (issue 13).
+  makeTillDirPrivate(config.dataDir);
   const startedAt = Date.now();
   const log = extras.log ?? createHostLog();
   const appVersion = extras.appVersion ?? findAppVersion();
