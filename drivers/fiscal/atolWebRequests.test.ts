@@ -145,6 +145,44 @@ describe('ATOL web requests adapter', () => {
     expect(sim.state().documents.filter((d) => d.kind === 'sellReturn')).toHaveLength(1);
   });
 
+  it("reads the register's shift counters: receipts by payment type, returns, cash in and out", async () => {
+    value(await register.openShift(CASHIER));
+    value(await register.cashIn({ operationId: 'float-t', amountKopecks: 100_000, cashier: CASHIER, reason: 'Размен' }));
+    await checkCodes([WATER_1, WATER_2]);
+    const receipt = fiscalReceipt(pricedBasket('r-t'));
+    value(await register.sell(receipt));
+    const paid = (kind: 'cash' | 'card' | 'bonus') => receipt.payments.filter((p) => p.kind === kind).reduce((s, p) => s + p.amountKopecks, 0);
+    value(await register.sellReturn(cashReceipt('r-back')));
+    const back = cashReceipt('r-back').payments[0]!.amountKopecks;
+    value(await register.cashOut({ operationId: 'pickup-t', amountKopecks: 30_000, cashier: CASHIER, reason: 'Инкассация' }));
+
+    const totals = value(await register.shiftTotals());
+    expect(totals).toEqual({
+      shiftNumber: 1,
+      sell: {
+        count: 1,
+        totalKopecks: paid('cash') + paid('card') + paid('bonus'),
+        cashKopecks: paid('cash'),
+        cardKopecks: paid('card'),
+        otherKopecks: paid('bonus'),
+      },
+      sellReturn: { count: 1, totalKopecks: back, cashKopecks: back, cardKopecks: 0, otherKopecks: 0 },
+      cashIn: { count: 1, totalKopecks: 100_000 },
+      cashOut: { count: 1, totalKopecks: 30_000 },
+      cashInDrawerKopecks: 100_000 + paid('cash') - back - 30_000,
+    });
+    // The slip carries its reason; the register keeps the movement with its shift.
+    expect(sim.state().cashMovements.map((m) => [m.kind, m.text])).toEqual([
+      ['cashIn', ['Основание: Размен']],
+      ['cashOut', ['Основание: Инкассация']],
+    ]);
+    // A new shift starts its counters from nothing.
+    value(await register.closeShift(CASHIER));
+    expect(value(await register.shiftTotals())).toMatchObject({ shiftNumber: 1, sell: { count: 1 } });
+    value(await register.openShift(CASHIER));
+    expect(value(await register.shiftTotals())).toMatchObject({ shiftNumber: 2, sell: { count: 0, totalKopecks: 0 }, cashIn: { count: 0 } });
+  });
+
   it('X report, cash in and out, and the Z report', async () => {
     value(await register.openShift(CASHIER));
     expect(value(await register.cashIn({ operationId: 'float-1', amountKopecks: 500_000, cashier: CASHIER, reason: 'Размен' }))).toEqual({

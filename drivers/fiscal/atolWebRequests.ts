@@ -12,6 +12,7 @@ import {
   AtolLastFiscalParamsResult,
   AtolMarkingStatusResult,
   AtolShiftStatusResult,
+  AtolShiftTotalsResult,
   type AtolTask,
   type ItemInfoCheckResult,
 } from './atolWebSchemas';
@@ -28,6 +29,8 @@ import type {
   FiscalResult,
   MarkingCodeCheck,
   MarkingCodeRequest,
+  RegisterReceiptTotals,
+  RegisterShiftTotals,
   ShiftReport,
   ShiftStatus,
 } from './fiscalRegister';
@@ -135,6 +138,19 @@ export class AtolWebRegister implements FiscalRegister {
         if (s.state !== 'closed' && s.expiredTime) status.expiresAt = s.expiredTime;
         return status;
       }),
+    );
+  }
+
+  shiftTotals(): Promise<FiscalResult<RegisterShiftTotals>> {
+    return this.serial(async () =>
+      this.read(await this.once({ type: 'getShiftTotals' }, false, QUERY_TIMEOUT_MS), AtolShiftTotalsResult, false, ({ shiftTotals: t }) => ({
+        shiftNumber: t.shiftNumber,
+        sell: receiptTotalsOf(t.receipts.sell),
+        sellReturn: receiptTotalsOf(t.receipts.sellReturn),
+        cashIn: { count: t.income.count, totalKopecks: kopecksOf(t.income.sum) },
+        cashOut: { count: t.outcome.count, totalKopecks: kopecksOf(t.outcome.sum) },
+        cashInDrawerKopecks: kopecksOf(t.cashDrawer.sum),
+      })),
     );
   }
 
@@ -298,6 +314,16 @@ export class AtolWebRegister implements FiscalRegister {
       return report;
     });
   }
+}
+
+function receiptTotalsOf(r: z.infer<typeof AtolShiftTotalsResult>['shiftTotals']['receipts']['sell']): RegisterReceiptTotals {
+  return {
+    count: r.count,
+    totalKopecks: kopecksOf(r.sum),
+    cashKopecks: kopecksOf(r.payments.cash),
+    cardKopecks: kopecksOf(r.payments.electronically),
+    otherKopecks: kopecksOf(r.payments.other + r.payments.prepaid + r.payments.credit),
+  };
 }
 
 function documentOf(r: z.infer<typeof AtolFiscalDocumentResult>): FiscalDocument {

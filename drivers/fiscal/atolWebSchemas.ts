@@ -155,6 +155,7 @@ export const AtolTask = z.discriminatedUnion('type', [
   Bare('openCashDrawer'),
   z.strictObject({ type: z.literal('nonFiscal'), items: z.array(TextItem).min(1).max(500), electronically: z.boolean().optional() }),
   Bare('getShiftStatus'),
+  Bare('getShiftTotals'),
   Bare('getDeviceStatus'),
   z.strictObject({ type: z.literal('getLastFiscalParams'), forReceipt: z.boolean().optional() }),
   z.strictObject({
@@ -244,6 +245,28 @@ export const AtolShiftStatusResult = z.object({
     number: z.number().int().min(0),
     expiredTime: z.string().optional(),
     documentsCount: z.number().int().min(0).optional(),
+  }),
+});
+
+const CountSum = z.object({ count: z.number().int().min(0), sum: Roubles });
+/** Payments of one receipt type in the shift, by the register's payment types (others read as 0). */
+const ShiftPayments = z.object({
+  cash: Roubles.default(0),
+  electronically: Roubles.default(0),
+  other: Roubles.default(0),
+  prepaid: Roubles.default(0),
+  credit: Roubles.default(0),
+});
+const ReceiptTotals = CountSum.extend({ payments: ShiftPayments.default({ cash: 0, electronically: 0, other: 0, prepaid: 0, credit: 0 }) });
+
+/** getShiftTotals: the register's own counters of the shift (счётчики смены), as the X report prints them. */
+export const AtolShiftTotalsResult = z.object({
+  shiftTotals: z.object({
+    shiftNumber: z.number().int().min(0),
+    cashDrawer: z.object({ sum: Roubles }),
+    income: CountSum,
+    outcome: CountSum,
+    receipts: z.object({ sell: ReceiptTotals, sellReturn: ReceiptTotals }),
   }),
 });
 

@@ -129,6 +129,26 @@ export interface ShiftStatus {
   expiresAt?: string;
 }
 
+/** Receipts of one kind in the shift as the register counts them, by payment type. */
+export interface RegisterReceiptTotals {
+  count: number;
+  totalKopecks: Kopecks;
+  cashKopecks: Kopecks;
+  cardKopecks: Kopecks;
+  /** Payment type "other": bonuses, when the chain records them as a payment. */
+  otherKopecks: Kopecks;
+}
+
+/** The register's own counters for the shift (what its X report prints). */
+export interface RegisterShiftTotals {
+  shiftNumber: number;
+  sell: RegisterReceiptTotals;
+  sellReturn: RegisterReceiptTotals;
+  cashIn: { count: number; totalKopecks: Kopecks };
+  cashOut: { count: number; totalKopecks: Kopecks };
+  cashInDrawerKopecks: Kopecks;
+}
+
 export interface DeviceStatus {
   paperPresent: boolean;
   coverOpened: boolean;
@@ -175,6 +195,8 @@ export interface FiscalRegister {
   printText(lines: readonly string[]): Promise<FiscalResult<void>>;
   deviceStatus(): Promise<FiscalResult<DeviceStatus>>;
   shiftStatus(): Promise<FiscalResult<ShiftStatus>>;
+  /** The register's counters for the current (or last) shift: receipts by payment type, cash in and out. */
+  shiftTotals(): Promise<FiscalResult<RegisterShiftTotals>>;
   /** The last receipt in the fiscal drive, or null when it holds none. */
   lastFiscalDocument(): Promise<FiscalResult<FiscalDocument | null>>;
   /**

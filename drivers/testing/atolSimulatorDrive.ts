@@ -51,7 +51,32 @@ export interface SimCashMovement {
   kind: 'cashIn' | 'cashOut';
   kopecks: number;
   at: string;
+  shiftNumber: number;
+  operator?: string | undefined;
+  /** The slip's text lines after the amount (the till prints the reason there). */
+  text: string[];
 }
+
+interface ReceiptCounters {
+  count: number;
+  sum: number;
+  payments: Record<string, number>;
+}
+
+/** The shift's counters, as getShiftTotals answers them: kopecks here, roubles on the wire. */
+interface ShiftCounters {
+  sell: ReceiptCounters;
+  sellReturn: ReceiptCounters;
+  income: { count: number; sum: number };
+  outcome: { count: number; sum: number };
+}
+
+const noCounters = (): ShiftCounters => ({
+  sell: { count: 0, sum: 0, payments: {} },
+  sellReturn: { count: 0, sum: 0, payments: {} },
+  income: { count: 0, sum: 0 },
+  outcome: { count: 0, sum: 0 },
+});
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FN_NUMBER = '9999078900012345';
@@ -84,6 +109,8 @@ export class SimFiscalDrive {
   readonly printed: string[][] = [];
   private lastNumber = 0;
   private shift = { open: false, number: 0, openedAt: 0, receipts: 0 };
+  /** Counters of the open shift, or of the last one once closed (until the next opens). */
+  private counters: ShiftCounters = noCounters();
   private cash = 0;
   private drawerOpened = false;
   private pendingCheck: PendingCheck | null = null;
@@ -110,6 +137,7 @@ export class SimFiscalDrive {
         if (this.shift.open) return refuse(ATOL_ERROR.deniedInOpenedShift, 'Смена открыта - операция невозможна');
         if (faults.paperOut) return refuse(ATOL_ERROR.noPaper, 'Нет бумаги');
         this.shift = { open: true, number: this.shift.number + 1, openedAt: this.now(), receipts: 0 };
+        this.counters = noCounters();
         return done(this.fiscalResult(this.record({ kind: 'openShift', operator: task.operator?.name })));
       case 'closeShift': {
         if (!this.shift.open) return refuse(ATOL_ERROR.deniedInClosedShift, 'Смена закрыта - операция невозможна');
@@ -132,7 +160,17 @@ export class SimFiscalDrive {
         const sum = kopecks(task.cashSum);
         if (task.type === 'cashOut' && sum > this.cash) return refuse(ATOL_ERROR.noCash, 'Недостаточно наличности в денежном ящике');
         this.cash += task.type === 'cashIn' ? sum : -sum;
-        this.cashMovements.push({ kind: task.type, kopecks: sum, at: moscowIso(this.now()) });
+        this.cashMovements.push({
+          kind: task.type,
+          kopecks: sum,
+          at: moscowIso(this.now()),
+          shiftNumber: this.shift.number,
+          operator: task.operator?.name,
+          text: (task.postItems ?? []).map((i) => i.text),
+        });
+        const counter = task.type === 'cashIn' ? this.counters.income : this.counters.outcome;
+        counter.count += 1;
+        counter.sum += sum;
         return done({ counters: { cashSum: this.cash / 100 } });
       }
       case 'openCashDrawer':
@@ -149,6 +187,8 @@ export class SimFiscalDrive {
         const expires = state === 'closed' ? this.now() : this.shift.openedAt + DAY_MS;
         return done({ shiftStatus: { state, number: this.shift.number, expiredTime: moscowIso(expires) } });
       }
+      case 'getShiftTotals':
+        return done({ shiftTotals: this.shiftTotals() });
       case 'getDeviceStatus':
         return done({
           deviceStatus: {
@@ -235,6 +275,14 @@ export class SimFiscalDrive {
 
     this.cash += selling ? cashDue : -cashDue;
     this.shift.receipts += 1;
+    const counter = this.counters[task.type];
+    counter.count += 1;
+    counter.sum += total;
+    for (const p of payments) {
+      // Cash counts as it stays in the drawer: the change given back is not revenue.
+      const kopecksPaid = p.type === 'cash' ? cashDue : p.kopecks;
+      counter.payments[p.type] = (counter.payments[p.type] ?? 0) + kopecksPaid;
+    }
     for (const code of codes) this.accepted.delete(code);
     const doc = this.record({
       kind: task.type,
@@ -247,6 +295,23 @@ export class SimFiscalDrive {
       text: task.items.flatMap((i) => (i.type === 'text' ? [i.text] : [])),
     });
     return done(this.fiscalResult(doc));
+  }
+
+  private shiftTotals(): unknown {
+    const r = (k: number) => k / 100;
+    const receipts = (c: ReceiptCounters) => ({
+      count: c.count,
+      sum: r(c.sum),
+      payments: Object.fromEntries(['cash', 'electronically', 'credit', 'prepaid', 'other'].map((t) => [t, r(c.payments[t] ?? 0)])),
+    });
+    const empty = receipts({ count: 0, sum: 0, payments: {} });
+    return {
+      shiftNumber: this.shift.number,
+      cashDrawer: { sum: r(this.cash) },
+      income: { count: this.counters.income.count, sum: r(this.counters.income.sum) },
+      outcome: { count: this.counters.outcome.count, sum: r(this.counters.outcome.sum) },
+      receipts: { sell: receipts(this.counters.sell), sellReturn: receipts(this.counters.sellReturn), buy: empty, buyReturn: empty },
+    };
   }
 
   private beginCheck(task: AtolTaskOf<'beginMarkingCodeValidation'>): Execution {

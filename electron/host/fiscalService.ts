@@ -41,6 +41,8 @@ export function createFiscalService(register: FiscalRegister, settings: FiscalSe
     switch (req.action) {
       case 'status':
         return register.shiftStatus().then((r) => (r.ok ? { ok: true, value: { shift: r.value } } : r));
+      case 'totals':
+        return register.shiftTotals();
       case 'lastDocument':
         return register.lastFiscalDocument();
       case 'start':

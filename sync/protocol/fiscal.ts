@@ -109,6 +109,26 @@ export type ShiftReport = z.infer<typeof ShiftReport>;
 export const ShiftStatus = z.object({ state: z.enum(['closed', 'opened', 'expired']), number: z.number().int(), expiresAt: z.string().optional() });
 export type ShiftStatus = z.infer<typeof ShiftStatus>;
 
+const RegisterReceiptTotals = z.object({
+  count: z.number().int().min(0),
+  totalKopecks: kopecks,
+  cashKopecks: kopecks,
+  cardKopecks: kopecks,
+  otherKopecks: kopecks,
+});
+const CountTotal = z.object({ count: z.number().int().min(0), totalKopecks: kopecks });
+
+/** The register's own counters for the shift (getShiftTotals), for the manager screen. */
+export const RegisterShiftTotals = z.object({
+  shiftNumber: z.number().int().min(0),
+  sell: RegisterReceiptTotals,
+  sellReturn: RegisterReceiptTotals,
+  cashIn: CountTotal,
+  cashOut: CountTotal,
+  cashInDrawerKopecks: kopecks,
+});
+export type RegisterShiftTotals = z.infer<typeof RegisterShiftTotals>;
+
 export const CashMovement = z
   .object({ operationId: tillId, amountKopecks: kopecks.min(1), cashier: FiscalCashier, reason: z.string().max(64).optional() })
   .strict();
@@ -141,6 +161,8 @@ export type FiscalSettings = z.infer<typeof FiscalSettings>;
 /** The `fiscal` host request: one action on the register. */
 export const FiscalRequest = z.discriminatedUnion('action', [
   z.object({ op: z.literal('fiscal'), action: z.literal('status') }),
+  /** The register's counters for the shift: answers RegisterShiftTotals. */
+  z.object({ op: z.literal('fiscal'), action: z.literal('totals') }),
   z.object({ op: z.literal('fiscal'), action: z.literal('lastDocument') }),
   /** startFiscalisation: answers the PendingFiscalisation to store before `fiscalise`. */
   z.object({ op: z.literal('fiscal'), action: z.literal('start'), kind: z.enum(['sell', 'sellReturn']), receipt: FiscalReceipt }),

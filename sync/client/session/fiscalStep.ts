@@ -2,13 +2,14 @@ import type { PricedReceipt, ReturnResult } from '../../../core/engine';
 import { loyaltyTextLines } from '../../../core/fiscal/loyaltyText';
 import { receiptPayments } from '../../../core/fiscal/receiptPayments';
 import { returnPositions, salePositions, type MarkingCodes, type ProductLookup } from '../../../core/fiscal/receiptPositions';
-import type { SaleEvent, SaleFiscal } from '../../protocol/events';
+import { FiscalId, type SaleEvent, type SaleFiscal } from '../../protocol/events';
 import {
   CashMovementResult,
   Fiscalised,
   MarkingCodeCheck,
   ShiftStatus,
   PendingFiscalisation,
+  RegisterShiftTotals,
   ShiftReport,
   fiscalResult,
   type FiscalDocument,
@@ -60,8 +61,9 @@ export function saleFiscal(d: FiscalDocument): SaleFiscal {
     fiscalSign: d.fiscalSign,
     dateTime: d.dateTime,
     ...(d.shiftNumber !== undefined ? { shiftNumber: d.shiftNumber } : {}),
-    ...(d.fnNumber !== undefined ? { fnNumber: d.fnNumber } : {}),
-    ...(d.registrationNumber !== undefined ? { registrationNumber: d.registrationNumber } : {}),
+    // Digits only, as the sale event's schema has them: anything else would get the sale refused for good.
+    ...(d.fnNumber !== undefined && FiscalId(32).safeParse(d.fnNumber).success ? { fnNumber: d.fnNumber } : {}),
+    ...(d.registrationNumber !== undefined && FiscalId(32).safeParse(d.registrationNumber).success ? { registrationNumber: d.registrationNumber } : {}),
   };
 }
 
@@ -217,6 +219,11 @@ export async function shiftStatus(
 ): Promise<Answer<{ state: 'closed' | 'opened' | 'expired'; number: number; expiresAt?: string | undefined }>> {
   const r = await fiscalCall(deps, { op: 'fiscal', action: 'status' }, z.object({ shift: ShiftStatus }));
   return r.ok ? { ok: true, value: r.value.shift } : r;
+}
+
+/** The register's own counters for the shift (receipts by payment type, cash in and out). */
+export async function registerTotals(deps: Pick<FiscalStepDeps, 'request'>): Promise<Answer<RegisterShiftTotals>> {
+  return fiscalCall(deps, { op: 'fiscal', action: 'totals' }, RegisterShiftTotals);
 }
 
 /** A scanned marking code checked with the register (and the operator) for a sale or a return. */

@@ -18,8 +18,20 @@ import { loadContext, recordSaleEffect } from '../customerContext';
 import type { CustomerContext } from '../../../core/loyalty/customerContext';
 import { TillDb } from '../tillDb';
 import type { CardLinkEvent, SaleEvent, SaleFiscal } from '../../protocol/events';
+import type { RegisterShiftTotals } from '../../protocol/fiscal';
 import type { PricedReceipt } from '../../../core/engine';
-import { cashMovement, fiscaliseReturn, fiscaliseSale, returnReceipt, shiftAction, shiftStatus, validateMarking, type FiscalStepDeps } from './fiscalStep';
+import {
+  cashMovement,
+  fiscaliseReturn,
+  fiscaliseSale,
+  registerTotals,
+  returnReceipt,
+  shiftAction,
+  shiftStatus,
+  validateMarking,
+  type FiscalStepDeps,
+} from './fiscalStep';
+import { shiftMismatches, type ShiftMismatch } from './shiftReconcile';
 import { fiscalProduct } from './fiscalProduct';
 import { markingMatchesProduct, parseMarkingCode } from '../../../core/fiscal/markingCode';
 import { keyIntent, type KeyIntent } from './keymap';
@@ -602,10 +614,14 @@ export class TillSession {
       return Promise.resolve();
     }
     return this.serial(async () => {
-      // A supervisor's card read while the approval waits: it is the manager's credential, nothing else.
+      // A supervisor's card read while the approval waits: read as the manager screen reads one, so
+      // a product, a customer's card or a receipt stays what it is (found by the model test: a
+      // product scanned under the approval dialog was sent to the server as a manager card and lost).
       if (this.state.desk.approval && this.state.mode === 'selling' && input.kind === 'text') {
         const card = input.text.replace(/\D/g, '');
-        if (/^\d{6,19}$/.test(card)) return void (await this.desk.approve({ card }));
+        const terminal = this.state.status?.terminal;
+        const asManager = routeScan('manager', input, terminal?.cardPrefix ?? '27', terminal?.scaleBarcodes);
+        if (asManager.do === 'managerCard' && /^\d{6,19}$/.test(card)) return void (await this.desk.approve({ card }));
       }
       // A marked product waits for its DataMatrix: the next scan is its code, whatever it reads.
       if (input.kind === 'text' && this.state.sale.marking && this.state.mode === 'selling') return this.markingCodeNow(input.text);
@@ -1255,14 +1271,24 @@ export class TillSession {
     });
   }
 
-  /** The register's shift and this till's fiscalised sales and returns in it, by payment method (manager screen). */
-  fiscalTotals(): Promise<{ ok: true; shift: { state: string; number: number }; totals: ShiftTotals } | { ok: false; error: string }> {
+  /**
+   * The register's shift, this till's fiscalised sales and returns in it by payment method, and the
+   * register's own counters beside them with every figure on which the two disagree (manager screen).
+   */
+  fiscalTotals(): Promise<
+    | { ok: true; shift: { state: string; number: number }; totals: ShiftTotals; register: RegisterShiftTotals | null; mismatches: ShiftMismatch[] }
+    | { ok: false; error: string }
+  > {
     return this.serial(async () => {
       const deps = this.fiscalDeps();
       if (!deps || !this.db) return { ok: false as const, error: 'notConfigured' };
       const s = await shiftStatus(deps);
       if (!s.ok) return s;
-      return { ok: true as const, shift: { state: s.value.state, number: s.value.number }, totals: await shiftTotals(this.db, s.value.number) };
+      const totals = await shiftTotals(this.db, s.value.number);
+      const counted = await registerTotals(deps);
+      const register = counted.ok ? counted.value : null;
+      const mismatches = register ? shiftMismatches(totals, register, s.value.number) : [];
+      return { ok: true as const, shift: { state: s.value.state, number: s.value.number }, totals, register, mismatches };
     });
   }
 
