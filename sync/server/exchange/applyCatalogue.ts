@@ -1,3 +1,4 @@
+import type { VatRate } from '../../../core/fiscal/receiptPositions';
 import { guardChangeFeed } from '../changeFeed';
 import type { Database, Sql } from '../db/database';
 import { HttpError } from '../httpError';
@@ -154,8 +155,17 @@ async function applyProducts(
   refusals: Refusal[],
 ): Promise<Map<string, ProductState>> {
   const wanted = [...new Set([...batch.products.map((p) => p.id), ...batch.prices.map((p) => p.productId)])];
-  const rows = await tx.query<{ id: string; ean: string | null; name: string; category_id: string; weighed: boolean; sold: boolean }>(
-    `SELECT p.id, p.ean, p.name, p.category_id, p.weighed,
+  const rows = await tx.query<{
+    id: string;
+    ean: string | null;
+    name: string;
+    category_id: string;
+    weighed: boolean;
+    vat: VatRate | null;
+    marked: boolean;
+    sold: boolean;
+  }>(
+    `SELECT p.id, p.ean, p.name, p.category_id, p.weighed, p.vat, p.marked,
             EXISTS (SELECT 1 FROM store_prices sp WHERE sp.chain_id = p.chain_id AND sp.product_id = p.id AND NOT sp.deleted) AS sold
      FROM products p WHERE p.chain_id = $1 AND p.id = ANY($2::text[])`,
     [chainId, wanted],
@@ -169,7 +179,7 @@ async function applyProducts(
     ]),
   );
   const state = new Map<string, ProductState>(rows.map((r) => [r.id, { deleted: false }]));
-  const write: CatalogueBatch['products'] = [];
+  const write: (CatalogueBatch['products'][number] & { vat: VatRate | null; marked: boolean })[] = [];
   const bump: string[] = [];
   const stop: string[] = [];
   const seen = new Set<string>();
@@ -214,11 +224,22 @@ async function applyProducts(
       }
       continue;
     }
-    if (was && was.ean === p.ean && was.name === p.name && was.category_id === p.categoryId && was.weighed === p.weighed) {
+    // VAT and marking the file does not state stay as they are.
+    const vat = p.vat === undefined ? (was?.vat ?? null) : p.vat;
+    const marked = p.marked ?? was?.marked ?? false;
+    if (
+      was &&
+      was.ean === p.ean &&
+      was.name === p.name &&
+      was.category_id === p.categoryId &&
+      was.weighed === p.weighed &&
+      was.vat === vat &&
+      was.marked === marked
+    ) {
       report.products.unchanged++;
       continue;
     }
-    write.push(p);
+    write.push({ ...p, vat, marked });
     if (was) bump.push(p.id);
     report.products[was ? 'updated' : 'created']++;
     note({ kind: 'product', id: p.id, action: was ? 'updated' : 'created' });
@@ -231,10 +252,20 @@ async function applyProducts(
       write.map((p) => p.id),
     ]);
     await tx.query(
-      `INSERT INTO products (chain_id, id, ean, name, category_id, weighed)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])
-       ON CONFLICT (chain_id, id) DO UPDATE SET ean = EXCLUDED.ean, name = EXCLUDED.name, category_id = EXCLUDED.category_id, weighed = EXCLUDED.weighed`,
-      [chainId, write.map((p) => p.id), write.map((p) => p.ean), write.map((p) => p.name), write.map((p) => p.categoryId), write.map((p) => p.weighed)],
+      `INSERT INTO products (chain_id, id, ean, name, category_id, weighed, vat, marked)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::boolean[])
+       ON CONFLICT (chain_id, id) DO UPDATE SET ean = EXCLUDED.ean, name = EXCLUDED.name, category_id = EXCLUDED.category_id,
+         weighed = EXCLUDED.weighed, vat = EXCLUDED.vat, marked = EXCLUDED.marked`,
+      [
+        chainId,
+        write.map((p) => p.id),
+        write.map((p) => p.ean),
+        write.map((p) => p.name),
+        write.map((p) => p.categoryId),
+        write.map((p) => p.weighed),
+        write.map((p) => p.vat),
+        write.map((p) => p.marked),
+      ],
     );
   }
   // The tills hold products per store price: a changed product reaches them through its prices' change_seq.

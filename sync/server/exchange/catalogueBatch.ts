@@ -1,3 +1,4 @@
+import type { VatRate } from '../../../core/fiscal/receiptPositions';
 import { textProblem } from '../textScreen';
 
 /**
@@ -21,6 +22,10 @@ export interface ProductRecord {
   ean: string | null;
   categoryId: string;
   weighed: boolean;
+  /** VAT rate printed on the receipt; null: the till's default; undefined: not stated, kept as it is. */
+  vat?: VatRate | null;
+  /** Marked goods (Честный ЗНАК); undefined: not stated, kept as it is (false for a new product). */
+  marked?: boolean;
   /** Marked for deletion in the back office: its prices stop (the product row stays for old receipts). */
   deleted: boolean;
 }

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IMPORT_LIMITS, ImportError, parseRoubles } from './catalogueBatch';
+import { VAT_RATES } from '../../../core/fiscal/receiptPositions';
 import { parseCommerceMl } from './commerceMl';
+import { vatOf } from './fiscalAttributes';
 
 const sample = (name: string): Buffer => readFileSync(new URL(`./testing/${name}`, import.meta.url));
 const xml = (body: string): Buffer =>
@@ -26,6 +28,7 @@ describe('CommerceML import.xml', () => {
       { id: 'grp-dairy', name: 'Молочные продукты', parentId: null },
       { id: 'grp-cheese', name: 'Сыры', parentId: 'grp-dairy' },
       { id: 'grp-fruit', name: 'Фрукты и овощи', parentId: null },
+      { id: 'grp-shoes', name: 'Обувь', parentId: null },
     ]);
     expect(batch.stores.map((s) => s.externalId)).toEqual(['wh-tverskaya', 'wh-nevsky']);
     const milk = batch.products.find((p) => p.ean === '4607001770015');
@@ -39,6 +42,79 @@ describe('CommerceML import.xml', () => {
       ['6f1a0c1e-1111-4111-8111-000000000005', 'missing_group'],
       ['6f1a0c1e-1111-4111-8111-000000000006', 'invalid_barcode'],
     ]);
+  });
+});
+
+describe('CommerceML VAT rates and marked goods', () => {
+  const product = (inner: string, classifier = ''): Buffer =>
+    xml(
+      `<Классификатор><Группы><Группа><Ид>g</Ид><Наименование>Группа</Наименование></Группа></Группы>${classifier}</Классификатор>` +
+        `<Каталог><Товары><Товар><Ид>p</Ид><Наименование>Товар</Наименование><Группы><Ид>g</Ид></Группы>${inner}</Товар></Товары></Каталог>`,
+    );
+  const read = (inner: string, classifier = '') => parseCommerceMl(product(inner, classifier));
+
+  it('takes the sample catalogue VAT from СтавкиНалогов or a СтавкаНДС requisite, and its marked shoes from a property', () => {
+    const batch = parseCommerceMl(sample('import.xml'));
+    const byName = (start: string) => batch.products.find((p) => p.name.startsWith(start));
+    expect(byName('Молоко')).toMatchObject({ vat: 'vat10', marked: false });
+    expect(byName('Сыр')).toMatchObject({ vat: 'vat10', marked: false });
+    expect(byName('Кроссовки')).toMatchObject({ vat: 'vat22', marked: true });
+    // Nothing stated: the product keeps its VAT (the till's default for a new one).
+    expect(byName('Яблоки')).not.toHaveProperty('vat');
+  });
+
+  it('reads every rate the till prints, with or without a percent sign, and "без НДС"', () => {
+    const rate = (r: string) => read(`<СтавкиНалогов><СтавкаНалога><Наименование>НДС</Наименование><Ставка>${r}</Ставка></СтавкаНалога></СтавкиНалогов>`);
+    expect(['22', '20%', '10', '7', '5 %', '0', 'Без НДС', 'без налога'].map((r) => rate(r).products[0]?.vat)).toEqual([
+      'vat22',
+      'vat20',
+      'vat10',
+      'vat7',
+      'vat5',
+      'vat0',
+      'none',
+      'none',
+    ]);
+  });
+
+  it('picks НДС among several taxes, and refuses a product whose VAT rate the till cannot print, naming it', () => {
+    const two = read(
+      '<СтавкиНалогов><СтавкаНалога><Наименование>Акциз</Наименование><Ставка>3</Ставка></СтавкаНалога><СтавкаНалога><Наименование>НДС</Наименование><Ставка>20</Ставка></СтавкаНалога></СтавкиНалогов>',
+    );
+    expect(two.products[0]?.vat).toBe('vat20');
+    const bad = read('<СтавкиНалогов><СтавкаНалога><Наименование>НДС</Наименование><Ставка>18</Ставка></СтавкаНалога></СтавкиНалогов>');
+    expect(bad.products).toEqual([]);
+    expect(bad.refused).toEqual([{ kind: 'product', id: 'p', code: 'invalid_vat', message: expect.stringContaining('18') }]);
+  });
+
+  it('finds marked goods by a flag requisite, a property with a text value, an accounting feature or a product kind', () => {
+    const req = (name: string, value: string) =>
+      read(`<ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>${name}</Наименование><Значение>${value}</Значение></ЗначениеРеквизита></ЗначенияРеквизитов>`)
+        .products[0]?.marked;
+    expect(req('Маркируемый', 'true')).toBe(true);
+    expect(req('Подлежит маркировке', 'Да')).toBe(true);
+    expect(req('Маркируемый', 'false')).toBe(false);
+    expect(req('ОсобенностьУчета', 'Обувная продукция')).toBe(true);
+    expect(req('ОсобенностьУчета', 'Без особенностей учета')).toBe(false);
+    expect(req('ОсобенностьУчета', 'Алкогольная продукция')).toBe(false);
+    expect(req('ВидНоменклатуры', 'Обувь маркируемая')).toBe(true);
+    expect(req('ВидНоменклатуры', 'Немаркируемый товар')).toBe(false);
+    expect(req('ВидНоменклатуры', 'Товар')).toBe(false);
+    const property = read(
+      '<ЗначенияСвойств><ЗначениеСвойства><Ид>m</Ид><Значение>да</Значение></ЗначениеСвойства></ЗначенияСвойств>',
+      '<Свойства><Свойство><Ид>m</Ид><Наименование>Маркировка</Наименование></Свойство></Свойства>',
+    );
+    expect(property.products[0]?.marked).toBe(true);
+    expect(read('').products[0]).toMatchObject({ marked: false });
+  });
+
+  it('never takes a rate the till does not know, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), (raw) => {
+        const vat = vatOf(raw);
+        expect(vat === null || (VAT_RATES as readonly string[]).includes(vat)).toBe(true);
+      }),
+    );
   });
 });
 

@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { checkEan, emptyBatch, fieldProblem, IMPORT_LIMITS, ImportError, parseRoubles, type CatalogueBatch, type RecordKind } from './catalogueBatch';
+import { fiscalOfProduct, readPropertyNames, type PropertyNames } from './fiscalAttributes';
 import { attr, child, children, childText, decodeXml, parseXml, text, type XmlValue } from './xmlDocument';
 
 /**
  * CommerceML 2 (the XML exchange of 1C:Trade and 1C:Retail), the parts a till needs:
  * - import.xml: Классификатор/Группы (categories, nested), Классификатор/Склады (stores, 2.08+),
- *   Каталог/Товары/Товар (Ид, Наименование, Штрихкод, Группы/Ид, БазоваяЕдиница, ПометкаУдаления);
+ *   Каталог/Товары/Товар (Ид, Наименование, Штрихкод, Группы/Ид, БазоваяЕдиница, ПометкаУдаления,
+ *   and the VAT rate and marking from СтавкиНалогов, ЗначенияРеквизитов, ЗначенияСвойств: fiscalAttributes.ts);
  * - offers.xml: ПакетПредложений/ТипыЦен, Склады, Предложения/Предложение/Цены/Цена
  *   (ИдТипаЦены, ЦенаЗаЕдиницу, Валюта, Коэффициент) with optional Склад[@ИдСклада].
- * One file may hold both. Everything else (properties, pictures, stock) is ignored.
+ * One file may hold both. Everything else (other properties, pictures, stock) is ignored.
  */
 /** The import route's query: which price type to take. */
 export const CommerceMlQuery = z.object({ priceType: z.string().trim().min(1).max(100).optional() });
@@ -41,7 +43,7 @@ export function parseCommerceMl(bytes: Uint8Array, options: CommerceMlOptions = 
   readGroups(classifier, batch, refuse);
   readStores(child(classifier, 'Склады'), batch, refuse);
   readStores(child(offers, 'Склады'), batch, refuse);
-  readProducts(child(catalogue, 'Товары'), batch, refuse);
+  readProducts(child(catalogue, 'Товары'), readPropertyNames(classifier), batch, refuse);
   if (offers !== undefined) readOffers(offers, options, batch, refuse);
   return batch;
 }
@@ -96,7 +98,7 @@ function markedDeleted(node: XmlValue): boolean {
   return childText(node, 'ПометкаУдаления') === 'true' || attr(node, 'Статус') === 'Удален';
 }
 
-function readProducts(list: XmlValue | undefined, batch: CatalogueBatch, refuse: Refuse): void {
+function readProducts(list: XmlValue | undefined, properties: PropertyNames, batch: CatalogueBatch, refuse: Refuse): void {
   for (const node of children(list, 'Товар')) {
     if (tooMany(batch.products, 'product', refuse)) return;
     const ident = identity(node, 'product', refuse);
@@ -112,9 +114,14 @@ function readProducts(list: XmlValue | undefined, batch: CatalogueBatch, refuse:
       refuse('product', ident.id, 'invalid_barcode', `Штрихкод "${barcode.slice(0, 20)}": ${eanProblem}`);
       continue;
     }
+    const fiscal = fiscalOfProduct(node, properties);
+    if ('code' in fiscal) {
+      refuse('product', ident.id, fiscal.code, fiscal.message);
+      continue;
+    }
     const unit = child(node, 'БазоваяЕдиница');
     const weighed = KILOGRAM.has((attr(unit, 'Код') ?? '').trim()) || KILOGRAM.has(text(unit).trim().toLowerCase());
-    batch.products.push({ id: ident.id, name: ident.name, ean: barcode || null, categoryId, weighed, deleted: markedDeleted(node) });
+    batch.products.push({ id: ident.id, name: ident.name, ean: barcode || null, categoryId, weighed, deleted: markedDeleted(node), ...fiscal });
   }
 }
 

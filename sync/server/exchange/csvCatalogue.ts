@@ -1,11 +1,14 @@
 import { parse } from 'csv-parse/sync';
+import { vatOf } from './fiscalAttributes';
 import { checkEan, emptyBatch, fieldProblem, IMPORT_LIMITS, ImportError, parseRoubles, type CatalogueBatch, type RecordKind } from './catalogueBatch';
 
 /**
  * The CSV exchange, for back offices that are not 1C (docs/exchange.md). UTF-8 (a BOM is
  * fine), a header line naming the columns in any order, ";" (what Russian Excel writes) or
  * "," as the separator, found from the header. Column sets:
- * - products: id, name, category_id [, category_name, category_parent_id, ean, weighed, deleted]
+ * - products: id, name, category_id [, category_name, category_parent_id, ean, weighed, deleted, vat, marked]
+ *             (vat: 22, 20, 10, 7, 5, 0 or "без НДС", empty for the till's default; marked: Честный ЗНАК;
+ *             a column left out keeps what the product has)
  * - prices:   product_id, price [, store, deleted]   (price in roubles, "59.90" or "59,90";
  *             store: the store's external id, empty for every store of the chain)
  * - stores:   id, name
@@ -15,7 +18,7 @@ export const CSV_KINDS = ['products', 'prices', 'stores'] as const;
 export type CsvKind = (typeof CSV_KINDS)[number];
 
 export const CSV_COLUMNS: Record<CsvKind, { required: readonly string[]; optional: readonly string[] }> = {
-  products: { required: ['id', 'name', 'category_id'], optional: ['category_name', 'category_parent_id', 'ean', 'weighed', 'deleted'] },
+  products: { required: ['id', 'name', 'category_id'], optional: ['category_name', 'category_parent_id', 'ean', 'weighed', 'deleted', 'vat', 'marked'] },
   prices: { required: ['product_id', 'price'], optional: ['store', 'deleted'] },
   stores: { required: ['id', 'name'], optional: [] },
 };
@@ -82,7 +85,7 @@ export function parseCsvCatalogue(bytes: Uint8Array, kind: CsvKind): CatalogueBa
       }
     }
     if (required.some((col) => !record[col])) continue;
-    const badFlag = ['weighed', 'deleted'].find((c) => c in record && flag(c) === null);
+    const badFlag = ['weighed', 'deleted', 'marked'].find((c) => c in record && flag(c) === null);
     if (badFlag) {
       refuse(recordKind, id, 'invalid_flag', `${badFlag} "${record[badFlag]}" is not 1/0, true/false or да/нет.`);
       continue;
@@ -96,6 +99,11 @@ export function parseCsvCatalogue(bytes: Uint8Array, kind: CsvKind): CatalogueBa
         refuse('product', id, 'invalid_barcode', `ean "${ean}": ${eanProblem}`);
         continue;
       }
+      const vat = record.vat ? vatOf(record.vat) : null;
+      if (record.vat && vat === null) {
+        refuse('product', id, 'invalid_vat', `vat "${record.vat}" is none the till prints (22, 20, 10, 7, 5, 0 or без НДС).`);
+        continue;
+      }
       if (record.category_name && !batch.categories.some((c) => c.id === record.category_id)) {
         batch.categories.push({ line, id: record.category_id!, name: record.category_name, parentId: record.category_parent_id || null });
       }
@@ -107,6 +115,8 @@ export function parseCsvCatalogue(bytes: Uint8Array, kind: CsvKind): CatalogueBa
         categoryId: record.category_id!,
         weighed: flag('weighed') ?? false,
         deleted: flag('deleted') ?? false,
+        ...('vat' in record ? { vat } : {}),
+        ...('marked' in record ? { marked: flag('marked') ?? false } : {}),
       });
     } else {
       const kopecks = parseRoubles(record.price!);

@@ -37,9 +37,18 @@ describe.each(testDatabases())('catalogue import on $name', ({ open }) => {
   it('imports the sample catalogue and offers, then a second run changes nothing', async () => {
     const cat = await post('/api/v1/admin/chains/1/import/commerceml', sample('import.xml'));
     expect(cat.status).toBe(200);
-    expect(cat.json.categories).toMatchObject({ created: 3, updated: 0 });
+    expect(cat.json.categories).toMatchObject({ created: 4, updated: 0 });
     expect(cat.json.stores).toMatchObject({ created: 2 });
-    expect(cat.json.products).toMatchObject({ created: 3, unchanged: 1 });
+    expect(cat.json.products).toMatchObject({ created: 4, unchanged: 1 });
+    const fiscal = await db.query<{ name: string; vat: string | null; marked: boolean }>(
+      "SELECT name, vat, marked FROM products WHERE chain_id = 1 AND id LIKE '6f1a0c1e-%' ORDER BY id",
+    );
+    expect(fiscal.map((p) => [p.name.split(' ')[0], p.vat, p.marked])).toEqual([
+      ['Молоко', 'vat10', false],
+      ['Сыр', 'vat10', false],
+      ['Яблоки', null, false],
+      ['Кроссовки', 'vat22', true],
+    ]);
     expect(cat.json.refused.map((r) => r.code)).toEqual(['missing_group', 'invalid_barcode']);
 
     const offers = await post('/api/v1/admin/chains/1/import/commerceml', sample('offers.xml'));
@@ -73,10 +82,7 @@ describe.each(testDatabases())('catalogue import on $name', ({ open }) => {
 
     const gone = sample('import.xml')
       .toString('utf8')
-      .replace(
-        '<Группы><Ид>grp-dairy</Ид></Группы>\n      </Товар>',
-        '<Группы><Ид>grp-dairy</Ид></Группы>\n        <ПометкаУдаления>true</ПометкаУдаления>\n      </Товар>',
-      );
+      .replace('</ЗначенияРеквизитов>\n      </Товар>', '</ЗначенияРеквизитов>\n        <ПометкаУдаления>true</ПометкаУдаления>\n      </Товар>');
     const del = await post('/api/v1/admin/chains/1/import/commerceml', Buffer.from(gone));
     expect(del.json.products.deleted).toBe(1);
     const live = await db.query("SELECT 1 FROM store_prices WHERE product_id = '6f1a0c1e-1111-4111-8111-000000000001' AND NOT deleted");
@@ -98,6 +104,17 @@ describe.each(testDatabases())('catalogue import on $name', ({ open }) => {
     const r = await post('/api/v1/admin/chains/1/import/csv/prices', prices, 'text/csv');
     expect(r.json.prices).toMatchObject({ created: 1 });
     expect(r.json.refused.map((x) => x.code)).toEqual(['invalid_price', 'unknown_store', 'unknown_product']);
+    // VAT and marking by CSV; a file without those columns keeps them.
+    const fiscal = await post(
+      '/api/v1/admin/chains/1/import/csv/products',
+      'id;name;category_id;vat;marked\nP-1;Хлеб бородинский;bread;10;да\nP-4;Вода;bread;18;0\n',
+      'text/csv',
+    );
+    expect(fiscal.json.products).toMatchObject({ updated: 1 });
+    expect(fiscal.json.refused.map((x) => [x.line, x.code])).toEqual([[3, 'invalid_vat']]);
+    const renamed = await post('/api/v1/admin/chains/1/import/csv/products', 'id;name;category_id\nP-1;Хлеб Бородинский;bread\n', 'text/csv');
+    expect(renamed.json.products).toMatchObject({ updated: 1 });
+    expect(await db.query("SELECT vat, marked FROM products WHERE chain_id = 1 AND id = 'P-1'")).toEqual([{ vat: 'vat10', marked: true }]);
     const again = await post('/api/v1/admin/chains/1/import/csv/prices', prices, 'text/csv');
     expect(again.json.prices).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
   });
