@@ -129,6 +129,7 @@ export function inAudience(c: CompiledOffer, customer: Customer, tier: Tier, t: 
     if (!customer.segments.some((s) => segs.has(s))) return false;
   }
   if (a.firstPurchase && customer.purchaseCount !== 0) return false;
+  if (a.coupon && !customer.couponOffers?.includes(c.offer.id)) return false;
   if (a.birthday) {
     const b = customer.birthday;
     if (!b || !inYearlyWindow(t, b.month, b.day, a.birthday.daysBefore, a.birthday.daysAfter)) return false;

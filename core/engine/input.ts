@@ -48,6 +48,8 @@ export const CustomerSchema = z.object({
     .object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) })
     .nullable()
     .default(null),
+  /** Coupon offers this customer presented a valid coupon for in this sale; absent: none. */
+  couponOffers: z.array(id).max(20).optional(),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 
@@ -70,6 +72,11 @@ export const SaleInputSchema = z
     offlineAllowanceKopecks: kopecks,
     /** Uses of each limited offer by this customer in the offer's current limit period. */
     usage: z.record(id, z.number().int().min(0)).default({}),
+    /** Coupon codes presented, each with the offer it unlocks; the server checks each code again. */
+    coupons: z
+      .array(z.object({ code: z.string().min(1).max(64), offerId: id }))
+      .max(20)
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();

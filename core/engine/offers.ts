@@ -56,6 +56,8 @@ export const AudienceSchema = z.object({
   /** Only a customer's first purchase. */
   firstPurchase: z.boolean().default(false),
   birthday: z.object({ daysBefore: z.number().int().min(0).max(31), daysAfter: z.number().int().min(0).max(31) }).optional(),
+  /** A coupon offer: only for a customer who presents a valid coupon for it in this sale (core/loyalty/coupons.ts). */
+  coupon: z.boolean().optional(),
 });
 
 export const ConditionsSchema = z.object({
