@@ -5,6 +5,7 @@ import { MIGRATION_013_LOOKUP_SECRETS } from './migration013LookupSecrets';
 import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
 import { MIGRATION_016_PHONE_CODES } from './migration016PhoneCodes';
 import { MIGRATION_017_COUPONS } from './migration017Coupons';
+import { MIGRATION_018_TILL_REPORTS } from './migration018TillReports';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -482,6 +483,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_015_DESK_APPROVALS,
   MIGRATION_016_PHONE_CODES,
   MIGRATION_017_COUPONS,
+  MIGRATION_018_TILL_REPORTS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
