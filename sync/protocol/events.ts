@@ -185,7 +185,41 @@ export const RegistrationOfferedEvent = z.object({
 });
 export type RegistrationOfferedEvent = z.infer<typeof RegistrationOfferedEvent>;
 
-export const TillEvent = z.discriminatedUnion('type', [SaleEvent, ReturnEvent, RegistrationEvent, CardLinkEvent, ConsentEvent, RegistrationOfferedEvent]);
+/** What needs a supervisor's card or PIN at the till (docs/till-session.md). */
+export const ApprovalAction = z.enum(['voidLine', 'priceChange', 'manualDiscount', 'returnNoReceipt']);
+export type ApprovalAction = z.infer<typeof ApprovalAction>;
+
+/**
+ * A supervisor approved an action at the till: who, for what, the amount before and after. A
+ * fact for head office (no ledger effect), on the same exactly-once path as sales.
+ */
+export const ApprovalEvent = z.object({
+  ...base,
+  type: z.literal('approval'),
+  ...byCashier,
+  action: ApprovalAction,
+  /** The manager's server id, as the manager session named it, and the name shown at the till. */
+  managerId: z.string().regex(/^[1-9]\d{0,17}$/),
+  managerName: z.string().trim().min(1).max(100),
+  /** The line's product; absent for a return without a receipt of several goods. */
+  productId: z.string().min(1).max(200).optional(),
+  /** Kopecks before and after (a voided line goes to 0; a return without a receipt: 0 and the refund). */
+  before: kopecks,
+  after: kopecks,
+  /** The return document an approved return without a receipt made. */
+  returnId: tillId.optional(),
+});
+export type ApprovalEvent = z.infer<typeof ApprovalEvent>;
+
+export const TillEvent = z.discriminatedUnion('type', [
+  SaleEvent,
+  ReturnEvent,
+  RegistrationEvent,
+  CardLinkEvent,
+  ConsentEvent,
+  RegistrationOfferedEvent,
+  ApprovalEvent,
+]);
 export type TillEvent = z.infer<typeof TillEvent>;
 export type TillEventType = TillEvent['type'];
 
@@ -213,7 +247,7 @@ export const Posted = z.object({
 });
 
 export const AppliedResult = z.object({
-  type: z.enum(['sale', 'return', 'registration', 'cardLink', 'consent', 'adjustment', 'registrationOffered']),
+  type: z.enum(['sale', 'return', 'registration', 'cardLink', 'consent', 'adjustment', 'registrationOffered', 'approval']),
   /** The server's id of the customer the event touched (after alias resolution), if any. */
   customerId: z.string().nullable(),
   /** A registration whose phone was already known: the customer it joined. */

@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/admin';
 import { adminConsentRoutes } from './routes/adminConsents';
 import { adminHeadOfficeRoutes } from './routes/adminHeadOffice';
 import { adminLookupSecretRoutes } from './routes/adminLookupSecrets';
+import { adminDeskRoutes } from './routes/adminDesk';
 import { adminManagerRoutes } from './routes/adminManagers';
 import { adminOfferRoutes } from './routes/adminOffers';
 import { adminPageRoutes } from './routes/adminPage';
@@ -161,6 +162,7 @@ export async function buildApp({
   pullRoutes(app, deps);
   pullContextRoutes(app, deps);
   adminSegmentRoutes(app, deps);
+  adminDeskRoutes(app, deps);
   pushRoutes(app, deps);
   managerRoutes(app, deps);
   adminRoutes(app, deps);

@@ -13,6 +13,7 @@ import {
   StoreOffers,
   StoreOffersQuery,
 } from '../protocol/manager';
+import { DeskPage, DeskSettings } from '../protocol/deskSettings';
 import { ContextPage, OfferPage, ProductPage, ProgrammePage } from '../protocol/pull';
 import {
   CreateEnrolmentCodeRequest,
@@ -25,7 +26,9 @@ import {
   PullQuery,
   TerminalInfo,
 } from '../protocol/schemas';
+import { TillReport, TillReportAnswer } from '../protocol/tillReport';
 import { AdjustmentRequest } from './adjustments';
+import { ApprovalRow, ApprovalsQuery } from './deskSettings';
 import { CashierRow, RejectedRow, StoreRow, TillRow } from './cliLists';
 import { ExceptionItem, ExceptionsQuery } from './exceptions';
 import { CardReturnRequest, MergeRequest } from './exceptionsActions';
@@ -101,6 +104,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/pull/offers': pull("Offers in the till's store changed since a cursor", OfferPage),
   'GET /api/v1/pull/programme': pull("The chain's loyalty programme, when changed", ProgrammePage),
   'GET /api/v1/pull/products': pull("Products with the store's prices changed since a cursor", ProductPage),
+  'GET /api/v1/pull/desk': pull("The desk settings (quick keys, scale labels) for the till's store, when changed", DeskPage),
   'GET /api/v1/pull/contexts': pull('Customer pricing contexts changed since a cursor', ContextPage),
   'GET /api/v1/pull/cashiers': pull("The store's cashiers", CashierList),
   'POST /api/v1/push': {
@@ -164,6 +168,39 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     auth: 'admin',
     body: SegmentRulesSchema,
     response: SegmentRulesSchema,
+  },
+  'GET /api/v1/admin/chains/:chainId/desk-settings': {
+    summary: "The chain's desk settings (quick keys, scale labels)",
+    tag: 'administration',
+    auth: 'admin',
+    response: z.object({ settings: DeskSettings.nullable() }),
+  },
+  'PUT /api/v1/admin/chains/:chainId/desk-settings': {
+    summary: "Set the chain's desk settings; the tills take them with their next pull",
+    tag: 'administration',
+    auth: 'admin',
+    body: DeskSettings,
+    response: z.object({ settings: DeskSettings }),
+  },
+  'GET /api/v1/admin/stores/:storeId/desk-settings': {
+    summary: "A store's own desk settings (over its chain's)",
+    tag: 'administration',
+    auth: 'admin',
+    response: z.object({ settings: DeskSettings.nullable() }),
+  },
+  'PUT /api/v1/admin/stores/:storeId/desk-settings': {
+    summary: "Set a store's own desk settings, field by field over its chain's",
+    tag: 'administration',
+    auth: 'admin',
+    body: DeskSettings,
+    response: z.object({ settings: DeskSettings }),
+  },
+  'GET /api/v1/admin/chains/:chainId/approvals': {
+    summary: 'Supervisor approvals at the tills: who approved what',
+    tag: 'administration',
+    auth: 'admin',
+    query: ApprovalsQuery,
+    response: z.object({ approvals: z.array(ApprovalRow) }),
   },
   'GET /api/v1/admin/chains/:chainId/segments': { summary: 'Customers per lifecycle segment and per store', tag: 'offers', auth: 'admin', response: Ok },
   'POST /api/v1/admin/chains/:chainId/segments/run': { summary: 'Run the segments job for the chain now', tag: 'offers', auth: 'admin', response: Ok },

@@ -3,6 +3,7 @@ import { TillEvent, type PushResultItem } from '../../protocol/events';
 import type { Database, Row, Sql } from '../db/database';
 import type { RulesCache } from '../rules';
 import type { TerminalContext } from '../terminals';
+import { applyApproval } from './applyApproval';
 import { applyCardLink } from './applyCardLink';
 import { applyConsent } from './applyConsent';
 import { applyRegistration } from './applyRegistration';
@@ -44,6 +45,8 @@ function applyEvent(ctx: EventContext, ev: TillEvent) {
       return applyConsent(ctx, ev);
     case 'registrationOffered':
       return applyRegistrationOffered(ctx, ev);
+    case 'approval':
+      return applyApproval(ctx, ev);
   }
 }
 

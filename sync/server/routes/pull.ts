@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { PullQuery } from '../../protocol/schemas';
 import { pullCustomers } from '../customers';
+import { pullDesk } from '../deskSettings';
 import { pullOffers, pullProducts, pullProgramme } from '../pulls';
 import { serveSnapshot } from '../snapshot/serve';
 import { snapshotToOffer } from '../snapshot/store';
@@ -39,6 +40,11 @@ export function pullRoutes(app: FastifyInstance, { db, guards }: RouteDeps): voi
   app.get('/api/v1/pull/programme', terminal, async (req) => {
     const q = PullQuery.extend({ limit: z.unknown().optional() }).parse(req.query);
     return pullProgramme(db, guards.terminalOf(req), q.cursor);
+  });
+
+  app.get('/api/v1/pull/desk', terminal, async (req) => {
+    const q = PullQuery.extend({ limit: z.unknown().optional() }).parse(req.query);
+    return pullDesk(db, guards.terminalOf(req), q.cursor);
   });
 
   app.get('/api/v1/pull/products', terminal, async (req) => {
