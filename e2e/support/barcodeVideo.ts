@@ -41,3 +41,29 @@ export function writeBarcodeY4m(path: string, code: string, width = 640, height 
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
   writeFileSync(path, Buffer.concat([header, ...Array.from({ length: frames }, () => frame)]));
 }
+
+/** Write a Y4M video showing a 2D symbol (a DataMatrix), `moduleSize` pixels a module, centred on white. */
+export function writeMatrixY4m(
+  path: string,
+  symbol: { width: number; height: number; dark(x: number, y: number): boolean },
+  moduleSize = 8,
+  width = 640,
+  height = 480,
+  frames = 5,
+): void {
+  const left = Math.floor((width - symbol.width * moduleSize) / 2);
+  const top = Math.floor((height - symbol.height * moduleSize) / 2);
+  const y = Buffer.alloc(width * height, 235);
+  for (let my = 0; my < symbol.height; my++)
+    for (let mx = 0; mx < symbol.width; mx++) {
+      if (!symbol.dark(mx, my)) continue;
+      for (let row = 0; row < moduleSize; row++) {
+        const start = (top + my * moduleSize + row) * width + left + mx * moduleSize;
+        y.fill(16, start, start + moduleSize);
+      }
+    }
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
+  writeFileSync(path, Buffer.concat([header, ...Array.from({ length: frames }, () => frame)]));
+}

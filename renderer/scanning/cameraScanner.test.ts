@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BarcodeFormat, EncodeHintType, QRCodeWriter, type BitMatrix } from '@zxing/library';
+import { parseMarkingCode } from '../../core/fiscal/markingCode';
 import { createFrameDecoder, luminanceFromRgba } from './cameraScanner';
+import { gs1DataMatrix } from './testing/gs1DataMatrix';
 
 /** A generated image: `dark(x, y)` modules drawn `scale` pixels wide, in the given grey levels. */
 function render(modulesWide: number, modulesHigh: number, dark: (mx: number, my: number) => boolean, scale: number, ink: number, paper: number) {
@@ -16,6 +18,12 @@ function qr(text: string, ink = 0, paper = 255, scale = 4) {
   const m: BitMatrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0, new Map([[EncodeHintType.MARGIN, 0]]));
   const n = m.getWidth();
   return render(n + 8, n + 8, (x, y) => x >= 4 && y >= 4 && x < n + 4 && y < n + 4 && m.get(x - 4, y - 4), scale, ink, paper);
+}
+
+/** A GS1 DataMatrix (FNC1 first, each GS written as FNC1) with a 2-module quiet zone. */
+function gs1(text: string, scale = 6) {
+  const m = gs1DataMatrix(text);
+  return render(m.width + 4, m.height + 4, (x, y) => x >= 2 && y >= 2 && x < m.width + 2 && y < m.height + 2 && m.dark(x - 2, y - 2), scale, 0, 255);
 }
 
 // EAN-13 by hand (zxing-js has no EAN writer): L, G and R digit patterns, the parity of the
@@ -62,6 +70,20 @@ describe('camera decode step', () => {
   it('reads an EAN-13 and names its symbology', () => {
     const img = ean13('4006381333931');
     expect(decode(img.luminance, img.width, img.height)?.scan).toEqual({ text: '4006381333931', symbology: 'EAN13' });
+  });
+
+  it('reads a GS1 DataMatrix marking code with its group separators, which the marking prompt takes unchanged', () => {
+    const GS = '\u001d';
+    // A cigarette pack code: GTIN, serial, then (after GS) the verification key and crypto tail.
+    const code = `0104600266011725215-qB%Zn${GS}91EE06${GS}92YWCXbmK6SN8vvwoxZFk7WAY8WoJNMGGr6Cgtiuja04c=`;
+    const img = gs1(code);
+    const read = decode(img.luminance, img.width, img.height);
+    // zxing reads the leading FNC1 as GS too; the rest of the text is the code exactly.
+    expect(read?.scan).toEqual({ text: `${GS}${code}`, symbology: 'DATAMATRIX' });
+    // What the camera hands the session is what the marking prompt checks: the separators survive.
+    const marking = parseMarkingCode(read!.scan.text);
+    expect(marking).toEqual({ code, gtin: '04600266011725' });
+    expect(marking!.code.split(GS)).toHaveLength(3);
   });
 
   it('a frame with no barcode is null, after every attempt', () => {
