@@ -53,6 +53,8 @@ export interface HostServicesOptions {
   /** How long diagnostics waits for `GET /api/v1/health`. */
   healthTimeoutMs?: number;
   startedAt?: number;
+  /** The clock for refreshing the terminal's settings (tests move it). */
+  now?: () => number;
 }
 
 /**
@@ -242,7 +244,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     }
   }
 
-  const phoneKeys = createPhoneKeyService({ credentials, loadCredential, api: (method, path) => api(method, path, undefined, undefined), log });
+  const phoneKeys = createPhoneKeyService({ credentials, loadCredential, api: (method, path) => api(method, path, undefined, undefined), log, now: options.now });
 
   return {
     status,
@@ -266,6 +268,13 @@ export function createHostServices(options: HostServicesOptions): HostServices {
           return { ok: true, value: await diagnostics() };
         case 'pay': {
           const pay = devices.pay?.bind(devices);
+          // The chain's limit per receipt, as last heard from the server (refreshed in the background).
+          phoneKeys.refreshIfStale();
+          const limit = (await loadCredential())?.terminal.cardPaymentLimitKopecks ?? null;
+          if (limit !== null && r.amountKopecks > limit && payments.outcome(r.receiptId).state === 'unknown') {
+            log.warn(`card payment for receipt ${r.receiptId} refused: ${r.amountKopecks} kopecks is above the chain's limit of ${limit} per receipt`);
+            return { ok: true, value: { approved: false, declineReason: 'over-card-limit' } };
+          }
           const answer = pay
             ? await payments.run(r.receiptId, () => pay(r.amountKopecks, r.receiptId))
             : { approved: false, declineReason: 'terminal-unavailable' };

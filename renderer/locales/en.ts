@@ -132,6 +132,7 @@ export const en: Messages = {
       badHostAnswer: 'the till service gave an unexpected answer',
       noReason: 'the terminal gave no reason',
       terminalError: 'terminal error',
+      overCardLimit: 'the amount is above the chain’s card payment limit per receipt; the card was not charged',
       terminalSaid: 'terminal error ({{text}})',
     },
     card: 'Pay by card (F10)',

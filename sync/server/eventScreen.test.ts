@@ -75,7 +75,13 @@ describe.each(testDatabases())('what the server refuses to store, on $name', ({ 
     const fiscal = { documentNumber: 12, fiscalSign: '3522207165', dateTime: '2026-12-06T10:00:00', fnNumber: fn, registrationNumber: fn };
     const ok = { ...sale({ customerId: null, lines: [line(1)] }).event, fiscal };
     const bad = { ...sale({ customerId: null, lines: [line(1)] }).event, fiscal: { ...fiscal, dateTime: PAN } };
-    expect(await codesOf([ok, bad])).toEqual(['applied', 'card_number_in_text']);
+    // The screen skips the identifiers by field because the schema lets only digits into them: a
+    // card number written as a card is (spaced, or a track) is no fiscal identifier, and is refused.
+    const spaced = { ...sale({ customerId: null, lines: [line(1)] }).event, fiscal: { ...fiscal, fnNumber: '4111 1111 1111 1111' } };
+    const track = { ...sale({ customerId: null, lines: [line(1)] }).event, fiscal: { ...fiscal, registrationNumber: `;${PAN}=2912101?` } };
+    expect(await codesOf([ok, bad, spaced, track])).toEqual(['applied', 'card_number_in_text', 'invalid_event', 'invalid_event']);
+    expect(await tablesHolding(s.db, '4111 1111 1111 1111')).toEqual([]);
+    expect(await tablesHolding(s.db, PAN)).toEqual([]);
   });
 
   it('refuses generated field values that hold a card number, and takes the same fields without one', async () => {

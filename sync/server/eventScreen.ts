@@ -1,5 +1,5 @@
 import { isValidE164 } from '../../core/phone';
-import type { ConsentRecord, TillEvent } from '../protocol/events';
+import { FISCAL_ID_FIELDS, type ConsentRecord, type SaleFiscal, type TillEvent } from '../protocol/events';
 import type { Sql } from './db/database';
 import { Rejection } from './push/rejection';
 import { screenValue } from './textScreen';
@@ -90,15 +90,20 @@ function screenConsent(c: ConsentRecord, occurredMs: number, policy: ChainPolicy
 }
 
 /**
- * The register's identifiers in a sale's or return's fiscal block: 16-digit fiscal drive and
- * registration numbers and the fiscal sign pass Luhn one time in ten, yet are no card numbers.
+ * The event as the card-number screen reads it: a sale's or return's fiscal block without the
+ * register's identifiers (FISCAL_ID_FIELDS). The schema lets only digits into them, and 16-digit
+ * fiscal drive and registration numbers pass Luhn one time in ten, yet are no card numbers.
  */
-const FISCAL_ID = /(^|\.)fiscal\.(fnNumber|registrationNumber|fiscalSign)$/;
-const isFiscalId = (path: string) => FISCAL_ID.test(path);
+function screenable(ev: TillEvent): unknown {
+  if ((ev.type !== 'sale' && ev.type !== 'return') || !ev.fiscal) return ev;
+  const fiscal: Partial<SaleFiscal> = { ...ev.fiscal };
+  for (const field of FISCAL_ID_FIELDS) delete fiscal[field];
+  return { ...ev, fiscal };
+}
 
 /** Null when the event may be applied; else why not. `nowMs`: the server's clock. */
 export function screenEvent(ev: TillEvent, policy: ChainPolicy, nowMs: number): Rejection | null {
-  const text = screenValue(ev, { notCards: isFiscalId });
+  const text = screenValue(screenable(ev));
   if (text?.code === 'card_number_in_text') {
     return new Rejection('card_number_in_text', `A text field (${text.path}) holds what looks like a bank card number; it is never stored.`);
   }

@@ -32,19 +32,17 @@ export interface ScreenOptions {
   /** Also check texts at all (off: depth only). */
   texts?: boolean;
   maxDepth?: number;
-  /** Paths whose texts are identifiers made of digits by design (a fiscal drive's number): not screened for card numbers. */
-  notCards?: (path: string) => boolean;
 }
 
 /**
  * The first problem in a parsed JSON value (keys and string values), or null. Iterative, with
  * an explicit stack; a too-deep value is reported before anything inside it is looked at.
  */
-export function screenValue(value: unknown, { cards = true, texts = true, maxDepth = MAX_BODY_DEPTH, notCards }: ScreenOptions = {}): TextFinding | null {
+export function screenValue(value: unknown, { cards = true, texts = true, maxDepth = MAX_BODY_DEPTH }: ScreenOptions = {}): TextFinding | null {
   const check = (text: string, path: string): TextFinding | null => {
     if (!texts) return null;
     const problem = textProblem(text);
-    if (problem === null || (problem === 'card_number_in_text' && (!cards || notCards?.(path)))) return null;
+    if (problem === null || (problem === 'card_number_in_text' && !cards)) return null;
     return { code: problem, path };
   };
   const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 0, path: '' }];
