@@ -530,3 +530,23 @@ describe('till session: re-enrolment and returns', () => {
     expect(row?.n).toBe(1);
   });
 });
+
+describe('till session: found by the model test', () => {
+  it('a product scanned while a line void waits for the supervisor goes on the sale, with the host down too; it is no manager card', async () => {
+    const { world: w } = await till();
+    await scan(w, demoProduct(1).ean);
+    w.host.down(false);
+    // The customer saw the total (F9), then the cashier went back and removed the line: a supervisor is asked.
+    w.session.key('F9');
+    await w.settle();
+    w.session.key('Escape');
+    await w.settle();
+    await w.run(w.session.changeQuantity(w.state.sale.items[0]!.lineId, 0));
+    await w.settle();
+    expect(w.state.desk.approval).toMatchObject({ action: 'voidLine' });
+    await scan(w, demoProduct(289).ean);
+    expect(w.state.sale.items.map((i) => i.product.id)).toEqual([demoProduct(1).id, demoProduct(289).id]);
+    // The approval still waits for a manager's card or PIN, and no manager card was tried.
+    expect(w.state.desk.approval).toMatchObject({ action: 'voidLine', error: null });
+  });
+});
