@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OfferSchema, ProgrammeSchema } from '../../core/engine';
 import { ServerContextSchema } from '../../core/loyalty/customerContext';
+import { CouponSchema } from '../../core/loyalty/coupons';
 import { VAT_RATES } from '../../core/fiscal/receiptPositions';
 
 /**
@@ -62,3 +63,7 @@ export type ProductPage = z.infer<typeof ProductPage>;
  */
 export const ContextPage = pageOf('contexts', ServerContextSchema);
 export type ContextPage = z.infer<typeof ContextPage>;
+
+/** Coupons issued or redeemed after the cursor (core/loyalty/coupons.ts); the first pull leaves out used and ended ones. */
+export const CouponPage = pageOf('coupons', CouponSchema);
+export type CouponPage = z.infer<typeof CouponPage>;

@@ -19,6 +19,7 @@ import { managerRoutes } from './routes/manager';
 import { pullRoutes } from './routes/pull';
 import { pullContextRoutes } from './routes/pullContexts';
 import { adminSegmentRoutes } from './routes/adminSegments';
+import { couponRoutes } from './routes/coupons';
 import { pushRoutes } from './routes/push';
 import { phoneCodeRoutes, type PhoneCodeOptions } from './routes/phoneCodes';
 import { terminalRoutes } from './routes/terminal';
@@ -162,6 +163,7 @@ export async function buildApp({
   pullRoutes(app, deps);
   pullContextRoutes(app, deps);
   adminSegmentRoutes(app, deps);
+  couponRoutes(app, deps);
   adminDeskRoutes(app, deps);
   pushRoutes(app, deps);
   managerRoutes(app, deps);

@@ -24,7 +24,9 @@ export type ExceptionKind =
   /** An event named a cashier who is not one of the store's: counted under "no cashier". */
   | 'cashier_unknown'
   /** Head office merged a duplicate customer into another (audit record of the action). */
-  | 'customers_merged';
+  | 'customers_merged'
+  /** A coupon a till accepted that the server refused (used by another sale first, unknown, not this customer's, out of dates). */
+  | 'coupon_refused';
 
 export interface ExceptionDraft {
   kind: ExceptionKind;

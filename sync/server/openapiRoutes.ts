@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SegmentRulesSchema } from '../../core/loyalty/segments';
+import { CouponSchema } from '../../core/loyalty/coupons';
+import { IssueCouponsSchema } from './coupons';
 import { CashierInfo, CashierList, CreateCashierRequest } from '../protocol/cashiers';
 import { ConsentHistory, ConsentText, PutConsentTextRequest } from '../protocol/consents';
 import { PushRequest, PushResponse } from '../protocol/events';
@@ -14,7 +16,7 @@ import {
   StoreOffersQuery,
 } from '../protocol/manager';
 import { DeskPage, DeskSettings } from '../protocol/deskSettings';
-import { ContextPage, OfferPage, ProductPage, ProgrammePage } from '../protocol/pull';
+import { ContextPage, CouponPage, OfferPage, ProductPage, ProgrammePage } from '../protocol/pull';
 import {
   CreateEnrolmentCodeRequest,
   CustomerPage,
@@ -106,6 +108,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/pull/products': pull("Products with the store's prices changed since a cursor", ProductPage),
   'GET /api/v1/pull/desk': pull("The desk settings (quick keys, scale labels) for the till's store, when changed", DeskPage),
   'GET /api/v1/pull/contexts': pull('Customer pricing contexts changed since a cursor', ContextPage),
+  'GET /api/v1/pull/coupons': pull('Coupons issued or redeemed since a cursor', CouponPage),
   'GET /api/v1/pull/cashiers': pull("The store's cashiers", CashierList),
   'POST /api/v1/push': {
     summary: "Push the till's events (sales, returns, registrations...), applied exactly once",
@@ -201,6 +204,19 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     auth: 'admin',
     query: ApprovalsQuery,
     response: z.object({ approvals: z.array(ApprovalRow) }),
+  },
+  'POST /api/v1/admin/chains/:chainId/coupons': {
+    summary: 'Issue a batch of coupon codes for a coupon offer (random codes, or the codes given)',
+    tag: 'offers',
+    auth: 'admin',
+    body: IssueCouponsSchema,
+    response: z.object({ batchId: z.string(), codes: z.array(z.string()) }),
+  },
+  'GET /api/v1/admin/chains/:chainId/coupons/:batchId': {
+    summary: "A coupon batch's codes and which are used",
+    tag: 'offers',
+    auth: 'admin',
+    response: z.object({ batchId: z.string(), coupons: z.array(CouponSchema) }),
   },
   'GET /api/v1/admin/chains/:chainId/segments': { summary: 'Customers per lifecycle segment and per store', tag: 'offers', auth: 'admin', response: Ok },
   'POST /api/v1/admin/chains/:chainId/segments/run': { summary: 'Run the segments job for the chain now', tag: 'offers', auth: 'admin', response: Ok },

@@ -1,7 +1,11 @@
-import { DataMatrixDefaultPlacement, DataMatrixErrorCorrection, DataMatrixSymbolInfo, DataMatrixWriter, type BitMatrix } from '@zxing/library';
-
-/** SymbolShapeHint.FORCE_SQUARE: zxing's typings declare the enum ambient, so its value is written here. */
-const SQUARE = 1;
+import {
+  DataMatrixDefaultPlacement,
+  DataMatrixErrorCorrection,
+  DataMatrixSymbolInfo,
+  DataMatrixSymbolShapeHint,
+  DataMatrixWriter,
+  type BitMatrix,
+} from '@zxing/library';
 
 /** A symbol's modules, without a quiet zone. */
 export interface Modules {
@@ -29,7 +33,7 @@ export function gs1DataMatrix(text: string): Modules {
     } else if (c < 128) words.push(c + 1);
     else throw new RangeError('a GS1 DataMatrix here takes ASCII only');
   }
-  const info = DataMatrixSymbolInfo.lookup(words.length, SQUARE, undefined, undefined, true);
+  const info = DataMatrixSymbolInfo.lookup(words.length, DataMatrixSymbolShapeHint.FORCE_SQUARE, null, null, true);
   for (let pad = 0; words.length < info.getDataCapacity(); pad++) {
     const random = 129 + (((149 * (words.length + 1)) % 253) + 1);
     words.push(pad === 0 ? 129 : random > 254 ? random - 254 : random);

@@ -1,5 +1,6 @@
 import type { AppliedResult, SaleEvent } from '../../protocol/events';
 import { eventCashier } from '../cashiers';
+import { claimSaleCoupons } from '../coupons';
 import { CustomerBook } from '../ledger';
 import { flag, rulesOf, type EventContext } from './context';
 import { lockCustomer, lockedCustomer } from './customerRef';
@@ -27,13 +28,31 @@ export async function applySale(ctx: EventContext, ev: SaleEvent): Promise<Appli
       )
     : new Map<number, Map<string, number[]>>();
   const cashierId = await eventCashier(tx, terminal.storeId, ev.cashierId);
+  // Codes presented: checked again and single-use ones taken for this sale (given back with the savepoint if it is rejected).
+  const coupons = ev.sale.coupons?.length
+    ? await claimSaleCoupons(tx, {
+        chainId: terminal.chainId,
+        eventId: ctx.eventId,
+        customerId: customer?.id ?? null,
+        segments: customer?.segments ?? [],
+        soldAtMs: saleInstantMs(ev, nowMs),
+        sale: ev.sale,
+      })
+    : null;
   const decided = await decideSale(tx, {
     terminal,
     rules,
     ev,
     eventId: ctx.eventId,
     nowMs,
-    subject: { customer, book, spendInWindow: book?.spendInWindow ?? 0, offerUses: (customer && used.get(customer.id)) || new Map(), cashierId },
+    subject: {
+      customer,
+      book,
+      spendInWindow: book?.spendInWindow ?? 0,
+      offerUses: (customer && used.get(customer.id)) || new Map(),
+      cashierId,
+      ...(coupons ? { couponOffers: coupons.offerIds } : {}),
+    },
   });
 
   const uses = customer
@@ -54,6 +73,6 @@ export async function applySale(ctx: EventContext, ev: SaleEvent): Promise<Appli
       { purchases: 1, tier: decided.tier ?? undefined },
     );
   }
-  await flag(ctx, decided.flags);
+  await flag(ctx, [...(coupons?.flags ?? []), ...decided.flags]);
   return decided.result;
 }

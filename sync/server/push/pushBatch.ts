@@ -140,7 +140,8 @@ export async function pushBatch(
               .join('; '),
           );
     const ev = parsed.success ? parsed.data : null;
-    if (ev?.type === 'sale' && !upFront && rules && options.saleRuns !== false) {
+    // A sale presenting coupons goes alone: its codes are taken under its own savepoint (coupons.ts).
+    if (ev?.type === 'sale' && !ev.sale.coupons?.length && !upFront && rules && options.saleRuns !== false) {
       // The same id twice: the second copy must see the first one's answer, so it starts a new run.
       if (inRun.has(raw.eventId.toLowerCase())) await applyRun();
       run.push({ index, sale: { eventId: raw.eventId, ev } });

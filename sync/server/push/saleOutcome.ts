@@ -52,6 +52,8 @@ export interface SaleSubject {
   offerUses: ReadonlyMap<string, readonly number[]>;
   /** The event's cashier when they are one of the terminal's store (see eventCashier). */
   cashierId: number | null;
+  /** Coupon offers the sale's codes unlocked here (coupons.ts claimSaleCoupons); absent: none. */
+  couponOffers?: readonly string[];
 }
 
 /** The receipt row, as `insertReceipts` writes it. */
@@ -243,6 +245,7 @@ function customerForEngine(
       segments: c.segments,
       purchaseCount: c.purchaseCount,
       birthday: c.birthday,
+      ...(subject.couponOffers?.length ? { couponOffers: [...subject.couponOffers] } : {}),
     },
     usage,
   };
