@@ -7,7 +7,7 @@ import { createFiscalService, type FiscalService } from '../../../electron/host/
 import type { SaleEvent } from '../../protocol/events';
 import type { HostRequest } from '../../protocol/host';
 import type { DraftFiscal } from '../records';
-import { fiscaliseSale, shiftAction, type FiscalStepDeps } from './fiscalStep';
+import { cashMovement, fiscaliseSale, registerTotals, shiftAction, type FiscalStepDeps } from './fiscalStep';
 
 // The real chain below the session: the ATOL adapter, the host's fiscal service and the simulator.
 let sim: AtolSimulator;
@@ -127,5 +127,23 @@ describe('fiscal step', () => {
     expect(await shiftAction(d, 'closeShift')).toMatchObject({ ok: true, value: { shiftNumber: 1, receiptsCount: 1 } });
     expect(sim.state().shift).toBe('closed');
     expect(await shiftAction(d, 'closeShift')).toMatchObject({ ok: false, error: 'shiftClosed' });
+  });
+
+  it("a cash in on a closed shift opens it first, once; the register's counters show the movements", async () => {
+    const d = deps([]);
+    expect(await cashMovement(d, 'cashIn', 'float-1', 500_000, 'Размен')).toEqual({ ok: true, value: { cashInDrawerKopecks: 500_000 } });
+    expect(sim.state().documents.map((doc) => doc.kind)).toEqual(['openShift']);
+    expect(await cashMovement(d, 'cashOut', 'pickup-1', 200_000, 'Инкассация')).toEqual({ ok: true, value: { cashInDrawerKopecks: 300_000 } });
+    expect(sim.state().cashMovements.map((m) => [m.kind, m.kopecks, m.text])).toEqual([
+      ['cashIn', 500_000, ['Основание: Размен']],
+      ['cashOut', 200_000, ['Основание: Инкассация']],
+    ]);
+    expect(await registerTotals(d)).toMatchObject({
+      ok: true,
+      value: { shiftNumber: 1, cashIn: { count: 1, totalKopecks: 500_000 }, cashOut: { count: 1, totalKopecks: 200_000 }, cashInDrawerKopecks: 300_000 },
+    });
+    // More than the drawer holds: refused with its code, nothing recorded.
+    expect(await cashMovement(d, 'cashOut', 'pickup-2', 900_000, '')).toEqual({ ok: false, error: 'notEnoughCash' });
+    expect(sim.state().cashMovements).toHaveLength(2);
   });
 });

@@ -201,7 +201,11 @@ export async function shiftAction(
     : r;
 }
 
-/** Cash put into or taken out of the drawer (внесение / выплата), recorded on the register with its reason. */
+/**
+ * Cash put into or taken out of the drawer (внесение / выплата), recorded on the register with its
+ * reason. A closed shift is opened first, as for a sale: the day's change float is often its first
+ * operation. The movement's id names it on the register, so the second try never records it twice.
+ */
 export async function cashMovement(
   deps: Pick<FiscalStepDeps, 'request' | 'cashierName'>,
   kind: 'cashIn' | 'cashOut',
@@ -210,6 +214,10 @@ export async function cashMovement(
   reason: string,
 ): Promise<Answer<{ cashInDrawerKopecks: number }>> {
   const movement = { operationId, amountKopecks, cashier: { name: deps.cashierName }, ...(reason ? { reason: reason.slice(0, 64) } : {}) };
+  const moved = await fiscalCall(deps, { op: 'fiscal', action: kind, movement }, CashMovementResult);
+  if (moved.ok || moved.error !== 'shiftClosed') return moved;
+  const opened = await fiscalCall(deps, { op: 'fiscal', action: 'openShift', cashier: { name: deps.cashierName } }, ShiftReport);
+  if (!opened.ok && opened.error !== 'shiftAlreadyOpen') return opened;
   return fiscalCall(deps, { op: 'fiscal', action: kind, movement }, CashMovementResult);
 }
 
