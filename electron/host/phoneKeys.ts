@@ -14,6 +14,8 @@ import type { HostLog } from './hostLog';
 export interface PhoneKeyService {
   /** Keys of the phone under each phone secret the till holds, newest first; refresh: ask the server first (at most once a minute). */
   keys(e164: string, refresh: boolean): Promise<string[]>;
+  /** Refresh the terminal's settings from the server in the background when they are stale (a card payment asks). */
+  refreshIfStale(): void;
 }
 
 /** How stale the secrets may get before a lookup refreshes them in the background. */
@@ -42,9 +44,13 @@ export function createPhoneKeyService(deps: {
     for (const s of info.data.phoneSecrets ?? []) deps.log.addSecret(s.secret);
     const before = (cred.terminal.phoneSecrets ?? []).map((s) => s.version).join(',');
     const after = (info.data.phoneSecrets ?? []).map((s) => s.version).join(',');
-    if (before === after) return;
-    await deps.credentials.save({ ...cred, terminal: { ...cred.terminal, phoneSecrets: info.data.phoneSecrets } });
-    deps.log.info(`phone-key secrets: versions [${after}] (were [${before}])`);
+    // The chain's card payment limit per receipt rides along (the host enforces it).
+    const limit = info.data.cardPaymentLimitKopecks ?? null;
+    const limitChanged = limit !== (cred.terminal.cardPaymentLimitKopecks ?? null);
+    if (before === after && !limitChanged) return;
+    await deps.credentials.save({ ...cred, terminal: { ...cred.terminal, phoneSecrets: info.data.phoneSecrets, cardPaymentLimitKopecks: limit } });
+    if (before !== after) deps.log.info(`phone-key secrets: versions [${after}] (were [${before}])`);
+    if (limitChanged) deps.log.info(`card payment limit per receipt: ${limit === null ? 'none' : `${limit} kopecks`}`);
   }
 
   function refreshOnce(): Promise<void> {
@@ -55,6 +61,9 @@ export function createPhoneKeyService(deps: {
   }
 
   return {
+    refreshIfStale() {
+      if (now() - refreshedAt >= REFRESH_AFTER_MS) void refreshOnce();
+    },
     async keys(e164, force) {
       let cred = await deps.loadCredential();
       if (!cred) return [];

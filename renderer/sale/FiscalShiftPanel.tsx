@@ -1,15 +1,18 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatRoubles, parseRoubles } from '../../core/money';
+import { formatRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
 import { useSession, useTillState } from '../session/useTillSession';
+import { CashMovementForm } from './CashMovementForm';
 
 type Totals = Awaited<ReturnType<ReturnType<typeof useSession>['fiscalTotals']>>;
+type Figure = `${'sales' | 'returns'}.${'count' | 'cash' | 'card'}`;
 
 /**
  * The shift on the fiscal register, for the manager screen: X report (also F3 there), Z report
- * (close the shift) and opening a shift, with the register's answer. Nothing when the till has
- * no register.
+ * (close the shift) and opening a shift, with the register's answer; the shift's totals as this
+ * till's journal has them beside the register's own counters, with a warning where they differ;
+ * cash in and out. Nothing when the till has no register.
  */
 export function FiscalShiftPanel() {
   const { t, i18n } = useTranslation();
@@ -17,32 +20,17 @@ export function FiscalShiftPanel() {
   const { status, fiscalShift } = useTillState();
   const money = (k: number) => formatRoubles(k, localeOf(i18n.language));
   const [totals, setTotals] = useState<Totals | null>(null);
-  const [amount, setAmount] = useState('');
-  const [why, setWhy] = useState('');
-  const [cash, setCash] = useState<{ ok: boolean; text: string } | null>(null);
+  const [moved, setMoved] = useState(0);
   const hasRegister = status?.fiscal != null;
   // The shift's totals, asked again after every shift action and cash movement.
   useEffect(() => {
     if (hasRegister && !fiscalShift?.busy) void session.fiscalTotals().then(setTotals);
-  }, [hasRegister, fiscalShift?.seq, fiscalShift?.busy, cash, session]);
+  }, [hasRegister, fiscalShift?.seq, fiscalShift?.busy, moved, session]);
   if (!status?.fiscal) return null;
-  const move = async (kind: 'cashIn' | 'cashOut') => {
-    const kopecks = parseRoubles(amount);
-    if (kopecks === null || kopecks <= 0) return setCash({ ok: false, text: t('fiscal.cash.badAmount') });
-    const r = await session.cashMovement(kind, kopecks, why.trim());
-    setCash(
-      r.ok
-        ? { ok: true, text: t(`fiscal.cash.done.${kind}`, { amount: money(kopecks), drawer: money(r.cashInDrawer) }) }
-        : { ok: false, text: t('fiscal.shift.failed', { reason: t(`fiscal.errors.${r.error}`, { defaultValue: r.error }) }) },
-    );
-    if (r.ok) setAmount('');
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void move('cashIn');
-  };
   const busy = fiscalShift?.busy === true;
   const reason = (code: string) => t(`fiscal.errors.${code}`, { defaultValue: code });
+  const figureName = (f: Figure) => t(`fiscal.totals.figure.${f.replace('.', '_')}`);
+  const shown = (f: Figure, v: number) => (f.endsWith('count') ? String(v) : money(v));
   return (
     <section aria-label={t('fiscal.shift.title')} className="fiscal-shift">
       <h3>{t('fiscal.shift.title')}</h3>
@@ -58,40 +46,82 @@ export function FiscalShiftPanel() {
         </button>
       </div>
       {totals?.ok && (
-        <dl className="totals" aria-label={t('fiscal.totals.title')}>
-          <dt>{t('fiscal.totals.shift')}</dt>
-          <dd>{t(`fiscal.totals.state.${totals.shift.state}`, { number: totals.shift.number })}</dd>
-          <dt>{t('fiscal.totals.sales', { count: totals.totals.sales.count })}</dt>
-          <dd aria-label={t('fiscal.totals.salesLabel')}>
-            {t('fiscal.totals.byMethod', { cash: money(totals.totals.sales.cash), card: money(totals.totals.sales.card) })}
-          </dd>
-          <dt>{t('fiscal.totals.returns', { count: totals.totals.returns.count })}</dt>
-          <dd aria-label={t('fiscal.totals.returnsLabel')}>
-            {t('fiscal.totals.byMethod', { cash: money(totals.totals.returns.cash), card: money(totals.totals.returns.card) })}
-          </dd>
-        </dl>
+        <>
+          <p>
+            {t('fiscal.totals.shift')}: {t(`fiscal.totals.state.${totals.shift.state}`, { number: totals.shift.number })}
+          </p>
+          {totals.mismatches.length > 0 && (
+            <p role="alert" className="warn" aria-label={t('fiscal.totals.mismatchLabel')}>
+              {t('fiscal.totals.mismatch', {
+                figures: totals.mismatches
+                  .map((m) =>
+                    t('fiscal.totals.mismatchFigure', { figure: figureName(m.figure), till: shown(m.figure, m.till), register: shown(m.figure, m.register) }),
+                  )
+                  .join('; '),
+              })}
+            </p>
+          )}
+          {!totals.register && <p className="hint">{t('fiscal.totals.registerUnknown')}</p>}
+          <table className="basket fiscal-totals" aria-label={t('fiscal.totals.title')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('fiscal.totals.title')}</th>
+                <th scope="col">{t('fiscal.totals.till')}</th>
+                <th scope="col">{t('fiscal.totals.register')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(['sales', 'returns'] as const).flatMap((side) =>
+                (['count', 'cash', 'card'] as const).map((what) => {
+                  const figure: Figure = `${side}.${what}`;
+                  const ours = totals.totals[side][what];
+                  const theirs = totals.register?.[side === 'sales' ? 'sell' : 'sellReturn'];
+                  const reg = theirs ? (what === 'count' ? theirs.count : what === 'cash' ? theirs.cashKopecks : theirs.cardKopecks) : null;
+                  const differs = totals.mismatches.some((m) => m.figure === figure);
+                  return (
+                    <tr key={figure} className={differs ? 'warn' : undefined}>
+                      <th scope="row">{figureName(figure)}</th>
+                      <td className="money">{shown(figure, ours)}</td>
+                      <td className="money">{reg === null ? '—' : shown(figure, reg)}</td>
+                    </tr>
+                  );
+                }),
+              )}
+              {totals.register && (
+                <>
+                  {totals.register.sell.otherKopecks > 0 && (
+                    <tr>
+                      <th scope="row">{t('fiscal.totals.figure.sales_other')}</th>
+                      <td className="money">—</td>
+                      <td className="money">{money(totals.register.sell.otherKopecks)}</td>
+                    </tr>
+                  )}
+                  <tr>
+                    <th scope="row">{t('fiscal.totals.figure.cashIn')}</th>
+                    <td className="money">—</td>
+                    <td className="money">
+                      {t('fiscal.totals.countSum', { count: totals.register.cashIn.count, sum: money(totals.register.cashIn.totalKopecks) })}
+                    </td>
+                  </tr>
+                  <tr>
+                    <th scope="row">{t('fiscal.totals.figure.cashOut')}</th>
+                    <td className="money">—</td>
+                    <td className="money">
+                      {t('fiscal.totals.countSum', { count: totals.register.cashOut.count, sum: money(totals.register.cashOut.totalKopecks) })}
+                    </td>
+                  </tr>
+                  <tr>
+                    <th scope="row">{t('fiscal.totals.figure.drawer')}</th>
+                    <td className="money">—</td>
+                    <td className="money">{money(totals.register.cashInDrawerKopecks)}</td>
+                  </tr>
+                </>
+              )}
+            </tbody>
+          </table>
+        </>
       )}
-      <form onSubmit={submit} className="row" aria-label={t('fiscal.cash.title')}>
-        <label htmlFor="cash-amount">{t('fiscal.cash.amount')}</label>
-        <input id="cash-amount" value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" autoComplete="off" />
-        <label htmlFor="cash-reason">{t('fiscal.cash.reason')}</label>
-        <input id="cash-reason" value={why} onChange={(e) => setWhy(e.target.value)} list="cash-reasons" autoComplete="off" maxLength={64} />
-        <datalist id="cash-reasons">
-          <option value={t('fiscal.cash.reasons.float')} />
-          <option value={t('fiscal.cash.reasons.collection')} />
-        </datalist>
-        <button type="submit" className="secondary">
-          {t('fiscal.cash.in')}
-        </button>
-        <button type="button" className="secondary" onClick={() => void move('cashOut')}>
-          {t('fiscal.cash.out')}
-        </button>
-      </form>
-      {cash && (
-        <p role={cash.ok ? 'status' : 'alert'} className={cash.ok ? 'sync-done' : 'warn'} aria-label={t('fiscal.cash.title')}>
-          {cash.text}
-        </p>
-      )}
+      <CashMovementForm onDone={() => setMoved((n) => n + 1)} />
       {fiscalShift && (
         <p role={fiscalShift.ok === false ? 'alert' : 'status'} className={fiscalShift.ok === false ? 'warn' : 'sync-done'} key={fiscalShift.seq}>
           {fiscalShift.busy

@@ -5,8 +5,12 @@ import type { ReceiptRecord } from '../../sync/client/outbox';
 import { receiptsSince } from '../../sync/client/returns';
 import type { TillDb } from '../../sync/client/tillDb';
 import { localeOf } from '../i18n';
+import { CashMovementForm } from './CashMovementForm';
 
-/** This till's receipts of the shift (since local midnight), newest first. */
+/**
+ * This till's receipts of the shift (since local midnight), newest first, and cash in and out of
+ * the drawer on the fiscal register (its amount field takes the focus: F4, type, Enter).
+ */
 export function HistoryPanel({ db, onReturn }: { db: TillDb; onReturn: (receiptNo: string) => void }) {
   const { t, i18n } = useTranslation();
   const locale = localeOf(i18n.language);
@@ -19,6 +23,7 @@ export function HistoryPanel({ db, onReturn }: { db: TillDb; onReturn: (receiptN
   return (
     <section className="sale" aria-label={t('history.title')}>
       <h2>{t('history.title')}</h2>
+      <CashMovementForm autoFocus />
       <table className="basket" aria-label={t('history.title')}>
         <thead>
           <tr>

@@ -12,6 +12,7 @@ const CODES: Record<string, string> = {
   'bad answer from the till host': 'badHostAnswer',
   declined: 'noReason',
   'terminal error': 'terminalError',
+  'over-card-limit': 'overCardLimit',
 };
 
 export function declineText(reason: string, t: (key: string, options?: Record<string, unknown>) => string): string {

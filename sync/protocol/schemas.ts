@@ -49,6 +49,8 @@ export const TerminalInfo = z.object({
   phoneSecrets: z.array(PhoneSecretSchema).max(8).optional(),
   /** The chain's in-store scale label layouts (core/scaleBarcode.ts); absent: labels read as plain products. */
   scaleBarcodes: ScaleBarcodeSettings.optional(),
+  /** The most one receipt may be paid by card (the programme's cardPaymentLimitKopecks); null or absent: no limit. */
+  cardPaymentLimitKopecks: z.number().int().min(0).nullable().optional(),
 });
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 

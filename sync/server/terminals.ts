@@ -63,9 +63,11 @@ export async function terminalInfo(db: Sql, terminalId: string): Promise<Termina
     card_prefix: string;
     lookup_secret: string;
     region_id: number | null;
+    card_limit: string | null;
   }>(
     `SELECT t.name, s.id AS store_id, s.name AS store_name, s.time_zone, s.region_id, c.id AS chain_id, c.name AS chain_name,
-            c.card_prefix, c.lookup_secret
+            c.card_prefix, c.lookup_secret,
+            (SELECT p.body->>'cardPaymentLimitKopecks' FROM programmes p WHERE p.chain_id = c.id) AS card_limit
      FROM terminals t JOIN stores s ON s.id = t.store_id JOIN chains c ON c.id = s.chain_id WHERE t.id = $1`,
     [terminalId],
   );
@@ -84,6 +86,7 @@ export async function terminalInfo(db: Sql, terminalId: string): Promise<Termina
     cardPrefix: r.card_prefix,
     lookupSecret: r.lookup_secret,
     phoneSecrets: await phoneSecrets(db, r.chain_id),
+    cardPaymentLimitKopecks: r.card_limit === null ? null : Number(r.card_limit),
   };
 }
 

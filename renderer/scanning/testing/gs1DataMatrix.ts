@@ -1,11 +1,7 @@
-import {
-  DataMatrixDefaultPlacement,
-  DataMatrixErrorCorrection,
-  DataMatrixSymbolInfo,
-  DataMatrixSymbolShapeHint,
-  DataMatrixWriter,
-  type BitMatrix,
-} from '@zxing/library';
+import { DataMatrixDefaultPlacement, DataMatrixErrorCorrection, DataMatrixSymbolInfo, DataMatrixWriter, type BitMatrix } from '@zxing/library';
+
+/** SymbolShapeHint.FORCE_SQUARE: zxing's typings declare the enum ambient, so its value is written here. */
+const SQUARE = 1;
 
 /** A symbol's modules, without a quiet zone. */
 export interface Modules {
@@ -33,7 +29,7 @@ export function gs1DataMatrix(text: string): Modules {
     } else if (c < 128) words.push(c + 1);
     else throw new RangeError('a GS1 DataMatrix here takes ASCII only');
   }
-  const info = DataMatrixSymbolInfo.lookup(words.length, DataMatrixSymbolShapeHint.FORCE_SQUARE, null, null, true);
+  const info = DataMatrixSymbolInfo.lookup(words.length, SQUARE, undefined, undefined, true);
   for (let pad = 0; words.length < info.getDataCapacity(); pad++) {
     const random = 129 + (((149 * (words.length + 1)) % 253) + 1);
     words.push(pad === 0 ? 129 : random > 254 ? random - 254 : random);

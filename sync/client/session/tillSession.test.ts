@@ -313,6 +313,28 @@ describe('till session: bank cards', () => {
     await w.waitFor(async () => (await w.db.outbox.count()) === 0, 'the sale sent');
     expect(await w.session.rejected()).toEqual([]);
   });
+
+  it('a bank card linked to nobody, swiped on a keyboard-wedge reader or read by the serial reader, says so and keeps the customer', async () => {
+    const { world: w } = await till();
+    await scan(w, demoCardNumber(45));
+    expect(w.state.sale.customer?.customer.id).toBe('45');
+    const pan = '4111111111111111';
+    const seq = w.state.notice?.seq ?? 0;
+    await w.run(w.session.wedge(`%B${pan}^IVANOV/IVAN^29121010000000000000?;${pan}=29121010000000000000?`));
+    await w.settle();
+    expect(w.state.notice).toMatchObject({ key: 'card.bankNotLoyalty' });
+    expect(w.state.notice!.seq).toBeGreaterThan(seq);
+    expect(w.state.sale.customer?.customer.id).toBe('45');
+    expect(w.state.sale.lookupBusy).toBe(false);
+    expect(JSON.stringify(w.state)).not.toContain(pan);
+    // The same card from the serial reader (its driver hands over the keyed hash only).
+    const again = w.state.notice!.seq;
+    w.host.emit({ kind: 'card', cardKind: 'bank', deviceId: 'msr-1', tokenHash: 'bank-token-hash-nobody-0001', last4: '0001', at: w.clock.now() });
+    await w.settle();
+    expect(w.state.notice).toMatchObject({ key: 'card.bankNotLoyalty' });
+    expect(w.state.notice!.seq).toBeGreaterThan(again);
+    expect(w.state.sale.customer?.customer.id).toBe('45');
+  });
 });
 
 describe('till session: customer and screens', () => {

@@ -850,7 +850,13 @@ export class TillSession {
     const terminal = this.state.status?.terminal;
     if (!db || !terminal) return;
     this.setSale({ lookupBusy: true }, false);
-    await this.applyLookup(await findCustomerByBankCard({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, tokenHash));
+    const result = await findCustomerByBankCard({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, tokenHash);
+    if (result.kind === 'found') return this.applyLookup(result);
+    // A bank card linked to nobody (or that the server could not be asked about): the cashier is
+    // told what was read and what to do. The sale's customer stays: it is likely their own card,
+    // offered for linking when they pay with it (it was silent: issue 15's slow wedge reader).
+    this.setSale({ lookupBusy: false }, false);
+    this.notice('card.bankNotLoyalty');
   }
 
   private async applyLookup(result: FindResult): Promise<void> {
