@@ -70,6 +70,11 @@ export const ProgrammeSchema = z
     welcomePendingDays: z.number().int().min(0).max(365).default(0),
     /** Default per-customer budget a till may let a customer spend while it is offline. */
     offlineAllowanceKopecks: kopecks.default(50_000),
+    /**
+     * What a customer identified only by a typed phone may spend per sale without an SMS code
+     * (offline, or the code not received); absent: 10 000 kopecks (DEFAULT_PHONE_SPEND_ALLOWANCE_KOPECKS).
+     */
+    phoneSpendAllowanceKopecks: kopecks.optional(),
   })
   .superRefine((p, ctx) => {
     const first = p.tiers[0];

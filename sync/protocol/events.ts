@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SaleInputSchema } from '../../core/engine';
+import { PhoneConfirmation, SaleIdentity } from './phoneCodes';
 
 /**
  * Till events pushed to the server (POST /api/v1/push). Every event carries an `eventId`
@@ -108,6 +109,12 @@ export const SaleEvent = z
         .optional(),
     }),
     fiscal: SaleFiscal.optional(),
+    /**
+     * How the till identified the customer; a spend by a typed phone needs a confirmation (an SMS
+     * code) or stays within the chain's allowance (sync/protocol/phoneCodes.ts). Absent: a till
+     * from before issue 13.
+     */
+    identity: SaleIdentity.optional(),
   })
   .refine((e) => e.sale.customer === null || CustomerRef.safeParse(e.sale.customer.id).success, {
     path: ['sale', 'customer', 'id'],
@@ -148,6 +155,12 @@ export const RegistrationEvent = z
     consents: z.array(ConsentRecord).min(1).max(10),
     /** The welcome bonus the till showed. */
     welcomeBonusKopecks: kopecks,
+    /**
+     * The phone's owner confirmed it by an SMS code (a registration naming a phone the chain has):
+     * only then does it merge into that customer. Without it such a registration becomes a
+     * customer of its own, flagged for head office.
+     */
+    phoneConfirmation: PhoneConfirmation.optional(),
   })
   .refine((r) => r.consents.some((c) => c.purpose === 'personal_data' && c.granted), {
     path: ['consents'],

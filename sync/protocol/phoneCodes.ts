@@ -80,3 +80,8 @@ export type SaleIdentity = z.infer<typeof SaleIdentity>;
 
 /** A typed-phone customer spends at most this without a code unless the chain's programme says otherwise. */
 export const DEFAULT_PHONE_SPEND_ALLOWANCE_KOPECKS = 10_000;
+
+/** The chain's allowance for a typed-phone spend without a code (its programme, pulled by every till). */
+export function phoneSpendAllowance(programme: { phoneSpendAllowanceKopecks?: number | undefined }): number {
+  return programme.phoneSpendAllowanceKopecks ?? DEFAULT_PHONE_SPEND_ALLOWANCE_KOPECKS;
+}

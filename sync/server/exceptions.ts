@@ -25,6 +25,10 @@ export type ExceptionKind =
   | 'cashier_unknown'
   /** Head office merged a duplicate customer into another (audit record of the action). */
   | 'customers_merged'
+  /** A typed-phone customer spent within the allowance without the SMS code (issue 13). */
+  | 'phone_spend_unconfirmed'
+  /** A registration named a phone another customer has, without its SMS code: a customer of its own, to merge or not. */
+  | 'registration_unconfirmed_phone'
   /** A coupon a till accepted that the server refused (used by another sale first, unknown, not this customer's, out of dates). */
   | 'coupon_refused';
 

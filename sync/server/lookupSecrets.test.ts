@@ -5,6 +5,7 @@ import { DEMO_KEY_COST, demoPhone } from './demoSeed';
 import { rekeyChain, rekeyPhones } from './lookupSecrets';
 import { testDatabases } from './testing/databases';
 import { registration } from './testing/events';
+import { confirmationFor } from './testing/phoneConfirmations';
 import { admin, startTestServer, type TestServer } from './testing/fixtures';
 
 /** Rotation of the chain's phone-key secret: new keys reach the tills as ordinary changes, old ones leave. */
@@ -62,7 +63,8 @@ describe.each(testDatabases())('phone-key secrets on $name', ({ open }) => {
     expect((await lookup(till.token, k2for25!)).statusCode).toBe(404);
 
     // A registration with a known phone finds its customer whichever version holds the key.
-    const [merged] = await s.push(till.token, [registration({ phone: demoPhone(25), firstName: 'Вера' })]);
+    const phoneConfirmation = await confirmationFor(s.db, { terminalId: till.terminalId, customerId: 25, purpose: 'register' });
+    const [merged] = await s.push(till.token, [{ ...registration({ phone: demoPhone(25), firstName: 'Вера' }), phoneConfirmation }]);
     expect(merged).toMatchObject({ status: 'applied', result: { mergedInto: '25' } });
 
     expect(await rekeyChain(s.db, 1)).toBe(20);

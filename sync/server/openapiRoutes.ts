@@ -5,6 +5,8 @@ import { IssueCouponsSchema } from './coupons';
 import { CashierInfo, CashierList, CreateCashierRequest } from '../protocol/cashiers';
 import { ConsentHistory, ConsentText, PutConsentTextRequest } from '../protocol/consents';
 import { PushRequest, PushResponse } from '../protocol/events';
+import { PhoneCodeCheck, PhoneCodeRequest, PhoneCodeSent, PhoneCodeVerified } from '../protocol/phoneCodes';
+import { SmsGatewayConfig } from './sms/smsGateway';
 import {
   CreateManagerRequest,
   FiguresQuery,
@@ -289,6 +291,39 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/admin/chains/:chainId/phone-secrets/rotate': {
     summary: 'Rotate the phone-key secret (customers are re-keyed in the background)',
     tag: 'administration',
+    auth: 'admin',
+    response: Ok,
+  },
+  'POST /api/v1/phone-codes': {
+    summary: "Send an SMS code to a customer's phone (a typed-phone spend, or a registration naming a known phone)",
+    tag: 'till sync',
+    auth: 'terminal',
+    body: PhoneCodeRequest,
+    response: PhoneCodeSent,
+  },
+  'POST /api/v1/phone-codes/:challengeId/verify': {
+    summary: 'Check the code the customer read out; a right one gives a confirmation for one sale or registration',
+    tag: 'till sync',
+    auth: 'terminal',
+    body: PhoneCodeCheck,
+    response: PhoneCodeVerified,
+  },
+  'GET /api/v1/admin/chains/:chainId/sms-gateway': {
+    summary: "The chain's SMS provider (never its token)",
+    tag: 'administration',
+    auth: 'admin',
+    response: Ok,
+  },
+  'PUT /api/v1/admin/chains/:chainId/sms-gateway': {
+    summary: "Set the chain's SMS provider: HTTP API URL, token, sender",
+    tag: 'administration',
+    auth: 'admin',
+    body: SmsGatewayConfig,
+    response: Ok,
+  },
+  'GET /api/v1/admin/chains/:chainId/merge-candidates': {
+    summary: 'Customers registered with a known phone without its SMS code, waiting to be merged (or not)',
+    tag: 'head office',
     auth: 'admin',
     response: Ok,
   },

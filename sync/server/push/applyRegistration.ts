@@ -9,12 +9,17 @@ import { engineStore, flag, rulesOf, tillInstantMs, type EventContext } from './
 import { lockCustomerById } from './customerRef';
 import { insertConsents } from './applyConsent';
 import { currentPhoneSecret } from '../lookupSecrets';
+import { useConfirmation } from '../phoneCodes';
 
 /**
  * A customer registered at a till. The phone is the identity: when the chain already has a
- * customer with this phone (two tills registered the same person while offline), the
- * registration merges into that customer: the till-made id becomes an alias of it, missing
- * contact fields and consents are added, and no second welcome bonus is paid.
+ * customer with this phone and the registration carries the confirmation of an SMS code sent to
+ * it (issue 13), the registration merges into that customer: the till-made id becomes an alias
+ * of it, missing contact fields and consents are added, and no second welcome bonus is paid.
+ * Without the confirmation (made offline, or a stranger who knows the number) it becomes a
+ * customer of its own, without the phone as an identifier and without a welcome bonus, flagged
+ * for head office to merge (or not): nothing is linked to, recorded in the name of, or shown
+ * from the customer who has the phone.
  * Two registrations racing on two instances meet at the unique phone identifier; the loser's
  * transaction is retried and takes the merge path.
  */
@@ -41,8 +46,21 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
      UNION SELECT customer_id FROM identifiers WHERE chain_id = $1 AND kind = 'phone' AND key = $3 LIMIT 1`,
     [terminal.chainId, ev.phone, phoneKey],
   );
-  if (existing) {
-    const id = Number(existing.customer_id);
+  const owner = existing ? Number(existing.customer_id) : null;
+  const confirmed =
+    owner !== null &&
+    ev.phoneConfirmation !== undefined &&
+    (await useConfirmation(tx, {
+      token: ev.phoneConfirmation,
+      chainId: terminal.chainId,
+      terminalId: terminal.terminalId,
+      customerId: owner,
+      purpose: 'register',
+      eventId: ctx.eventId,
+      atMs: nowMs,
+    }));
+  if (owner !== null && confirmed) {
+    const id = owner;
     await lockCustomerById(tx, id);
     await tx.query('INSERT INTO customer_aliases (alias, customer_id) VALUES ($1, $2)', [ev.customerId, id]);
     await tx.query('UPDATE customers SET email = COALESCE(email, $2), birthday = COALESCE(birthday, $3::date) WHERE id = $1', [
@@ -71,13 +89,15 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
   const registeredAtMs = tillInstantMs(ev.occurredAt, nowMs);
   const cashierId = await eventCashier(tx, terminal.storeId, ev.cashierId);
   if (ev.cashierId !== undefined && cashierId === null) flags.push({ kind: 'cashier_unknown', details: { cashierId: ev.cashierId } });
+  const duplicateOf = owner;
   const [created] = await tx.query<{ id: number }>(
-    `INSERT INTO customers (chain_id, first_name, phone_e164, email, birthday, tier, store_id, registered_by_event, registered_at, registered_by_cashier, phone_key_version)
-     VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, to_timestamp($9 / 1000.0), $10, $11) RETURNING id`,
+    `INSERT INTO customers (chain_id, first_name, phone_e164, email, birthday, tier, store_id, registered_by_event, registered_at, registered_by_cashier, phone_key_version,
+       unconfirmed_phone_e164, duplicate_of)
+     VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, to_timestamp($9 / 1000.0), $10, $11, $12, $13) RETURNING id`,
     [
       terminal.chainId,
       ev.firstName,
-      ev.phone,
+      duplicateOf === null ? ev.phone : null,
       ev.email ?? null,
       ev.birthday ?? null,
       programme.tiers[0]?.id ?? 'base',
@@ -86,11 +106,17 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
       registeredAtMs,
       cashierId,
       secret.version,
+      duplicateOf === null ? null : ev.phone,
+      duplicateOf,
     ],
   );
   const id = Number(created!.id);
   // A concurrent registration of the same phone fails here (unique key) and is retried as a merge.
-  await tx.query(`INSERT INTO identifiers (chain_id, kind, key, customer_id) VALUES ($1, 'phone', $2, $3)`, [terminal.chainId, phoneKey, id]);
+  if (duplicateOf === null) {
+    await tx.query(`INSERT INTO identifiers (chain_id, kind, key, customer_id) VALUES ($1, 'phone', $2, $3)`, [terminal.chainId, phoneKey, id]);
+  } else {
+    flags.push({ kind: 'registration_unconfirmed_phone', customerId: id, details: { duplicateOf } });
+  }
   if (ev.cardNumber && !(await addCard(tx, terminal.chainId, id, ev.cardNumber))) flags.push({ kind: 'card_taken', customerId: id });
   await tx.query('INSERT INTO customer_aliases (alias, customer_id) VALUES ($1, $2)', [ev.customerId, id]);
   await tx.query('INSERT INTO balances (customer_id) VALUES ($1)', [id]);
@@ -102,9 +128,12 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
     store: engineStore(terminal),
     at: { kind: 'instant', instant: new Date(registeredAtMs).toISOString(), timeZone: terminal.timeZone },
   });
-  // As with sales: the till's figure, at most the server's plus the offline allowance.
-  const welcome = Math.min(ev.welcomeBonusKopecks, server.amount + programme.offlineAllowanceKopecks);
-  if (welcome !== server.amount) {
+  // As with sales: the till's figure, at most the server's plus the offline allowance. None for a
+  // registration that claimed another customer's phone: a phone number must not mint bonuses.
+  const welcome = duplicateOf !== null ? 0 : Math.min(ev.welcomeBonusKopecks, server.amount + programme.offlineAllowanceKopecks);
+  if (duplicateOf !== null) {
+    if (ev.welcomeBonusKopecks > 0) flags.push({ kind: 'welcome_not_granted', customerId: id, details: { till: ev.welcomeBonusKopecks } });
+  } else if (welcome !== server.amount) {
     flags.push({ kind: 'welcome_difference', customerId: id, details: { till: ev.welcomeBonusKopecks, server: server.amount, posted: welcome } });
   }
   const book = await CustomerBook.open(tx, id, nowMs);

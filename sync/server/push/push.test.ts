@@ -6,6 +6,7 @@ import { verifyLedger } from '../ledger';
 import { testDatabases } from '../testing/databases';
 import { cardLink, consentChange, daysAgo, line, registration, sale, saleReturn } from '../testing/events';
 import { admin, startTestServer, type TestServer } from '../testing/fixtures';
+import { confirmationFor } from '../testing/phoneConfirmations';
 
 describe.each(testDatabases())('push on $name', ({ open }) => {
   let s: TestServer;
@@ -118,14 +119,15 @@ describe.each(testDatabases())('push on $name', ({ open }) => {
     expect(c).toMatchObject({ status: 'rejected', code: 'redemption_exceeds_allowance' });
   });
 
-  it('registers a customer, pays the welcome bonus once, and merges a second registration of the same phone', async () => {
+  it('registers a customer, pays the welcome bonus once, and merges a second registration of the same phone confirmed by its SMS code', async () => {
     const phone = '+79990001122';
     const first = registration({ phone, card: demoCardNumber(90_001), welcome: 20_000 });
-    const second = registration({ phone, welcome: 20_000, firstName: 'Вероника' });
     const [a] = await s.push(till.token, [first]);
     expect(a).toMatchObject({ status: 'applied', result: { type: 'registration', posted: { welcome: 20_000 }, balance: { available: 20_000, pending: 0 } } });
     const customerId = a?.status === 'applied' ? a.result.customerId : null;
     expect(customerId).toMatch(/^\d+$/);
+    const phoneConfirmation = await confirmationFor(s.db, { terminalId: other.terminalId, customerId: customerId!, purpose: 'register' });
+    const second = { ...registration({ phone, welcome: 20_000, firstName: 'Вероника' }), phoneConfirmation };
 
     const [b] = await s.push(other.token, [second]);
     expect(b).toMatchObject({ status: 'applied', result: { customerId, mergedInto: customerId, posted: { welcome: 0 } } });

@@ -13,6 +13,8 @@ export type RejectCode =
   | 'sale_invalid'
   | 'totals_inconsistent'
   | 'redemption_exceeds_allowance'
+  /** A typed-phone spend above the chain's allowance without an SMS code (issue 13). */
+  | 'spend_needs_phone_code'
   | 'return_invalid'
   | 'identifier_taken'
   | 'no_programme'

@@ -9,6 +9,8 @@ import { engineStore, tillInstantMs } from './context';
 import type { LockedCustomer } from './customerRef';
 import { postedReceipt } from './postedReceipt';
 import { reject } from './rejection';
+import { spendProof } from './spendProof';
+import { phoneSpendAllowance } from '../../protocol/phoneCodes';
 
 /**
  * What a sale does, decided in memory from what the database said about its customer: the
@@ -156,6 +158,16 @@ export async function decideSale(
       customerId: customer?.id ?? null,
       details: { receiptId: sale.receiptId, till: till.accrued, server: server.totals.accrued, posted: accrued },
     });
+  }
+
+  // A spend by a customer known only by a phone number needs the phone's SMS code (issue 13):
+  // without it, only the chain's small allowance, flagged; beyond it the sale is refused.
+  if (customer && till.redeemed > 0 && (await spendProof(tx, { terminal, customerId: customer.id, ev, eventId: input.eventId, soldAtMs })) === 'unproven') {
+    const cap = phoneSpendAllowance(programme);
+    if (till.redeemed > cap) {
+      reject('spend_needs_phone_code', `${till.redeemed} kopecks spent by a typed phone without its SMS code; the allowance is ${cap}.`);
+    }
+    flags.push({ kind: 'phone_spend_unconfirmed', customerId: customer.id, details: { receiptId: sale.receiptId, redeemed: till.redeemed, allowance: cap } });
   }
 
   let takes: { lotId: string; amount: number }[] = [];

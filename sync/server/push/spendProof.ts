@@ -1,0 +1,35 @@
+import type { SaleEvent } from '../../protocol/events';
+import type { Sql } from '../db/database';
+import { useConfirmation } from '../phoneCodes';
+import type { TerminalContext } from '../terminals';
+
+/**
+ * Whether a sale's spend is backed by more than a phone number (issue 13, High 2): the loyalty
+ * card or the bank card of this very customer, or a confirmation of an SMS code sent to their
+ * phone from this terminal and not used by another event. `legacy`: the event names no
+ * identification (a till from before issue 13).
+ */
+export async function spendProof(
+  tx: Sql,
+  input: { terminal: TerminalContext; customerId: number; ev: SaleEvent; eventId: string; soldAtMs: number },
+): Promise<'proven' | 'unproven' | 'legacy'> {
+  const { terminal, customerId, ev } = input;
+  const identity = ev.identity;
+  if (!identity) return 'legacy';
+  const owns = async (kind: 'card' | 'bank', key: string) =>
+    (await tx.query('SELECT 1 FROM identifiers WHERE chain_id = $1 AND kind = $2 AND key = $3 AND customer_id = $4', [terminal.chainId, kind, key, customerId]))
+      .length > 0;
+  if (identity.via === 'card') return (await owns('card', identity.card)) ? 'proven' : 'unproven';
+  if (identity.via === 'bank') return ev.payment.bankKey && (await owns('bank', ev.payment.bankKey)) ? 'proven' : 'unproven';
+  if (!identity.confirmation) return 'unproven';
+  const used = await useConfirmation(tx, {
+    token: identity.confirmation,
+    chainId: terminal.chainId,
+    terminalId: terminal.terminalId,
+    customerId,
+    purpose: 'spend',
+    eventId: input.eventId,
+    atMs: input.soldAtMs,
+  });
+  return used ? 'proven' : 'unproven';
+}
