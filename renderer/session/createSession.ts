@@ -2,7 +2,9 @@ import { pullCustomersInWorker } from '../../sync/client/pullInWorker';
 import { pullCustomers } from '../../sync/client/pull';
 import type { PullRunner } from '../../sync/client/session/syncLoops';
 import { TillSession } from '../../sync/client/session/tillSession';
-import type { HostBridge } from '../host/bridge';
+import { snapshotThroughHost, type HostBridge } from '../host/bridge';
+import type { SnapshotFetcher } from '../../sync/client/snapshotFetcher';
+import { RENDERER_VERSION } from '../diagnostics/tillDiagnostics';
 
 /** The customer pull runs in a worker so parsing and storing pages never stalls the screen or the scanner. */
 function startPullWorker(): Worker | null {
@@ -22,17 +24,17 @@ function pullPageSize(): number | undefined {
   return Number.isInteger(asked) && asked >= 1 && asked <= 10_000 ? asked : undefined;
 }
 
-function workerPull(): PullRunner {
+function workerPull(snapshot: SnapshotFetcher): PullRunner {
   let worker = startPullWorker();
   return async (db, api, onProgress) => {
     if (worker) {
-      const outcome = await pullCustomersInWorker(worker, db.name, api, onProgress, pullPageSize());
+      const outcome = await pullCustomersInWorker(worker, db.name, api, onProgress, { pageSize: pullPageSize(), snapshot });
       if (outcome.ok || outcome.code !== 'worker_failed') return outcome;
       // No worker here (e.g. a file:// page that may not start one): pull on this thread instead.
       worker.terminate();
       worker = null;
     }
-    return pullCustomers(db, api, onProgress, { pageSize: pullPageSize() });
+    return pullCustomers(db, api, onProgress, { pageSize: pullPageSize(), snapshot });
   };
 }
 
@@ -46,5 +48,5 @@ async function databaseNames(): Promise<string[]> {
 
 /** The till session of this page, wired to the host bridge and this browser's storage. */
 export function createSession(bridge: HostBridge): TillSession {
-  return new TillSession({ host: bridge, pull: workerPull(), databaseNames });
+  return new TillSession({ host: bridge, pull: workerPull(snapshotThroughHost(bridge)), databaseNames, appVersion: RENDERER_VERSION });
 }

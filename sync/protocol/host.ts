@@ -3,6 +3,7 @@ import { DeviceStatus } from '../../core/scan';
 import { FiscalRequest, FiscalSettings } from './fiscal';
 import { ManagerApiPath, ManagerCard, ManagerPin } from './manager';
 import { TerminalInfo } from './schemas';
+import { SnapshotPath } from './snapshot';
 
 /**
  * The bridge between the till's renderer and its host (Electron main over IPC, or the
@@ -10,7 +11,12 @@ import { TerminalInfo } from './schemas';
  */
 export const ApiPath = z
   .string()
-  .regex(/^\/api\/v1\/(terminal|terminal\/receipts\/[A-Za-z0-9_-]{1,64}|lookup|push|pull\/[a-z]+)$/, 'not an API path the till may call');
+  .regex(
+    /^\/api\/v1\/(terminal|terminal\/receipts\/[A-Za-z0-9_-]{1,64}|lookup|push|phone-codes|phone-codes\/[0-9a-f-]{36}\/verify|heartbeat|pull\/[a-z]+)$/,
+    'not an API path the till may call',
+  );
+
+export const SNAPSHOT_RANGE_MAX_BYTES = 8 << 20;
 
 export const HostRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('status') }),
@@ -41,6 +47,26 @@ export const HostRequest = z.discriminatedUnion('op', [
    * the secrets changed first (the host does so at most once a minute).
    */
   z.object({ op: z.literal('phoneKeys'), e164: z.string().regex(/^\+[1-9]\d{6,14}$/), refresh: z.boolean().optional() }),
+  /**
+   * Bytes [start, end) of the chain's customer snapshot file (pullSnapshot.ts), fetched by the
+   * host with the till's credential: answers a SnapshotRangeAnswer. At most a few MB at a time.
+   */
+  z
+    .object({
+      op: z.literal('snapshotRange'),
+      path: SnapshotPath,
+      start: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 40),
+      end: z
+        .number()
+        .int()
+        .min(1)
+        .max(2 ** 40),
+    })
+    .refine((r) => r.end > r.start && r.end - r.start <= SNAPSHOT_RANGE_MAX_BYTES, 'a snapshot range of 1 byte to 8 MB'),
   /** For IT: versions, enrolment (never the credential), server reachability, devices, recent host log. */
   z.object({ op: z.literal('diagnostics') }),
   /** Take a card payment on the payment terminal; answers a PaymentAnswer. */
@@ -107,6 +133,13 @@ export const ApiResult = z.object({
   body: z.unknown(),
 });
 export type ApiResult = z.infer<typeof ApiResult>;
+
+/** A snapshot range over the host bridge: the bytes in base64, since the browser host speaks JSON. */
+export const SnapshotRangeAnswer = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), base64: z.string().max(12 << 20), cut: z.boolean() }),
+  z.object({ ok: z.literal(false), offline: z.boolean(), status: z.number().int(), message: z.string() }),
+]);
+export type SnapshotRangeAnswer = z.infer<typeof SnapshotRangeAnswer>;
 
 export const HostError = z.object({ code: z.string(), message: z.string() });
 

@@ -23,6 +23,8 @@ export const TillRow = z.object({
   revokedAt: when,
   lastSeen: when,
   rejected: z.number(),
+  version: z.string().nullable().default(null),
+  unsent: z.number().nullable().default(null),
 });
 export const CashierRow = z.object({ id: z.string(), personnelNo: z.string(), name: z.string(), storeId: z.number(), store: z.string(), revokedAt: when });
 export const RejectedRow = z.object({
@@ -51,15 +53,23 @@ function defineList<T>(path: string, key: string, row: z.ZodType<T>, header: str
 
 const LISTS = {
   stores: defineList('stores', 'stores', StoreRow, ['id', 'name', 'region', 'time zone', 'tills'], (s) => [s.id, s.name, s.region, s.timeZone, s.tills]),
-  tills: defineList('terminals', 'terminals', TillRow, ['id', 'name', 'store', 'enrolled', 'last seen', 'rejected events', 'state'], (t) => [
-    t.id,
-    t.name,
-    `${t.storeId} ${t.store}`,
-    t.enrolledAt,
-    t.lastSeen,
-    t.rejected,
-    t.revokedAt ? `revoked ${t.revokedAt}` : 'active',
-  ]),
+  tills: defineList(
+    'terminals',
+    'terminals',
+    TillRow,
+    ['id', 'name', 'store', 'enrolled', 'last seen', 'version', 'unsent', 'rejected events', 'state'],
+    (t) => [
+      t.id,
+      t.name,
+      `${t.storeId} ${t.store}`,
+      t.enrolledAt,
+      t.lastSeen,
+      t.version,
+      t.unsent,
+      t.rejected,
+      t.revokedAt ? `revoked ${t.revokedAt}` : 'active',
+    ],
+  ),
   cashiers: defineList('cashiers', 'cashiers', CashierRow, ['id', 'personnel no', 'name', 'store', 'state'], (c) => [
     c.id,
     c.personnelNo,

@@ -95,6 +95,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'POST /api/v1/enrol': { summary: 'Enrol a till with a one-time code', tag: 'till sync', auth: 'none', body: EnrolRequest, response: EnrolResponse },
   'GET /api/v1/terminal': { summary: "The calling till's terminal, store and chain", tag: 'till sync', auth: 'terminal', response: TerminalInfo },
+  'POST /api/v1/heartbeat': {
+    summary: "The till's version and unsent event count, for head office's tills list",
+    tag: 'till sync',
+    auth: 'terminal',
+    body: TillReport,
+    response: TillReportAnswer,
+  },
   'GET /api/v1/lookup': { summary: 'Find a customer online by a lookup key', tag: 'till sync', auth: 'terminal', query: LookupQuery, response: LookupResponse },
   'GET /api/v1/terminal/receipts/:number': { summary: 'A receipt of this store by its number (returns)', tag: 'till sync', auth: 'terminal', response: Ok },
   'GET /api/v1/pull/customers': pull('Customers changed since a cursor', CustomerPage),

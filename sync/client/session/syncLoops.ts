@@ -1,7 +1,9 @@
+import type { TillReport } from '../../protocol/tillReport';
 import type { ApiCaller } from '../api';
 import { pullCashiers } from '../cashiers';
 import { pullCatalogue } from '../catalogue';
 import { pullContexts } from '../customerContext';
+import { pullCoupons } from '../coupons';
 import { forgetAckedBefore, outboxStats, pushOutbox, retryDelay, type PushOutcome } from '../outbox';
 import { pullCustomers, type PullOutcome, type PullProgress } from '../pull';
 import type { TillDb } from '../tillDb';
@@ -39,6 +41,8 @@ export class SyncLoops {
     private readonly timers: Timers,
     private readonly pull: PullRunner,
     private readonly every = { pullMs: 30_000, pushMs: 5_000 },
+    /** Reported on the heartbeat after each pull round, with the outbox counts (head office's tills list). */
+    private readonly appVersion = 'unknown',
   ) {}
 
   start(): void {
@@ -108,6 +112,13 @@ export class SyncLoops {
     }, wait);
   }
 
+  /** The heartbeat: this till's version and outbox counts. A failed one is simply sent again next round. */
+  private async report(): Promise<void> {
+    const stats = await outboxStats(this.db);
+    const report: TillReport = { appVersion: this.appVersion, unsent: stats.waiting, refused: stats.rejected };
+    if (!this.stopped) await this.api('POST', '/api/v1/heartbeat', undefined, report).catch(() => undefined);
+  }
+
   private async runPull(): Promise<void> {
     if (this.stopped) return;
     const startedAt = Date.now();
@@ -123,10 +134,12 @@ export class SyncLoops {
       const catalogue = outcome.ok ? await pullCatalogue(this.db, this.api) : null;
       // Segments, purchases and offer uses: their own section, after the catalogue (limited offers known).
       if (catalogue?.ok) await pullContexts(this.db, this.api);
+      if (catalogue?.ok) await pullCoupons(this.db, this.api);
       const cached = outcome.ok ? await this.db.customers.count() : null;
       if (this.stopped) return;
       this.events.pullDone(outcome, catalogue?.ok === true, cached);
       if (outcome.ok) this.serverSeen();
+      if (outcome.ok) await this.report();
     } catch (err) {
       if (this.stopped) return;
       this.events.pullDone(

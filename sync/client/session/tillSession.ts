@@ -14,12 +14,13 @@ import { shiftTotals, type ShiftTotals } from '../returns';
 import { beginReturn, commitNothing, commitReturn, previewReturn, receiptsWithPendingReturn, savePendingReturn } from '../returns';
 import { LINE_MAX_MILLI, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
 import { isQuotaError } from '../storageError';
-import { loadContext, recordSaleEffect } from '../customerContext';
+import { contextTables, loadContext, recordSaleEffect } from '../customerContext';
+import { couponForSale } from '../coupons';
 import type { CustomerContext } from '../../../core/loyalty/customerContext';
 import { TillDb } from '../tillDb';
 import type { CardLinkEvent, SaleEvent, SaleFiscal } from '../../protocol/events';
 import type { RegisterShiftTotals } from '../../protocol/fiscal';
-import type { PricedReceipt } from '../../../core/engine';
+import { indexOffers, priceReturn, type PricedReceipt } from '../../../core/engine';
 import {
   cashMovement,
   fiscaliseReturn,
@@ -37,7 +38,9 @@ import { markingMatchesProduct, parseMarkingCode } from '../../../core/fiscal/ma
 import { keyIntent, type KeyIntent } from './keymap';
 import { deskLayer } from './deskState';
 import { parseProductEntry } from './productEntry';
-import { SaleDesk, type DeskHost } from './saleDesk';
+import { SaleDesk, type DeskHost, type NoReceiptOutcome } from './saleDesk';
+import { PhoneCodeFlow, phoneCodeError, withSaleIdentity } from './phoneCode';
+import { commitNoReceiptReturn, type NoReceiptLine } from '../approvals';
 import { identify as identifyCode } from '../../../core/identify';
 import { parseRoubles } from '../../../core/money';
 import { bankCardLookupKey, phoneLookupKeys } from '../../../core/lookupKey';
@@ -66,6 +69,8 @@ export interface SessionOptions {
   timers?: Timers;
   now?: () => number;
   every?: { pullMs: number; pushMs: number };
+  /** This till's app version, reported to the server on the heartbeat. */
+  appVersion?: string;
 }
 
 type Listener = () => void;
@@ -117,7 +122,21 @@ export class TillSession {
     this.now = opts.now ?? Date.now;
     this.api = this.makeApi();
     this.desk = new SaleDesk(this.deskHost());
+    this.phoneCode = new PhoneCodeFlow({
+      state: () => this.state,
+      set: (patch) => this.set(patch),
+      setSale: (patch, persist) => this.setSale(patch, persist),
+      notice: (key, params, tone) => this.notice(key, params, tone),
+      api: (...args) => this.api(...args),
+      now: () => this.now(),
+      setRedeem: (kopecks) => this.setRedeem(kopecks),
+      finishRegistration: async (phoneConfirmation) => void (this.waitingForCode && (await this.register({ ...this.waitingForCode, phoneConfirmation }))),
+    });
   }
+
+  /** The SMS code dialog: a typed-phone spend, a registration naming a known phone (phoneCode.ts). */
+  readonly phoneCode: PhoneCodeFlow;
+  private waitingForCode: RegistrationForm | null = null;
 
   /** Search, quick keys, quantities, weights, held sales and approvals (saleDesk.ts). */
   readonly desk: SaleDesk;
@@ -135,6 +154,8 @@ export class TillSession {
       weigh: () => this.opts.host.request({ op: 'weigh' }),
       draftWritten: async () => void (await this.draftWrites),
       paying: () => isPaying(this.state.mode),
+      pushSoon: () => this.loops?.pushSoon(),
+      returnNoReceipt: (lines, manager) => this.returnNoReceiptNow(lines, manager),
     };
   }
 
@@ -339,6 +360,7 @@ export class TillSession {
       this.timers,
       this.opts.pull ?? onThreadPull,
       this.opts.every,
+      this.opts.appVersion,
     );
     this.loops.start();
   }
@@ -507,6 +529,28 @@ export class TillSession {
     });
   }
 
+  /** A coupon code typed or scanned for the open sale (issue 16): checked against this till's list, offline too. */
+  applyCoupon(text: string): Promise<boolean> {
+    return this.serial(async () => {
+      const sale = this.state.sale;
+      const who = sale.customer?.customer;
+      if (!this.db) return false;
+      const res = await couponForSale(this.db, text, {
+        customer: who ? { id: who.id, segments: (await this.contextOf(who))?.segments ?? [] } : null,
+        coupons: sale.coupons ?? [],
+        offers: this.ctx?.offers ?? null,
+        nowMs: this.now(),
+      });
+      if (!res.ok) {
+        this.notice(`coupon.refused.${res.reason}`);
+        return false;
+      }
+      this.setSale({ coupons: [...(sale.coupons ?? []), res.coupon] }, false);
+      this.notice('coupon.applied', { code: res.coupon.code }, 'info');
+      return true;
+    });
+  }
+
   // ---- pricing ----
   private price(sale: SaleView) {
     if (!this.ctx || sale.items.length === 0) return null;
@@ -521,6 +565,7 @@ export class TillSession {
             available,
             birthday: sale.customer.customer.birthday ?? null,
             context: this.contexts.get(sale.customer.customer.id),
+            coupons: sale.coupons,
           }
         : null;
     return priceDraft(this.pricing(paying?.online), sale.items, c, sale.redeem, 'draft', new Date(paying?.startedAt ?? this.now())).priced;
@@ -529,6 +574,7 @@ export class TillSession {
   // ---- input: keys and scans ----
   /** One key from the one listener. Returns true when the till used it (the screen then prevents its default). */
   key(key: string, opts: { typing?: boolean } = {}): boolean {
+    if (this.state.phoneCode) return false; // the code dialog takes its own keys
     const mode = this.state.mode;
     const receiptShown = this.state.receipt !== null;
     const intent = keyIntent(mode, key, { receiptShown, typing: opts.typing ?? false, layer: deskLayer(this.state.desk) });
@@ -593,7 +639,7 @@ export class TillSession {
     if (mode === 'payingCash') return (this.set({ mode: 'selling' }), this.setSale({ cardDecline: null }, false));
     if (OVERLAY_MODES.has(mode)) return this.set({ mode: this.state.under });
     if (mode === 'registering') return this.set({ mode: 'selling', registration: null });
-    if (mode === 'selling' && this.closeDeskLayer()) return;
+    if ((mode === 'selling' || mode === 'returning') && this.closeDeskLayer()) return;
     if (mode === 'selling' && this.state.sale.marking) return this.setSale({ marking: null }, false);
     if (mode === 'returning' || mode === 'history') return this.set({ mode: 'selling' });
     if (mode === 'selling') {
@@ -617,7 +663,7 @@ export class TillSession {
       // A supervisor's card read while the approval waits: read as the manager screen reads one, so
       // a product, a customer's card or a receipt stays what it is (found by the model test: a
       // product scanned under the approval dialog was sent to the server as a manager card and lost).
-      if (this.state.desk.approval && this.state.mode === 'selling' && input.kind === 'text') {
+      if (this.state.desk.approval && (this.state.mode === 'selling' || this.state.mode === 'returning') && input.kind === 'text') {
         const card = input.text.replace(/\D/g, '');
         const terminal = this.state.status?.terminal;
         const asManager = routeScan('manager', input, terminal?.cardPrefix ?? '27', terminal?.scaleBarcodes);
@@ -807,7 +853,7 @@ export class TillSession {
         return this.state.sale.redeem;
       }
       const max = this.state.sale.priced?.maxRedeemable ?? 0;
-      const redeem = Math.max(0, Math.min(Math.floor(kopecks), max));
+      const redeem = await this.phoneCode.gateRedeem(Math.max(0, Math.min(Math.floor(kopecks), max)));
       this.setSale({ redeem });
       return redeem;
     });
@@ -1109,6 +1155,7 @@ export class TillSession {
             available: buyerAvailable,
             birthday: buyer.customer.birthday ?? null,
             context: await this.contextOf(buyer.customer),
+            coupons: buyer.customer.id === sale.customer?.customer.id ? sale.coupons : undefined,
           }
         : null;
     const redeem = who && buyer?.customer.id === sale.customer?.customer.id ? sale.redeem : 0;
@@ -1134,13 +1181,13 @@ export class TillSession {
       buyer = sale.customer;
     }
     // A card's amount is the money the terminal took, never a figure priced after it.
-    let event = saleEvent(input, priced, { ...payment, amountKopecks: charged ?? priced.totals.payable }, now);
+    let event = withSaleIdentity(saleEvent(input, priced, { ...payment, amountKopecks: charged ?? priced.totals.payable }, now), buyer);
     const fiscalised = await this.fiscalStep(receiptId, event, priced, change, buyer);
     if (!fiscalised) return null;
     ({ event, priced } = fiscalised);
     try {
       await this.draftWrites;
-      await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.ackedBalances, db.shift, db.tally, db.draft, db.contextEffects], async () => {
+      await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.ackedBalances, db.shift, db.tally, db.draft, ...contextTables(db)], async () => {
         await commitSale(db, { event, priced, now: now.getTime() });
         // The sale's purchase, spend and offer uses count for this customer's next sale at once.
         await recordSaleEffect(db, event, priced, this.ctx?.limited ?? []);
@@ -1361,6 +1408,19 @@ export class TillSession {
       }
       if (Object.keys(problems).length > 0) return { ok: false, problems };
       form = { ...form, phone: validPhone(form.phone)! };
+      // A phone another customer has: their SMS code first; offline, a customer of its own (phoneCode.ts).
+      if (!form.phoneConfirmation) {
+        const owner = await findCustomer({ db, phoneKeys: this.phoneKeys, cardPrefix: terminal.cardPrefix, api: this.api }, form.phone);
+        const step = owner.kind === 'found' ? await this.phoneCode.startRegistration(form.phone) : 'free';
+        if (step === 'sent') {
+          this.waitingForCode = form;
+          this.phoneCode.registrationPhone = form.phone;
+          return { ok: false, problems: {} };
+        }
+        if (step === 'offline') form = { ...form, phoneUnconfirmed: true };
+        else if (step !== 'free') return { ok: false, problems: { phone: phoneCodeError(step) } };
+      }
+      this.waitingForCode = null;
       const ctx = {
         storeId: terminal.storeId,
         regionId: terminal.regionId ?? 'none',
@@ -1501,6 +1561,42 @@ export class TillSession {
     const db = this.db;
     if (!db) return Promise.resolve({ ok: false, reason: 'notFound' });
     return findStoreReceipt(db, this.api, receiptNo);
+  }
+
+  /** Goods returned without a receipt (the return screen): a manager's card or PIN first (saleDesk.ts), then cash back. */
+  returnWithoutReceipt(lines: NoReceiptLine[]): Promise<NoReceiptOutcome | null> {
+    if (this.state.mode !== 'returning' || !this.db) return Promise.resolve(null);
+    return this.desk.requestNoReceiptReturn(lines);
+  }
+
+  /**
+   * The approved return without a receipt: on a till with a register, its return receipt first
+   * (at today's catalogue prices, no offers); then the approval, its lines and the refund are
+   * journaled and queued for head office in one transaction.
+   */
+  private async returnNoReceiptNow(lines: NoReceiptLine[], manager: { managerId: string; managerName: string }): Promise<NoReceiptOutcome> {
+    const db = this.db;
+    if (!db) return { ok: false, message: 'return.noReceipt.notSaved' };
+    const returnId = randomId();
+    const deps = this.fiscalDeps();
+    let fiscal: SaleFiscal | undefined;
+    if (deps) {
+      if (!this.ctx) return { ok: false, message: 'sale.noCatalogue' };
+      const items = lines.map((l, i) => ({ lineId: `n${i + 1}`, product: l.product, quantityMilli: l.quantityMilli }));
+      const priced = priceDraft({ ...this.pricing(), offers: indexOffers([]), limited: [] }, items, null, 0, returnId, new Date(this.now())).priced;
+      const returned = priceReturn(
+        priced,
+        items.map((i) => ({ lineId: i.lineId, quantityMilli: i.quantityMilli })),
+        [],
+      );
+      const byId = new Map(lines.map((l) => [l.product.id, l.product]));
+      const build = () => returnReceipt({ ...deps, products: (id) => fiscalProduct(byId.get(id) ?? { name: id }) }, returnId, priced, returned, 'cash');
+      const done = await fiscaliseReturn(deps, null, build, async () => undefined);
+      if (!done.ok) return { ok: false, message: `fiscal:${done.error}` };
+      fiscal = done.value;
+    }
+    const made = await commitNoReceiptReturn(db, lines, { ...manager, cashierId: this.state.cashier.current?.cashierId ?? null }, this.now(), returnId, fiscal);
+    return { ok: true, refund: made.refund, managerName: manager.managerName };
   }
 
   /** After a restart: returns left between their refund and their commit are finished, once. */

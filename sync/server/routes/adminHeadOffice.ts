@@ -108,7 +108,7 @@ export function adminHeadOfficeRoutes(app: FastifyInstance, { db, guards, rules 
   app.get('/api/v1/admin/chains/:chainId/terminals', admin, async (req) => {
     const { chainId } = ChainParams.parse(req.params);
     const { q, limit } = Search.parse(req.query);
-    // Last seen: the last event the server received from the till (a sale, a return, a registration...).
+    // Last seen: the till's last heartbeat or the last event the server received from it, whichever is later.
     const rows = await db.query<{
       id: string;
       name: string;
@@ -117,10 +117,13 @@ export function adminHeadOfficeRoutes(app: FastifyInstance, { db, guards, rules 
       enrolled_at: Date;
       revoked_at: Date | null;
       last_seen: Date | null;
+      reported_at: Date | null;
+      app_version: string | null;
+      unsent_events: number | null;
       rejected: number;
     }>(
-      `SELECT t.id::text, t.name, t.store_id, s.name AS store, t.enrolled_at, t.revoked_at,
-              (SELECT max(r.received_at) FROM receipts r WHERE r.terminal_id = t.id) AS last_seen,
+      `SELECT t.id::text, t.name, t.store_id, s.name AS store, t.enrolled_at, t.revoked_at, t.reported_at, t.app_version, t.unsent_events,
+              greatest(t.reported_at, (SELECT max(r.received_at) FROM receipts r WHERE r.terminal_id = t.id)) AS last_seen,
               (SELECT count(*)::int FROM exceptions x WHERE x.terminal_id = t.id AND x.kind = 'rejected_event') AS rejected
        FROM terminals t JOIN stores s ON s.id = t.store_id
        WHERE s.chain_id = $1 AND ($2::text IS NULL OR t.name ILIKE $2 OR s.name ILIKE $2 OR t.id::text ILIKE $2)
@@ -137,9 +140,10 @@ export function adminHeadOfficeRoutes(app: FastifyInstance, { db, guards, rules 
         revokedAt: iso(t.revoked_at),
         lastSeen: iso(t.last_seen),
         rejected: Number(t.rejected),
-        // Not reported by tills yet (see the report in issue 18): shown as unknown.
-        version: null,
-        unsent: null,
+        // As the till last reported them (its heartbeat); null before its first report.
+        reportedAt: iso(t.reported_at),
+        version: t.app_version,
+        unsent: t.unsent_events === null ? null : Number(t.unsent_events),
       })),
     };
   });

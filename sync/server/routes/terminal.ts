@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { EnrolRequest, LookupQuery } from '../../protocol/schemas';
+import { TillReport, type TillReportAnswer } from '../../protocol/tillReport';
 import { lookupCustomer } from '../customers';
 import { HttpError } from '../httpError';
 import { enrol, terminalInfo } from '../terminals';
@@ -21,6 +22,17 @@ export function terminalRoutes(app: FastifyInstance, { db, guards }: RouteDeps):
   });
 
   app.get('/api/v1/terminal', terminal, async (req) => terminalInfo(db, guards.terminalOf(req).terminalId));
+
+  // The till's heartbeat: its version and outbox counts, for head office's tills list.
+  app.post('/api/v1/heartbeat', terminal, async (req): Promise<TillReportAnswer> => {
+    const report = TillReport.parse(req.body);
+    const [row] = await db.query<{ reported_at: Date }>(
+      `UPDATE terminals SET app_version = $2, unsent_events = $3, refused_events = $4, reported_at = now()
+       WHERE id = $1 RETURNING reported_at`,
+      [guards.terminalOf(req).terminalId, report.appVersion, report.unsent, report.refused],
+    );
+    return { reportedAt: new Date(row!.reported_at).toISOString() };
+  });
 
   app.get('/api/v1/lookup', terminal, async (req) => {
     const q = LookupQuery.parse(req.query);
