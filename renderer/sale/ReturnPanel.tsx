@@ -7,6 +7,7 @@ import { markingMatchesProduct, parseMarkingCode } from '../../core/fiscal/marki
 import type { TillDb } from '../../sync/client/tillDb';
 import { localeOf } from '../i18n';
 import { declineText } from './declineReason';
+import { NoReceiptReturn } from './NoReceiptReturn';
 import { useSession, useTillState } from '../session/useTillSession';
 
 /**
@@ -26,6 +27,7 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
   const [names, setNames] = useState<Map<string, string>>(new Map());
   const [products, setProducts] = useState<Map<string, { ean: string | null; marked: boolean }>>(new Map());
   const [codes, setCodes] = useState<Record<string, string>>({});
+  const [noReceipt, setNoReceipt] = useState(false);
   const { status, returnMarking } = useTillState();
   const fiscal = status?.fiscal != null;
   useEffect(() => {
@@ -74,8 +76,10 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
     const target = Object.entries(qty).find(([lineId, n]) => n > 0 && markedLine(lineId) && !codes[lineId]?.trim());
     if (target) setCodes((c) => ({ ...c, [target[0]]: returnMarking.code }));
   }, [returnMarking?.seq]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Pieces are chosen by count; a weighed line is returned whole (what is left of its weight).
+  const weighedLine = (lineId: string) => receipt?.event.sale.lines.find((x) => x.lineId === lineId)?.weighed === true;
   const chosen = Object.entries(qty)
-    .map(([lineId, pieces]) => ({ lineId, quantityMilli: pieces * 1000 }))
+    .map(([lineId, n]) => ({ lineId, quantityMilli: weighedLine(lineId) ? (n > 0 ? (left.get(lineId) ?? 0) : 0) : n * 1000 }))
     .filter((l) => l.quantityMilli > 0);
   let preview = null;
   let previewError: string | null = null;
@@ -124,7 +128,11 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
         </label>
         <input id="return-number" value={number} onChange={(e) => setNumber(e.target.value)} placeholder={t('return.number')} autoComplete="off" autoFocus />
         <button type="submit">{t('return.find')}</button>
+        <button type="button" className="secondary" aria-pressed={noReceipt} onClick={() => setNoReceipt((v) => !v)}>
+          {t('return.noReceipt.open')}
+        </button>
       </form>
+      {noReceipt && <NoReceiptReturn db={db} />}
       {message && (
         <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'warn' : 'sync-done'}>
           {message.text}
@@ -158,15 +166,26 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
                           onChange={(e) => setCodes((c) => ({ ...c, [l.lineId]: e.target.value }))}
                         />
                       )}
-                      <input
-                        type="number"
-                        min={0}
-                        max={remaining}
-                        value={qty[l.lineId] ?? 0}
-                        disabled={remaining === 0 || l.weighed}
-                        aria-label={t('return.quantityOf', { name })}
-                        onChange={(e) => setQty((q) => ({ ...q, [l.lineId]: Math.max(0, Math.min(remaining, Number(e.target.value) || 0)) }))}
-                      />
+                      {l.weighed ? (
+                        <input
+                          type="checkbox"
+                          checked={(qty[l.lineId] ?? 0) > 0}
+                          disabled={(left.get(l.lineId) ?? 0) === 0}
+                          aria-label={t('return.quantityOf', { name })}
+                          title={t('return.wholeWeight')}
+                          onChange={(e) => setQty((q) => ({ ...q, [l.lineId]: e.target.checked ? 1 : 0 }))}
+                        />
+                      ) : (
+                        <input
+                          type="number"
+                          min={0}
+                          max={remaining}
+                          value={qty[l.lineId] ?? 0}
+                          disabled={remaining === 0}
+                          aria-label={t('return.quantityOf', { name })}
+                          onChange={(e) => setQty((q) => ({ ...q, [l.lineId]: Math.max(0, Math.min(remaining, Number(e.target.value) || 0)) }))}
+                        />
+                      )}
                     </td>
                   </tr>
                 );
