@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { defaultDataDir, machineConfigPath, MachineConfigError, parseMachineConfig, readText, type MachineConfig } from './machineConfig';
+import { defaultDataDir, MachineConfig, machineConfigPath, MachineConfigError, parseMachineConfig, readText } from './machineConfig';
 
 const Env = z.object({
   LT_SERVER_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -9,6 +9,7 @@ const Env = z.object({
   LT_TERMINAL_NAME: z.string().trim().min(1).max(100).optional(),
   LT_HOST_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LT_DEVICE_CONFIG: z.string().refine(isAbsolute, 'must be an absolute path').optional(),
+  LT_SERVER_CERT_SHA256: MachineConfig.shape.serverCertSha256,
 });
 
 export interface HostConfig {
@@ -19,6 +20,8 @@ export interface HostConfig {
   terminalName: string | null;
   port: number;
   deviceConfigPath: string | null;
+  /** The pinned SHA-256 fingerprint of the server's certificate; null: ordinary TLS (or plain HTTP). */
+  serverCertSha256?: string | null;
   /** The machine config file read (or looked for), for the log. */
   configPath?: string;
 }
@@ -50,6 +53,7 @@ export function readHostConfig(
     terminalName: e.LT_TERMINAL_NAME ?? file.terminalName ?? null,
     port: e.LT_HOST_PORT ?? file.hostPort ?? 8788,
     deviceConfigPath: e.LT_DEVICE_CONFIG ?? file.deviceConfig ?? null,
+    serverCertSha256: e.LT_SERVER_CERT_SHA256 ?? file.serverCertSha256 ?? null,
     configPath,
   };
 }

@@ -168,6 +168,12 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   }
 
   const refuse = (code: string, message: string): HostResponse => ({ ok: false, error: { code, message } });
+  /** The server's certificate is not the pinned one (pinnedFetch.ts): said as such, never as "unreachable". */
+  const pinRefused = (err: unknown): err is Error => err instanceof Error && (err as { code?: unknown }).code === 'server_certificate_mismatch';
+  const pinRefusal = (err: Error) => {
+    log.error(`server certificate refused: ${err.message}`);
+    return { ok: false as const, error: { code: 'server_certificate_mismatch', message: err.message } };
+  };
 
   async function enrol(serverUrl: string, code: string, deviceName: string, manager: { pin?: string; card?: string } = {}): Promise<HostResponse> {
     const base = serverUrl.replace(/\/+$/, '');
@@ -184,6 +190,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
+      if (pinRefused(err)) return pinRefusal(err);
       log.warn(`enrolment: cannot reach the server at ${base}: ${unreachableReason(err, timeoutMs).reason}`);
       return { ok: false, error: { code: 'server_unreachable', message: `Cannot reach the server at ${base}: ${(err as Error).message}` } };
     }
@@ -239,12 +246,19 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       }
       return { status: res.status, body: json };
     } catch (err) {
+      if (pinRefused(err)) return { status: 503, body: pinRefusal(err).error };
       log.warn(`API ${method} ${path}: server unreachable (${unreachableReason(err, timeoutMs).reason})`);
       return { status: 503, body: { code: 'server_unreachable', message: `Cannot reach the server: ${(err as Error).message}` } };
     }
   }
 
-  const phoneKeys = createPhoneKeyService({ credentials, loadCredential, api: (method, path) => api(method, path, undefined, undefined), log, now: options.now });
+  const phoneKeys = createPhoneKeyService({
+    credentials,
+    loadCredential,
+    api: (method, path) => api(method, path, undefined, undefined),
+    log,
+    now: options.now,
+  });
 
   return {
     status,

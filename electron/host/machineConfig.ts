@@ -34,6 +34,11 @@ export const MachineConfig = z.strictObject({
   dataDir: absolutePath('dataDir').optional(),
   kiosk: z.boolean().optional(),
   hostPort: z.number().int().min(0).max(65535).optional(),
+  /** SHA-256 fingerprint of the server's certificate: the till then speaks HTTPS to that certificate only. */
+  serverCertSha256: z
+    .string()
+    .regex(/^\s*([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}\s*$/, 'serverCertSha256 must be a SHA-256 fingerprint: 64 hex digits, colons allowed')
+    .optional(),
 });
 export type MachineConfig = z.infer<typeof MachineConfig>;
 

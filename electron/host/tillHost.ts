@@ -8,6 +8,7 @@ import { logDeviceEvents } from './deviceLog';
 import { createHostLog, type HostLog } from './hostLog';
 import type { HostConfig } from './hostConfig';
 import { createHostServices, type HostServices } from './hostServices';
+import { pinnedFetch } from './pinnedFetch';
 import { makeTillDirPrivate } from './privateFiles';
 
 export interface TillHost {
@@ -74,6 +75,8 @@ export async function createTillHost(
     serverUrl: config.serverUrl,
     terminalName: config.terminalName,
     startedAt,
+    // A pinned server certificate: every call to the server goes through the pin (issue 13).
+    fetch: config.serverCertSha256 ? pinnedFetch(config.serverCertSha256) : undefined,
   });
   // Bank cards are hashed with the chain's secret: (re)start the devices whenever it changes.
   let secret: string | null = null;

@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import type { Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { ZodError } from 'zod';
 import { PROTOCOL_VERSION } from '../protocol/schemas';
 import { makeGuards } from './auth';
@@ -49,6 +51,8 @@ export interface AppOptions {
   trustProxy?: string[];
   /** SMS one-time codes: the fallback gateway (the demo's fake), settings and a clock (tests). */
   phoneCodes?: PhoneCodeOptions;
+  /** Serve HTTPS with this certificate and key (PEM); tills may pin the certificate (issue 13). */
+  https?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /**
@@ -92,6 +96,7 @@ export async function buildApp({
   sourceThrottle = DEFAULT_SOURCE_THROTTLE,
   trustProxy,
   phoneCodes,
+  https,
 }: AppOptions): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     bodyLimit: 1024 * 1024,
@@ -105,6 +110,8 @@ export async function buildApp({
     },
   };
   if (trustProxy !== undefined) options.trustProxy = trustProxy;
+  // HTTPS through a server factory, so the app keeps one type whichever it serves.
+  if (https) options.serverFactory = (handler) => createHttpsServer(https, handler) as unknown as HttpServer;
   const app = Fastify(options);
   recordRoutes(app);
 

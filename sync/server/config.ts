@@ -24,6 +24,9 @@ const Env = z.object({
     .string()
     .regex(/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, 'comma-separated addresses or CIDRs')
     .optional(),
+  /** HTTPS: the certificate and its key (PEM files); both or neither. */
+  LT_TLS_CERT: z.string().min(1).optional(),
+  LT_TLS_KEY: z.string().min(1).optional(),
 });
 
 export interface ServerConfig {
@@ -41,12 +44,17 @@ export interface ServerConfig {
   trustProxy: string[] | undefined;
   /** The embedded PGlite (its files are the server's alone: umask and modes set at start). */
   embedded: boolean;
+  /** Serve HTTPS with these PEM files (absolute paths); null: plain HTTP. */
+  tls: { certPath: string; keyPath: string } | null;
 }
 
 /** Read the server's settings from the environment; with none, an embedded PGlite under ./data. */
 export function readServerConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerConfig {
   // An empty variable means unset, as in most shells' habits (FOO= cmd).
-  const e = Env.parse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  const e = Env.refine((v) => (v.LT_TLS_CERT === undefined) === (v.LT_TLS_KEY === undefined), {
+    path: ['LT_TLS_KEY'],
+    message: 'LT_TLS_CERT and LT_TLS_KEY go together',
+  }).parse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   const dataDir = resolve(cwd, e.LT_DATA_DIR ?? 'data/server');
   return {
     database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.LT_DB_POOL } : { dataDir },
@@ -62,5 +70,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): S
     sourceThrottle: { burst: e.LT_AUTH_FAILURE_BURST, perSecond: e.LT_AUTH_FAILURE_PER_SECOND },
     trustProxy: e.LT_TRUST_PROXY?.split(','),
     embedded: !e.DATABASE_URL,
+    tls: e.LT_TLS_CERT && e.LT_TLS_KEY ? { certPath: resolve(cwd, e.LT_TLS_CERT), keyPath: resolve(cwd, e.LT_TLS_KEY) } : null,
   };
 }

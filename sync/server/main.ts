@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ZodError } from 'zod';
 import { useNativeArgon2 } from '../../core/argon2Native';
 import { buildApp } from './app';
@@ -58,8 +59,11 @@ async function main(): Promise<void> {
     rateLimit: config.rateLimit,
     sourceThrottle: config.sourceThrottle,
     trustProxy: config.trustProxy,
+    https: config.tls ? { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) } : undefined,
   });
-  const address = await app.listen({ host: config.host, port: config.port });
+  const listened = await app.listen({ host: config.host, port: config.port });
+  // Fastify names the scheme from its own https option; the server factory serves HTTPS here.
+  const address = config.tls ? listened.replace(/^http:/, 'https:') : listened;
   console.log(`Loyalty Till server listening on ${address} (${config.databaseLabel})`);
   // Jobs are idempotent and lock per customer, so every instance may run them.
   const stopJobs =

@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileCredentialStore } from './credentialStore';
+import { readHostConfig } from './hostConfig';
+import { createHostServices } from './hostServices';
+import { normaliseFingerprint, pinnedFetch } from './pinnedFetch';
+import { startRealServer, type RealServer } from './testing/realServer';
+
+/** A self-signed certificate for 127.0.0.1, as a store's IT would make one. */
+function selfSigned(): { cert: string; key: string; sha256: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'lt-tls-'));
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+  ], { stdio: 'ignore' }); // prettier-ignore
+  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  return { cert, key: readFileSync(join(dir, 'key.pem'), 'utf8'), sha256: new X509Certificate(cert).fingerprint256 };
+}
+
+const ours = selfSigned();
+const intruder = selfSigned();
+let server: RealServer;
+let httpsUrl: string;
+
+beforeAll(async () => {
+  server = await startRealServer(5, { https: { cert: ours.cert, key: ours.key } });
+  httpsUrl = server.url.replace(/^http:/, 'https:');
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** A bare HTTPS server that counts the requests it is sent. */
+async function countingServer(tls: { cert: string; key: string }): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+  let n = 0;
+  const s: Server = createServer(tls, (_req, res) => (n++, res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')));
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    requests: () => n,
+    close: () => new Promise((resolve) => (s.closeAllConnections(), s.close(() => resolve()))),
+  };
+}
+
+const hostWith = (fetchImpl?: typeof fetch) =>
+  createHostServices({
+    mode: 'browser',
+    credentials: fileCredentialStore(join(mkdtempSync(join(tmpdir(), 'lt-pin-')), 'credential.json')),
+    timeoutMs: 10_000,
+    fetch: fetchImpl,
+  });
+
+describe('HTTPS between till and server, with the certificate pinned', () => {
+  it('enrols and calls the API over HTTPS with a self-signed certificate when the till is pinned to it', async () => {
+    const services = hostWith(pinnedFetch(ours.sha256));
+    expect(await services.handle({ op: 'enrol', serverUrl: httpsUrl, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({ ok: true });
+    const pull = await services.handle({ op: 'api', method: 'GET', path: '/api/v1/pull/customers', query: { limit: '2' } });
+    expect(pull).toMatchObject({ ok: true, value: { status: 200, body: { collection: 'customers' } } });
+  });
+
+  it('an ordinary client does not trust the self-signed certificate (the pin is what lets the till in)', async () => {
+    const services = hostWith();
+    expect(await services.handle({ op: 'enrol', serverUrl: httpsUrl, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({
+      ok: false,
+      error: { code: 'server_unreachable' },
+    });
+  });
+
+  it('refuses a server with another certificate with a clear message, before sending anything', async () => {
+    const mitm = await countingServer(intruder);
+    try {
+      const services = hostWith(pinnedFetch(ours.sha256));
+      const res = await services.handle({ op: 'enrol', serverUrl: mitm.url, code: 'ABCDEFGHJK', deviceName: 'Till' });
+      expect(res).toMatchObject({ ok: false, error: { code: 'server_certificate_mismatch' } });
+      expect(!res.ok && res.error.message).toContain(ours.sha256);
+      expect(!res.ok && res.error.message).toContain(intruder.sha256);
+      expect(mitm.requests()).toBe(0);
+      // The same server, once pinned, is spoken to: the count proves the refusal came before the request.
+      await pinnedFetch(intruder.sha256)(`${mitm.url}/x`, { method: 'POST', body: '{}' });
+      expect(mitm.requests()).toBe(1);
+    } finally {
+      await mitm.close();
+    }
+  });
+
+  it('a pinned till refuses a plain http:// address', async () => {
+    const services = hostWith(pinnedFetch(ours.sha256.toLowerCase().replace(/:/g, '')));
+    const res = await services.handle({ op: 'enrol', serverUrl: server.url, code: 'ABCDEFGHJK', deviceName: 'Till' });
+    expect(res).toMatchObject({ ok: false, error: { code: 'server_certificate_mismatch' } });
+    expect(!res.ok && res.error.message).toContain('https://');
+  });
+
+  it('takes the fingerprint from the till config or the environment, and names a malformed one', () => {
+    const config = JSON.stringify({ serverUrl: httpsUrl, serverCertSha256: ours.sha256 });
+    expect(readHostConfig({ LT_CONFIG: '/x.json' }, () => config).serverCertSha256).toBe(ours.sha256);
+    expect(readHostConfig({ LT_CONFIG: '/x.json', LT_SERVER_CERT_SHA256: intruder.sha256 }, () => config).serverCertSha256).toBe(intruder.sha256);
+    expect(() => readHostConfig({ LT_CONFIG: '/x.json' }, () => JSON.stringify({ serverCertSha256: 'abc' }))).toThrow(
+      /serverCertSha256 must be a SHA-256 fingerprint/,
+    );
+    expect(normaliseFingerprint(' ab'.repeat(32))).toBe('ab'.repeat(32));
+  });
+});
