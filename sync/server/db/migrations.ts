@@ -6,6 +6,7 @@ import { MIGRATION_008_EXCHANGE } from './migration008Exchange';
 import { MIGRATION_016_PHONE_CODES } from './migration016PhoneCodes';
 import { MIGRATION_017_COUPONS } from './migration017Coupons';
 import { MIGRATION_018_TILL_REPORTS } from './migration018TillReports';
+import { MIGRATION_019_CONSENT_WITHDRAWAL } from './migration019ConsentWithdrawal';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -484,6 +485,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_016_PHONE_CODES,
   MIGRATION_017_COUPONS,
   MIGRATION_018_TILL_REPORTS,
+  MIGRATION_019_CONSENT_WITHDRAWAL,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
