@@ -5,7 +5,7 @@
 import { compactCache, lookupCustomer } from '../../sync/client/customerCache';
 import type { ApiCaller } from '../../sync/client/api';
 import { pullCustomers, storeCustomerPage } from '../../sync/client/pull';
-import { httpSnapshotFetcher } from '../../sync/client/pullSnapshot';
+import { httpSnapshotFetcher } from '../../sync/client/snapshotFetcher';
 import type { SnapshotOffer } from '../../sync/protocol/snapshot';
 import { TillDb } from '../../sync/client/tillDb';
 import { bankKeyOf, benchCustomer, benchPage, cardOf, phoneKeyOf } from './data';

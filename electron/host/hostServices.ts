@@ -1,7 +1,8 @@
 import type { DeviceEvent } from '../../core/scan';
 import { ApiError, EnrolResponse } from '../../sync/protocol/schemas';
 import { MANAGER_TOKEN_HEADER } from '../../sync/protocol/manager';
-import { type PaymentAnswer, HostRequest, type ApiResult, type DeviceInfo, type HostStatus } from '../../sync/protocol/host';
+import { type PaymentAnswer, type SnapshotRangeAnswer, HostRequest, type ApiResult, type DeviceInfo, type HostStatus } from '../../sync/protocol/host';
+import { httpSnapshotFetcher } from '../../sync/client/snapshotFetcher';
 import type { CredentialStore, StoredCredential } from './credentialStore';
 import { checkServer, collectDiagnostics, exportText, unreachableReason } from './diagnostics';
 import { createHostLog, type HostLog } from './hostLog';
@@ -252,6 +253,18 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     }
   }
 
+  /** A piece of the chain's customer snapshot for the page, which cannot reach the server itself. */
+  async function snapshotRange(path: string, start: number, end: number): Promise<SnapshotRangeAnswer> {
+    const cred = await loadCredential();
+    if (!cred) return { ok: false, offline: false, status: 401, message: 'This terminal is not enrolled yet.' };
+    const range = await httpSnapshotFetcher(cred.serverUrl, { authorization: `Bearer ${cred.token}` }, doFetch)(path, start, end);
+    if (!range.ok) {
+      log.warn(`customer snapshot ${start}-${end}: ${range.message}`);
+      return range;
+    }
+    return { ok: true, base64: Buffer.from(range.bytes.buffer, range.bytes.byteOffset, range.bytes.byteLength).toString('base64'), cut: range.cut === true };
+  }
+
   const phoneKeys = createPhoneKeyService({
     credentials,
     loadCredential,
@@ -306,6 +319,8 @@ export function createHostServices(options: HostServicesOptions): HostServices {
           log.info(`card refund for return ${r.receiptId}: ${answer.approved ? 'approved' : `declined (${answer.declineReason ?? 'no reason'})`}`);
           return { ok: true, value: answer };
         }
+        case 'snapshotRange':
+          return { ok: true, value: await snapshotRange(r.path, r.start, r.end) };
         case 'weigh':
           return { ok: true, value: devices.weigh ? await devices.weigh() : { ok: false, code: 'offline' } };
         case 'fiscal': {

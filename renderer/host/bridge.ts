@@ -1,6 +1,7 @@
 import { DeviceEvent } from '../../core/scan';
 import { toApiAnswer, type ApiCaller } from '../../sync/client/api';
-import { ApiResult, HostStatus, type HostRequest } from '../../sync/protocol/host';
+import type { SnapshotFetcher } from '../../sync/client/snapshotFetcher';
+import { ApiResult, HostStatus, SnapshotRangeAnswer, type HostRequest } from '../../sync/protocol/host';
 
 /**
  * One host interface for the renderer, two transports: Electron's preload (IPC) or the
@@ -116,5 +117,20 @@ export function apiThroughHost(bridge: HostBridge): ApiCaller {
     const parsed = ApiResult.safeParse(res.value);
     if (!parsed.success) return { ok: false, offline: false, status: 0, code: 'bad_host_answer', message: 'The till host gave an unexpected answer.' };
     return toApiAnswer(parsed.data.status, parsed.data.body);
+  };
+}
+
+/** The chain's customer snapshot, downloaded by the host a few MB at a time (pullSnapshot.ts). */
+export function snapshotThroughHost(bridge: HostBridge): SnapshotFetcher {
+  return async (path, start, end) => {
+    const res = await bridge.request({ op: 'snapshotRange', path, start, end });
+    if (!res.ok) return { ok: false, offline: res.error.code === 'host_unreachable', status: 0, message: res.error.message };
+    const parsed = SnapshotRangeAnswer.safeParse(res.value);
+    if (!parsed.success) return { ok: false, offline: false, status: 0, message: 'The till host gave an unexpected answer.' };
+    if (!parsed.data.ok) return parsed.data;
+    const text = atob(parsed.data.base64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return { ok: true, bytes, cut: parsed.data.cut };
   };
 }

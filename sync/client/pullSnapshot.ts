@@ -4,17 +4,9 @@ import { cacheTables } from './customerCache';
 import { tagOf, type SnapPage, type SnapshotMeta } from './customerCacheSnapshot';
 import type { PullProgress } from './pull';
 import type { TillDb } from './tillDb';
+import type { SnapshotFetcher } from './snapshotFetcher';
 
-/**
- * Fetch bytes [start, end) of a snapshot file with a Range request (If-Range: the file's
- * ETag). A connection cut part-way answers the bytes that did arrive, `cut` set: the caller
- * keeps the whole pages among them and asks again from there.
- */
-export type SnapshotFetcher = (
-  path: string,
-  start: number,
-  end: number,
-) => Promise<{ ok: true; bytes: Uint8Array; cut?: boolean } | { ok: false; offline: boolean; status: number; message: string }>;
+export type { SnapshotFetcher } from './snapshotFetcher';
 
 /** Bytes asked per request: a few MB, so a cut costs little and progress moves often. */
 export const SNAPSHOT_REQUEST_BYTES = 4 << 20;
@@ -171,44 +163,4 @@ export async function loadSnapshot(db: TillDb, api: ApiCaller, fetch: SnapshotFe
   const progress = progressOf(meta);
   onProgress(progress);
   return { kind: 'loaded', progress };
-}
-
-/**
- * A fetcher over HTTP(S) with the terminal's credential: reads the body as it streams, so a cut
- * connection still yields the bytes that arrived. For hosts that can reach the server directly.
- */
-export function httpSnapshotFetcher(baseUrl: string, headers: Record<string, string>): SnapshotFetcher {
-  return async (path, start, end) => {
-    let res: Response;
-    try {
-      res = await fetch(`${baseUrl}${path}`, { headers: { ...headers, range: `bytes=${start}-${end - 1}` } });
-    } catch (e) {
-      return { ok: false, offline: true, status: 0, message: e instanceof Error ? e.message : String(e) };
-    }
-    if (res.status !== 206 && res.status !== 200)
-      return { ok: false, offline: res.status >= 502, status: res.status, message: `The server answered ${res.status}` };
-    const chunks: Uint8Array[] = [];
-    let got = 0;
-    let cut = false;
-    try {
-      const reader = res.body!.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        got += value.length;
-      }
-    } catch {
-      cut = true;
-    }
-    const all = new Uint8Array(got);
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    // A 200 is the whole file: keep only the range asked for.
-    const bytes = res.status === 200 ? all.subarray(start, end) : all;
-    return { ok: true, bytes, cut: cut || bytes.length < end - start };
-  };
 }

@@ -6,10 +6,12 @@
 import type { ApiAnswer, ApiCaller } from './api';
 import { pullCustomers } from './pull';
 import type { FromWorker, ToWorker } from './pullWorkerProtocol';
+import type { SnapshotFetcher, SnapshotRange } from './snapshotFetcher';
 import { TillDb } from './tillDb';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const waiting = new Map<number, (a: ApiAnswer) => void>();
+const waitingRanges = new Map<number, (a: SnapshotRange) => void>();
 let nextId = 0;
 const dbs = new Map<string, TillDb>();
 
@@ -22,6 +24,13 @@ const api: ApiCaller = (method, path, query) =>
     post({ type: 'api', id, method, path, query });
   });
 
+const snapshot: SnapshotFetcher = (path, start, end) =>
+  new Promise((resolve) => {
+    const id = ++nextId;
+    waitingRanges.set(id, resolve);
+    post({ type: 'snapshot', id, path, start, end });
+  });
+
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   if (m.type === 'apiAnswer') {
@@ -29,9 +38,14 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
     waiting.delete(m.id);
     return;
   }
+  if (m.type === 'snapshotAnswer') {
+    waitingRanges.get(m.id)?.(m.answer);
+    waitingRanges.delete(m.id);
+    return;
+  }
   let db = dbs.get(m.dbName);
   if (!db) dbs.set(m.dbName, (db = new TillDb(m.dbName)));
-  void pullCustomers(db, api, (progress) => post({ type: 'progress', progress }), { pageSize: m.pageSize }).then(
+  void pullCustomers(db, api, (progress) => post({ type: 'progress', progress }), { pageSize: m.pageSize, ...(m.snapshot ? { snapshot } : {}) }).then(
     (outcome) => post({ type: 'done', outcome }),
     (err: unknown) =>
       post({

@@ -42,13 +42,15 @@ export const SnapshotHeader = z
 export type SnapshotHeader = z.infer<typeof SnapshotHeader>;
 
 /** What the server offers a till that starts from nothing. */
+/** Path of a snapshot file on the server, for GET with Range. */
+export const SnapshotPath = z.string().regex(/^\/api\/v1\/snapshot\/customers-\d+-[a-p]{64}\.snap$/, 'not a snapshot file');
+
 export const SnapshotOffer = z.object({
   snapshot: z
     .object({
       /** customers-<chain>-<sha256, each hex digit as a letter a-p>.snap */
       name: z.string().regex(/^customers-\d+-[a-p]{64}\.snap$/),
-      /** Path of the file on the server, for GET with Range. */
-      path: z.string().regex(/^\/api\/v1\/snapshot\/customers-\d+-[a-p]{64}\.snap$/),
+      path: SnapshotPath,
       bytes: z.number().int().positive(),
       cursor: z.string().regex(/^\d{1,19}$/),
       customers: z.number().int().nonnegative(),
