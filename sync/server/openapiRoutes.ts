@@ -3,8 +3,9 @@ import { SegmentRulesSchema } from '../../core/loyalty/segments';
 import { CouponSchema } from '../../core/loyalty/coupons';
 import { IssueCouponsSchema } from './coupons';
 import { CashierInfo, CashierList, CreateCashierRequest } from '../protocol/cashiers';
-import { ConsentHistory, ConsentText, PutConsentTextRequest } from '../protocol/consents';
+import { ConsentHistory, ConsentText, PutConsentTextRequest, WithdrawConsentRequest } from '../protocol/consents';
 import { PushRequest, PushResponse } from '../protocol/events';
+import { ImportReport } from '../protocol/exchange';
 import { PhoneCodeCheck, PhoneCodeRequest, PhoneCodeSent, PhoneCodeVerified } from '../protocol/phoneCodes';
 import { SmsGatewayConfig } from './sms/smsGateway';
 import {
@@ -37,7 +38,7 @@ import { CashierRow, RejectedRow, StoreRow, TillRow } from './cliLists';
 import { ExceptionItem, ExceptionsQuery } from './exceptions';
 import { CardReturnRequest, MergeRequest } from './exceptionsActions';
 import { CommerceMlQuery } from './exchange/commerceMl';
-import { CSV_KINDS } from './exchange/csvCatalogue';
+import { CSV_KINDS, ImportPreviewQuery } from './exchange/csvCatalogue';
 import { ExportQuery } from './exchange/csvExport';
 import { RangeQuery, UptakeRow } from './figuresRange';
 import { WebhookConfig, WebhookInfo } from './webhooks';
@@ -63,18 +64,6 @@ export interface RouteDoc {
 
 const Search = z.object({ q: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 const Ok = z.object({}).loose();
-const ImportReport = z.object({
-  chainId: z.number().int(),
-  source: z.enum(['commerceml', 'csv']),
-  onlyChanges: z.boolean(),
-  categories: z.record(z.string(), z.number().int()),
-  products: z.record(z.string(), z.number().int()),
-  stores: z.record(z.string(), z.number().int()),
-  prices: z.record(z.string(), z.number().int()),
-  changes: z.array(z.object({ kind: z.string(), id: z.string(), action: z.enum(['created', 'updated', 'deleted']), storeId: z.number().int().optional() })),
-  refused: z.array(z.object({ kind: z.string(), id: z.string().nullable(), code: z.string(), message: z.string(), line: z.number().int().optional() })),
-  refusedTotal: z.number().int(),
-});
 const html = { file: 'text/html', description: 'The head-office web page.' };
 
 const pull = (summary: string, response: z.ZodType): RouteDoc => ({ summary, tag: 'till sync', auth: 'terminal', query: PullQuery, response });
@@ -276,6 +265,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'POST /api/v1/admin/cashiers/:cashierId/revoke': { summary: 'Revoke a cashier', tag: 'administration', auth: 'admin', response: Ok },
   'GET /api/v1/admin/customers/:customerId/consents': { summary: "A customer's consent history", tag: 'head office', auth: 'admin', response: ConsentHistory },
+  'POST /api/v1/admin/customers/:customerId/consents/withdraw': {
+    summary: 'Record that a customer withdrew a consent (personal data: contacts erased, dropped from tills)',
+    tag: 'head office',
+    auth: 'admin',
+    body: WithdrawConsentRequest,
+    response: ConsentHistory,
+  },
   'GET /api/v1/admin/chains/:chainId/consent-texts': {
     summary: 'Published consent texts',
     tag: 'head office',
@@ -381,6 +377,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: `Import a CSV file of ${CSV_KINDS.join(', ')} (docs/exchange.md), incremental and idempotent`,
     tag: 'data exchange',
     auth: 'admin',
+    query: ImportPreviewQuery,
     body: { upload: ['text/csv'], description: 'UTF-8 CSV with a header line; ";" or "," between fields.' },
     response: ImportReport,
   },

@@ -30,12 +30,36 @@ export interface ImportReport {
   changes: { kind: 'category' | 'product' | 'store' | 'price'; id: string; action: 'created' | 'updated' | 'deleted'; storeId?: number }[];
   refused: Refusal[];
   refusedTotal: number;
+  /** A preview: nothing was written. */
+  preview?: boolean;
 }
 
 const LIST_CAP = 1000;
 const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, deleted: 0 });
 
-export async function applyCatalogue(db: Database, chainId: number, batch: CatalogueBatch): Promise<ImportReport> {
+/** Thrown out of a preview's transaction so that it rolls back, carrying the report it made. */
+class Preview extends Error {
+  constructor(readonly report: ImportReport) {
+    super('preview');
+  }
+}
+
+/**
+ * `preview`: work out the very same report (what would be created, updated, refused) inside the
+ * transaction, then roll it back: nothing is written, no till pulls anything, no report is kept.
+ */
+export async function applyCatalogue(db: Database, chainId: number, batch: CatalogueBatch, options: { preview?: boolean } = {}): Promise<ImportReport> {
+  if (!options.preview) return applyInTransaction(db, chainId, batch, false);
+  try {
+    await applyInTransaction(db, chainId, batch, true);
+  } catch (e) {
+    if (e instanceof Preview) return e.report;
+    throw e;
+  }
+  throw new Error('a preview must roll back');
+}
+
+async function applyInTransaction(db: Database, chainId: number, batch: CatalogueBatch, preview: boolean): Promise<ImportReport> {
   return db.transaction(async (tx) => {
     const [chain] = await tx.query('SELECT id FROM chains WHERE id = $1 FOR UPDATE', [chainId]);
     if (!chain) throw new HttpError(404, 'chain_not_found', `No chain ${chainId}.`);
@@ -62,6 +86,7 @@ export async function applyCatalogue(db: Database, chainId: number, batch: Catal
     await applyPrices(tx, chainId, batch, products, report, note, refusals);
     report.refusedTotal = refusals.length;
     report.refused = refusals.slice(0, LIST_CAP);
+    if (preview) throw new Preview({ ...report, preview: true });
     await tx.query('INSERT INTO exchange_imports (chain_id, source, report) VALUES ($1, $2, $3)', [chainId, batch.source, JSON.stringify(report)]);
     return report;
   });

@@ -13,7 +13,11 @@ import { attr, child, children, childText, decodeXml, parseXml, text, type XmlVa
  * One file may hold both. Everything else (other properties, pictures, stock) is ignored.
  */
 /** The import route's query: which price type to take. */
-export const CommerceMlQuery = z.object({ priceType: z.string().trim().min(1).max(100).optional() });
+export const CommerceMlQuery = z.object({
+  priceType: z.string().trim().min(1).max(100).optional(),
+  /** true: answer the report of what the file would change, and write nothing. */
+  preview: z.enum(['true', 'false']).optional(),
+});
 
 export interface CommerceMlOptions {
   /** The price type to import (its Ид or Наименование). Default: "Розничная", else the first listed. */

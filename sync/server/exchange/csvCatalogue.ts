@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
 import { vatOf } from './fiscalAttributes';
 import { checkEan, emptyBatch, fieldProblem, IMPORT_LIMITS, ImportError, parseRoubles, type CatalogueBatch, type RecordKind } from './catalogueBatch';
 
@@ -15,6 +16,8 @@ import { checkEan, emptyBatch, fieldProblem, IMPORT_LIMITS, ImportError, parseRo
  * Booleans are 1/0, true/false or да/нет.
  */
 export const CSV_KINDS = ['products', 'prices', 'stores'] as const;
+/** The CSV import route's query. preview=true: answer the report of what the file would change, and write nothing. */
+export const ImportPreviewQuery = z.object({ preview: z.enum(['true', 'false']).optional() });
 export type CsvKind = (typeof CSV_KINDS)[number];
 
 export const CSV_COLUMNS: Record<CsvKind, { required: readonly string[]; optional: readonly string[] }> = {

@@ -35,7 +35,20 @@ describe.each(testDatabases())('catalogue import on $name', ({ open }) => {
   const seq = async (): Promise<number> => Number((await db.query<{ n: string }>('SELECT max(change_seq)::text AS n FROM store_prices'))[0]?.n ?? 0);
 
   it('imports the sample catalogue and offers, then a second run changes nothing', async () => {
+    // A preview answers the very report the import will, and writes nothing.
+    const imports = async () => Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM exchange_imports'))[0]!.n);
+    const before = { seq: await seq(), imports: await imports() };
+    const preview = await post('/api/v1/admin/chains/1/import/commerceml?preview=true', sample('import.xml'));
+    expect(preview.json).toMatchObject({ preview: true, products: { created: 4, unchanged: 1 }, categories: { created: 4 }, refusedTotal: 2 });
+    expect(await db.query("SELECT 1 FROM products WHERE id LIKE '6f1a0c1e-%'")).toEqual([]);
+    expect({ seq: await seq(), imports: await imports() }).toEqual(before);
+    const csvPreview = await post('/api/v1/admin/chains/1/import/csv/stores?preview=true', 'id;name\nshop-p;Магазин\n', 'text/csv');
+    expect(csvPreview.json).toMatchObject({ preview: true, stores: { created: 1 } });
+    expect(await db.query("SELECT 1 FROM stores WHERE external_id = 'shop-p'")).toEqual([]);
+
     const cat = await post('/api/v1/admin/chains/1/import/commerceml', sample('import.xml'));
+    // The same counts and refusals (a previewed new store's id is not kept: ids come from a sequence).
+    for (const k of ['categories', 'products', 'stores', 'prices', 'refused'] as const) expect(cat.json[k]).toEqual(preview.json[k]);
     expect(cat.status).toBe(200);
     expect(cat.json.categories).toMatchObject({ created: 4, updated: 0 });
     expect(cat.json.stores).toMatchObject({ created: 2 });
@@ -63,14 +76,14 @@ describe.each(testDatabases())('catalogue import on $name', ({ open }) => {
     );
     expect(cheese).toEqual({ store: 'wh-tverskaya', price: '74900' });
 
-    const before = await seq();
+    const seqBefore = await seq();
     const again = await post('/api/v1/admin/chains/1/import/commerceml', sample('import.xml'));
     const offersAgain = await post('/api/v1/admin/chains/1/import/commerceml', sample('offers.xml'));
     for (const r of [again.json, offersAgain.json]) {
       for (const kind of ['categories', 'products', 'stores', 'prices'] as const) expect(r[kind]).toMatchObject({ created: 0, updated: 0, deleted: 0 });
       expect(r.changes).toEqual([]);
     }
-    expect(await seq()).toBe(before);
+    expect(await seq()).toBe(seqBefore);
   });
 
   it('applies a changed price and a deletion incrementally, and reports exactly those', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { applyCatalogue } from '../exchange/applyCatalogue';
 import { IMPORT_LIMITS, ImportError, type CatalogueBatch } from '../exchange/catalogueBatch';
 import { CommerceMlQuery, parseCommerceMl } from '../exchange/commerceMl';
-import { CSV_KINDS, parseCsvCatalogue } from '../exchange/csvCatalogue';
+import { CSV_KINDS, ImportPreviewQuery, parseCsvCatalogue } from '../exchange/csvCatalogue';
 import { EXPORT_KINDS, exportCsv, ExportQuery } from '../exchange/csvExport';
 import { acceptUploads, RawUpload } from '../exchange/rawUpload';
 import { HttpError } from '../httpError';
@@ -43,17 +43,19 @@ export function exchangeRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
     scope.post('/api/v1/admin/chains/:chainId/import/commerceml', uploadRoute, async (req) => {
       const { chainId } = ChainParams.parse(req.params);
-      const { priceType } = CommerceMlQuery.parse(req.query);
+      const { priceType, preview } = CommerceMlQuery.parse(req.query);
       const batch = read(() => parseCommerceMl(upload(req.body), priceType === undefined ? {} : { priceType }));
-      return applyCatalogue(db, chainId, batch);
+      return applyCatalogue(db, chainId, batch, { preview: preview === 'true' });
     });
 
     scope.post('/api/v1/admin/chains/:chainId/import/csv/:kind', uploadRoute, async (req) => {
       const { chainId, kind } = CsvImportParams.parse(req.params);
+      const { preview } = ImportPreviewQuery.parse(req.query);
       return applyCatalogue(
         db,
         chainId,
         read(() => parseCsvCatalogue(upload(req.body), kind)),
+        { preview: preview === 'true' },
       );
     });
   });
