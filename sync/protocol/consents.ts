@@ -20,7 +20,7 @@ export const ConsentHistoryItem = z.object({
   givenAt: z.string().nullable(),
   /** When the server recorded it. */
   recordedAt: z.string(),
-  /** Where it was given: 'till'. */
+  /** Where it was given or withdrawn: 'till', or 'head_office' (a withdrawal there). */
   source: z.string(),
   terminalId: z.string().nullable(),
   eventId: z.string().nullable(),
@@ -36,6 +36,20 @@ export const ConsentHistory = z.object({
   current: z.array(ConsentHistoryItem),
 });
 export type ConsentHistory = z.infer<typeof ConsentHistory>;
+
+/**
+ * Body of POST /api/v1/admin/customers/:customerId/consents/withdraw: the customer withdraws a
+ * consent (marketing on one channel, or the processing of personal data altogether, which also
+ * ends every marketing consent, erases their contact data at the server and removes them from
+ * every till's cache; the ledger is kept).
+ */
+export const WithdrawConsentRequest = z
+  .strictObject({ purpose: ConsentPurpose, channel: ConsentChannel.optional() })
+  .refine((r) => (r.purpose === 'marketing') === (r.channel !== undefined), {
+    path: ['channel'],
+    message: 'marketing is withdrawn per channel; personal-data consent has none',
+  });
+export type WithdrawConsentRequest = z.infer<typeof WithdrawConsentRequest>;
 
 /** A version of a consent text a chain has published; consents must name one, given after it. */
 export const ConsentText = z.object({

@@ -1,4 +1,4 @@
-import type { ConsentHistory, ConsentHistoryItem, ConsentText, PutConsentTextRequest } from '../protocol/consents';
+import type { ConsentHistory, ConsentHistoryItem, ConsentText, PutConsentTextRequest, WithdrawConsentRequest } from '../protocol/consents';
 import type { Database, Sql } from './db/database';
 import { HttpError } from './httpError';
 
@@ -51,6 +51,53 @@ export async function consentHistory(db: Sql, customerId: string): Promise<Conse
   const latest = new Map<string, ConsentHistoryItem>();
   for (const i of items) latest.set(`${i.purpose}/${i.channel ?? ''}`, i);
   return { customerId: String(customer.id), items, current: [...latest.values()] };
+}
+
+/**
+ * A customer has withdrawn personal-data consent: their contact data leaves the server (name,
+ * phone, e-mail, birthday; identifiers, so no till finds them by card, phone or bank card) and
+ * every till drops them from its cache (pulled as deleted). The ledger and receipts stay, under
+ * the bare customer id, as accounting law requires. Idempotent.
+ */
+export async function eraseWithdrawnCustomer(tx: Sql, customerId: number | string): Promise<void> {
+  await tx.query(
+    `UPDATE customers SET first_name = '', last_name = NULL, phone_e164 = NULL, email = NULL, birthday = NULL,
+            withdrawn_at = COALESCE(withdrawn_at, now()), change_seq = nextval('change_seq')
+     WHERE id = $1`,
+    [customerId],
+  );
+  await tx.query('DELETE FROM identifiers WHERE customer_id = $1', [customerId]);
+}
+
+/**
+ * Head office records a customer's withdrawal (152-FZ): a new consent record, granted = false,
+ * source 'head_office', naming the text version of the decision it ends. Withdrawing
+ * personal-data consent also ends every marketing consent in force and erases the customer's
+ * contact data (eraseWithdrawnCustomer). Withdrawing what is already withdrawn records nothing.
+ */
+export async function withdrawConsent(db: Database, customerId: string, req: WithdrawConsentRequest): Promise<ConsentHistory> {
+  await db.transaction(async (tx) => {
+    const [customer] = await tx.query<{ id: number }>('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [customerId]);
+    if (!customer) throw new HttpError(404, 'customer_not_found', `No customer ${customerId}.`);
+    const history = await consentHistory(tx, customerId);
+    const inForce = history.current.filter((c) => c.granted);
+    const records: { purpose: ConsentHistoryItem['purpose']; channel: string | null; version: string }[] = inForce
+      .filter((c) => c.purpose === 'marketing' && (req.purpose === 'personal_data' || c.channel === req.channel))
+      .map((c) => ({ purpose: c.purpose, channel: c.channel, version: c.textVersion }));
+    if (req.purpose === 'personal_data') {
+      const pd = history.current.find((c) => c.purpose === 'personal_data');
+      // Recorded even when no grant is on file (a customer from before consents were kept).
+      if (!pd || pd.granted) records.push({ purpose: 'personal_data', channel: null, version: pd?.textVersion ?? 'unknown' });
+    }
+    for (const r of records) {
+      await tx.query(
+        `INSERT INTO consents (customer_id, purpose, channel, granted, text_version, source, given_at) VALUES ($1, $2, $3, false, $4, 'head_office', now())`,
+        [customerId, r.purpose, r.channel, r.version],
+      );
+    }
+    if (req.purpose === 'personal_data') await eraseWithdrawnCustomer(tx, customerId);
+  });
+  return consentHistory(db, customerId);
 }
 
 export async function listConsentTexts(db: Sql, chainId: number): Promise<ConsentText[]> {

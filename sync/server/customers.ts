@@ -16,6 +16,7 @@ type CustomerRow = {
   bank_keys: string[] | null;
   bm: number | null;
   bd: number | null;
+  withdrawn: boolean;
 };
 
 // Display fields and lookup keys only: no surname, no full phone, no e-mail leaves the server for a till.
@@ -27,7 +28,8 @@ const SELECT_CACHED = `
   SELECT c.id::text AS id, c.first_name, c.phone_e164, c.tier, c.change_seq,
          COALESCE(b.balance, 0) AS balance, COALESCE(b.pending, 0) AS pending,
          ids.cards, ids.phone_key, ids.bank_keys,
-         extract(month FROM c.birthday)::int AS bm, extract(day FROM c.birthday)::int AS bd
+         extract(month FROM c.birthday)::int AS bm, extract(day FROM c.birthday)::int AS bd,
+         c.withdrawn_at IS NOT NULL AS withdrawn
   FROM customers c
   LEFT JOIN balances b ON b.customer_id = c.id
   LEFT JOIN LATERAL (
@@ -48,7 +50,8 @@ function toCached(r: CustomerRow): CachedCustomer {
     cards: r.cards ?? [],
     phoneKey: r.phone_key,
     bankKeys: r.bank_keys ?? [],
-    deleted: false,
+    // Personal-data consent withdrawn: every till drops the customer (consents.ts).
+    deleted: r.withdrawn === true,
     birthday: r.bm !== null && r.bd !== null ? { month: Number(r.bm), day: Number(r.bd) } : null,
   };
 }

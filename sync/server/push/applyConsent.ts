@@ -1,4 +1,5 @@
 import type { AppliedResult, ConsentEvent, ConsentRecord } from '../../protocol/events';
+import { eraseWithdrawnCustomer } from '../consents';
 import { lockCustomer } from './customerRef';
 import type { EventContext } from './context';
 
@@ -25,5 +26,7 @@ export async function insertConsents(ctx: EventContext, customerId: number, cons
 export async function applyConsent(ctx: EventContext, ev: ConsentEvent): Promise<AppliedResult> {
   const customer = await lockCustomer(ctx.tx, ctx.terminal.chainId, ev.customerId);
   await insertConsents(ctx, customer.id, [ev.consent]);
+  // Withdrawn at the till: the same erasure as at head office.
+  if (ev.consent.purpose === 'personal_data' && !ev.consent.granted) await eraseWithdrawnCustomer(ctx.tx, customer.id);
   return { type: 'consent', customerId: String(customer.id), posted: {}, balance: null, flags: [] };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ConsentTextVersion, PutConsentTextRequest } from '../../protocol/consents';
-import { consentHistory, listConsentTexts, putConsentText } from '../consents';
+import { ConsentTextVersion, PutConsentTextRequest, WithdrawConsentRequest } from '../../protocol/consents';
+import { consentHistory, listConsentTexts, putConsentText, withdrawConsent } from '../consents';
 import type { RouteDeps } from './deps';
 
 const ChainParams = z.object({ chainId: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -10,9 +10,17 @@ const ChainParams = z.object({ chainId: z.coerce.number().int().positive().max(2
 export function adminConsentRoutes(app: FastifyInstance, { db, guards }: RouteDeps): void {
   const admin = { preHandler: guards.requireAdmin };
 
+  const CustomerParams = z.object({ customerId: z.string().regex(/^[1-9]\d{0,17}$/, "expected the server's customer id") });
+
   app.get('/api/v1/admin/customers/:customerId/consents', admin, async (req) => {
-    const { customerId } = z.object({ customerId: z.string().regex(/^[1-9]\d{0,17}$/, "expected the server's customer id") }).parse(req.params);
+    const { customerId } = CustomerParams.parse(req.params);
     return consentHistory(db, customerId);
+  });
+
+  // The customer withdraws a consent (152-FZ): recorded, and marketing stops at once.
+  app.post('/api/v1/admin/customers/:customerId/consents/withdraw', admin, async (req) => {
+    const { customerId } = CustomerParams.parse(req.params);
+    return withdrawConsent(db, customerId, WithdrawConsentRequest.parse(req.body));
   });
 
   app.get('/api/v1/admin/chains/:chainId/consent-texts', admin, async (req) => {
