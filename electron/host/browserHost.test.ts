@@ -50,6 +50,8 @@ describe('browser host', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('javascript');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // WebAssembly for the page's Argon2id keys (a wedge reader's bank card), never JS eval.
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval';");
     expect(await (await fetch(new URL('/any/route', host.url))).text()).toBe('<html>till</html>');
   });
 

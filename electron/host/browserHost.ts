@@ -53,6 +53,9 @@ function securityHeaders(port: number): Record<string, string> {
   return {
     'content-security-policy': [
       "default-src 'self'",
+      // WebAssembly (no JS eval): the page makes Argon2id lookup keys itself for a bank card read
+      // by a keyboard-wedge reader and for a phone while the host restarts (hash-wasm).
+      "script-src 'self' 'wasm-unsafe-eval'",
       `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
       "img-src 'self' data: blob:",
       "media-src 'self' blob: mediastream:",

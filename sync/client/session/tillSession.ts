@@ -709,7 +709,12 @@ export class TillSession {
     if (read.kind === 'bank' && secret) {
       // A wedge reader is the driver here: the number becomes its keyed hash at once and goes no
       // further, so the customer is identified before the charge (bonuses, member prices).
-      return bankCardLookupKey(secret, read.pan).then((tokenHash) => this.scan({ kind: 'bankCard', tokenHash, last4: read.last4 }));
+      return bankCardLookupKey(secret, read.pan).then(
+        (tokenHash) => this.scan({ kind: 'bankCard', tokenHash, last4: read.last4 }),
+        // No key could be made here (the page refused WebAssembly once): the card was read all the
+        // same, and the cashier is told so instead of nothing happening.
+        () => this.serial(async () => this.notice('card.bankNotLoyalty')),
+      );
     }
     return this.serial(async () => this.notice(read.kind === 'bank' ? 'card.bankNotLoyalty' : 'card.unreadable'));
   }
