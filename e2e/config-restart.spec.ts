@@ -1,15 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { waitForLine } from '../scripts/processLines';
-import { startServer, type RunningServer } from './support/processes';
+import { join } from 'node:path';
+import { startInstalledHost, startServer, type RunningServer } from './support/processes';
 
 /** In browser mode the till keeps one address across host restarts, so an open page (a kiosk) carries on. */
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 let server: RunningServer;
 test.beforeAll(async () => {
   test.setTimeout(180_000);
@@ -18,26 +14,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server?.stop();
 });
-
-/** The till host as IT installs it: settings from the config file and the environment given, nothing else. */
-async function startHost(env: Record<string, string>): Promise<{ openUrl: string; stop: () => Promise<void> }> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LT_'))) as Record<string, string>;
-  const child = spawn(process.execPath, [join(root, 'dist/node/host.mjs')], {
-    cwd: root,
-    env: { ...base, LT_DEMO_FISCAL: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const m = await waitForLine(child, /Open: (http:\/\/\S+)/, 30_000);
-  return {
-    openUrl: m[1]!,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 async function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -55,7 +31,7 @@ test('browser mode keeps its address across host restarts; an open page reconnec
   const port = await freePort();
   const env = { LT_CONFIG: join(dir, 'none.json'), LT_SERVER_URL: server.url, LT_TILL_DATA_DIR: join(dir, 'till'), LT_HOST_PORT: String(port) };
   const { code } = await server.admin<{ code: string }>('POST', '/api/v1/admin/enrolment-codes', { storeId: 1 });
-  let host = await startHost({ ...env, LT_ENROL_CODE: code, LT_TERMINAL_NAME: 'Касса перезапуска' });
+  let host = await startInstalledHost({ ...env, LT_ENROL_CODE: code, LT_TERMINAL_NAME: 'Касса перезапуска' });
   const first = host.openUrl;
   await page.goto(first);
   await expect(
@@ -68,7 +44,7 @@ test('browser mode keeps its address across host restarts; an open page reconnec
   await host.stop();
   const hostDown = page.getByText(/Нет связи с кассовой службой на этом компьютере/).first();
   await expect(hostDown).toBeVisible({ timeout: 30_000 });
-  host = await startHost(env);
+  host = await startInstalledHost(env);
   expect(host.openUrl).toBe(first);
   // The page, never reloaded, finds the host again by itself.
   await expect(hostDown).toBeHidden({ timeout: 30_000 });
@@ -83,7 +59,7 @@ test('browser mode keeps its address across host restarts; an open page reconnec
   // The address changed (its token file was deleted): the page says so in Russian and what to do.
   await host.stop();
   rmSync(join(dir, 'till', 'browser-session.token'));
-  host = await startHost(env);
+  host = await startInstalledHost(env);
   expect(host.openUrl).not.toBe(first);
   await page.reload();
   await expect(page.getByRole('alert')).toContainText('перезапущена с новым адресом', { timeout: 30_000 });

@@ -85,11 +85,21 @@ export async function startTillHost(server: RunningServer, storeId = 1, options:
   if (options.enrol !== false) {
     enrolEnv.LT_ENROL_CODE = (await server.admin<{ code: string }>('POST', '/api/v1/admin/enrolment-codes', { storeId })).code;
   }
-  const child = spawn(process.execPath, [join(root, 'dist/node/host.mjs')], {
-    cwd: root,
-    env: { ...process.env, LT_SERVER_URL: server.url, LT_TILL_DATA_DIR: dataDir, LT_HOST_PORT: '0', ...enrolEnv, ...options.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  return spawnHost({ ...process.env, LT_SERVER_URL: server.url, LT_TILL_DATA_DIR: dataDir, LT_HOST_PORT: '0', ...enrolEnv, ...options.env });
+}
+
+/**
+ * The till host as IT installs it: settings from its config file and the environment given,
+ * nothing else (none of this run's LT_ variables), and no demo fiscal register.
+ */
+export function startInstalledHost(env: Record<string, string>): Promise<RunningHost> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LT_')));
+  return spawnHost({ ...base, LT_DEMO_FISCAL: '0', ...env });
+}
+
+/** The host process in browser mode, once it prints the address to open. */
+async function spawnHost(env: NodeJS.ProcessEnv): Promise<RunningHost> {
+  const child = spawn(process.execPath, [join(root, 'dist/node/host.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const m = await waitForLine(child, /Open: (http:\/\/\S+)/, 30_000);
   return { openUrl: m[1]!, stop: stopper(child) };
 }
