@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { FindResult } from '../../sync/client/findCustomer';
 import { useSession, useTillState } from '../session/useTillSession';
 import { CustomerCard } from './CustomerCard';
+import { CouponForm } from '../sale/CouponForm';
 import { RegistrationForm } from './RegistrationForm';
 
 /**
@@ -77,6 +78,7 @@ export function IdentifyPanel() {
             via={sale.customer.via}
             panel={sale.panel}
           />
+          <CouponForm />
         </>
       ) : (
         <Outcome

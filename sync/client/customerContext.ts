@@ -3,6 +3,7 @@ import { effectiveContext, saleEffect, type CustomerContext, type SaleEffect, ty
 import { ContextPage } from '../protocol/pull';
 import type { SaleEvent } from '../protocol/events';
 import type { ApiCaller } from './api';
+import { recordCouponUses } from './coupons';
 import type { TillDb } from './tillDb';
 
 /**
@@ -15,7 +16,7 @@ import type { TillDb } from './tillDb';
 export type ContextOutcome = { ok: true; stored: number } | { ok: false; offline: boolean; message: string };
 
 /** The tables a checkout must include in its transaction to record the sale's effect. */
-export const contextTables = (db: TillDb) => [db.contextEffects] as const;
+export const contextTables = (db: TillDb) => [db.contextEffects, db.coupons, db.couponsUsed] as const;
 
 /** Pull changed contexts page by page, each page with its cursor in one transaction. */
 export async function pullContexts(db: TillDb, api: ApiCaller, pageSize = 5_000): Promise<ContextOutcome> {
@@ -53,13 +54,14 @@ export async function storeContextPage(db: TillDb, p: ContextPage): Promise<void
   });
 }
 
-/** Record what a committed sale changes for its customer; call inside the checkout's transaction. */
+/** Record what a committed sale changes for its customer, and the coupons it used; call inside the checkout's transaction. */
 export async function recordSaleEffect(
   db: TillDb,
   event: SaleEvent,
   priced: Pick<PricedReceipt, 'appliedOffers' | 'totals'>,
   limited: readonly Offer[],
 ): Promise<void> {
+  await recordCouponUses(db, event);
   const customerId = event.sale.customer?.id;
   if (!customerId) return;
   await db.contextEffects.put(saleEffect({ eventId: event.eventId, customerId, atMs: Date.parse(event.occurredAt) }, priced, limited));

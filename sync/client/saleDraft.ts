@@ -18,6 +18,7 @@ import { closestUpsell, expiryPrompt, type ExpiryPrompt, type UpsellPrompt } fro
 import type { MonthDay } from '../protocol/schemas';
 import type { SaleEvent } from '../protocol/events';
 import type { ProductItem } from '../protocol/pull';
+import type { SaleCoupon } from './coupons';
 
 export type { BasketItem } from './records';
 
@@ -33,6 +34,8 @@ export interface DraftCustomer {
    * not known, so the till assumes the least (a returning customer in no segment, no uses).
    */
   context?: CustomerContext | undefined;
+  /** Coupons accepted for this sale (sync/client/coupons.ts): their offers apply, the server checks the codes again. */
+  coupons?: readonly SaleCoupon[] | undefined;
 }
 
 export interface SaleContext {
@@ -101,6 +104,7 @@ function engineCustomer(ctx: SaleContext, customer: DraftCustomer): Customer {
     segments: c?.segments ?? [],
     purchaseCount: c?.purchaseCount ?? 1,
     birthday: customer.birthday ?? null,
+    ...(customer.coupons?.length ? { couponOffers: [...new Set(customer.coupons.map((c) => c.offerId))] } : {}),
   };
 }
 
@@ -135,6 +139,7 @@ export function priceDraft(
     online: ctx.online,
     offlineAllowanceKopecks: ctx.programme.offlineAllowanceKopecks,
     usage: customer?.context ? usageAt(customer.context, ctx.limited, now.getTime()) : {},
+    ...(customer?.coupons?.length ? { coupons: customer.coupons.map((c) => ({ code: c.code, offerId: c.offerId })) } : {}),
   };
   return { input, priced: priceReceipt({ ...input, programme: ctx.programme, offers: ctx.offers }) };
 }

@@ -1,6 +1,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { Offer, Programme } from '../../core/engine';
 import type { SaleEffect, ServerContext } from '../../core/loyalty/customerContext';
+import type { Coupon } from '../../core/loyalty/coupons';
 import type { ProductItem } from '../protocol/pull';
 import type { CachedCustomer } from '../protocol/schemas';
 import { identifierKeys as keysOf } from '../protocol/snapshotRow';
@@ -54,6 +55,9 @@ export class TillDb extends Dexie {
   /** Per-customer pricing context from the server, and this till's sales on top (customerContext.ts). */
   customerContexts!: Table<ServerContext, string>;
   contextEffects!: Table<SaleEffect, string>;
+  /** The chain's coupons as pulled, and the single-use codes this till redeemed (sync/client/coupons.ts). */
+  coupons!: Table<Coupon, string>;
+  couponsUsed!: Table<{ code: string; eventId: string; atMs: number }, string>;
   /** Sales put aside to serve the next customer (heldReceipts.ts), and supervisor approvals given at this till. */
   held!: Table<HeldRecord, string>;
   approvals!: Table<ApprovalRecord, string>;
@@ -122,6 +126,8 @@ export class TillDb extends Dexie {
     this.version(8).stores({ customerContexts: 'customerId', contextEffects: 'eventId, customerId' });
     // v9: the customer snapshot as its own pages (one record per compressed page), below the paged index.
     this.version(9).stores({ snapshot: 'name', snapPages: 'n' });
+    // v10: coupons pulled from head office, and the single-use codes redeemed here (issue 16).
+    this.version(10).stores({ coupons: 'code', couponsUsed: 'code' });
     this.customers = { count: async () => (await this.cacheMeta.get('cache'))?.customers ?? 0 };
     this.identifiers = { count: async () => (await this.cacheMeta.get('cache'))?.keys ?? 0 };
   }

@@ -1,4 +1,5 @@
 import type { Offer, PricedReceipt, Programme } from '../../../core/engine';
+import type { SaleCoupon } from '../coupons';
 import type { DeviceInfo, HostStatus } from '../../protocol/host';
 import type { FindResult } from '../findCustomer';
 import type { PullProgress } from '../pull';
@@ -84,6 +85,8 @@ export interface SaleView {
   fiscalError: string | null;
   /** A marked product waiting for its DataMatrix scan before it joins the basket. */
   marking: MarkingPrompt | null;
+  /** Coupons accepted for this sale (sync/client/coupons.ts); absent: none. */
+  coupons?: SaleCoupon[];
 }
 
 export interface MarkingPrompt {

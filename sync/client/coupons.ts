@@ -1,0 +1,78 @@
+import { checkCoupon, normaliseCouponCode, type Coupon, type CouponRefusal } from '../../core/loyalty/coupons';
+import type { OfferIndex } from '../../core/engine';
+import { CouponPage } from '../protocol/pull';
+import type { SaleEvent } from '../protocol/events';
+import type { ApiCaller } from './api';
+import type { TillDb } from './tillDb';
+
+/**
+ * Coupons at the till (core/loyalty/coupons.ts): the chain's live codes pulled into `coupons`,
+ * the single-use codes this till redeemed in `couponsUsed` (written in the checkout's own
+ * transaction, so a code used here is refused here at once, online or not). The server checks
+ * every code again when the sale arrives and gives a single-use code to one sale chain-wide.
+ */
+
+/** A coupon on the open sale: its code and the offer it unlocks. */
+export interface SaleCoupon {
+  code: string;
+  offerId: string;
+}
+
+export type CouponPullOutcome = { ok: true; stored: number } | { ok: false; offline: boolean; message: string };
+
+/** Pull coupons issued or redeemed since the last pull, page by page, each with its cursor. */
+export async function pullCoupons(db: TillDb, api: ApiCaller, pageSize = 5_000): Promise<CouponPullOutcome> {
+  let stored = 0;
+  for (;;) {
+    const state = await db.syncState.get('coupons');
+    const res = await api('GET', '/api/v1/pull/coupons', { cursor: state?.cursor ?? '0', limit: String(pageSize) });
+    if (!res.ok) return { ok: false, offline: res.offline, message: res.message };
+    const page = CouponPage.safeParse(res.body);
+    if (!page.success) return { ok: false, offline: false, message: 'The server sent a coupon page the till cannot read.' };
+    const p = page.data;
+    await db.transaction('rw', [db.coupons, db.syncState], async () => {
+      await db.coupons.bulkPut(p.items);
+      await db.syncState.put({
+        collection: 'coupons',
+        cursor: p.cursor,
+        remaining: p.remaining,
+        loaded: (state?.loaded ?? 0) + p.items.length,
+        updatedAt: Date.now(),
+        complete: !p.hasMore,
+      });
+    });
+    stored += p.items.length;
+    if (!p.hasMore) return { ok: true, stored };
+  }
+}
+
+export type TillCouponCheck = { ok: true; coupon: SaleCoupon } | { ok: false; reason: CouponRefusal | 'notACode' };
+
+/** May the typed or scanned `text` go on the open sale? Checked against this till's list, offline too. */
+export async function couponForSale(
+  db: TillDb,
+  text: string,
+  sale: { customer: { id: string; segments: readonly string[] } | null; coupons: readonly SaleCoupon[]; offers: OfferIndex | null; nowMs: number },
+): Promise<TillCouponCheck> {
+  const code = normaliseCouponCode(text);
+  if (!code) return { ok: false, reason: 'notACode' };
+  const [coupon, used] = await Promise.all([db.coupons.get(code), db.couponsUsed.get(code)]);
+  const offerIds = new Set((sale.offers?.offers ?? []).filter((c) => c.offer.audience.coupon === true).map((c) => c.offer.id));
+  const r = checkCoupon(coupon as Coupon | undefined, {
+    customer: sale.customer,
+    nowMs: sale.nowMs,
+    usedHere: new Set(used ? [used.code] : []),
+    inSale: new Set(sale.coupons.map((c) => c.code)),
+    offerIds,
+  });
+  return r.ok ? { ok: true, coupon: { code: r.coupon.code, offerId: r.coupon.offerId } } : r;
+}
+
+/** The sale's single-use codes are used at this till; call inside the checkout's transaction. */
+export async function recordCouponUses(db: TillDb, event: SaleEvent): Promise<void> {
+  const codes = event.sale.coupons ?? [];
+  if (codes.length === 0) return;
+  const known = await db.coupons.bulkGet(codes.map((c) => c.code));
+  const single = codes.filter((c, i) => known[i]?.singleUse);
+  if (single.length > 0) await db.couponsUsed.bulkPut(single.map((c) => ({ code: c.code, eventId: event.eventId, atMs: Date.parse(event.occurredAt) })));
+}
