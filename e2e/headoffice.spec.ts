@@ -168,7 +168,7 @@ test('head office speaks English on request and remembers it; the Russian pages 
   await headOffice(page, till.server, '#lists');
   await page.getByRole('tab', { name: 'Кассы' }).click();
   const tills = page.getByRole('table', { name: 'Кассы' });
-  await expect(tills.getByRole('columnheader', { name: 'Последнее событие' })).toBeVisible();
+  await expect(tills.getByRole('columnheader', { name: 'Последняя связь' })).toBeVisible();
   // Interface text only (headers, tabs, buttons; not the language switch, which names English in English): data may be in any language.
   const chrome = await page.locator('h1, nav, th, button, main label, h2').allTextContents();
   expect(chrome.join(' ')).not.toMatch(/[A-Za-z]{2,}/);

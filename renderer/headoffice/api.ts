@@ -49,6 +49,20 @@ export function errorOf(status: number, body: unknown): ApiError {
   return { key: 'ho.errors.server', params: { code } };
 }
 
+/** Whole-file refusals of an import (422/413/415): worded by the import page, by code. */
+export const IMPORT_FILE_CODES = [
+  'not_commerceml',
+  'xml_doctype_refused',
+  'xml_invalid',
+  'file_too_large',
+  'unsupported_encoding',
+  'invalid_encoding',
+  'csv_columns_missing',
+  'csv_columns_unknown',
+  'csv_invalid',
+  'upload_expected',
+] as const;
+
 export class Api {
   constructor(
     private readonly token: string,
@@ -78,8 +92,35 @@ export class Api {
     } catch {
       return { ok: false, status: 0, error: { key: 'ho.errors.network' } };
     }
+    return this.answer(schema, res);
+  }
+
+  /** Send a file as it is (an exchange import): its bytes as the body, with its content type. */
+  async upload<T>(schema: z.ZodType<T>, path: string, file: Blob, contentType: string, query: Record<string, string> = {}): Promise<ApiResult<T>> {
+    const qs = new URLSearchParams(query);
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}${qs.size ? `?${qs}` : ''}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': contentType },
+        body: file,
+      });
+    } catch {
+      return { ok: false, status: 0, error: { key: 'ho.errors.network' } };
+    }
+    if (res.status === 413) return { ok: false, status: 413, error: { key: 'ho.import.fileErrors.file_too_large' } };
+    return this.answer(schema, res);
+  }
+
+  private async answer<T>(schema: z.ZodType<T>, res: Response): Promise<ApiResult<T>> {
     const body: unknown = await res.json().catch(() => null);
-    if (!res.ok) return { ok: false, status: res.status, error: errorOf(res.status, body) };
+    if (!res.ok) {
+      const code = (body as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && (IMPORT_FILE_CODES as readonly string[]).includes(code)) {
+        return { ok: false, status: res.status, error: { key: `ho.import.fileErrors.${code}` } };
+      }
+      return { ok: false, status: res.status, error: errorOf(res.status, body) };
+    }
     const parsed = schema.safeParse(body);
     if (!parsed.success) return { ok: false, status: res.status, error: { key: 'ho.errors.server', params: { code: 'bad_answer' } } };
     return { ok: true, value: parsed.data, etag: res.headers.get('etag') };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProgrammeSchema, type Programme } from '../../core/engine';
+import { VAT_RATES } from '../../core/fiscal/receiptPositions';
 import type { Api, ApiError } from './api';
 
 /** What several screens look things up in: the chain's programme, regions, stores and categories. */
@@ -21,6 +22,10 @@ export const ProductItem = z.object({
   categories: z.array(z.string()),
   weighed: z.boolean(),
   priceKopecks: z.number().int().nullable(),
+  /** The VAT rate printed on the receipt; null: the till's default. */
+  vat: z.enum(VAT_RATES).nullable().optional(),
+  /** Marked goods (Честный ЗНАК). */
+  marked: z.boolean().optional(),
 });
 export type ProductItem = z.infer<typeof ProductItem>;
 export const Catalogue = z.object({

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import type { ApiError } from '../api';
 import type { Ctx } from '../App';
-import { Stores } from '../reference';
+import { Catalogue, Stores } from '../reference';
 
 const Terminals = z.object({
   terminals: z.array(
@@ -50,11 +50,11 @@ const Rejected = z.object({
   ),
 });
 
-const KINDS = ['stores', 'terminals', 'cashiers', 'managers', 'rejected'] as const;
+const KINDS = ['stores', 'terminals', 'products', 'cashiers', 'managers', 'rejected'] as const;
 type Kind = (typeof KINDS)[number];
 type Table = { columns: string[]; rows: { key: string; cells: ReactNode[] }[] };
 
-/** Searchable lists of the chain: stores, tills (last seen), cashiers, managers and refused till events. */
+/** Searchable lists of the chain: stores, tills (last seen, version, unsent events), products, cashiers, managers and refused till events. */
 export function ListsView({ ctx }: { ctx: Ctx }) {
   const { t, i18n } = useTranslation();
   const [kind, setKind] = useState<Kind>('stores');
@@ -117,6 +117,29 @@ export function ListsView({ ctx }: { ctx: Ctx }) {
               : r,
           ),
         );
+      } else if (kind === 'products') {
+        void ctx.api.call(Catalogue, 'GET', `/api/v1/admin/chains/${ctx.chainId}/catalogue`, { query }).then((r) => {
+          if (!r.ok) return done(r);
+          const group = new Map(r.value.categories.map((c) => [c.id, c.name]));
+          done({
+            ok: true,
+            value: {
+              columns: ['name', 'ean', 'category', 'price', 'weighed', 'vat', 'marked'].map(L),
+              rows: r.value.products.map((p) => ({
+                key: p.id,
+                cells: [
+                  p.name,
+                  p.ean ?? t('ho.common.dash'),
+                  group.get(p.categories[0] ?? '') ?? t('ho.common.dash'),
+                  p.priceKopecks === null ? L('noPrice') : ctx.money(p.priceKopecks),
+                  p.weighed ? t('ho.common.yes') : t('ho.common.no'),
+                  p.vat ? L(`vatRates.${p.vat}`) : L('defaultVat'),
+                  p.marked ? t('ho.common.yes') : t('ho.common.no'),
+                ],
+              })),
+            },
+          });
+        });
       } else if (kind === 'cashiers') {
         void ctx.api.call(Cashiers, 'GET', base, { query }).then((r) =>
           done(

@@ -38,8 +38,17 @@ export function adminHeadOfficeRoutes(app: FastifyInstance, { db, guards, rules 
       'SELECT id, name, parent_id FROM categories WHERE chain_id = $1 ORDER BY name, id',
       [chainId],
     );
-    const products = await db.query<{ id: string; name: string; ean: string | null; category_id: string; weighed: boolean; price: string | null }>(
-      `SELECT p.id, p.name, p.ean, p.category_id, p.weighed,
+    const products = await db.query<{
+      id: string;
+      name: string;
+      ean: string | null;
+      category_id: string;
+      weighed: boolean;
+      vat: string | null;
+      marked: boolean;
+      price: string | null;
+    }>(
+      `SELECT p.id, p.name, p.ean, p.category_id, p.weighed, p.vat, p.marked,
               (SELECT min(sp.price_kopecks) FROM store_prices sp WHERE sp.chain_id = p.chain_id AND sp.product_id = p.id AND NOT sp.deleted) AS price
        FROM products p WHERE p.chain_id = $1 AND ($2::text IS NULL OR p.name ILIKE $2 OR p.id ILIKE $2 OR p.ean ILIKE $2)
        ORDER BY p.name, p.id LIMIT $3`,
@@ -61,6 +70,8 @@ export function adminHeadOfficeRoutes(app: FastifyInstance, { db, guards, rules 
         categories: chain(p.category_id),
         weighed: p.weighed,
         priceKopecks: p.price === null ? null : Number(p.price),
+        vat: p.vat,
+        marked: p.marked,
       })),
     };
   });
