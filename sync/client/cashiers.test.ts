@@ -7,6 +7,8 @@ import type { ApiCaller } from './api';
 import {
   currentCashier,
   localDate,
+  lockAfter,
+  type MonotonicClock,
   needsCashier,
   pullCashiers,
   recordRegistrationOffered,
@@ -22,6 +24,12 @@ import { commitSale } from './outbox';
 import { TillDb } from './tillDb';
 
 let n = 0;
+let clocks = 0;
+/** A page's monotonic clock that the test moves. */
+function fakeClock(): MonotonicClock & { advance(ms: number): void } {
+  let t = 0;
+  return { session: `page-${++clocks}`, now: () => t, advance: (ms) => void (t += ms) };
+}
 const freshDb = () => new TillDb(`cashiers-test-${++n}`);
 
 async function listApi(pins: Record<string, string>): Promise<ApiCaller> {
@@ -51,10 +59,39 @@ describe('cashier sign-in at the till', () => {
     await signOut(db);
     expect(await currentCashier(db)).toBeNull();
 
-    const t0 = Date.now();
-    for (let i = 0; i < SIGN_IN_LIMIT.maxFailures; i++) await signIn(db, '102', '0000', t0 + i);
-    expect(await signIn(db, '102', '2468', t0 + 10)).toMatchObject({ ok: false, reason: 'locked' });
-    expect(await signIn(db, '102', '2468', t0 + SIGN_IN_LIMIT.windowMs + 10)).toMatchObject({ ok: true });
+    const clock = fakeClock();
+    for (let i = 0; i < SIGN_IN_LIMIT.maxFailures; i++) await signIn(db, '102', '0000', Date.now(), clock);
+    expect(await signIn(db, '102', '2468', Date.now(), clock)).toMatchObject({ ok: false, reason: 'locked' });
+    clock.advance(SIGN_IN_LIMIT.windowMs + 10);
+    expect(await signIn(db, '102', '2468', Date.now(), clock)).toMatchObject({ ok: true });
+  });
+
+  it('locks by a monotonic clock: moving the wall clock or restarting the till does not unlock it, and each wrong PIN past the limit doubles the lock', async () => {
+    const db = freshDb();
+    await pullCashiers(db, await listApi({ '101': '1357' }));
+    const wall = Date.now();
+    const page = fakeClock();
+    for (let i = 0; i < SIGN_IN_LIMIT.maxFailures; i++) await signIn(db, '101', '0000', wall, page);
+    // Someone sets the wall clock a day ahead (the old lock counted wall time: 6 minutes were enough).
+    expect(await signIn(db, '101', '1357', wall + 86_400_000, page)).toMatchObject({ ok: false, reason: 'locked', retryInMs: 5 * 60_000 });
+    page.advance(2 * 60_000);
+    expect(await signIn(db, '101', '1357', wall, page)).toMatchObject({ ok: false, reason: 'locked', retryInMs: 3 * 60_000 });
+    // The till restarts (a new page, its monotonic clock from zero): the lock is where it was.
+    const restarted = fakeClock();
+    restarted.advance(10 * 60_000);
+    expect(await signIn(db, '101', '1357', wall + 86_400_000, restarted)).toMatchObject({ ok: false, reason: 'locked', retryInMs: 3 * 60_000 });
+    restarted.advance(3 * 60_000);
+    // Lock over; one more wrong PIN locks again for twice as long, then four times.
+    expect(await signIn(db, '101', '0000', wall, restarted)).toMatchObject({ ok: false, reason: 'wrong', attemptsLeft: 0 });
+    expect(await signIn(db, '101', '1357', wall, restarted)).toMatchObject({ ok: false, reason: 'locked', retryInMs: 10 * 60_000 });
+    restarted.advance(10 * 60_000);
+    await signIn(db, '101', '0000', wall, restarted);
+    expect(await signIn(db, '101', '1357', wall, restarted)).toMatchObject({ ok: false, reason: 'locked', retryInMs: 20 * 60_000 });
+    restarted.advance(20 * 60_000);
+    // The right PIN clears the count: the next wrong one is the first of five again.
+    expect(await signIn(db, '101', '1357', wall, restarted)).toMatchObject({ ok: true });
+    expect(await signIn(db, '101', '0000', wall, restarted)).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 4 });
+    expect([4, 5, 6, 7, 30].map(lockAfter)).toEqual([0, 5 * 60_000, 10 * 60_000, 20 * 60_000, SIGN_IN_LIMIT.maxLockMs]);
   });
 
   it('signs out a cashier the server no longer lists', async () => {

@@ -19,7 +19,29 @@ import type { TillDb } from './tillDb';
 export { TALLY_FIGURES } from './records';
 export type { CashierRecord, ShiftRecord, SignedIn, TallyFigure, TallyRecord } from './records';
 
-export const SIGN_IN_LIMIT = { maxFailures: 5, windowMs: 5 * 60_000 } as const;
+/**
+ * Wrong PINs allowed before a lock, the first lock, and its ceiling: each wrong PIN past the
+ * limit doubles the lock (5, 10, 20 minutes ... at most 24 hours). Only a right PIN clears the count.
+ */
+export const SIGN_IN_LIMIT = { maxFailures: 5, windowMs: 5 * 60_000, maxLockMs: 24 * 3_600_000 } as const;
+
+/**
+ * A clock that only moves forward while this page runs (performance.now()) and the page it
+ * belongs to. A lock runs down by it: moving the wall clock does nothing, and a reload or a
+ * restart finds the lock where the last page left it (issue 13).
+ */
+export interface MonotonicClock {
+  session: string;
+  now(): number;
+}
+
+export const pageClock: MonotonicClock = { session: randomId(), now: () => performance.now() };
+
+/** The lock that the n-th wrong PIN in a row earns (0 below the limit). */
+export function lockAfter(failures: number): number {
+  if (failures < SIGN_IN_LIMIT.maxFailures) return 0;
+  return Math.min(SIGN_IN_LIMIT.maxLockMs, SIGN_IN_LIMIT.windowMs * 2 ** Math.min(20, failures - SIGN_IN_LIMIT.maxFailures));
+}
 const TALLY_KEEP_MS = 40 * 86_400_000;
 
 /** Fetch the store's cashiers; a cashier no longer on the list is signed out. */
@@ -57,23 +79,24 @@ export type SignInResult =
 
 /**
  * Personnel number + PIN, checked against the pulled hash. Throttled on this till: after
- * SIGN_IN_LIMIT.maxFailures wrong tries in the window, even the right PIN waits.
+ * SIGN_IN_LIMIT.maxFailures wrong tries in a row even the right PIN waits, longer with each
+ * further wrong try (lockAfter), by a monotonic clock (MonotonicClock).
  * A wrong number and a wrong PIN answer alike, so the screen does not confirm who works here.
  */
-export async function signIn(db: TillDb, personnelNo: string, pin: string, now = Date.now()): Promise<SignInResult> {
-  const failures = await recentFailures(db, now);
-  if (failures.length >= SIGN_IN_LIMIT.maxFailures) return { ok: false, reason: 'locked', retryInMs: failures[0]! + SIGN_IN_LIMIT.windowMs - now };
+export async function signIn(db: TillDb, personnelNo: string, pin: string, now = Date.now(), clock: MonotonicClock = pageClock): Promise<SignInResult> {
+  const lock = await currentLockout(db, clock);
+  if (lock.remainingMs > 0) return { ok: false, reason: 'locked', retryInMs: lock.remainingMs };
   const cashier = await db.cashiers.where('personnelNo').equals(personnelNo.trim()).first();
   const matches = await verifyPinPbkdf2(pin, cashier?.pinHash ?? DECOY);
   if (!matches || !cashier) {
-    const times = [...failures, now];
-    await db.shift.put({ key: 'failures', times });
-    return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, SIGN_IN_LIMIT.maxFailures - times.length) };
+    const failures = lock.failures + 1;
+    await db.shift.put({ key: 'lockout', failures, remainingMs: lockAfter(failures), session: clock.session, mono: clock.now() });
+    return { ok: false, reason: 'wrong', attemptsLeft: Math.max(0, SIGN_IN_LIMIT.maxFailures - failures) };
   }
   const signed: SignedIn = { key: 'current', cashierId: cashier.cashierId, name: cashier.name, personnelNo: cashier.personnelNo, since: now };
   await db.transaction('rw', db.shift, async () => {
     await db.shift.put(signed);
-    await db.shift.delete('failures');
+    await db.shift.bulkDelete(['failures', 'lockout']);
   });
   return { ok: true, cashier: signed };
 }
@@ -81,9 +104,21 @@ export async function signIn(db: TillDb, personnelNo: string, pin: string, now =
 /** A well-formed hash nobody's PIN matches: an unknown number costs as long as a wrong PIN. */
 const DECOY = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-async function recentFailures(db: TillDb, now: number): Promise<number[]> {
-  const f = await db.shift.get('failures');
-  return f?.key === 'failures' ? f.times.filter((t) => t > now - SIGN_IN_LIMIT.windowMs).sort((a, b) => a - b) : [];
+/**
+ * The wrong tries in a row and the lock left, run down by the monotonic time this page has seen
+ * since the record was last written. A record from another page (a reload, a restart) is taken
+ * as it stands and adopted by this page: the time the till was off does not count.
+ */
+async function currentLockout(db: TillDb, clock: MonotonicClock): Promise<{ failures: number; remainingMs: number }> {
+  const r = await db.shift.get('lockout');
+  if (r?.key !== 'lockout') return { failures: 0, remainingMs: 0 };
+  const mono = clock.now();
+  const elapsed = r.session === clock.session ? Math.max(0, mono - r.mono) : 0;
+  const remainingMs = Math.max(0, r.remainingMs - elapsed);
+  if (remainingMs !== r.remainingMs || r.session !== clock.session) {
+    await db.shift.put({ ...r, remainingMs, session: clock.session, mono });
+  }
+  return { failures: r.failures, remainingMs };
 }
 
 export async function signOut(db: TillDb): Promise<void> {
