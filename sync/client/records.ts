@@ -140,8 +140,13 @@ export type CashierRecord = CashierListItem;
 
 export type ShiftRecord =
   | { key: 'current'; cashierId: string; name: string; personnelNo: string; since: number }
-  /** Wrong PINs on this till (ms), so a reload does not reset the throttle. */
-  | { key: 'failures'; times: number[] };
+  /** Wrong PINs on this till (ms) as older versions kept them; read no more, removed at the next sign-in. */
+  | { key: 'failures'; times: number[] }
+  /**
+   * Wrong PINs since the last sign-in and the lock they earned (cashiers.ts): the lock runs down
+   * by a monotonic clock of the page that saw it (`session`, `mono`), never by the wall clock.
+   */
+  | { key: 'lockout'; failures: number; remainingMs: number; session: string; mono: number };
 
 export type SignedIn = Extract<ShiftRecord, { key: 'current' }>;
 
