@@ -14,6 +14,8 @@ const wired = vi.hoisted(() => ({
   check: null as null | ((wc: unknown, permission: string, origin: string, details: { requestingUrl?: string; mediaType?: string }) => boolean),
   menu: undefined as unknown,
   loaded: null as null | string,
+  windows: [] as { options: Record<string, unknown>; loaded: null | { path: string; hash?: string } }[],
+  displays: [{ id: 1, bounds: { x: 0, y: 0, width: 1366, height: 768 } }],
 }));
 
 vi.mock('electron', () => {
@@ -25,13 +27,19 @@ vi.mock('electron', () => {
       },
       send: () => undefined,
     };
+    private readonly record: (typeof wired.windows)[number];
     constructor(options: { webPreferences: Record<string, unknown> }) {
-      wired.windowOptions = options;
+      wired.windowOptions ??= options;
+      this.record = { options, loaded: null };
+      wired.windows.push(this.record);
     }
     isDestroyed = () => false;
     on = () => undefined;
-    loadFile = async (path: string) => {
-      wired.loaded = path;
+    close = () => undefined;
+    setBounds = () => undefined;
+    loadFile = async (path: string, opts?: { hash?: string }) => {
+      this.record.loaded = { path, ...(opts?.hash ? { hash: opts.hash } : {}) };
+      wired.loaded ??= path;
     };
   }
   return {
@@ -39,6 +47,12 @@ vi.mock('electron', () => {
     app: { whenReady: async () => undefined, on: () => undefined, exit: () => undefined, quit: () => undefined, isPackaged: true },
     Menu: { setApplicationMenu: (m: unknown) => (wired.menu = m) },
     BrowserWindow,
+    // A till with the customer's screen plugged in.
+    screen: {
+      getAllDisplays: () => [...wired.displays, { id: 2, bounds: { x: 1366, y: 0, width: 800, height: 600 } }],
+      getPrimaryDisplay: () => wired.displays[0],
+      on: () => undefined,
+    },
     ipcMain: { handle: (channel: string, h: (event: unknown, req: unknown) => Promise<unknown>) => wired.ipc.set(channel, h) },
     safeStorage: { isEncryptionAvailable: () => false },
     session: {
@@ -83,6 +97,15 @@ describe('electron main', () => {
     expect(microphone).toBe(false);
     expect(wired.check?.(null, 'media', 'file:///', { requestingUrl: own, mediaType: 'video' })).toBe(true);
     expect(wired.check?.(null, 'media', 'https://evil.invalid', { requestingUrl: 'https://evil.invalid/' })).toBe(false);
+  });
+
+  it('opens the customer display (#/customer) full screen on the second screen, without the host bridge', async () => {
+    await vi.waitFor(() => expect(wired.windows).toHaveLength(2));
+    const [, customer] = wired.windows;
+    expect(customer!.options).toMatchObject({ x: 1366, y: 0, width: 800, height: 600, fullscreen: true, focusable: false });
+    expect(customer!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: false });
+    expect((customer!.options.webPreferences as Record<string, unknown>).preload).toBeUndefined();
+    expect(customer!.loaded).toEqual({ path: wired.loaded, hash: '/customer' });
   });
 
   it('has no menu and no DevTools when packaged', () => {

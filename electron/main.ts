@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, safeStorage, screen, session, type IpcMainInvokeEvent } from 'electron';
+import { customerWindowOptions, keepCustomerDisplay } from './customerDisplay';
 import { credentialSealer, permissionGranted } from './hardening';
 import { readHostConfig } from './host/hostConfig';
 import { createTillHost } from './host/tillHost';
@@ -78,6 +79,16 @@ async function start(): Promise<void> {
   });
   win.on('closed', unsubscribe);
   await win.loadFile(rendererIndex);
+
+  // The customer display: `#/customer` on the second screen while there is one (customerDisplay.ts).
+  const stopCustomer = keepCustomerDisplay(screen, (bounds) => {
+    const customer = new BrowserWindow(customerWindowOptions(bounds, !app.isPackaged));
+    customer.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    customer.webContents.on('will-navigate', (event) => event.preventDefault());
+    void customer.loadFile(rendererIndex, { hash: '/customer' });
+    return customer;
+  });
+  win.on('closed', stopCustomer);
 }
 
 app.on('window-all-closed', () => app.quit());
