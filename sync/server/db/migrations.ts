@@ -7,6 +7,7 @@ import { MIGRATION_016_PHONE_CODES } from './migration016PhoneCodes';
 import { MIGRATION_017_COUPONS } from './migration017Coupons';
 import { MIGRATION_018_TILL_REPORTS } from './migration018TillReports';
 import { MIGRATION_019_CONSENT_WITHDRAWAL } from './migration019ConsentWithdrawal';
+import { MIGRATION_020_GIFTS_REFERRALS } from './migration020GiftsReferrals';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -486,6 +487,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_017_COUPONS,
   MIGRATION_018_TILL_REPORTS,
   MIGRATION_019_CONSENT_WITHDRAWAL,
+  MIGRATION_020_GIFTS_REFERRALS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
