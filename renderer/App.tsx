@@ -170,7 +170,7 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
                   </div>
                 </div>
                 {(mode === 'payingCash' || mode === 'payingCard') && sale.priced && <PaymentDialog />}
-                {mode === 'selling' && <DeskDialogs />}
+                {(mode === 'selling' || (mode === 'returning' && state.desk.approval)) && <DeskDialogs />}
                 {mode === 'selling' && sale.marking && <MarkingPrompt />}
               </>
             )}

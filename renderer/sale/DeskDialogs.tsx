@@ -218,13 +218,15 @@ function ApprovalDialog() {
   const { desk, sale } = useTillState();
   const a = desk.approval!;
   const money = useMoney();
-  const name = sale.items.find((i) => i.lineId === a.lineId)?.product.name ?? '';
+  const name = a.action === 'returnNoReceipt' ? '' : (sale.items.find((i) => i.lineId === a.lineId)?.product.name ?? '');
   const what =
-    a.action === 'voidLine'
-      ? t('desk.approval.voidLine', { name })
-      : a.action === 'priceChange'
-        ? t('desk.approval.priceChange', { name, price: money(a.priceKopecks) })
-        : t('desk.approval.manualDiscount', { name, percent: a.percent });
+    a.action === 'returnNoReceipt'
+      ? t('desk.approval.returnNoReceipt', { count: a.lines.length, amount: money(a.refundKopecks) })
+      : a.action === 'voidLine'
+        ? t('desk.approval.voidLine', { name })
+        : a.action === 'priceChange'
+          ? t('desk.approval.priceChange', { name, price: money(a.priceKopecks) })
+          : t('desk.approval.manualDiscount', { name, percent: a.percent });
   const [pin, setPin] = useState('');
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {

@@ -1,18 +1,19 @@
+import { DeskPage } from '../protocol/deskSettings';
 import { OfferPage, ProductPage, ProgrammePage } from '../protocol/pull';
 import type { ApiCaller } from './api';
 import type { TillDb } from './tillDb';
 
 export type CatalogueOutcome = { ok: true } | { ok: false; offline: boolean; message: string };
 
-type Collection = 'offers' | 'programme' | 'products';
-const schemas = { offers: OfferPage, programme: ProgrammePage, products: ProductPage } as const;
+type Collection = 'offers' | 'programme' | 'products' | 'desk';
+const schemas = { offers: OfferPage, programme: ProgrammePage, products: ProductPage, desk: DeskPage } as const;
 
 /**
  * Pull what a sale needs offline: the programme, the offers for this store and this store's
- * products with prices. Each page is stored with its cursor in one transaction, as customers are.
+ * products with prices, and the desk settings head office set (quick keys, scale labels). Each page is stored with its cursor in one transaction, as customers are.
  */
 export async function pullCatalogue(db: TillDb, api: ApiCaller, pageSize = 1_000): Promise<CatalogueOutcome> {
-  for (const collection of ['programme', 'offers', 'products'] as const) {
+  for (const collection of ['programme', 'offers', 'products', 'desk'] as const) {
     const outcome = await pullCollection(db, api, collection, pageSize);
     if (!outcome.ok) return outcome;
   }
@@ -27,13 +28,16 @@ async function pullCollection(db: TillDb, api: ApiCaller, collection: Collection
     const page = schemas[collection].safeParse(res.body);
     if (!page.success) return { ok: false, offline: false, message: `The server sent a ${collection} page the till cannot read.` };
     const p = page.data;
-    await db.transaction('rw', [db.products, db.offers, db.programme, db.syncState], async () => {
+    await db.transaction('rw', [db.products, db.offers, db.programme, db.desk, db.syncState], async () => {
       if (p.collection === 'products') {
         await db.products.bulkDelete(p.items.filter((i) => i.deleted).map((i) => i.id));
         await db.products.bulkPut(p.items.filter((i) => !i.deleted));
       } else if (p.collection === 'offers') {
         await db.offers.bulkDelete(p.items.filter((i) => i.deleted || !i.offer).map((i) => i.id));
         await db.offers.bulkPut(p.items.flatMap((i) => (!i.deleted && i.offer ? [{ id: i.id, offer: i.offer }] : [])));
+      } else if (p.collection === 'desk') {
+        const latest = p.items.at(-1);
+        if (latest) await db.desk.put({ key: 'current', settings: latest.settings });
       } else {
         const latest = p.items.at(-1);
         if (latest) await db.programme.put({ key: 'current', programme: latest.programme });

@@ -1,7 +1,7 @@
 import type { PricedReceipt, ReturnResult } from '../../core/engine';
 import type { ProductItem } from '../protocol/pull';
 import type { CashierListItem } from '../protocol/cashiers';
-import type { SaleEvent, TillEvent } from '../protocol/events';
+import type { ApprovalAction, SaleEvent, TillEvent } from '../protocol/events';
 import type { PendingFiscalisation } from '../protocol/fiscal';
 import type { FiguresRow } from '../protocol/manager';
 import type { MonthDay } from '../protocol/schemas';
@@ -235,11 +235,14 @@ export interface HeldRecord {
 export interface ApprovalRecord {
   id: string;
   at: number;
-  action: 'voidLine' | 'priceChange' | 'manualDiscount';
+  action: ApprovalAction;
   managerId: string;
   managerName: string;
   cashierId: string | null;
-  productId: string;
+  /** The line's product; absent for a return without a receipt. */
+  productId?: string;
+  /** The return an approved return without a receipt made. */
+  returnId?: string;
   /** The line's amount before and after, kopecks (a voided line goes to 0). */
   before: number;
   after: number;

@@ -2,6 +2,7 @@ import Dexie, { type Table } from 'dexie';
 import type { Offer, Programme } from '../../core/engine';
 import type { SaleEffect, ServerContext } from '../../core/loyalty/customerContext';
 import type { Coupon } from '../../core/loyalty/coupons';
+import type { DeskSettings } from '../protocol/deskSettings';
 import type { ProductItem } from '../protocol/pull';
 import type { CachedCustomer } from '../protocol/schemas';
 import { identifierKeys as keysOf } from '../protocol/snapshotRow';
@@ -64,6 +65,8 @@ export class TillDb extends Dexie {
   /** The chain's customer snapshot, the bottom layer of the cache (customerCacheSnapshot.ts): its header and its pages. */
   snapshot!: Table<SnapshotMeta, string>;
   snapPages!: Table<SnapPage, number>;
+  /** The desk settings head office sent (quick keys, scale labels: sync/protocol/deskSettings.ts), one record. */
+  desk!: Table<{ key: 'current'; settings: DeskSettings }, string>;
   readonly customers: CountView;
   readonly identifiers: CountView;
   private relaxed: TillDb | null = null;
@@ -128,6 +131,8 @@ export class TillDb extends Dexie {
     this.version(9).stores({ snapshot: 'name', snapPages: 'n' });
     // v10: coupons pulled from head office, and the single-use codes redeemed here (issue 16).
     this.version(10).stores({ coupons: 'code', couponsUsed: 'code' });
+    // v11: the desk settings from head office (quick keys, scale label layouts), pulled with the catalogue.
+    this.version(11).stores({ desk: 'key' });
     this.customers = { count: async () => (await this.cacheMeta.get('cache'))?.customers ?? 0 };
     this.identifiers = { count: async () => (await this.cacheMeta.get('cache'))?.keys ?? 0 };
   }

@@ -230,6 +230,14 @@ export const ApprovalEvent = z.object({
   after: kopecks,
   /** The return document an approved return without a receipt made. */
   returnId: tillId.optional(),
+  /** What a return without a receipt gave back, at the price refunded (kopecks per piece or per kilogram). */
+  lines: z
+    .array(z.object({ productId: z.string().min(1).max(200), quantityMilli: z.number().int().min(1).max(1_000_000_000), priceKopecks: kopecks }))
+    .min(1)
+    .max(1_000)
+    .optional(),
+  /** The return receipt's fiscal document, on tills with a register. */
+  fiscal: SaleFiscal.optional(),
 });
 export type ApprovalEvent = z.infer<typeof ApprovalEvent>;
 

@@ -97,7 +97,15 @@ describe.each(testDatabases())('desk settings and supervisor approvals on $name'
       before: 12_990,
       after: 0,
     };
-    const noReceipt: ApprovalEvent = { ...approval, eventId: randomUUID(), action: 'returnNoReceipt', before: 0, after: 5_000, returnId: 'r-1' };
+    const noReceipt: ApprovalEvent = {
+      ...approval,
+      eventId: randomUUID(),
+      action: 'returnNoReceipt',
+      before: 0,
+      after: 5_000,
+      returnId: 'r-1',
+      lines: [{ productId: demoProduct(2).id, quantityMilli: 2_000, priceKopecks: 2_500 }],
+    };
     delete noReceipt.productId;
     const [a, b] = await s.push(moscow.token, [approval, noReceipt]);
     expect(a).toMatchObject({ status: 'applied', result: { type: 'approval', customerId: null, flags: [] } });
@@ -120,7 +128,12 @@ describe.each(testDatabases())('desk settings and supervisor approvals on $name'
       before: 12_990,
       after: 0,
     });
-    expect(rows.find((r) => r.eventId === noReceipt.eventId)).toMatchObject({ action: 'returnNoReceipt', after: 5_000, returnId: 'r-1' });
+    expect(rows.find((r) => r.eventId === noReceipt.eventId)).toMatchObject({
+      action: 'returnNoReceipt',
+      after: 5_000,
+      returnId: 'r-1',
+      lines: [{ productId: demoProduct(2).id, quantityMilli: 2_000, priceKopecks: 2_500 }],
+    });
     const kazanRows = (await s.inject({ method: 'GET', url: '/api/v1/admin/chains/1/approvals?storeId=2', headers: admin })).json().approvals;
     expect(kazanRows).toMatchObject([{ eventId: forged.eventId, managerId: null, managerName: 'Ирина Петрова' }]);
   });

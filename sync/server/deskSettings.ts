@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeskSettings, effectiveDesk, type DeskPage } from '../protocol/deskSettings';
-import { ApprovalAction } from '../protocol/events';
+import { ApprovalAction, ApprovalEvent } from '../protocol/events';
 import { changeWatermark, guardChangeFeed } from './changeFeed';
 import type { Database, Sql } from './db/database';
 import { HttpError } from './httpError';
@@ -95,6 +95,7 @@ export const ApprovalRow = z.object({
   before: z.number().int(),
   after: z.number().int(),
   returnId: z.string().nullable(),
+  lines: ApprovalEvent.shape.lines.unwrap().nullable(),
 });
 export type ApprovalRow = z.infer<typeof ApprovalRow>;
 
@@ -113,9 +114,10 @@ export async function listApprovals(db: Sql, chainId: number, q: z.infer<typeof 
     before_kopecks: string | number;
     after_kopecks: string | number;
     return_id: string | null;
+    lines: unknown;
   }>(
     `SELECT event_id::text, occurred_at, store_id, terminal_id::text, cashier_id, manager_id, manager_name, action, product_id,
-            before_kopecks, after_kopecks, return_id
+            before_kopecks, after_kopecks, return_id, lines
      FROM approvals
      WHERE chain_id = $1 AND ($2::int IS NULL OR store_id = $2)
        AND ($3::date IS NULL OR occurred_at >= $3::date::timestamptz)
@@ -137,6 +139,12 @@ export async function listApprovals(db: Sql, chainId: number, q: z.infer<typeof 
       before: Number(r.before_kopecks),
       after: Number(r.after_kopecks),
       returnId: r.return_id,
+      lines: parseLines(r.lines),
     })),
   };
+}
+
+function parseLines(raw: unknown): ApprovalRow['lines'] {
+  const parsed = ApprovalEvent.shape.lines.unwrap().safeParse(typeof raw === 'string' ? JSON.parse(raw) : raw);
+  return parsed.success ? parsed.data : null;
 }

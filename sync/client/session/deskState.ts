@@ -1,11 +1,14 @@
 import type { ProductItem } from '../../protocol/pull';
+import type { NoReceiptLine } from '../approvals';
 import type { HeldSummary } from '../heldReceipts';
 
 /** What needs a supervisor's card or PIN before it happens (docs/till-session.md). */
 export type ApprovalRequest =
   | { action: 'voidLine'; lineId: string }
   | { action: 'priceChange'; lineId: string; priceKopecks: number }
-  | { action: 'manualDiscount'; lineId: string; percent: number };
+  | { action: 'manualDiscount'; lineId: string; percent: number }
+  /** A return without a receipt (the return screen): the goods and the cash refund. */
+  | { action: 'returnNoReceipt'; lines: NoReceiptLine[]; refundKopecks: number };
 
 /** The sale desk (saleDesk.ts): what the cashier works with around the basket. */
 export interface DeskView {

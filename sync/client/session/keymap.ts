@@ -114,6 +114,9 @@ export function keyIntent(mode: TillMode, key: string, ctx: KeyContext = { recei
       if (ctx.layer) return layerKey(ctx.layer, key);
       return SELLING[key] ?? DESK[key] ?? (ctx.typing ? null : (LINE[key] ?? null));
     case 'returning':
+      // A return without a receipt waits for the supervisor: only the approval's keys.
+      if (ctx.layer === 'approval') return layerKey('approval', key);
+      return SELLING[key] ?? null;
     case 'history':
       return SELLING[key] ?? null;
   }

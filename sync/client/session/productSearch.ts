@@ -1,3 +1,4 @@
+import type { QuickKeySetting } from '../../protocol/deskSettings';
 import type { ProductItem } from '../../protocol/pull';
 
 /**
@@ -41,4 +42,21 @@ export function quickKeyProducts(products: readonly ProductItem[], max = 9): Pro
     .filter((p): p is ProductItem & { quickKey: number } => typeof p.quickKey === 'number' && p.quickKey >= 1 && p.quickKey <= max)
     .sort((a, b) => a.quickKey - b.quickKey)
     .filter((p, i, all) => i === 0 || all[i - 1]!.quickKey !== p.quickKey);
+}
+
+/**
+ * The quick keys on screen: head office's (desk settings, each key naming a product of the
+ * catalogue; a product not sold in this store leaves its key empty) when it set them, else the
+ * catalogue's own.
+ */
+export function deskQuickKeys(products: readonly ProductItem[], keys: readonly QuickKeySetting[] | undefined, max = 9): ProductItem[] {
+  if (!keys) return quickKeyProducts(products, max);
+  const byId = new Map(products.map((p) => [p.id, p]));
+  return keys
+    .filter((k) => k.key >= 1 && k.key <= max)
+    .flatMap((k) => {
+      const p = byId.get(k.productId);
+      return p ? [{ ...p, quickKey: k.key }] : [];
+    })
+    .sort((a, b) => a.quickKey - b.quickKey);
 }

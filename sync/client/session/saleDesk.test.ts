@@ -343,3 +343,94 @@ describe('sale desk: supervisor approval', () => {
     expect(w.state.sale.items[0]!.manualPriceKopecks).toBeUndefined();
   });
 });
+
+describe('sale desk: approvals reach head office; a return without a receipt', () => {
+  const serverApprovals = async (eventId?: string) =>
+    server.db.query<{ action: string; manager_name: string; manager_id: string | null; after_kopecks: string | number; lines: unknown }>(
+      'SELECT action, manager_name, manager_id::text, after_kopecks, lines FROM approvals WHERE $1::uuid IS NULL OR event_id = $1::uuid',
+      [eventId ?? null],
+    );
+
+  it('an approval is journaled and queued in one go, and the server records it once with who approved', async () => {
+    const w = await till();
+    await scan(w, YOGHURT.ean);
+    await key(w, 'Ctrl+P');
+    await w.run(w.session.submitPriceEdit('10,50'));
+    await w.run(w.session.approve({ pin: MANAGER_PIN }));
+    await w.settle();
+    const [journaled] = await w.db.approvals.toArray();
+    expect(journaled).toMatchObject({ action: 'priceChange', managerName: 'Ирина Петрова', after: 1_050 });
+    await w.waitFor(async () => (await w.db.outbox.count()) === 0, 'the approval sent');
+    expect(await serverApprovals(journaled!.id)).toEqual([
+      expect.objectContaining({ action: 'priceChange', manager_name: 'Ирина Петрова', manager_id: journaled!.managerId }),
+    ]);
+  });
+
+  it('needs a manager: Esc or a wrong PIN records nothing; the PIN makes the cash refund, recorded with who approved', async () => {
+    const w = await till();
+    const bread = (await w.db.products.get(BREAD.id))!;
+    const fruit = (await w.db.products.get(FRUIT.id))!;
+    await key(w, 'F3');
+    expect(w.state.mode).toBe('returning');
+    const lines = [
+      { product: bread, quantityMilli: 2_000 },
+      { product: fruit, quantityMilli: 1_250 },
+    ];
+    const refund = bread.priceKopecks * 2 + Math.round((fruit.priceKopecks * 1_250) / 1000);
+
+    // Esc closes the approval only (the return screen stays); nothing is recorded.
+    const cancelled = w.session.returnWithoutReceipt(lines);
+    await w.settle();
+    expect(w.state.desk.approval).toMatchObject({ action: 'returnNoReceipt', refundKopecks: refund });
+    expect(await key(w, 'F9')).toBe(false);
+    await key(w, 'Escape');
+    expect(await cancelled).toBeNull();
+    expect(w.state.mode).toBe('returning');
+    expect(w.state.desk.approval).toBeNull();
+
+    const outcome = w.session.returnWithoutReceipt(lines);
+    await w.settle();
+    await w.run(w.session.approve({ pin: '000000' }));
+    expect(w.state.desk.approval?.error).toBe('desk.approval.refused');
+    expect(await w.db.approvals.count()).toBe(0);
+    // The manager's card works as their PIN does.
+    await scan(w, '99887766554433');
+    expect(await outcome).toEqual({ ok: true, refund, managerName: 'Ирина Петрова' });
+    expect(w.state.desk.approval).toBeNull();
+    const [made] = await w.db.approvals.toArray();
+    expect(made).toMatchObject({ action: 'returnNoReceipt', before: 0, after: refund, managerName: 'Ирина Петрова' });
+    expect((await w.db.tally.get(made!.id))?.figures).toEqual({ returns: 1, refundKopecks: refund });
+    await w.waitFor(async () => (await w.db.outbox.count()) === 0, 'the return sent');
+    const [row] = await serverApprovals(made!.id);
+    expect(row).toMatchObject({ action: 'returnNoReceipt', manager_name: 'Ирина Петрова', manager_id: made!.managerId });
+    expect(Number(row!.after_kopecks)).toBe(refund);
+    expect(typeof row!.lines === 'string' ? JSON.parse(row!.lines) : row!.lines).toEqual([
+      { productId: BREAD.id, quantityMilli: 2_000, priceKopecks: bread.priceKopecks },
+      { productId: FRUIT.id, quantityMilli: 1_250, priceKopecks: fruit.priceKopecks },
+    ]);
+  });
+
+  it('quick keys and scale labels set by head office reach an open till with its next pull, no restart', async () => {
+    const w = await till();
+    const put = (payload: object) =>
+      server.app.inject({ method: 'PUT', url: '/api/v1/admin/chains/1/desk-settings', headers: { authorization: `Bearer ${TEST_ADMIN}` }, payload });
+    const scale = { prefixes: { '24': { kind: 'weight', itemDigits: 5, valueDigits: 5 } } };
+    try {
+      const res = await put({ quickKeys: [{ key: 4, productId: BREAD.id }], scaleBarcodes: scale });
+      expect(res.statusCode, res.body).toBe(200);
+      await w.waitFor(() => w.state.desk.quickKeys.some((p) => p.quickKey === 4), 'the desk settings pulled');
+      expect(w.state.desk.quickKeys.map((p) => [p.id, p.quickKey])).toEqual([[BREAD.id, 4]]);
+      expect(await w.db.desk.get('current')).toMatchObject({ settings: { quickKeys: [{ key: 4, productId: BREAD.id }] } });
+      expect(await key(w, 'Alt+4')).toBe(true);
+      await scan(w, encodeScaleBarcode(ScaleBarcodeSettings.parse(scale), '24', FRUIT.id.slice(1), 640));
+      expect(quantities(w)).toEqual([
+        [BREAD.name, 1_000],
+        [FRUIT.name, 640],
+      ]);
+    } finally {
+      expect((await put({})).statusCode).toBe(200);
+    }
+    // Settings left empty: the catalogue's own quick keys again.
+    await w.waitFor(() => !w.state.desk.quickKeys.some((p) => p.quickKey === 4), 'the desk settings cleared');
+  });
+});

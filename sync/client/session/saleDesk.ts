@@ -3,12 +3,14 @@ import { ManagerSession } from '../../protocol/manager';
 import type { ProductItem } from '../../protocol/pull';
 import type { ApiCaller } from '../api';
 import { discardAllHeld, holdDraft, listHeld, resumeHeld } from '../heldReceipts';
+import { noReceiptRefund, recordApproval, type NoReceiptLine } from '../approvals';
 import { randomId } from '../ids';
 import type { BasketItem } from '../records';
 import { addProduct, lineOf, LINE_MAX_MILLI, setQuantity } from '../saleDraft';
 import type { TillDb } from '../tillDb';
 import { parseKilograms, parseProductEntry, parseQuantity } from './productEntry';
-import { buildSearchIndex, quickKeyProducts, searchProducts, type SearchIndex } from './productSearch';
+import { buildSearchIndex, deskQuickKeys, searchProducts, type SearchIndex } from './productSearch';
+import type { ScaleBarcodeSettings } from '../../../core/scaleBarcode';
 import { EMPTY_DESK, type ApprovalRequest, type DeskView } from './deskState';
 import type { SaleView, TillState } from './tillState';
 
@@ -34,7 +36,14 @@ export interface DeskHost {
   draftWritten(): Promise<void>;
   /** A refusal when a payment owns the sale. */
   paying(): boolean;
+  /** Send the outbox soon (an approval waits there for head office). */
+  pushSoon(): void;
+  /** Make the approved return without a receipt (refund, fiscal receipt, journal). */
+  returnNoReceipt(lines: NoReceiptLine[], manager: { managerId: string; managerName: string }): Promise<NoReceiptOutcome>;
 }
+
+/** What became of a return without a receipt; `message` is an i18n key or a code the screen words. */
+export type NoReceiptOutcome = { ok: true; refund: number; managerName: string } | { ok: false; message: string };
 
 /**
  * The sale desk: product search, quick keys, quantities and weights, held sales and
@@ -44,6 +53,9 @@ export interface DeskHost {
 export class SaleDesk {
   private index: SearchIndex | null = null;
   private products: ProductItem[] = [];
+  private scale: ScaleBarcodeSettings | undefined;
+  /** The return screen waiting for the supervisor's answer on a return without a receipt. */
+  private noReceiptAnswer: ((outcome: NoReceiptOutcome | null) => void) | null = null;
 
   constructor(private readonly h: DeskHost) {}
 
@@ -60,9 +72,16 @@ export class SaleDesk {
   async catalogueLoaded(): Promise<void> {
     const db = this.h.db();
     if (!db) return;
-    this.products = await db.products.toArray();
+    const [products, desk] = await Promise.all([db.products.toArray(), db.desk.get('current')]);
+    this.products = products;
     this.index = null;
-    this.setDesk({ quickKeys: quickKeyProducts(this.products) });
+    this.scale = desk?.settings.scaleBarcodes;
+    this.setDesk({ quickKeys: deskQuickKeys(this.products, desk?.settings.quickKeys) });
+  }
+
+  /** The scale label layouts head office set, if it did (else the till's enrolment's). */
+  scaleBarcodes(): ScaleBarcodeSettings | undefined {
+    return this.scale;
   }
 
   async refreshHeld(): Promise<void> {
@@ -72,6 +91,7 @@ export class SaleDesk {
 
   /** A new sale: nothing of the last one's desk stays but the catalogue's keys and the held list. */
   reset(): void {
+    this.answerNoReceipt(null);
     this.setDesk({ ...EMPTY_DESK, quickKeys: this.desk.quickKeys, held: this.desk.held });
   }
 
@@ -277,7 +297,28 @@ export class SaleDesk {
   }
 
   cancelApproval(): void {
+    this.answerNoReceipt(null);
     this.setDesk({ approval: null });
+  }
+
+  private answerNoReceipt(outcome: NoReceiptOutcome | null): void {
+    const answer = this.noReceiptAnswer;
+    this.noReceiptAnswer = null;
+    answer?.(outcome);
+  }
+
+  /**
+   * A return without a receipt asks a manager's card or PIN through the same approval as a voided
+   * line. Answers when it is done (the outcome), or cancelled or superseded (null).
+   */
+  requestNoReceiptReturn(lines: NoReceiptLine[]): Promise<NoReceiptOutcome | null> {
+    const kept = lines.filter((l) => l.quantityMilli > 0);
+    if (kept.length === 0) return Promise.resolve({ ok: false, message: 'return.noReceipt.empty' });
+    this.answerNoReceipt(null);
+    return new Promise((resolve) => {
+      this.noReceiptAnswer = resolve;
+      this.needsApproval({ action: 'returnNoReceipt', lines: kept, refundKopecks: noReceiptRefund(kept) });
+    });
   }
 
   /**
@@ -296,6 +337,13 @@ export class SaleDesk {
       this.setDesk({ approval: { ...a, busy: false, error } });
       return false;
     }
+    if (a.action === 'returnNoReceipt') {
+      const outcome = await this.h.returnNoReceipt(a.lines, session.data);
+      this.setDesk({ approval: null });
+      this.answerNoReceipt(outcome);
+      this.h.pushSoon();
+      return outcome.ok;
+    }
     const items = this.h.state().sale.items;
     const line = items.find((i) => i.lineId === a.lineId);
     if (!line) return (this.setDesk({ approval: null }), false);
@@ -311,7 +359,7 @@ export class SaleDesk {
       next = items.map((i) => (i.lineId === line.lineId ? { ...i, manualPriceKopecks: price } : i));
       after = Math.round((price * line.quantityMilli) / 1000);
     }
-    await db.approvals.put({
+    await recordApproval(db, {
       id: randomId(),
       at: this.h.now(),
       action: a.action,
@@ -322,6 +370,7 @@ export class SaleDesk {
       before,
       after,
     });
+    this.h.pushSoon();
     this.h.setSale({ items: next });
     this.setDesk({ approval: null, selectedLine: a.action === 'voidLine' ? (next.at(-1)?.lineId ?? null) : line.lineId });
     this.h.notice('desk.approval.done', { name: session.data.managerName }, 'info');

@@ -674,7 +674,7 @@ export class TillSession {
       if (input.kind === 'text' && this.state.mode === 'returning' && parseMarkingCode(input.text))
         return this.set({ returnMarking: { code: input.text, seq: (this.state.returnMarking?.seq ?? 0) + 1 } });
       const terminal = this.state.status?.terminal;
-      const effect = routeScan(this.state.mode, input, terminal?.cardPrefix ?? '27', terminal?.scaleBarcodes);
+      const effect = routeScan(this.state.mode, input, terminal?.cardPrefix ?? '27', this.desk.scaleBarcodes() ?? terminal?.scaleBarcodes);
       switch (effect.do) {
         case 'ignore':
           return;
@@ -1659,6 +1659,7 @@ export class TillSession {
     const layer = deskLayer(desk);
     if (!layer) return false;
     if (layer === 'confirm') void this.confirmNow(false);
+    else if (layer === 'approval') this.desk.cancelApproval();
     else if (layer === 'held') this.set({ desk: { ...desk, heldOpen: false } });
     else this.set({ desk: { ...desk, [layer]: null } });
     return true;

@@ -30,6 +30,9 @@ CREATE TABLE approvals (
   before_kopecks bigint NOT NULL,
   after_kopecks bigint NOT NULL,
   return_id text,
+  -- A return without a receipt: what came back ([{productId, quantityMilli, priceKopecks}]) and its fiscal document.
+  lines jsonb,
+  fiscal jsonb,
   occurred_at timestamptz NOT NULL
 );
 CREATE INDEX approvals_store_day ON approvals (store_id, occurred_at);

@@ -14,9 +14,9 @@ export async function applyApproval(ctx: EventContext, ev: ApprovalEvent): Promi
   const flags: ExceptionDraft[] = ev.cashierId !== undefined && cashierId === null ? [{ kind: 'cashier_unknown', details: { cashierId: ev.cashierId } }] : [];
   await tx.query(
     `INSERT INTO approvals (event_id, chain_id, terminal_id, store_id, cashier_id, manager_id, manager_name, action, product_id,
-                            before_kopecks, after_kopecks, return_id, occurred_at)
+                            before_kopecks, after_kopecks, return_id, lines, fiscal, occurred_at)
      VALUES ($1, $2, $3, $4, $5, (SELECT id FROM managers WHERE id = $6::bigint AND store_id = $4), $7, $8, $9, $10, $11, $12,
-             to_timestamp($13 / 1000.0))`,
+             $13::jsonb, $14::jsonb, to_timestamp($15 / 1000.0))`,
     [
       ctx.eventId,
       terminal.chainId,
@@ -30,6 +30,8 @@ export async function applyApproval(ctx: EventContext, ev: ApprovalEvent): Promi
       ev.before,
       ev.after,
       ev.returnId ?? null,
+      ev.lines ? JSON.stringify(ev.lines) : null,
+      ev.fiscal ? JSON.stringify(ev.fiscal) : null,
       tillInstantMs(ev.occurredAt, nowMs),
     ],
   );
