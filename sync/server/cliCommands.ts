@@ -35,7 +35,7 @@ export const USAGE = `Usage:
   server:cli cashier list --store <id>               the store's cashiers (never their PINs)
   server:cli cashier revoke <cashierId>              the cashier can no longer sign in (tills learn it on their next pull)
   server:cli stores|tills|cashiers|rejected [--chain <id>] [--search <text>] [--limit <n>]
-                                                     the chain's stores, tills (last seen), cashiers or rejected till events
+                                                     the chain's stores, tills (last seen, version, unsent events), cashiers or rejected till events
   server:cli import commerceml <import.xml|offers.xml> [--chain <id>] [--price-type <name>]
   server:cli import csv <products|prices|stores> <file.csv> [--chain <id>]
                                                      import the catalogue, prices or stores (docs/exchange.md); prints what changed and what was refused
