@@ -15,6 +15,7 @@ import { publishCustomerFeed } from './customer/customerFeed';
 import { HistoryPanel } from './sale/HistoryPanel';
 import { PaymentDialog } from './sale/PaymentDialog';
 import { MarkingPrompt } from './sale/MarkingPrompt';
+import { PhoneCodeDialog } from './sale/PhoneCodeDialog';
 import { ReceiptSummary } from './sale/ReceiptSummary';
 import { ReturnPanel } from './sale/ReturnPanel';
 import { SalePanel } from './sale/SalePanel';
@@ -172,6 +173,7 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
                 {(mode === 'payingCash' || mode === 'payingCard') && sale.priced && <PaymentDialog />}
                 {(mode === 'selling' || (mode === 'returning' && state.desk.approval)) && <DeskDialogs />}
                 {mode === 'selling' && sale.marking && <MarkingPrompt />}
+                {state.phoneCode && <PhoneCodeDialog />}
               </>
             )}
           </>

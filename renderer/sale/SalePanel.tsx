@@ -49,6 +49,8 @@ export function SalePanel() {
   }, [selected, p.items.length]);
   const redeem = async (kopecks: number) => {
     const applied = await session.setRedeem(kopecks);
+    // A typed-phone customer: the spend waits for the SMS code in its dialog (PhoneCodeDialog).
+    if (session.getState().phoneCode) return setBonusProblem(null);
     // Show what was applied: an amount over the limit is capped, and the field says so.
     setBonus(applied > 0 ? (applied / 100).toFixed(2).replace('.', i18n.language === 'en' ? '.' : ',') : '');
     setBonusProblem(applied < kopecks ? t('sale.bonusCapped', { max: money(applied) }) : null);

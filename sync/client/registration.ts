@@ -21,6 +21,10 @@ export interface RegistrationForm {
   cardNumber?: string | undefined;
   personalDataConsent: boolean;
   marketing: Partial<Record<ConsentChannel, boolean>>;
+  /** The phone's owner read out its SMS code: the server merges into them (issue 13). */
+  phoneConfirmation?: string | undefined;
+  /** Another customer has the phone and no code could be asked (offline): a customer of its own, not found by the phone. */
+  phoneUnconfirmed?: boolean | undefined;
 }
 
 export interface RegistrationContext {
@@ -78,6 +82,7 @@ export async function registerCustomer(
       })),
     ],
     welcomeBonusKopecks: welcome.amount,
+    ...(form.phoneConfirmation ? { phoneConfirmation: form.phoneConfirmation } : {}),
   };
   const pendingWelcome = welcome.pendingDays > 0;
   const event = await db.transaction('rw', [db.outbox, db.balanceDeltas, db.shift, db.tally], async () => {
@@ -112,7 +117,7 @@ export async function registerCustomer(
     balance: 0,
     pending: 0,
     cards: form.cardNumber ? [form.cardNumber] : [],
-    phoneKey: await ctx.phoneKeyOf(form.phone),
+    phoneKey: form.phoneUnconfirmed ? null : await ctx.phoneKeyOf(form.phone),
     bankKeys: [],
     deleted: false,
     // Month and day only, as the server's pull would send it: birthday offers apply at once.

@@ -1422,8 +1422,10 @@ export class TillSession {
           this.phoneCode.registrationPhone = form.phone;
           return { ok: false, problems: {} };
         }
-        if (step === 'offline') form = { ...form, phoneUnconfirmed: true };
-        else if (step !== 'free') return { ok: false, problems: { phone: phoneCodeError(step) } };
+        if (step === 'offline') {
+          form = { ...form, phoneUnconfirmed: true };
+          this.notice('phoneCode.registerOffline', undefined, 'info');
+        } else if (step !== 'free') return { ok: false, problems: { phone: phoneCodeError(step) } };
       }
       this.waitingForCode = null;
       const ctx = {

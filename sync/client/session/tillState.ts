@@ -60,6 +60,22 @@ export interface Receipt {
 export interface SaleCustomer {
   customer: LocalCustomer;
   via: 'card' | 'phone' | 'bank';
+  /** A typed-phone customer confirmed by an SMS code: the server's proof for this sale's spend (phoneCode.ts). */
+  confirmation?: string;
+}
+
+/** The SMS code dialog (phoneCode.ts): a typed-phone spend, or a registration naming a known phone. */
+export interface PhoneCodeView {
+  purpose: 'spend' | 'register';
+  stage: 'entering' | 'checking' | 'sending';
+  challengeId: string;
+  maskedPhone: string;
+  /** An i18n key (phoneCode.errors.*), or null. */
+  error: string | null;
+  attemptsLeft: number;
+  /** When "send again" may be pressed (the till's clock, ms). */
+  resendAt: number;
+  seq: number;
 }
 
 /** The sale on screen: exactly what the draft in IndexedDB holds, plus what is derived from it. */
@@ -148,6 +164,8 @@ export interface TillState {
   desk: DeskView;
   /** A marking code scanned on the return screen, for the return being prepared. */
   returnMarking: { code: string; seq: number } | null;
+  /** The SMS code dialog, while it is open. */
+  phoneCode: PhoneCodeView | null;
 }
 
 export const EMPTY_SALE: SaleView = {
@@ -205,4 +223,5 @@ export const INITIAL_STATE: TillState = {
   fiscalShift: null,
   desk: EMPTY_DESK,
   returnMarking: null,
+  phoneCode: null,
 };
