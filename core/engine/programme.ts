@@ -58,6 +58,8 @@ export const ProgrammeSchema = z
     excludedCategories: z.array(id).max(1_000).default([MANDATORY_EXCLUDED_CATEGORY]),
     /** The most one receipt may be paid by bank card; the till host refuses more (issue 13). Absent: no limit. */
     cardPaymentLimitKopecks: kopecks.optional(),
+    /** The most bonuses one customer may spend in 24 hours over all tills; the server refuses more (issue 13). Absent: no cap. */
+    dailySpendCapKopecks: kopecks.optional(),
     /** Accrued bonuses wait this long (the return window) before they can be spent. */
     pendingDays: z.number().int().min(0).max(365).default(14),
     /** Bonuses expire this many days after they were earned. */

@@ -751,6 +751,7 @@ export const en: Messages = {
       totals_inconsistent: 'the receipt totals do not add up',
       sale_invalid: 'the receipt did not pass the checks',
       redemption_exceeds_allowance: 'more bonuses spent than allowed offline',
+      daily_spend_cap: 'the customer has already spent as many bonuses in a day as the chain allows',
       receipt_id_reused: 'the receipt number was already used',
       identifier_taken: 'the card belongs to another customer',
       event_id_conflict: 'an event with this id already exists',

@@ -303,6 +303,11 @@ export class CustomerBook {
    * Spend `amount` from lots, soonest-expiring first; what the lots cannot cover becomes
    * debt (a negative balance). Takes come back with DEBT_LOT for that part.
    */
+  /** Bonuses spent by redemptions in this book not written yet (earlier sales of the same batch). */
+  unwrittenRedemptions(): number {
+    return this.postings.reduce((sum, p) => (p.kind === 'redemption' ? sum - p.amount : sum), 0);
+  }
+
   spend(kind: 'redemption' | 'adjustment', amount: number, reason: string | null = null): { takes: LotTake[]; shortfall: number } {
     if (amount <= 0) return { takes: [], shortfall: 0 };
     const fromLots = Math.min(amount, this.spendableInLots());

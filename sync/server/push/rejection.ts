@@ -15,6 +15,8 @@ export type RejectCode =
   | 'redemption_exceeds_allowance'
   /** A typed-phone spend above the chain's allowance without an SMS code (issue 13). */
   | 'spend_needs_phone_code'
+  /** More bonuses than the chain's daily cap per customer, counted at every till (issue 13). */
+  | 'daily_spend_cap'
   | 'return_invalid'
   | 'identifier_taken'
   | 'no_programme'

@@ -170,6 +170,23 @@ export async function decideSale(
     flags.push({ kind: 'phone_spend_unconfirmed', customerId: customer.id, details: { receiptId: sale.receiptId, redeemed: till.redeemed, allowance: cap } });
   }
 
+  // The chain's cap on what one customer may spend in a day (issue 13), over every till: the
+  // redemptions the server posted in the 24 hours before this sale, with this batch's own.
+  const dailyCap = programme.dailySpendCapKopecks;
+  if (customer && book && till.redeemed > 0 && dailyCap !== undefined) {
+    const [row] = await tx.query<{ spent: string | number }>(
+      `SELECT COALESCE(-sum(amount), 0) AS spent FROM ledger WHERE customer_id = $1 AND kind = 'redemption' AND created_at > $2::timestamptz`,
+      [customer.id, new Date(nowMs - DAY_MS).toISOString()],
+    );
+    const spentToday = Number(row?.spent ?? 0) + book.unwrittenRedemptions();
+    if (spentToday + till.redeemed > dailyCap) {
+      reject(
+        'daily_spend_cap',
+        `${till.redeemed} kopecks of bonuses on top of ${spentToday} spent in the last 24 hours: the chain's daily cap is ${dailyCap}.`,
+      );
+    }
+  }
+
   let takes: { lotId: string; amount: number }[] = [];
   let accrualLotId: number | null = null;
   if (customer && book) {
