@@ -8,6 +8,7 @@ import { MIGRATION_017_COUPONS } from './migration017Coupons';
 import { MIGRATION_018_TILL_REPORTS } from './migration018TillReports';
 import { MIGRATION_019_CONSENT_WITHDRAWAL } from './migration019ConsentWithdrawal';
 import { MIGRATION_020_GIFTS_REFERRALS } from './migration020GiftsReferrals';
+import { MIGRATION_021_CASHIER_CARDS } from './migration021CashierCards';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -488,6 +489,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_018_TILL_REPORTS,
   MIGRATION_019_CONSENT_WITHDRAWAL,
   MIGRATION_020_GIFTS_REFERRALS,
+  MIGRATION_021_CASHIER_CARDS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
