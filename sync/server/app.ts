@@ -22,6 +22,7 @@ import { pullRoutes } from './routes/pull';
 import { pullContextRoutes } from './routes/pullContexts';
 import { adminSegmentRoutes } from './routes/adminSegments';
 import { couponRoutes } from './routes/coupons';
+import { certificateRoutes } from './routes/certificates';
 import { pushRoutes } from './routes/push';
 import { phoneCodeRoutes, type PhoneCodeOptions } from './routes/phoneCodes';
 import { terminalRoutes } from './routes/terminal';
@@ -171,6 +172,7 @@ export async function buildApp({
   pullContextRoutes(app, deps);
   adminSegmentRoutes(app, deps);
   couponRoutes(app, deps);
+  certificateRoutes(app, deps);
   adminDeskRoutes(app, deps);
   pushRoutes(app, deps);
   managerRoutes(app, deps);

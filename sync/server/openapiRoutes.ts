@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { SegmentRulesSchema } from '../../core/loyalty/segments';
 import { CouponSchema } from '../../core/loyalty/coupons';
 import { IssueCouponsSchema } from './coupons';
+import { CertificateView, IssueCertificatesSchema } from './certificates';
+import { CertificateMoveSchema } from '../../core/loyalty/certificates';
 import { CashierInfo, CashierList, CreateCashierRequest } from '../protocol/cashiers';
 import { ConsentHistory, ConsentText, PutConsentTextRequest, WithdrawConsentRequest } from '../protocol/consents';
 import { PushRequest, PushResponse } from '../protocol/events';
@@ -209,6 +211,21 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     auth: 'admin',
     body: IssueCouponsSchema,
     response: z.object({ batchId: z.string(), codes: z.array(z.string()) }),
+  },
+  'POST /api/v1/admin/chains/:chainId/certificates': {
+    summary: 'Issue gift certificates with a nominal (random codes, or the codes given); a till activates each when it sells it',
+    tag: 'offers',
+    auth: 'admin',
+    body: IssueCertificatesSchema,
+    response: z.object({ codes: z.array(z.string()) }),
+  },
+  'GET /api/v1/certificates/:code': { summary: "A gift certificate's balance and state", tag: 'till sync', auth: 'terminal', response: CertificateView },
+  'POST /api/v1/certificates/:code/moves': {
+    summary: 'Activate (sale), redeem (payment) or refund a gift certificate, once per event id; never below zero',
+    tag: 'till sync',
+    auth: 'terminal',
+    body: CertificateMoveSchema,
+    response: CertificateView.extend({ duplicate: z.boolean() }),
   },
   'GET /api/v1/admin/chains/:chainId/coupons/:batchId': {
     summary: "A coupon batch's codes and which are used",

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { couponCodeFrom } from '../../core/loyalty/coupons';
+import { applyMove, CertificateMoveSchema, normaliseCertificateCode, type Certificate, type CertificateState } from '../../core/loyalty/certificates';
+import { guardChangeFeed } from './changeFeed';
+import type { Database } from './db/database';
+import { HttpError } from './httpError';
+import type { TerminalContext } from './terminals';
+
+/**
+ * Gift certificates at the server (core/loyalty/certificates.ts): head office issues codes with
+ * a nominal; a till activates one when it sells it, asks its balance, and redeems part or all of
+ * it as a payment. Every move carries the till's event id and is applied once under the
+ * certificate's row lock, so a resend answers the same and two tills cannot spend one balance twice.
+ */
+
+export const IssueCertificatesSchema = z
+  .object({
+    nominalKopecks: z.number().int().min(100).max(100_000_000),
+    count: z.number().int().min(1).max(10_000).optional(),
+    codes: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9]{0,8}$/)
+      .optional(),
+    expiresAt: z.string().datetime({ offset: true }).optional(),
+  })
+  .refine((r) => (r.count === undefined) !== (r.codes === undefined), { message: 'give either count or codes' });
+
+export const CertificateView = z.object({
+  code: z.string(),
+  nominalKopecks: z.number().int(),
+  balanceKopecks: z.number().int(),
+  state: z.enum(['issued', 'active', 'void']),
+  expiresAt: z.string().nullable(),
+});
+export type CertificateView = z.infer<typeof CertificateView>;
+
+const invalid = (error: z.ZodError) => new HttpError(400, 'invalid_certificate', error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+
+export async function issueCertificates(db: Database, chainId: number, body: unknown): Promise<{ codes: string[] }> {
+  const parsed = IssueCertificatesSchema.safeParse(body);
+  if (!parsed.success) throw invalid(parsed.error);
+  const r = parsed.data;
+  const codes = r.codes ? r.codes.map(normaliseCertificateCode) : Array.from({ length: r.count ?? 0 }, () => couponCodeFrom(randomBytes(12), r.prefix ?? ''));
+  if (codes.some((c) => c === null)) throw new HttpError(400, 'invalid_certificate', 'codes: 4 to 32 Latin letters and digits.');
+  const rows = await db.transaction(async (tx) => {
+    await guardChangeFeed(tx);
+    return tx.query<{ code: string }>(
+      `INSERT INTO gift_certificates (chain_id, code, nominal, balance, expires_at)
+       SELECT $1, c, $2, 0, $3 FROM unnest($4::text[]) AS x(c) ON CONFLICT (chain_id, code) DO NOTHING RETURNING code`,
+      [chainId, r.nominalKopecks, r.expiresAt ?? null, [...new Set(codes as string[])]],
+    );
+  });
+  return { codes: rows.map((x) => x.code) };
+}
+
+type Row = { code: string; nominal: string | number; balance: string | number; state: CertificateState; expires_at: Date | string | null };
+
+const view = (r: Row): CertificateView => ({
+  code: r.code,
+  nominalKopecks: Number(r.nominal),
+  balanceKopecks: Number(r.balance),
+  state: r.state,
+  expiresAt: r.expires_at === null ? null : new Date(r.expires_at).toISOString(),
+});
+
+function codeOf(raw: string): string {
+  const code = normaliseCertificateCode(raw);
+  if (!code) throw new HttpError(400, 'invalid_certificate', 'A certificate code is 4 to 32 Latin letters and digits.');
+  return code;
+}
+
+/** A till asks a certificate's balance before taking it as a payment. */
+export async function certificateOf(db: Database, chainId: number, rawCode: string): Promise<CertificateView> {
+  const [row] = await db.query<Row>('SELECT code, nominal, balance, state, expires_at FROM gift_certificates WHERE chain_id = $1 AND code = $2', [
+    chainId,
+    codeOf(rawCode),
+  ]);
+  if (!row) throw new HttpError(404, 'certificate_not_found', 'No such gift certificate.');
+  return view(row);
+}
+
+/**
+ * Apply a till's move (activation at sale, redemption as payment, refund on a return) once.
+ * Refusals are 409 with the reason (notActive, alreadyActive, void, insufficient, overRefund, expired).
+ */
+export async function moveCertificate(
+  db: Database,
+  terminal: TerminalContext,
+  rawCode: string,
+  body: unknown,
+): Promise<CertificateView & { duplicate: boolean }> {
+  const parsed = CertificateMoveSchema.safeParse(body);
+  if (!parsed.success) throw invalid(parsed.error);
+  const m = parsed.data;
+  const code = codeOf(rawCode);
+  return db.transaction(async (tx) => {
+    await guardChangeFeed(tx);
+    const [row] = await tx.query<Row>('SELECT code, nominal, balance, state, expires_at FROM gift_certificates WHERE chain_id = $1 AND code = $2 FOR UPDATE', [
+      terminal.chainId,
+      code,
+    ]);
+    if (!row) throw new HttpError(404, 'certificate_not_found', 'No such gift certificate.');
+    const [done] = await tx.query('SELECT 1 FROM certificate_moves WHERE chain_id = $1 AND code = $2 AND event_id = $3 AND kind = $4', [
+      terminal.chainId,
+      code,
+      m.eventId,
+      m.kind,
+    ]);
+    if (done) return { ...view(row), duplicate: true };
+    if (m.kind === 'redemption' && row.expires_at !== null && new Date(row.expires_at).getTime() <= Date.now()) {
+      throw new HttpError(409, 'expired', 'The certificate has expired.');
+    }
+    const c: Certificate = { code, nominalKopecks: Number(row.nominal), balanceKopecks: Number(row.balance), state: row.state, applied: new Set() };
+    if (m.kind === 'activation' && m.amountKopecks !== c.nominalKopecks) {
+      throw new HttpError(400, 'invalid_certificate', `The certificate's nominal is ${c.nominalKopecks} kopecks, not ${m.amountKopecks}.`);
+    }
+    const r = applyMove(c, m);
+    if (!r.ok) throw new HttpError(409, r.reason, `The certificate refused the ${m.kind}: ${r.reason}.`);
+    const next = r.certificate;
+    await tx.query(
+      `UPDATE gift_certificates SET balance = $3, state = $4, change_seq = nextval('change_seq'),
+         activated_event = CASE WHEN $5 = 'activation' THEN $6 ELSE activated_event END,
+         activated_at = CASE WHEN $5 = 'activation' THEN now() ELSE activated_at END
+       WHERE chain_id = $1 AND code = $2`,
+      [terminal.chainId, code, next.balanceKopecks, next.state, m.kind, m.eventId],
+    );
+    await tx.query(`INSERT INTO certificate_moves (chain_id, code, event_id, kind, amount, receipt_id, store_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      terminal.chainId,
+      code,
+      m.eventId,
+      m.kind,
+      m.amountKopecks,
+      m.receiptId ?? null,
+      terminal.storeId,
+    ]);
+    return { ...view({ ...row, balance: next.balanceKopecks, state: next.state }), duplicate: false };
+  });
+}
