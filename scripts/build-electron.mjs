@@ -13,5 +13,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['scripts/launch.ts'], outfile: 'dist/node/launch.mjs', format: 'esm', packages: 'external' }),
   // The ATOL register simulator, started by `npm start` as the demo till's fiscal register.
   build({ ...common, entryPoints: ['drivers/testing/atolSimulatorMain.ts'], outfile: 'dist/node/atol-sim.mjs', format: 'esm', packages: 'external' }),
+  // The fake SMS provider, started by `npm start` as the demo chain's SMS gateway (prints the codes).
+  build({ ...common, entryPoints: ['sync/server/sms/testing/fakeSmsProviderMain.ts'], outfile: 'dist/node/sms-fake.mjs', format: 'esm', packages: 'external' }),
 ]);
 console.log('Built electron main, preload, till host, server and launcher into dist/');

@@ -46,6 +46,25 @@ async function demoFiscalRegister(): Promise<Record<string, string>> {
   return { LT_DEVICE_CONFIG: path };
 }
 
+/**
+ * The demo chain's SMS provider: the fake one (sync/server/sms/testing), which prints each
+ * one-time code on this console. A typed-phone spend and a registration of a known phone ask
+ * for one (issue 13).
+ */
+async function demoSms(serverUrl: string, adminToken: string): Promise<void> {
+  const fake = spawn(process.execPath, [resolve(here, 'sms-fake.mjs'), '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(fake);
+  const [, url, token] = await waitForLine(fake, /listening on (http:\/\/\S+) \(token (\S+);/, 15_000, (line) => {
+    if (line.startsWith('SMS')) console.log(line);
+  });
+  const res = await fetch(`${serverUrl}/api/v1/admin/chains/1/sms-gateway`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'http', url, token, sender: 'Romashka' }),
+  }).catch(() => null);
+  if (res?.ok) console.log('Demo SMS: one-time codes are printed on this console by a fake SMS provider.');
+}
+
 function shutdown(code: number): never {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   process.exit(code);
@@ -95,6 +114,7 @@ async function main(): Promise<void> {
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ personnelNo: DEMO_CASHIER.personnelNo, name: 'Анна Смирнова', pin: DEMO_CASHIER.pin }),
   }).catch(() => null);
+  await demoSms(serverUrl, adminToken);
   console.log(
     await demoAnnouncement({
       adminToken,
