@@ -95,6 +95,14 @@ export function createDeviceHub(options: DeviceHubOptions = {}): DeviceHub {
     refund(amountKopecks, receiptId, originalRrn) {
       return terminalCall((t) => t.refund(amountKopecks, receiptId, originalRrn));
     },
+    async readCard(requestId) {
+      if (!manager) return { ok: false, reason: 'terminal-unavailable' };
+      try {
+        return await manager.paymentTerminal().readCard(requestId);
+      } catch {
+        return { ok: false, reason: 'terminal-unavailable' };
+      }
+    },
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -18,6 +18,8 @@ export interface DeviceSource {
   pay?(amountKopecks: number, receiptId: string): Promise<PaymentAnswer>;
   /** Refund to the card of an earlier payment (its rrn), if there is a payment terminal. */
   refund?(amountKopecks: number, receiptId: string, originalRrn: string): Promise<PaymentAnswer>;
+  /** The customer's bank card read on the payment terminal before a charge (its lookup key), if there is a terminal. */
+  readCard?(requestId: string): Promise<{ ok: true; tokenHash: string; last4?: string } | { ok: false; reason: string }>;
   /** A steady weight from the configured scale (drivers/scale WeighResult); absent: no scale. */
   weigh?(): Promise<{ ok: true; grams: number; stable: boolean } | { ok: false; code: 'unstable' | 'overload' | 'offline' | 'timeout' }>;
   /** The fiscal register the device config names; absent or null: none. */
@@ -321,6 +323,8 @@ export function createHostServices(options: HostServicesOptions): HostServices {
         }
         case 'snapshotRange':
           return { ok: true, value: await snapshotRange(r.path, r.start, r.end) };
+        case 'readCard':
+          return { ok: true, value: devices.readCard ? await devices.readCard(r.requestId) : { ok: false, reason: 'terminal-unavailable' } };
         case 'weigh':
           return { ok: true, value: devices.weigh ? await devices.weigh() : { ok: false, code: 'offline' } };
         case 'fiscal': {

@@ -465,6 +465,11 @@ export const en: Messages = {
     heldKey: 'Held ({{count}}) (Ctrl+O)',
     priceKey: 'Price (Ctrl+P)',
     discountKey: 'Discount (Ctrl+D)',
+    cardReadKey: 'Bank card on the terminal (Ctrl+B)',
+    cardRead: {
+      waiting: 'Ask the customer to tap or insert their bank card on the terminal.',
+      failed: 'The terminal could not read the card: {{reason}}',
+    },
     lineKeys: '↑↓ line, +/− quantity, Delete remove, 3* quantity before a code',
     quickKeys: 'Quick keys',
     quickKey: '{{name}} (Alt+{{n}})',

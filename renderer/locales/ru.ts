@@ -464,6 +464,11 @@ export const ru = {
     heldKey: 'Отложенные ({{count}}) (Ctrl+O)',
     priceKey: 'Цена (Ctrl+P)',
     discountKey: 'Скидка (Ctrl+D)',
+    cardReadKey: 'Банковская карта на терминале (Ctrl+B)',
+    cardRead: {
+      waiting: 'Попросите покупателя приложить или вставить банковскую карту в терминал.',
+      failed: 'Карту на терминале прочитать не удалось: {{reason}}',
+    },
     lineKeys: '↑↓ — строка, +/− — количество, Delete — удалить, 3* — количество перед кодом',
     quickKeys: 'Быстрые товары',
     quickKey: '{{name}} (Alt+{{n}})',

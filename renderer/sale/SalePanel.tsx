@@ -260,6 +260,9 @@ function DeskBar() {
         <button type="button" className="secondary small" disabled={!hasLine} onClick={() => press('Ctrl+D')}>
           {t('desk.discountKey')}
         </button>
+        <button type="button" className="secondary small" onClick={() => press('Ctrl+B')}>
+          {t('desk.cardReadKey')}
+        </button>
       </div>
       {desk.quickKeys.length > 0 && (
         <div className="row quick-keys" role="group" aria-label={t('desk.quickKeys')}>

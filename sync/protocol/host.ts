@@ -69,6 +69,11 @@ export const HostRequest = z.discriminatedUnion('op', [
     .refine((r) => r.end > r.start && r.end - r.start <= SNAPSHOT_RANGE_MAX_BYTES, 'a snapshot range of 1 byte to 8 MB'),
   /** For IT: versions, enrolment (never the credential), server reachability, devices, recent host log. */
   z.object({ op: z.literal('diagnostics') }),
+  /**
+   * Read the customer's bank card on the payment terminal before any charge (it identifies the
+   * customer): answers a CardReadAnswer. The card number stays in the terminal's driver.
+   */
+  z.object({ op: z.literal('readCard'), requestId: z.string().min(1).max(64) }),
   /** Take a card payment on the payment terminal; answers a PaymentAnswer. */
   z.object({ op: z.literal('pay'), amountKopecks: z.number().int().positive().max(100_000_000), receiptId: z.string().min(1).max(64) }),
   /**
@@ -243,3 +248,17 @@ export const PaymentOutcome = z.discriminatedUnion('state', [
   z.object({ state: z.literal('unknown') }),
 ]);
 export type PaymentOutcome = z.infer<typeof PaymentOutcome>;
+
+/** What the `readCard` op answers: the card's lookup key (never its number), or why not. */
+export const CardReadAnswer = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    tokenHash: z.string().min(16).max(64),
+    last4: z
+      .string()
+      .regex(/^\d{4}$/)
+      .optional(),
+  }),
+  z.object({ ok: z.literal(false), reason: z.string().max(200) }),
+]);
+export type CardReadAnswer = z.infer<typeof CardReadAnswer>;

@@ -26,6 +26,8 @@ export type KeyIntent =
   | `quickKey${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`
   | 'priceEdit'
   | 'discountEdit'
+  /** The customer's bank card read on the payment terminal before the charge: it identifies them. */
+  | 'readBankCard'
   | 'weigh'
   | 'lineUp'
   | 'lineDown'
@@ -44,6 +46,7 @@ const DESK: Record<string, KeyIntent> = {
   'Ctrl+O': 'toggleHeld',
   'Ctrl+P': 'priceEdit',
   'Ctrl+D': 'discountEdit',
+  'Ctrl+B': 'readBankCard',
   ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => [`Alt+${n}`, `quickKey${n}` as KeyIntent])),
 };
 

@@ -280,6 +280,36 @@ describe('bank card before payment (issue 15)', () => {
     // The card's number is nowhere in what the till keeps.
     expect(JSON.stringify(await w.db.draft.toArray())).not.toContain(PAN);
   });
+
+  it('Ctrl+B reads the bank card on the payment terminal before the charge and identifies its holder; a refusal is said', async () => {
+    const w = await till();
+    const tokenHash = await bankCardLookupKey(w.state.status!.terminal!.lookupSecret, '5555555555554444');
+    w.host.terminal.card = { tokenHash, last4: '4444' };
+    // Linked the ordinary way first: a card sale, then the link offer.
+    await scan(w, demoCardNumber(9));
+    await scan(w, YOGHURT.ean);
+    await key(w, 'F10');
+    await w.settle();
+    await w.run(w.session.linkCard());
+    await w.settle();
+    await key(w, 'Enter');
+    const charges = w.host.terminal.charges.length;
+
+    await scan(w, BREAD.ean);
+    w.host.terminal.cardReadRefusal = 'cancelled';
+    expect(await key(w, 'Ctrl+B')).toBe(true);
+    await w.settle();
+    expect(w.state.notice).toMatchObject({ key: 'desk.cardRead.failed', params: { reason: 'cancelled' } });
+    expect(w.state.sale.customer).toBeNull();
+    w.host.terminal.cardReadRefusal = null;
+    await key(w, 'Ctrl+B');
+    await w.settle();
+    expect(w.state.sale.customer?.customer.id).toBe('9');
+    expect(w.state.sale.customer?.via).toBe('bank');
+    expect(w.state.sale.priced!.maxRedeemable).toBeGreaterThan(0);
+    // Nothing was charged by reading the card.
+    expect(w.host.terminal.charges).toHaveLength(charges);
+  });
 });
 
 describe('sale desk: supervisor approval', () => {

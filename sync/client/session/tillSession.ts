@@ -1,5 +1,5 @@
 import { classifyCard, parseTracks } from '../../../core/cardTracks';
-import { PaymentAnswer, PaymentOutcome, HostStatus, ApiResult, type HostRequest } from '../../protocol/host';
+import { PaymentAnswer, PaymentOutcome, HostStatus, ApiResult, CardReadAnswer, type HostRequest } from '../../protocol/host';
 import type { DeviceEvent } from '../../../core/scan';
 import { toApiAnswer, type ApiCaller } from '../api';
 import { currentCashier, needsCashier, recordRegistrationOffered, signIn, signOut, type SignInResult } from '../cashiers';
@@ -1637,6 +1637,8 @@ export class TillSession {
       }
       case 'weigh':
         return d.weighOnScale();
+      case 'readBankCard':
+        return this.readBankCardNow();
       case 'lineUp':
         return d.moveSelection(-1);
       case 'lineDown':
@@ -1653,6 +1655,22 @@ export class TillSession {
       case 'confirmYes':
         return this.confirmNow(true);
     }
+  }
+
+  /**
+   * Ctrl+B: the customer's bank card read on the payment terminal before the charge identifies
+   * them (as a swipe on a card reader does), so bonuses and member prices apply to this sale.
+   */
+  private async readBankCardNow(): Promise<void> {
+    if (this.state.mode !== 'selling' || isPaying(this.state.mode)) return;
+    this.notice('desk.cardRead.waiting', undefined, 'info');
+    const res = await this.opts.host.request({ op: 'readCard', requestId: randomId() });
+    const answer = res.ok ? CardReadAnswer.safeParse(res.value) : null;
+    if (!answer?.success) return this.notice('desk.cardRead.failed', { reason: res.ok ? 'bad answer' : res.error.message });
+    if (!answer.data.ok) return this.notice('desk.cardRead.failed', { reason: answer.data.reason });
+    const { tokenHash, last4 } = answer.data;
+    // After this intent: the scan takes its own turn in the queue.
+    void this.scan({ kind: 'bankCard', tokenHash, last4: last4 ?? '' });
   }
 
   /** Esc under a desk dialog closes that dialog only. */

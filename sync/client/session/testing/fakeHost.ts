@@ -87,6 +87,8 @@ export interface BankCard {
 export class FakeTerminal {
   plan: TerminalPlan = 'approve';
   card: BankCard = { tokenHash: 'bank-card-token-hash-0000', last4: '4242' };
+  /** Why the next card reads (before payment) fail, e.g. the customer cancelled; null: they succeed. */
+  cardReadRefusal: string | null = null;
   readonly charges: Charge[] = [];
   /** Receipt ids the terminal was asked to charge more than once (a till must never do that). */
   readonly askedTwice: string[] = [];
@@ -168,6 +170,7 @@ export interface HostDeps {
     on(listener: (e: DeviceEvent) => void): () => void;
     pay(amountKopecks: number, receiptId: string): Promise<PaymentAnswer>;
     weigh?(): Promise<{ ok: true; grams: number; stable: boolean } | { ok: false; code: 'unstable' | 'overload' | 'offline' | 'timeout' }>;
+    readCard?(requestId: string): Promise<{ ok: true; tokenHash: string; last4?: string } | { ok: false; reason: string }>;
   };
   fetch: typeof fetch;
 }
@@ -218,6 +221,7 @@ export class FakeHost {
         list: () => [{ deviceId: 'pinpad', deviceType: 'payment-terminal', status: 'connected', lastEventAt: null }],
         on: () => () => undefined,
         pay: (amount, receiptId) => terminal.pay(amount, receiptId),
+        readCard: async () => (terminal.cardReadRefusal ? { ok: false, reason: terminal.cardReadRefusal } : { ok: true, ...terminal.card }),
         weigh: async () => {
           const s = this.scale;
           if (!s) return { ok: false, code: 'offline' };
