@@ -66,6 +66,8 @@ export const ProgrammeSchema = z
     expiryDays: z.number().int().min(1).max(3_660).default(365),
     /** The till warns of bonuses burning within this many days ("сгорит 300 бонусов 12 декабря"); absent: 14, 0: never. */
     expiryWarningDays: z.number().int().min(0).max(365).optional(),
+    /** Paid to both the referrer and the customer they invited, once, after the newcomer's first purchase (issue 16); absent: none. */
+    referralBonusKopecks: kopecks.optional(),
     /** Paid once at registration (offers of type "welcome" may add to it). */
     welcomeBonusKopecks: kopecks.default(0),
     /** Days a welcome bonus waits before it can be spent (nothing to return, so default 0). */

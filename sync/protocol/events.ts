@@ -155,6 +155,8 @@ export const RegistrationEvent = z
     consents: z.array(ConsentRecord).min(1).max(10),
     /** The welcome bonus the till showed. */
     welcomeBonusKopecks: kopecks,
+    /** Who invited the customer (issue 16): the referrer's loyalty card, or the referrer's id as the till found them. */
+    referrer: z.union([z.object({ card: CardNumber }), z.object({ customerId: CustomerRef })]).optional(),
     /**
      * The phone's owner confirmed it by an SMS code (a registration naming a phone the chain has):
      * only then does it merge into that customer. Without it such a registration becomes a

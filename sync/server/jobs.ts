@@ -1,4 +1,6 @@
 import type { Database } from './db/database';
+import { payReferrals } from './referrals';
+import { RulesCache } from './rules';
 import { refreshPlannerStatistics } from './jobsStatistics';
 import { CustomerBook } from './ledger';
 import { lockCustomerById } from './push/customerRef';
@@ -61,11 +63,15 @@ export function expireLots(db: Database, now = new Date()): Promise<JobResult> {
 }
 
 /** The ledger jobs, then fresh planner statistics for the tables that grew (jobsStatistics.ts). */
-export async function runLedgerJobs(db: Database, now = new Date()): Promise<{ activated: JobResult; expired: JobResult; statistics: { analyzed: string[] } }> {
+export async function runLedgerJobs(
+  db: Database,
+  now = new Date(),
+): Promise<{ activated: JobResult; expired: JobResult; referrals: { paid: number }; statistics: { analyzed: string[] } }> {
   const activated = await activatePending(db, now);
   const expired = await expireLots(db, now);
+  const referrals = await payReferrals(db, new RulesCache(), now);
   const statistics = await refreshPlannerStatistics(db);
-  return { activated, expired, statistics };
+  return { activated, expired, referrals, statistics };
 }
 
 /** Run the jobs every `intervalMs`, never two runs at once in this process. Returns a stopper. */

@@ -1,4 +1,5 @@
 import { makeLot, welcomeBonus } from '../../../core/engine';
+import { setReferrer } from '../referrals';
 import { phoneLookupKey } from '../../../core/lookupKey';
 import type { AppliedResult, RegistrationEvent } from '../../protocol/events';
 import type { Sql } from '../db/database';
@@ -120,6 +121,8 @@ export async function applyRegistration(ctx: EventContext, ev: RegistrationEvent
   if (ev.cardNumber && !(await addCard(tx, terminal.chainId, id, ev.cardNumber))) flags.push({ kind: 'card_taken', customerId: id });
   await tx.query('INSERT INTO customer_aliases (alias, customer_id) VALUES ($1, $2)', [ev.customerId, id]);
   await tx.query('INSERT INTO balances (customer_id) VALUES ($1)', [id]);
+  // Invited by another customer: both get the referral bonus once this one has bought (referrals.ts).
+  if (ev.referrer) await setReferrer(tx, terminal.chainId, id, ev.referrer);
   await insertConsents(ctx, id, ev.consents);
 
   const birthday = ev.birthday ? { month: Number(ev.birthday.slice(5, 7)), day: Number(ev.birthday.slice(8, 10)) } : null;
