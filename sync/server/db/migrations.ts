@@ -8,6 +8,7 @@ import { MIGRATION_017_COUPONS } from './migration017Coupons';
 import { MIGRATION_018_TILL_REPORTS } from './migration018TillReports';
 import { MIGRATION_019_CONSENT_WITHDRAWAL } from './migration019ConsentWithdrawal';
 import { MIGRATION_020_GIFTS_REFERRALS } from './migration020GiftsReferrals';
+import { MIGRATION_022_FEEDBACK } from './migration022Feedback';
 import { MIGRATION_021_CASHIER_CARDS } from './migration021CashierCards';
 
 /**
@@ -490,6 +491,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_019_CONSENT_WITHDRAWAL,
   MIGRATION_020_GIFTS_REFERRALS,
   MIGRATION_021_CASHIER_CARDS,
+  MIGRATION_022_FEEDBACK,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
