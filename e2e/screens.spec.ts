@@ -75,6 +75,19 @@ test('the sale screen at 1024x768, 1280x1024, 1366x768, 1920x1080 and 800x600', 
       await inViewport(page, `${name} Pay`, pay);
       await inViewport(page, `${name} total`, payable);
     }
+    if (size.width === 1366 && size.height === 768) {
+      // The basket keeps the height (totals and Pay sit in a column beside it): 8 lines or more in view at once.
+      const lines = await page.locator('.basket-scroll').evaluate((box) => {
+        box.scrollTop = 0;
+        const frame = box.getBoundingClientRect();
+        const head = box.querySelector('thead')?.getBoundingClientRect().bottom ?? frame.top;
+        return [...box.querySelectorAll('tbody tr')].filter((row) => {
+          const r = row.getBoundingClientRect();
+          return r.top >= head - 0.5 && r.bottom <= frame.bottom + 0.5;
+        }).length;
+      });
+      expect(lines, `${name}: basket lines in view`).toBeGreaterThanOrEqual(8);
+    }
     // The big amount is shown whole: its text fits its cell.
     const clipped = await payable.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
     expect(clipped, `${name}: total not clipped`).toBe(false);
