@@ -6,6 +6,7 @@ import { line, sale } from '../server/testing/events';
 import type { ApiCaller } from './api';
 import {
   currentCashier,
+  isCashiersOwnCard,
   localDate,
   lockAfter,
   type MonotonicClock,
@@ -92,6 +93,24 @@ describe('cashier sign-in at the till', () => {
     expect(await signIn(db, '101', '1357', wall, restarted)).toMatchObject({ ok: true });
     expect(await signIn(db, '101', '0000', wall, restarted)).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 4 });
     expect([4, 5, 6, 7, 30].map(lockAfter)).toEqual([0, 5 * 60_000, 10 * 60_000, 20 * 60_000, SIGN_IN_LIMIT.maxLockMs]);
+  });
+
+  it("knows when the customer identified holds the signed-in cashier's own loyalty card", async () => {
+    const db = freshDb();
+    const pinHash = await hashPinPbkdf2('1357', 1_000);
+    const list = [
+      { cashierId: '1010', personnelNo: '101', name: 'Анна', pinHash, card: '2700000000079' },
+      { cashierId: '1020', personnelNo: '102', name: 'Борис', pinHash, card: null },
+    ];
+    await pullCashiers(db, async () => ({ ok: true, status: 200, body: { storeId: 1, cashiers: list } }));
+    const annasKeys = ['card:2700000000079', 'phone:abc'];
+    expect(await isCashiersOwnCard(db, annasKeys)).toBe(false); // nobody signed in
+    await signIn(db, '101', '1357', Date.now(), fakeClock());
+    expect(await isCashiersOwnCard(db, annasKeys)).toBe(true);
+    expect(await isCashiersOwnCard(db, ['card:2700000000086'])).toBe(false);
+    await signOut(db);
+    await signIn(db, '102', '1357', Date.now(), fakeClock());
+    expect(await isCashiersOwnCard(db, annasKeys)).toBe(false);
   });
 
   it('signs out a cashier the server no longer lists', async () => {

@@ -121,6 +121,17 @@ async function currentLockout(db: TillDb, clock: MonotonicClock): Promise<{ fail
   return { failures: r.failures, remainingMs };
 }
 
+/**
+ * Whether the customer just identified holds the signed-in cashier's own loyalty card (linked
+ * when the cashier was created): a cashier selling to themselves is told so (issue 13).
+ */
+export async function isCashiersOwnCard(db: TillDb, customerKeys: readonly string[]): Promise<boolean> {
+  const current = await currentCashier(db);
+  if (!current) return false;
+  const me = await db.cashiers.get(current.cashierId);
+  return typeof me?.card === 'string' && customerKeys.includes(`card:${me.card}`);
+}
+
 export async function signOut(db: TillDb): Promise<void> {
   await db.shift.delete('current');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CashierId } from './events';
+import { CardNumber, CashierId } from './events';
 
 /**
  * Cashiers (protocol version 1). Head office (or the store's IT) creates the store's cashiers
@@ -18,6 +18,8 @@ export const CreateCashierRequest = z.strictObject({
   personnelNo: PersonnelNo,
   name: z.string().trim().min(1).max(100),
   pin: CashierPin,
+  /** The cashier's own loyalty card: a till warns when a cashier identifies a customer with it (issue 13). */
+  card: CardNumber.optional(),
 });
 export type CreateCashierRequest = z.infer<typeof CreateCashierRequest>;
 
@@ -40,6 +42,8 @@ export const CashierListItem = z.object({
   personnelNo: PersonnelNo,
   name: z.string().min(1).max(100),
   pinHash: PinHash,
+  /** The cashier's own loyalty card, if they linked one; absent from servers before it existed. */
+  card: CardNumber.nullable().optional(),
 });
 export type CashierListItem = z.infer<typeof CashierListItem>;
 

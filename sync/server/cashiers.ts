@@ -33,9 +33,9 @@ export async function createCashier(db: Database, storeId: number, req: CreateCa
       ]);
     }
     const [row] = await tx.query<CashierRow>(
-      `INSERT INTO cashiers (store_id, personnel_no, name, pin_hash) VALUES ($1, $2, $3, $4)
+      `INSERT INTO cashiers (store_id, personnel_no, name, pin_hash, card_number) VALUES ($1, $2, $3, $4, $5)
        RETURNING id, store_id, personnel_no, name, created_at, revoked_at`,
-      [storeId, req.personnelNo, req.name, pinHash],
+      [storeId, req.personnelNo, req.name, pinHash, req.card ?? null],
     );
     return info(row!);
   });
@@ -56,17 +56,33 @@ export async function revokeCashier(db: Sql, cashierId: string): Promise<boolean
 
 /** What a till of the store pulls: its active cashiers with their PIN hashes. */
 export async function storeCashiers(db: Sql, storeId: number): Promise<CashierList> {
-  const rows = await db.query<{ id: number; personnel_no: string; name: string; pin_hash: string }>(
-    'SELECT id, personnel_no, name, pin_hash FROM cashiers WHERE store_id = $1 AND revoked_at IS NULL ORDER BY personnel_no, id',
+  const rows = await db.query<{ id: number; personnel_no: string; name: string; pin_hash: string; card_number: string | null }>(
+    'SELECT id, personnel_no, name, pin_hash, card_number FROM cashiers WHERE store_id = $1 AND revoked_at IS NULL ORDER BY personnel_no, id',
     [storeId],
   );
-  return { storeId, cashiers: rows.map((r) => ({ cashierId: String(r.id), personnelNo: r.personnel_no, name: r.name, pinHash: r.pin_hash })) };
+  return {
+    storeId,
+    cashiers: rows.map((r) => ({ cashierId: String(r.id), personnelNo: r.personnel_no, name: r.name, pinHash: r.pin_hash, card: r.card_number })),
+  };
 }
 
 /**
  * The cashier an event names, if they are (or were: a shift may outlast a revocation) a cashier
  * of the terminal's store; otherwise null, and the event still counts, under "no cashier".
  */
+/**
+ * Whether the sale's customer is the cashier who rang it up: the customer holds the loyalty card
+ * the cashier linked at creation (issue 13). Head office sees such sales as exceptions.
+ */
+export async function cashierIsCustomer(tx: Sql, cashierId: number, customerId: number): Promise<boolean> {
+  const rows = await tx.query(
+    `SELECT 1 FROM cashiers ca JOIN identifiers i ON i.kind = 'card' AND i.key = ca.card_number
+     WHERE ca.id = $1 AND i.customer_id = $2`,
+    [cashierId, customerId],
+  );
+  return rows.length > 0;
+}
+
 export async function eventCashier(tx: Sql, storeId: number, cashierId: string | undefined): Promise<number | null> {
   if (cashierId === undefined) return null;
   const [row] = await tx.query<{ id: number }>('SELECT id FROM cashiers WHERE id = $1 AND store_id = $2', [cashierId, storeId]);

@@ -30,7 +30,9 @@ export type ExceptionKind =
   /** A registration named a phone another customer has, without its SMS code: a customer of its own, to merge or not. */
   | 'registration_unconfirmed_phone'
   /** A coupon a till accepted that the server refused (used by another sale first, unknown, not this customer's, out of dates). */
-  | 'coupon_refused';
+  | 'coupon_refused'
+  /** A cashier identified the customer with their own loyalty card: a sale to themselves (issue 13). */
+  | 'cashier_own_card';
 
 export interface ExceptionDraft {
   kind: ExceptionKind;

@@ -2,7 +2,7 @@ import { classifyCard, parseTracks } from '../../../core/cardTracks';
 import { PaymentAnswer, PaymentOutcome, HostStatus, ApiResult, CardReadAnswer, type HostRequest } from '../../protocol/host';
 import type { DeviceEvent } from '../../../core/scan';
 import { toApiAnswer, type ApiCaller } from '../api';
-import { currentCashier, needsCashier, recordRegistrationOffered, signIn, signOut, type SignInResult } from '../cashiers';
+import { currentCashier, isCashiersOwnCard, needsCashier, recordRegistrationOffered, signIn, signOut, type SignInResult } from '../cashiers';
 import { findCustomer, findCustomerByBankCard, type FindResult } from '../findCustomer';
 import { randomId, receiptNumber } from '../ids';
 import { commitSale, enqueue, shownBalance } from '../outbox';
@@ -923,6 +923,8 @@ export class TillSession {
         lookup: null,
         lookupBusy: false,
       });
+      // The cashier's own card: a sale to themselves, which head office sees as well (issue 13).
+      if (changed && (await isCashiersOwnCard(db, result.customer.keys))) this.notice('cashier.ownCard');
       return;
     }
     // Nobody found: the cashier is identifying someone else now, so the previous customer leaves

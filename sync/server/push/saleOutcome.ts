@@ -1,6 +1,7 @@
 import { EngineInputError, makeLot, priceReceipt, tierForSpend, usesInPeriod, type Customer, type PricedReceipt, type Programme } from '../../../core/engine';
 import type { AppliedResult, SaleEvent, SaleTotals } from '../../protocol/events';
 import type { Sql } from '../db/database';
+import { cashierIsCustomer } from '../cashiers';
 import type { ExceptionDraft } from '../exceptions';
 import { DAY_MS, type CustomerBook } from '../ledger';
 import type { ChainRules } from '../rules';
@@ -214,6 +215,13 @@ export async function decideSale(
   const posted = postedReceipt(server, { redeemed: till.redeemed, accrued: customer ? accrued : 0 });
   if (ev.cashierId !== undefined && cashierId === null)
     flags.push({ kind: 'cashier_unknown', details: { receiptId: sale.receiptId, cashierId: ev.cashierId } });
+  if (customer && cashierId !== null && (await cashierIsCustomer(tx, cashierId, customer.id))) {
+    flags.push({
+      kind: 'cashier_own_card',
+      customerId: customer.id,
+      details: { receiptId: sale.receiptId, cashierId: String(cashierId), redeemed: till.redeemed },
+    });
+  }
 
   const tier =
     customer && engineCustomer ? upgradedTier(programme, customer.tier, engineCustomer.customer.rollingSpendKopecks + server.totals.eligibleNet) : null;
