@@ -1,6 +1,6 @@
 import { formatRoubles } from '../../../core/money';
 import type { SaleEvent } from '../../protocol/events';
-import { PhoneCodeSent, PhoneCodeVerified, phoneSpendAllowance, type PhoneCodeRequest } from '../../protocol/phoneCodes';
+import { PHONE_CODE_ERRORS, PhoneCodeSent, PhoneCodeVerified, phoneSpendAllowance, type PhoneCodeRequest } from '../../protocol/phoneCodes';
 import type { ApiAnswer, ApiCaller } from '../api';
 import type { PhoneCodeView, SaleCustomer, SaleView, TillState } from './tillState';
 
@@ -30,21 +30,7 @@ export interface PhoneCodeHost {
 type Sent = { ok: true; sent: PhoneCodeSent } | { ok: false; offline: boolean; code: string };
 
 /** The error codes the dialog words; anything else reads as "could not check the code". */
-const KNOWN = new Set([
-  'phone_code_resend_too_soon',
-  'phone_code_phone_limit',
-  'phone_code_till_limit',
-  'customer_has_no_phone',
-  'customer_not_found',
-  'sms_gateway_not_configured',
-  'sms_unavailable',
-  'phone_code_unknown',
-  'phone_code_expired',
-  'phone_code_used',
-  'phone_code_wrong',
-  'phone_code_attempts_exhausted',
-  'offline',
-]);
+const KNOWN = new Set<string>([...PHONE_CODE_ERRORS.filter((c) => c !== 'phone_not_registered'), 'offline']);
 export const phoneCodeError = (code: string): string => `phoneCode.errors.${KNOWN.has(code) ? code : 'other'}`;
 
 export class PhoneCodeFlow {
