@@ -31,6 +31,7 @@ export function FiscalShiftPanel() {
   const reason = (code: string) => t(`fiscal.errors.${code}`, { defaultValue: code });
   const figureName = (f: Figure) => t(`fiscal.totals.figure.${f.replace('.', '_')}`);
   const shown = (f: Figure, v: number) => (f.endsWith('count') ? String(v) : money(v));
+  const counted = totals?.ok ? totals.register : null;
   return (
     <section aria-label={t('fiscal.shift.title')} className="fiscal-shift">
       <h3>{t('fiscal.shift.title')}</h3>
@@ -87,33 +88,26 @@ export function FiscalShiftPanel() {
                   );
                 }),
               )}
-              {totals.register && (
+              {counted && (
                 <>
-                  {totals.register.sell.otherKopecks > 0 && (
+                  {counted.sell.otherKopecks > 0 && (
                     <tr>
                       <th scope="row">{t('fiscal.totals.figure.sales_other')}</th>
                       <td className="money">—</td>
-                      <td className="money">{money(totals.register.sell.otherKopecks)}</td>
+                      <td className="money">{money(counted.sell.otherKopecks)}</td>
                     </tr>
                   )}
-                  <tr>
-                    <th scope="row">{t('fiscal.totals.figure.cashIn')}</th>
-                    <td className="money">—</td>
-                    <td className="money">
-                      {t('fiscal.totals.countSum', { count: totals.register.cashIn.count, sum: money(totals.register.cashIn.totalKopecks) })}
-                    </td>
-                  </tr>
-                  <tr>
-                    <th scope="row">{t('fiscal.totals.figure.cashOut')}</th>
-                    <td className="money">—</td>
-                    <td className="money">
-                      {t('fiscal.totals.countSum', { count: totals.register.cashOut.count, sum: money(totals.register.cashOut.totalKopecks) })}
-                    </td>
-                  </tr>
+                  {(['cashIn', 'cashOut'] as const).map((kind) => (
+                    <tr key={kind}>
+                      <th scope="row">{t(`fiscal.totals.figure.${kind}`)}</th>
+                      <td className="money">—</td>
+                      <td className="money">{t('fiscal.totals.countSum', { count: counted[kind].count, sum: money(counted[kind].totalKopecks) })}</td>
+                    </tr>
+                  ))}
                   <tr>
                     <th scope="row">{t('fiscal.totals.figure.drawer')}</th>
                     <td className="money">—</td>
-                    <td className="money">{money(totals.register.cashInDrawerKopecks)}</td>
+                    <td className="money">{money(counted.cashInDrawerKopecks)}</td>
                   </tr>
                 </>
               )}
