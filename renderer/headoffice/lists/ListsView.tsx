@@ -50,11 +50,29 @@ const Rejected = z.object({
   ),
 });
 
-const KINDS = ['stores', 'terminals', 'products', 'cashiers', 'managers', 'rejected'] as const;
+/** Supervisor approvals at the tills (GET /api/v1/admin/chains/:id/approvals): who approved what. */
+const Approvals = z.object({
+  approvals: z.array(
+    z.object({
+      eventId: z.string(),
+      occurredAt: z.string(),
+      storeId: z.number().int(),
+      cashierId: z.string().nullable(),
+      managerName: z.string(),
+      action: z.string(),
+      productId: z.string().nullable(),
+      before: z.number().int(),
+      after: z.number().int(),
+      lines: z.array(z.unknown()).nullable(),
+    }),
+  ),
+});
+
+const KINDS = ['stores', 'terminals', 'products', 'cashiers', 'managers', 'approvals', 'rejected'] as const;
 type Kind = (typeof KINDS)[number];
 type Table = { columns: string[]; rows: { key: string; cells: ReactNode[] }[] };
 
-/** Searchable lists of the chain: stores, tills (last seen, version, unsent events), products, cashiers, managers and refused till events. */
+/** Searchable lists of the chain: stores, tills (last seen, version, unsent events), products, cashiers, managers, supervisor approvals and refused till events. */
 export function ListsView({ ctx }: { ctx: Ctx }) {
   const { t, i18n } = useTranslation();
   const [kind, setKind] = useState<Kind>('stores');
@@ -169,6 +187,33 @@ export function ListsView({ ctx }: { ctx: Ctx }) {
                       key: m.id,
                       cells: [m.name, m.store, m.hasCard ? t('ho.common.yes') : t('ho.common.no'), day(m.createdAt), m.revokedAt ? L('revoked') : L('active')],
                     })),
+                  },
+                }
+              : r,
+          ),
+        );
+      } else if (kind === 'approvals') {
+        void ctx.api.call(Approvals, 'GET', base, { query: { limit: 500 } }).then((r) =>
+          done(
+            r.ok
+              ? {
+                  ok: true,
+                  value: {
+                    columns: ['when', 'store', 'action', 'manager', 'what', 'before', 'after'].map(L),
+                    rows: r.value.approvals
+                      .filter((a) => !q.trim() || `${a.managerName} ${a.productId ?? ''}`.toLowerCase().includes(q.trim().toLowerCase()))
+                      .map((a) => ({
+                        key: a.eventId,
+                        cells: [
+                          when(a.occurredAt),
+                          a.storeId,
+                          i18n.exists(`ho.lists.approvals.actions.${a.action}`) ? L(`actions.${a.action}`) : a.action,
+                          a.managerName,
+                          a.lines ? t('ho.lists.approvals.lines', { count: a.lines.length }) : (a.productId ?? t('ho.common.dash')),
+                          ctx.money(a.before),
+                          ctx.money(a.after),
+                        ],
+                      })),
                   },
                 }
               : r,

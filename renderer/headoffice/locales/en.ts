@@ -344,7 +344,15 @@ export const en: HeadOfficeMessages = {
     },
     lists: {
       heading: 'Lists',
-      kinds: { stores: 'Stores', terminals: 'Tills', products: 'Products', cashiers: 'Cashiers', managers: 'Managers', rejected: 'Refused events' },
+      kinds: {
+        stores: 'Stores',
+        terminals: 'Tills',
+        products: 'Products',
+        cashiers: 'Cashiers',
+        managers: 'Managers',
+        approvals: 'Approvals',
+        rejected: 'Refused events',
+      },
       products: {
         name: 'Product',
         ean: 'Barcode',
@@ -373,6 +381,22 @@ export const en: HeadOfficeMessages = {
       },
       cashiers: { number: 'Personnel No.', name: 'Cashier', store: 'Store', since: 'Since', state: 'State', active: 'active', revoked: 'revoked' },
       managers: { name: 'Manager', store: 'Store', card: 'Manager card', since: 'Since', state: 'State', active: 'active', revoked: 'revoked' },
+      approvals: {
+        when: 'When',
+        store: 'Store',
+        action: 'Action',
+        manager: 'Approved by',
+        what: 'Product',
+        before: 'Before',
+        after: 'After',
+        lines: '{{count}} item(s)',
+        actions: {
+          voidLine: 'line voided after the total',
+          priceChange: 'price by hand',
+          manualDiscount: 'discount by hand',
+          returnNoReceipt: 'return without a receipt',
+        },
+      },
       rejected: { when: 'Received', type: 'Event', code: 'Reason', terminal: 'Till', store: 'Store', id: 'Event id' },
       eventTypes: {
         sale: 'sale',

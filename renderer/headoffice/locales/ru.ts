@@ -342,7 +342,15 @@ export const ru = {
     },
     lists: {
       heading: 'Справочники',
-      kinds: { stores: 'Магазины', terminals: 'Кассы', products: 'Товары', cashiers: 'Кассиры', managers: 'Менеджеры', rejected: 'Отклонённые события' },
+      kinds: {
+        stores: 'Магазины',
+        terminals: 'Кассы',
+        products: 'Товары',
+        cashiers: 'Кассиры',
+        managers: 'Менеджеры',
+        approvals: 'Подтверждения',
+        rejected: 'Отклонённые события',
+      },
       products: {
         name: 'Товар',
         ean: 'Штрихкод',
@@ -371,6 +379,22 @@ export const ru = {
       },
       cashiers: { number: 'Табельный №', name: 'Кассир', store: 'Магазин', since: 'С', state: 'Состояние', active: 'работает', revoked: 'отозван' },
       managers: { name: 'Менеджер', store: 'Магазин', card: 'Карта менеджера', since: 'С', state: 'Состояние', active: 'работает', revoked: 'отозван' },
+      approvals: {
+        when: 'Когда',
+        store: 'Магазин',
+        action: 'Действие',
+        manager: 'Подтвердил(а)',
+        what: 'Товар',
+        before: 'Было',
+        after: 'Стало',
+        lines: 'товаров: {{count}}',
+        actions: {
+          voidLine: 'удаление строки после итога',
+          priceChange: 'ручная цена',
+          manualDiscount: 'ручная скидка',
+          returnNoReceipt: 'возврат без чека',
+        },
+      },
       rejected: { when: 'Получено', type: 'Событие', code: 'Причина', terminal: 'Касса', store: 'Магазин', id: 'Код события' },
       eventTypes: {
         sale: 'продажа',
