@@ -14,7 +14,7 @@ const Applied = z.object({
 const Customer = z.object({ id: z.string(), firstName: z.string(), balance: z.number().int(), pending: z.number().int(), cards: z.array(z.string()) });
 
 /** The kinds head office acts on first: cards taken, offline overspend, price differences, duplicate registrations. */
-const KINDS = ['card_taken', 'overdraft', 'price_difference', 'registration_merged', 'registration_repeated'];
+const KINDS = ['card_taken', 'overdraft', 'price_difference', 'registration_merged', 'registration_repeated', 'registration_unconfirmed_phone'];
 type Action = 'merge' | 'cardReturn' | 'adjust';
 
 /**

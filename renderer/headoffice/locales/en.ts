@@ -233,6 +233,8 @@ export const en: HeadOfficeMessages = {
         cashier_unknown: 'Unknown cashier',
         coupon_refused: 'Coupon refused by the server (already used or not valid)',
         customers_merged: 'Customers merged',
+        registration_unconfirmed_phone: "Registered with another customer's phone, no SMS code (a separate customer)",
+        phone_spend_unconfirmed: 'Spent by phone without the SMS code',
         other: 'Other',
       },
       columns: { when: 'When', kind: 'What', where: 'Where', customer: 'Customer', details: 'Details', actions: 'Actions' },

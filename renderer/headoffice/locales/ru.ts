@@ -231,6 +231,8 @@ export const ru = {
         cashier_unknown: 'Неизвестный кассир',
         coupon_refused: 'Купон отклонён сервером (уже использован или не подходит)',
         customers_merged: 'Покупатели объединены',
+        registration_unconfirmed_phone: 'Регистрация с чужим телефоном без кода из SMS (отдельный покупатель)',
+        phone_spend_unconfirmed: 'Списание по телефону без кода из SMS',
         other: 'Другое',
       },
       columns: { when: 'Когда', kind: 'Что', where: 'Где', customer: 'Покупатель', details: 'Подробности', actions: 'Действия' },
