@@ -569,6 +569,14 @@ export const en: Messages = {
     failed: 'Camera unavailable: {{message}}. Type the number instead.',
     close: 'Close camera',
   },
+  feedback: {
+    ask: 'Rate this purchase',
+    rate_one: 'Rating {{count}}',
+    rate_few: 'Rating {{count}}',
+    rate_many: 'Rating {{count}}',
+    rate_other: 'Rating {{count}}',
+    thanks: 'Thank you! Rated {{rating}} out of 5',
+  },
   coupon: {
     title: 'Coupon',
     label: 'Coupon or promo code',

@@ -568,6 +568,14 @@ export const ru = {
     failed: 'Камера недоступна: {{message}}. Введите номер вручную.',
     close: 'Закрыть камеру',
   },
+  feedback: {
+    ask: 'Оцените покупку',
+    rate_one: 'Оценка {{count}}',
+    rate_few: 'Оценка {{count}}',
+    rate_many: 'Оценка {{count}}',
+    rate_other: 'Оценка {{count}}',
+    thanks: 'Спасибо! Оценка {{rating}} из 5',
+  },
   coupon: {
     title: 'Купон',
     label: 'Купон или промокод',

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
 import type { Receipt } from '../../sync/client/session/tillState';
+import { FeedbackPrompt } from './FeedbackPrompt';
 
 /** Shown only once the sale is durable on this till: what was paid, spent, earned. */
 export function ReceiptSummary({
@@ -51,6 +52,7 @@ export function ReceiptSummary({
           </button>
         </div>
       )}
+      <FeedbackPrompt receiptId={receipt.receiptId} />
       <button type="button" onClick={onNext}>
         {t('receipt.next')}
       </button>

@@ -243,6 +243,17 @@ export const ApprovalEvent = z.object({
 });
 export type ApprovalEvent = z.infer<typeof ApprovalEvent>;
 
+/** The customer's rating of a purchase (issue 16): 1 to 5 and an optional comment, one per receipt. */
+export const FeedbackEvent = z.object({
+  ...base,
+  type: z.literal('feedback'),
+  ...byCashier,
+  receiptId: z.string().min(1).max(200),
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().trim().min(1).max(500).optional(),
+});
+export type FeedbackEvent = z.infer<typeof FeedbackEvent>;
+
 export const TillEvent = z.discriminatedUnion('type', [
   SaleEvent,
   ReturnEvent,
@@ -251,6 +262,7 @@ export const TillEvent = z.discriminatedUnion('type', [
   ConsentEvent,
   RegistrationOfferedEvent,
   ApprovalEvent,
+  FeedbackEvent,
 ]);
 export type TillEvent = z.infer<typeof TillEvent>;
 export type TillEventType = TillEvent['type'];
@@ -279,7 +291,7 @@ export const Posted = z.object({
 });
 
 export const AppliedResult = z.object({
-  type: z.enum(['sale', 'return', 'registration', 'cardLink', 'consent', 'adjustment', 'registrationOffered', 'approval']),
+  type: z.enum(['sale', 'return', 'registration', 'cardLink', 'consent', 'adjustment', 'registrationOffered', 'approval', 'feedback']),
   /** The server's id of the customer the event touched (after alias resolution), if any. */
   customerId: z.string().nullable(),
   /** A registration whose phone was already known: the customer it joined. */

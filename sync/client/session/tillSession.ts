@@ -16,6 +16,7 @@ import { LINE_MAX_MILLI, customerPanel, priceDraft, saleContext, saleEvent, setQ
 import { isQuotaError } from '../storageError';
 import { contextTables, loadContext, recordSaleEffect } from '../customerContext';
 import { couponForSale } from '../coupons';
+import { recordFeedback } from '../feedback';
 import type { CustomerContext } from '../../../core/loyalty/customerContext';
 import { TillDb } from '../tillDb';
 import type { CardLinkEvent, SaleEvent, SaleFiscal } from '../../protocol/events';
@@ -547,6 +548,16 @@ export class TillSession {
       }
       this.setSale({ coupons: [...(sale.coupons ?? []), res.coupon] }, false);
       this.notice('coupon.applied', { code: res.coupon.code }, 'info');
+      return true;
+    });
+  }
+
+  /** The customer's rating of the purchase just made (issue 16): queued as an event, one per receipt. */
+  rateReceipt(receiptId: string, rating: number): Promise<boolean> {
+    return this.serial(async () => {
+      if (!this.db || this.state.receipt?.receiptId !== receiptId) return false;
+      await recordFeedback(this.db, { receiptId, rating, cashierId: this.state.cashier.current?.cashierId ?? null, now: this.now() });
+      this.loops?.pushSoon();
       return true;
     });
   }

@@ -5,6 +5,7 @@ import type { RulesCache } from '../rules';
 import type { TerminalContext } from '../terminals';
 import { applyApproval } from './applyApproval';
 import { applyCardLink } from './applyCardLink';
+import { applyFeedback } from './applyFeedback';
 import { applyConsent } from './applyConsent';
 import { applyRegistration } from './applyRegistration';
 import { applyRegistrationOffered } from './applyRegistrationOffered';
@@ -47,6 +48,8 @@ function applyEvent(ctx: EventContext, ev: TillEvent) {
       return applyRegistrationOffered(ctx, ev);
     case 'approval':
       return applyApproval(ctx, ev);
+    case 'feedback':
+      return applyFeedback(ctx, ev);
   }
 }
 
