@@ -756,6 +756,7 @@ export const en: Messages = {
       cardLink: 'Card link',
       consent: 'Consent',
       registrationOffered: 'Registration offered',
+      feedback: 'Purchase rating',
     },
     code: {
       invalid_event: 'the data did not pass the server’s checks',

@@ -760,6 +760,7 @@ export const ru = {
       cardLink: 'Привязка карты',
       consent: 'Согласие',
       registrationOffered: 'Предложение регистрации',
+      feedback: 'Оценка покупки',
     },
     code: {
       invalid_event: 'данные не прошли проверку сервера',
