@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { version } from '../package.json';
 import { tillForFile, type RunningServer } from './support/processes';
 import { tillReady } from './support/runtime';
 import { addToBasket } from './support/till';
@@ -8,6 +8,8 @@ import { addToBasket } from './support/till';
 const till = tillForFile(100);
 /** The sample CommerceML 2.08 files written from the public format description (import.xml, offers.xml). */
 const sample = (name: string) => fileURLToPath(new URL(`../sync/server/exchange/testing/${name}`, import.meta.url));
+/** The version the till reports: package.json of the build it runs. */
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const MILK = { ean: '4607001770015', name: 'Молоко "Домик" 3,2% 930 мл' };
 
 async function headOffice(page: Page, server: RunningServer, tab: string): Promise<void> {
