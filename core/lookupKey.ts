@@ -70,6 +70,11 @@ export function useArgon2id(fn: Argon2idFunction): void {
   argon2id = fn;
 }
 
+/** Argon2id by the implementation in use (native in Node processes, WebAssembly in the page): PIN hashes use it too. */
+export function runArgon2id(input: Argon2idInput): Promise<Uint8Array> {
+  return argon2id(input);
+}
+
 /** The WebAssembly implementation, whichever is in use (tests compare the two). */
 export const wasmArgon2 = wasm;
 

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashPinPbkdf2 } from '../../core/pinHash';
+import { hashPinArgon2, hashPinPbkdf2 } from '../../core/pinHash';
 import { line, sale } from '../server/testing/events';
 import type { ApiCaller } from './api';
 import {
@@ -100,16 +100,19 @@ describe('cashier sign-in at the till', () => {
     const pinHash = await hashPinPbkdf2('1357', 1_000);
     const list = [
       { cashierId: '1010', personnelNo: '101', name: 'Анна', pinHash, card: '2700000000079' },
-      { cashierId: '1020', personnelNo: '102', name: 'Борис', pinHash, card: null },
+      { cashierId: '1020', personnelNo: '102', name: 'Борис', pinHash: await hashPinArgon2('1357', { memoryKiB: 64, iterations: 1 }), card: null },
     ];
     await pullCashiers(db, async () => ({ ok: true, status: 200, body: { storeId: 1, cashiers: list } }));
     const annasKeys = ['card:2700000000079', 'phone:abc'];
     expect(await isCashiersOwnCard(db, annasKeys)).toBe(false); // nobody signed in
-    await signIn(db, '101', '1357', Date.now(), fakeClock());
+    // Anna's hash is an older PBKDF2 one: the till is told to have the server upgrade it.
+    expect(await signIn(db, '101', '1357', Date.now(), fakeClock())).toMatchObject({ ok: true, legacyPin: true });
     expect(await isCashiersOwnCard(db, annasKeys)).toBe(true);
     expect(await isCashiersOwnCard(db, ['card:2700000000086'])).toBe(false);
     await signOut(db);
-    await signIn(db, '102', '1357', Date.now(), fakeClock());
+    const boris = await signIn(db, '102', '1357', Date.now(), fakeClock());
+    expect(boris).toMatchObject({ ok: true });
+    expect(boris.ok && boris.legacyPin).toBeFalsy();
     expect(await isCashiersOwnCard(db, annasKeys)).toBe(false);
   });
 

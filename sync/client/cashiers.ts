@@ -1,5 +1,5 @@
 import { toLocal } from '../../core/engine';
-import { verifyPinPbkdf2 } from '../../core/pinHash';
+import { isLegacyPinHash, verifyPin } from '../../core/pinHash';
 import { CashierList } from '../protocol/cashiers';
 import type { RegistrationEvent, RegistrationOfferedEvent, ReturnEvent, SaleEvent } from '../protocol/events';
 import type { ApiCaller } from './api';
@@ -75,7 +75,10 @@ export async function currentCashier(db: TillDb): Promise<SignedIn | null> {
 }
 
 export type SignInResult =
-  { ok: true; cashier: SignedIn } | { ok: false; reason: 'wrong'; attemptsLeft: number } | { ok: false; reason: 'locked'; retryInMs: number };
+  /** `legacyPin`: the PIN matched an older PBKDF2 hash; the till asks the server to re-make it with Argon2id. */
+  | { ok: true; cashier: SignedIn; legacyPin?: boolean }
+  | { ok: false; reason: 'wrong'; attemptsLeft: number }
+  | { ok: false; reason: 'locked'; retryInMs: number };
 
 /**
  * Personnel number + PIN, checked against the pulled hash. Throttled on this till: after
@@ -87,7 +90,7 @@ export async function signIn(db: TillDb, personnelNo: string, pin: string, now =
   const lock = await currentLockout(db, clock);
   if (lock.remainingMs > 0) return { ok: false, reason: 'locked', retryInMs: lock.remainingMs };
   const cashier = await db.cashiers.where('personnelNo').equals(personnelNo.trim()).first();
-  const matches = await verifyPinPbkdf2(pin, cashier?.pinHash ?? DECOY);
+  const matches = await verifyPin(pin, cashier?.pinHash ?? DECOY);
   if (!matches || !cashier) {
     const failures = lock.failures + 1;
     await db.shift.put({ key: 'lockout', failures, remainingMs: lockAfter(failures), session: clock.session, mono: clock.now() });
@@ -98,11 +101,11 @@ export async function signIn(db: TillDb, personnelNo: string, pin: string, now =
     await db.shift.put(signed);
     await db.shift.bulkDelete(['failures', 'lockout']);
   });
-  return { ok: true, cashier: signed };
+  return isLegacyPinHash(cashier.pinHash) ? { ok: true, cashier: signed, legacyPin: true } : { ok: true, cashier: signed };
 }
 
 /** A well-formed hash nobody's PIN matches: an unknown number costs as long as a wrong PIN. */
-const DECOY = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const DECOY = 'argon2id$16384$3$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 /**
  * The wrong tries in a row and the lock left, run down by the monotonic time this page has seen

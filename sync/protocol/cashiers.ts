@@ -33,8 +33,19 @@ export const CashierInfo = z.object({
 });
 export type CashierInfo = z.infer<typeof CashierInfo>;
 
-/** `pbkdf2-sha256$<iterations>$<salt b64url>$<key b64url>`: what the till verifies a PIN against. */
-export const PinHash = z.string().regex(/^pbkdf2-sha256\$\d{4,7}\$[A-Za-z0-9_-]{16,64}\$[A-Za-z0-9_-]{32,128}$/, 'expected a PBKDF2 PIN hash');
+/**
+ * What the till verifies a PIN against (core/pinHash.ts): `argon2id$<KiB>$<passes>$<salt>$<key>`,
+ * or the older `pbkdf2-sha256$<iterations>$<salt>$<key>`, upgraded after the next sign-in.
+ */
+export const PinHash = z
+  .string()
+  .regex(/^(pbkdf2-sha256\$\d{4,7}|argon2id\$\d{1,7}\$\d{1,3})\$[A-Za-z0-9_-]{11,64}\$[A-Za-z0-9_-]{22,128}$/, 'expected an Argon2id or PBKDF2 PIN hash');
+
+/**
+ * POST /api/v1/cashiers/pin-upgrade (a till, right after a cashier signed in against an older
+ * PBKDF2 hash): the server checks the PIN against that hash and stores an Argon2id one instead.
+ */
+export const PinUpgradeRequest = z.strictObject({ cashierId: CashierId, pin: CashierPin });
 
 /** GET /api/v1/pull/cashiers: the store's active cashiers, the whole list (a store has tens). */
 export const CashierListItem = z.object({

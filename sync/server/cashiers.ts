@@ -1,4 +1,4 @@
-import { hashPinPbkdf2 } from '../../core/pinHash';
+import { hashPinArgon2, isLegacyPinHash, verifyPin } from '../../core/pinHash';
 import type { CashierInfo, CashierList, CreateCashierRequest } from '../protocol/cashiers';
 import type { Database, Sql } from './db/database';
 import { HttpError } from './httpError';
@@ -22,7 +22,7 @@ function info(r: CashierRow): CashierInfo {
 }
 
 export async function createCashier(db: Database, storeId: number, req: CreateCashierRequest): Promise<CashierInfo> {
-  const pinHash = await hashPinPbkdf2(req.pin);
+  const pinHash = await hashPinArgon2(req.pin);
   return db.transaction(async (tx) => {
     const store = await tx.query('SELECT id FROM stores WHERE id = $1 FOR UPDATE', [storeId]);
     if (store.length === 0) throw new HttpError(404, 'store_not_found', `Store ${storeId} does not exist.`);
@@ -39,6 +39,26 @@ export async function createCashier(db: Database, storeId: number, req: CreateCa
     );
     return info(row!);
   });
+}
+
+/**
+ * A till's cashier signed in against an older PBKDF2 hash: with the PIN they typed, the server
+ * checks it against that hash and stores an Argon2id one (issue 13); the store's tills get it at
+ * their next pull. A hash already Argon2id is left alone. A wrong PIN is a 403 (the caller counts
+ * it as a failed credential). Only a cashier of the terminal's own store.
+ */
+export async function upgradeCashierPin(db: Database, storeId: number, cashierId: string, pin: string): Promise<{ upgraded: boolean }> {
+  const [row] = await db.query<{ pin_hash: string }>('SELECT pin_hash FROM cashiers WHERE id = $1 AND store_id = $2 AND revoked_at IS NULL', [
+    cashierId,
+    storeId,
+  ]);
+  if (!row) throw new HttpError(404, 'cashier_not_found', 'No active cashier of this store has this id.');
+  if (!isLegacyPinHash(row.pin_hash)) return { upgraded: false };
+  if (!(await verifyPin(pin, row.pin_hash))) throw new HttpError(403, 'pin_rejected', 'The PIN does not match this cashier.');
+  const fresh = await hashPinArgon2(pin);
+  // Only if nobody changed it meanwhile.
+  const done = await db.query('UPDATE cashiers SET pin_hash = $1 WHERE id = $2 AND pin_hash = $3 RETURNING id', [fresh, cashierId, row.pin_hash]);
+  return { upgraded: done.length > 0 };
 }
 
 export async function listCashiers(db: Sql, storeId: number): Promise<CashierInfo[]> {

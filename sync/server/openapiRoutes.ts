@@ -4,7 +4,7 @@ import { CouponSchema } from '../../core/loyalty/coupons';
 import { IssueCouponsSchema } from './coupons';
 import { CertificateView, IssueCertificatesSchema } from './certificates';
 import { CertificateMoveSchema } from '../../core/loyalty/certificates';
-import { CashierInfo, CashierList, CreateCashierRequest } from '../protocol/cashiers';
+import { CashierInfo, CashierList, CreateCashierRequest, PinUpgradeRequest } from '../protocol/cashiers';
 import { ConsentHistory, ConsentText, PutConsentTextRequest, WithdrawConsentRequest } from '../protocol/consents';
 import { PushRequest, PushResponse } from '../protocol/events';
 import { ImportReport } from '../protocol/exchange';
@@ -110,6 +110,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/pull/contexts': pull('Customer pricing contexts changed since a cursor', ContextPage),
   'GET /api/v1/pull/coupons': pull('Coupons issued or redeemed since a cursor', CouponPage),
   'GET /api/v1/pull/cashiers': pull("The store's cashiers", CashierList),
+  'POST /api/v1/cashiers/pin-upgrade': {
+    summary: "Re-make a cashier's older PBKDF2 PIN hash with Argon2id, from the PIN they just signed in with",
+    tag: 'till sync',
+    auth: 'terminal',
+    body: PinUpgradeRequest,
+    response: z.object({ upgraded: z.boolean() }),
+  },
   'POST /api/v1/push': {
     summary: "Push the till's events (sales, returns, registrations...), applied exactly once",
     tag: 'till sync',

@@ -1800,6 +1800,8 @@ export class TillSession {
     return this.serial(async () => {
       if (!this.db) return null;
       const result = await signIn(this.db, personnelNo, pin, this.now());
+      // An older PBKDF2 hash: the server re-makes it with Argon2id from this PIN (issue 13); offline, next time.
+      if (result.ok && result.legacyPin) void this.api('POST', '/api/v1/cashiers/pin-upgrade', undefined, { cashierId: result.cashier.cashierId, pin });
       await this.refreshCashier();
       if (result.ok) await this.openShiftAtSignIn();
       return result;

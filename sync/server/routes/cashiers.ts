@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CreateCashierRequest } from '../../protocol/cashiers';
-import { createCashier, listCashiers, revokeCashier, storeCashiers } from '../cashiers';
+import { CreateCashierRequest, PinUpgradeRequest } from '../../protocol/cashiers';
+import { createCashier, listCashiers, revokeCashier, storeCashiers, upgradeCashierPin } from '../cashiers';
 import { HttpError } from '../httpError';
 import type { RouteDeps } from './deps';
 
@@ -30,4 +30,16 @@ export function cashierRoutes(app: FastifyInstance, { db, guards }: RouteDeps): 
 
   // The whole list each time: a store has tens of cashiers, and a revocation must disappear.
   app.get('/api/v1/pull/cashiers', terminal, async (req) => storeCashiers(db, guards.terminalOf(req).storeId));
+
+  // A PBKDF2 PIN hash becomes Argon2id after the cashier's next sign-in (issue 13). Wrong PINs
+  // count against the source like manager PINs.
+  app.post('/api/v1/cashiers/pin-upgrade', terminal, async (req) => {
+    guards.refuseIfThrottled(req);
+    const body = PinUpgradeRequest.parse(req.body);
+    try {
+      return await upgradeCashierPin(db, guards.terminalOf(req).storeId, body.cashierId, body.pin);
+    } catch (err) {
+      throw err instanceof HttpError && err.code === 'pin_rejected' ? guards.failure(req, err) : err;
+    }
+  });
 }
