@@ -67,7 +67,7 @@ vi.mock('electron', () => {
 beforeAll(async () => {
   process.env.LT_TILL_DATA_DIR = mkdtempSync(join(tmpdir(), 'lt-electron-'));
   await import('./main');
-  await vi.waitFor(() => expect(wired.loaded).not.toBeNull());
+  await vi.waitFor(() => expect(wired.loaded).not.toBeNull(), { timeout: 30_000 });
 });
 
 describe('electron main', () => {
@@ -100,7 +100,7 @@ describe('electron main', () => {
   });
 
   it('opens the customer display (#/customer) full screen on the second screen, without the host bridge', async () => {
-    await vi.waitFor(() => expect(wired.windows).toHaveLength(2));
+    await vi.waitFor(() => expect(wired.windows).toHaveLength(2), { timeout: 30_000 });
     const [, customer] = wired.windows;
     expect(customer!.options).toMatchObject({ x: 1366, y: 0, width: 800, height: 600, fullscreen: true, focusable: false });
     expect(customer!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: false });

@@ -178,7 +178,7 @@ describe.each(testDatabases())('sale runs on $name', ({ name, open }) => {
   beforeAll(async () => {
     batched = await openSide(open, true);
     alone = await openSide(open, false);
-  }, 60_000);
+  });
   afterAll(async () => {
     await batched?.db.close();
     await alone?.db.close();
