@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { couponCodeFrom } from '../../core/loyalty/coupons';
 import { applyMove, CertificateMoveSchema, normaliseCertificateCode, type Certificate, type CertificateState } from '../../core/loyalty/certificates';
 import { guardChangeFeed } from './changeFeed';
+import { batchCodes, CodeBatchFields, oneWayOfCodes } from './coupons';
 import type { Database } from './db/database';
 import { HttpError } from './httpError';
 import type { TerminalContext } from './terminals';
@@ -17,15 +16,10 @@ import type { TerminalContext } from './terminals';
 export const IssueCertificatesSchema = z
   .object({
     nominalKopecks: z.number().int().min(100).max(100_000_000),
-    count: z.number().int().min(1).max(10_000).optional(),
-    codes: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
-    prefix: z
-      .string()
-      .regex(/^[A-Za-z0-9]{0,8}$/)
-      .optional(),
+    ...CodeBatchFields,
     expiresAt: z.string().datetime({ offset: true }).optional(),
   })
-  .refine((r) => (r.count === undefined) !== (r.codes === undefined), { message: 'give either count or codes' });
+  .refine(oneWayOfCodes, { message: 'give either count or codes' });
 
 export const CertificateView = z.object({
   code: z.string(),
@@ -42,7 +36,7 @@ export async function issueCertificates(db: Database, chainId: number, body: unk
   const parsed = IssueCertificatesSchema.safeParse(body);
   if (!parsed.success) throw invalid(parsed.error);
   const r = parsed.data;
-  const codes = r.codes ? r.codes.map(normaliseCertificateCode) : Array.from({ length: r.count ?? 0 }, () => couponCodeFrom(randomBytes(12), r.prefix ?? ''));
+  const codes = batchCodes(r, 12);
   if (codes.some((c) => c === null)) throw new HttpError(400, 'invalid_certificate', 'codes: 4 to 32 Latin letters and digits.');
   const rows = await db.transaction(async (tx) => {
     await guardChangeFeed(tx);

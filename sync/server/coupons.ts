@@ -18,16 +18,26 @@ import { HttpError } from './httpError';
 
 const isoInstant = z.string().datetime({ offset: true });
 
+/** A batch of codes: `count` random ones (with an optional prefix), or the `codes` themselves. Shared with certificates.ts. */
+export const CodeBatchFields = {
+  count: z.number().int().min(1).max(10_000).optional(),
+  codes: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9]{0,8}$/)
+    .optional(),
+};
+export const oneWayOfCodes = (r: { count?: number | undefined; codes?: string[] | undefined }) => (r.count === undefined) !== (r.codes === undefined);
+
+/** The batch's codes, normalised (null where a given code is not one), or made at random from `bytes` bytes each. */
+export function batchCodes(r: { count?: number | undefined; codes?: string[] | undefined; prefix?: string | undefined }, bytes: number): (string | null)[] {
+  return r.codes ? r.codes.map((c) => normaliseCouponCode(c)) : Array.from({ length: r.count ?? 0 }, () => couponCodeFrom(randomBytes(bytes), r.prefix ?? ''));
+}
+
 export const IssueCouponsSchema = z
   .object({
     offerId: z.string().min(1).max(200),
-    /** How many random codes to make; or `codes`, the codes themselves (a promo code everybody types). */
-    count: z.number().int().min(1).max(10_000).optional(),
-    codes: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
-    prefix: z
-      .string()
-      .regex(/^[A-Za-z0-9]{0,8}$/)
-      .optional(),
+    ...CodeBatchFields,
     singleUse: z.boolean().default(true),
     customerId: z
       .string()
@@ -37,7 +47,7 @@ export const IssueCouponsSchema = z
     validFrom: isoInstant.optional(),
     validTo: isoInstant.optional(),
   })
-  .refine((r) => (r.count === undefined) !== (r.codes === undefined), { message: 'give either count or codes' })
+  .refine(oneWayOfCodes, { message: 'give either count or codes' })
   .refine((r) => !r.validFrom || !r.validTo || Date.parse(r.validFrom) < Date.parse(r.validTo), { path: ['validTo'], message: 'ends before it starts' });
 export type IssueCoupons = z.input<typeof IssueCouponsSchema>;
 
@@ -46,9 +56,7 @@ export async function issueCoupons(db: Database, chainId: number, body: unknown)
   const parsed = IssueCouponsSchema.safeParse(body);
   if (!parsed.success) throw new HttpError(400, 'invalid_coupons', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const r = parsed.data;
-  const codes = r.codes
-    ? r.codes.map((c) => normaliseCouponCode(c))
-    : Array.from({ length: r.count ?? 0 }, () => couponCodeFrom(randomBytes(10), r.prefix ?? ''));
+  const codes = batchCodes(r, 10);
   if (codes.some((c) => c === null)) throw new HttpError(400, 'invalid_coupons', 'codes: 4 to 32 Latin letters and digits (spaces and dashes are ignored).');
   const unique = [...new Set(codes as string[])];
   const [offer] = await db.query<{ body: { audience?: { coupon?: boolean } } }>('SELECT body FROM offers WHERE chain_id = $1 AND id = $2', [
