@@ -1,4 +1,5 @@
 import type { PricedReceipt, ReturnResult } from '../../core/engine';
+import type { CustomerContext } from '../../core/loyalty/customerContext';
 import type { ProductItem } from '../protocol/pull';
 import type { CashierListItem } from '../protocol/cashiers';
 import type { ApprovalAction, SaleEvent, TillEvent } from '../protocol/events';
@@ -203,6 +204,11 @@ export interface DraftPayment {
   available?: number | null | undefined;
   /** Whether the till could reach the server when it priced the amount (the offline allowance bound it if not). */
   online?: boolean | undefined;
+  /**
+   * The sale's customer's pricing context (purchases, offer uses, tier) the amount was priced
+   * with, null for none: after a reload the sale is committed with it, not a context pulled since.
+   */
+  context?: CustomerContext | null | undefined;
 }
 
 /**

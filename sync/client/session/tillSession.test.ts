@@ -171,6 +171,39 @@ describe('till session: payments', () => {
     expect(w.state.sale.items).toEqual([]);
   });
 
+  it('a card sale is priced and committed with the customer context it had when the payment opened, though another arrives meanwhile', async () => {
+    const { world: w } = await till();
+    await scan(w, demoCardNumber(RICH));
+    await scan(w, demoProduct(20).ean);
+    const id = w.state.sale.customer!.customer.id;
+    w.host.terminal.plan = 'hang';
+    w.session.key('F10');
+    await w.settle();
+    expect(w.state.mode).toBe('payingCard');
+    const atStart = w.state.sale.priced!.totals;
+    // Meanwhile a pull brings the server's new context for this customer (a higher tier earns more),
+    // and the page reloads while the customer types the PIN.
+    const tier = w.state.sale.customer!.customer.tier === 'gold' ? 'base' : 'gold';
+    await w.db.customerContexts.put({
+      customerId: id,
+      tier,
+      segments: [],
+      purchaseCount: 40,
+      spendKopecks: 0,
+      asOfMs: w.clock.now(),
+      uses: [],
+      recentEventIds: [],
+    });
+    w.openPage();
+    await w.settle();
+    expect(w.state.mode).toBe('payingCard');
+    expect(w.state.sale.priced!.totals, 'the total and bonuses shown while the terminal charges').toEqual(atStart);
+    w.host.terminal.answer(true);
+    await w.settle();
+    const [sale] = await w.db.journal.toArray();
+    expect(sale?.event.totals).toMatchObject({ payable: atStart.payable, accrued: atStart.accrued, redeemed: atStart.redeemed });
+  });
+
   it('a card sale resumed after a reload is committed as charged, though the balance changed at another till meanwhile', async () => {
     const { world: w } = await till();
     const n = 29;

@@ -211,7 +211,8 @@ export class TillSession {
   private wantContext(customer: LocalCustomer): void {
     const db = this.db;
     const programme = this.ctx?.programme;
-    if (!db || !programme || this.contexts.has(customer.id)) return;
+    // Never while a payment runs: its sale is priced with the context it had when the payment opened.
+    if (!db || !programme || this.contexts.has(customer.id) || isPaying(this.state.mode)) return;
     void this.contextOf(customer).then(
       () => this.state.sale.customer?.customer.id === customer.id && this.setSale({}, false),
       () => undefined,
@@ -342,7 +343,8 @@ export class TillSession {
           });
           if (outcome.ok) this.setLink('online');
           else if (outcome.offline) this.setLink('serverDown');
-          if (outcome.ok && !this.state.sale.payment) {
+          // Not while a payment runs: the sale being paid stays priced as at the payment's start.
+          if (outcome.ok && !this.state.sale.payment && !isPaying(this.state.mode)) {
             this.contexts.clear();
             if (this.state.sale.customer) this.setSale({}, false);
           }
@@ -575,7 +577,7 @@ export class TillSession {
             tier: sale.customer.customer.tier,
             available,
             birthday: sale.customer.customer.birthday ?? null,
-            context: this.contexts.get(sale.customer.customer.id),
+            context: paying?.context !== undefined ? (paying.context ?? undefined) : this.contexts.get(sale.customer.customer.id),
             coupons: sale.coupons,
           }
         : null;
@@ -968,6 +970,10 @@ export class TillSession {
 
   private async openPayment(): Promise<void> {
     if (this.state.mode !== 'selling' || !this.state.sale.priced) return;
+    // The total shown is final: priced with the customer's context loaded, which stays as it is
+    // until the payment ends (a pull meanwhile does not re-price it; found by the model test).
+    const customer = this.state.sale.customer?.customer;
+    if (customer) await this.contextOf(customer);
     this.setSale({ cardDecline: null }, false);
     this.desk.totalShown();
     this.set({ mode: 'payingCash' });
@@ -1029,6 +1035,7 @@ export class TillSession {
       startedAt: now,
       available: this.state.sale.available,
       online: this.online(),
+      context: this.state.sale.customer ? (this.contexts.get(this.state.sale.customer.customer.id) ?? null) : null,
     };
     this.set({ mode: 'payingCard' });
     this.setSale({ payment, cardDecline: null });
@@ -1143,6 +1150,7 @@ export class TillSession {
       payment.amountKopecks,
       frozen,
       payment.online,
+      payment.context,
     );
   }
 
@@ -1161,10 +1169,14 @@ export class TillSession {
     charged?: number,
     saleAvailable: number | null = this.state.sale.available,
     online: boolean = this.online(),
+    /** The sale's customer's context the card payment was priced with (undefined: as loaded now). */
+    saleContext?: CustomerContext | null,
   ): Promise<Receipt | null> {
     const db = this.db;
     if (!db || !this.ctx) return null;
     const sale = this.state.sale;
+    const contextOf = async (c: LocalCustomer) =>
+      saleContext !== undefined && c.id === sale.customer?.customer.id ? (saleContext ?? undefined) : this.contextOf(c);
     const who =
       buyer && buyerAvailable !== null
         ? {
@@ -1172,7 +1184,7 @@ export class TillSession {
             tier: buyer.customer.tier,
             available: buyerAvailable,
             birthday: buyer.customer.birthday ?? null,
-            context: await this.contextOf(buyer.customer),
+            context: await contextOf(buyer.customer),
             coupons: buyer.customer.id === sale.customer?.customer.id ? sale.coupons : undefined,
           }
         : null;
@@ -1189,7 +1201,7 @@ export class TillSession {
               tier: sale.customer.customer.tier,
               available: saleAvailable,
               birthday: sale.customer.customer.birthday ?? null,
-              context: await this.contextOf(sale.customer.customer),
+              context: await contextOf(sale.customer.customer),
             }
           : null,
         sale.redeem,
