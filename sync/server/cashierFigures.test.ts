@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPinPbkdf2 } from '../../core/pinHash';
+import { verifyPin } from '../../core/pinHash';
 import { CashierInfo, CashierList } from '../protocol/cashiers';
 import type { PushResultItem, RegistrationOfferedEvent, TillEvent } from '../protocol/events';
 import { ManagerSession, StoreFigures, type FiguresRow } from '../protocol/manager';
@@ -91,7 +91,8 @@ describe.each(testDatabases())('cashiers and per-cashier figures on $name', ({ n
     const list = CashierList.parse(res.json());
     expect(list.cashiers.map((c) => c.personnelNo)).toEqual(['101', '102']);
     expect(res.body).not.toContain('1357');
-    expect(await verifyPinPbkdf2('1357', list.cashiers[0]!.pinHash)).toBe(true);
+    expect(list.cashiers[0]!.pinHash).toMatch(/^argon2id\$/);
+    expect(await verifyPin('1357', list.cashiers[0]!.pinHash)).toBe(true);
     const again = await s.inject({
       method: 'POST',
       url: '/api/v1/admin/stores/1/cashiers',
