@@ -7,6 +7,7 @@ import { share } from './figures';
 import { testDatabases } from './testing/databases';
 import { line, registration, sale, saleReturn } from './testing/events';
 import { admin, startTestServer, type TestServer } from './testing/fixtures';
+import { confirmationFor } from './testing/phoneConfirmations';
 
 /** Moscow is UTC+3 all year: local wall-clock times as instants. */
 const moscow = (date: string, time: string) => new Date(`${date}T${time}:00+03:00`);
@@ -65,8 +66,11 @@ describe.each(testDatabases())('store figures on $name', ({ open }) => {
     }
     return made;
   }
-  async function register(t: EnrolResponse, phone: string, at: Date) {
-    const ev = registration({ phone, at });
+  /** `owner`: the phone is this customer's, who confirms it with the SMS code (the registration joins them). */
+  async function register(t: EnrolResponse, phone: string, at: Date, owner?: number) {
+    const phoneConfirmation =
+      owner === undefined ? undefined : await confirmationFor(s.db, { terminalId: t.terminalId, customerId: owner, purpose: 'register' });
+    const ev = { ...registration({ phone, at }), ...(phoneConfirmation ? { phoneConfirmation } : {}) };
     const result = applied((await s.push(t.token, [ev]))[0]);
     if (!result.mergedInto) {
       exp(t).registrations += 1;
@@ -117,7 +121,7 @@ describe.each(testDatabases())('store figures on $name', ({ open }) => {
     await sell(tillB, 1, { customerId: null, lines: [line(6)], at: moscow(day, '11:00') });
     await sell(tillB, 1, { customerId: '9', lines: [line(7), line(8)], at: moscow(day, '15:00') });
     await register(tillB, '+79990000002', moscow(day, '16:00'));
-    await register(tillB, demoPhone(10), moscow(day, '16:05'));
+    await register(tillB, demoPhone(10), moscow(day, '16:05'), 10);
     const back = saleReturn(spent, [{ lineId: 'l9', quantityMilli: 1000 }]);
     back.event.occurredAt = moscow(day, '17:00').toISOString();
     const returned = applied((await s.push(tillB.token, [back.event]))[0]);
