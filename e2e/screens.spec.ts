@@ -87,6 +87,9 @@ test('the sale screen at 1024x768, 1280x1024, 1366x768, 1920x1080 and 800x600', 
         }).length;
       });
       expect(lines, `${name}: basket lines in view`).toBeGreaterThanOrEqual(8);
+      // Every column of the basket (amounts, the remove key) is in view: it does not scroll sideways.
+      const sideways = await page.locator('.basket-scroll').evaluate((box) => box.scrollWidth > box.clientWidth + 1);
+      expect(sideways, `${name}: basket columns all in view`).toBe(false);
     }
     // The big amount is shown whole: its text fits its cell.
     const clipped = await payable.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
