@@ -28,6 +28,7 @@ export function RegistrationForm(p: RegistrationFormProps) {
   const [email, setEmail] = useState('');
   const [birthday, setBirthday] = useState('');
   const [card, setCard] = useState(p.scannedCard?.card ?? '');
+  const [referrer, setReferrer] = useState('');
   const [consent, setConsent] = useState(false);
   const [marketing, setMarketing] = useState<Partial<Record<ConsentChannel, boolean>>>({});
   const [problems, setProblems] = useState<RegistrationProblems>({});
@@ -48,6 +49,7 @@ export function RegistrationForm(p: RegistrationFormProps) {
       email: email.trim() || undefined,
       birthday: birthday || undefined,
       cardNumber: card || undefined,
+      referrerCard: referrer || undefined,
       personalDataConsent: consent,
       marketing,
     });
@@ -120,6 +122,15 @@ export function RegistrationForm(p: RegistrationFormProps) {
           aria-invalid={!!problems.cardNumber}
         />
         {problem('cardNumber')}
+        <label htmlFor="reg-referrer">{t('register.referrer')}</label>
+        <input
+          id="reg-referrer"
+          value={referrer}
+          onChange={(e) => setReferrer(e.target.value.replace(/\D/g, '').slice(0, 19))}
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder={t('register.referrerHint')}
+        />
       </fieldset>
       <fieldset>
         <legend>{t('register.consents')}</legend>

@@ -313,6 +313,8 @@ export const en: Messages = {
     birthday: 'Birthday (optional)',
     card: 'New card number',
     virtualCard: 'Empty: a virtual card by phone',
+    referrer: 'Referrer’s card',
+    referrerHint: 'if invited by a customer',
     consents: 'Consents',
     personalData: 'The customer agrees to the processing of personal data (required)',
     marketingHint: 'Marketing only if the customer wants it, each channel on its own:',

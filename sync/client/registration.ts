@@ -19,6 +19,8 @@ export interface RegistrationForm {
   /** YYYY-MM-DD */
   birthday?: string | undefined;
   cardNumber?: string | undefined;
+  /** The loyalty card of the customer who invited this one (issue 16): both get the referral bonus after the first purchase. */
+  referrerCard?: string | undefined;
   personalDataConsent: boolean;
   marketing: Partial<Record<ConsentChannel, boolean>>;
   /** The phone's owner read out its SMS code: the server merges into them (issue 13). */
@@ -71,6 +73,7 @@ export async function registerCustomer(
     ...(form.email ? { email: form.email.trim() } : {}),
     ...(form.birthday ? { birthday: form.birthday } : {}),
     ...(form.cardNumber ? { cardNumber: form.cardNumber } : {}),
+    ...(form.referrerCard && /^\d{6,19}$/.test(form.referrerCard) && form.referrerCard !== form.cardNumber ? { referrer: { card: form.referrerCard } } : {}),
     consents: [
       { purpose: 'personal_data', channel: null, granted: true, textVersion: CONSENT_TEXT_VERSION.personalData, givenAt },
       ...(Object.entries(form.marketing) as [ConsentChannel, boolean][]).map(([channel, granted]) => ({
