@@ -768,6 +768,7 @@ export const en: Messages = {
       totals_inconsistent: 'the receipt totals do not add up',
       sale_invalid: 'the receipt did not pass the checks',
       redemption_exceeds_allowance: 'more bonuses spent than allowed offline',
+      spend_needs_phone_code: 'bonuses spent by phone without the SMS code beyond the allowance',
       daily_spend_cap: 'the customer has already spent as many bonuses in a day as the chain allows',
       receipt_id_reused: 'the receipt number was already used',
       identifier_taken: 'the card belongs to another customer',

@@ -772,6 +772,7 @@ export const ru = {
       totals_inconsistent: 'суммы чека не сходятся',
       sale_invalid: 'чек не прошёл проверку',
       redemption_exceeds_allowance: 'списано больше, чем разрешено без связи',
+      spend_needs_phone_code: 'бонусы списаны по телефону без кода из SMS сверх разрешённого',
       daily_spend_cap: 'покупатель уже списал за сутки столько бонусов, сколько разрешает сеть',
       receipt_id_reused: 'номер чека уже использован',
       identifier_taken: 'карта принадлежит другому клиенту',
