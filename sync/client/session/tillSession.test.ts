@@ -604,4 +604,20 @@ describe('till session: found by the model test', () => {
     // The approval still waits for a manager's card or PIN, and no manager card was tried.
     expect(w.state.desk.approval).toMatchObject({ action: 'voidLine', error: null });
   });
+
+  it('a weight typed into the weight entry left open under the cash payment is refused; the sale being paid keeps its lines', async () => {
+    const { world: w } = await till();
+    await scan(w, demoProduct(1).ean);
+    // A weighed product scanned: its weight entry opens, and the cashier opens the payment instead.
+    await scan(w, demoProduct(3).ean);
+    expect(w.state.desk.weighing?.product.id).toBe(demoProduct(3).id);
+    await w.run(w.session.openPay());
+    expect(w.state.mode).toBe('payingCash');
+    const lines = w.state.sale.items.map((i) => i.lineId);
+    await w.run(w.session.enterWeight('0,5'));
+    await w.run(w.session.weigh());
+    await w.settle();
+    expect(w.state.sale.items.map((i) => i.lineId)).toEqual(lines);
+    expect(w.state.notice?.key).toBe('scan.refused.paymentInProgress');
+  });
 });
