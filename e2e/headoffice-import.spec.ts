@@ -26,7 +26,7 @@ test('head office checks and loads a 1C catalogue through the import page; the p
   await headOffice(page, till.server, '#import');
   await expect(page.getByRole('heading', { name: 'Загрузка каталога' })).toBeVisible();
   const form = page.getByRole('form', { name: 'Загрузка файла' });
-  await form.getByLabel('Файл').setInputFiles(sample('import.xml'));
+  await form.getByLabel('Файл', { exact: true }).setInputFiles(sample('import.xml'));
   await expect(form.getByLabel('Что в файле')).toHaveValue('commerceml');
 
   // Checked first: the report of what would change, in Russian, and nothing written.
@@ -46,7 +46,7 @@ test('head office checks and loads a 1C catalogue through the import page; the p
   await expect(counts('Товары')).toHaveText(['4', '0', '1', '0']);
 
   // Then the prices: one a pack price and one for an unknown product are refused, each with its reason.
-  await form.getByLabel('Файл').setInputFiles(sample('offers.xml'));
+  await form.getByLabel('Файл', { exact: true }).setInputFiles(sample('offers.xml'));
   await form.getByRole('button', { name: 'Загрузить' }).click();
   await expect(page.getByRole('status')).toContainText('Загружено: создано');
   await expect(refused.getByRole('row')).toHaveCount(3);
