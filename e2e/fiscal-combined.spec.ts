@@ -1,17 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { AtolWebRegister } from '../drivers/fiscal';
-import { approveWith, startFakeTerminal, type FakeTerminal } from '../drivers/payment/fakeTerminal';
-import { AtolSimulator } from '../drivers/testing/atolSimulator';
-import { createSocatPair, type SocatPair } from '../drivers/testing/socatPair';
+import { approveWith, type FakeTerminal } from '../drivers/payment/fakeTerminal';
+import type { AtolSimulator } from '../drivers/testing/atolSimulator';
 import { gs1DataMatrix } from '../renderer/scanning/testing/gs1DataMatrix';
 import { demoCardNumber, demoProduct } from '../sync/server/demoSeed';
 import { writeMatrixY4m } from './support/barcodeVideo';
 import { kopecksOf, scan, wedgeType } from './support/till';
-import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
+import { startFiscalTill, type FiscalTill } from './support/fiscalTill';
+import { startServer, type RunningHost, type RunningServer } from './support/processes';
 
 // Issue 14's proof in one till: a card terminal (socat pair + fake terminal, refunds approved),
 // an ATOL register (the simulator), and Chromium's fake camera showing a Честный ЗНАК DataMatrix.
@@ -32,36 +32,20 @@ test.use({
 });
 
 let server: RunningServer;
-let host: RunningHost;
-let pair: SocatPair;
-let terminal: FakeTerminal;
+let till: FiscalTill;
 let sim: AtolSimulator;
+let terminal: FakeTerminal;
+let host: RunningHost;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   server = await startServer(1_000);
   await server.admin('POST', '/api/v1/admin/stores/1/managers', { name: 'Ирина Петрова', pin: '482913' });
-  sim = await AtolSimulator.start({ port: 0 });
-  pair = await createSocatPair();
-  terminal = await startFakeTerminal(pair.a, approveWith('tok_card_proof', '4242', '000000000321'), {
-    refund: approveWith('tok_card_proof', '4242', '000000000654'),
-  });
-  const config = join(pair.dir, 'devices.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      devices: [{ id: 'pinpad', type: 'payment-terminal', path: pair.b }],
-      autoDetect: { serial: false, hid: false },
-      fiscal: { kind: 'atol-web', url: sim.url, pollIntervalMs: 50, taskTimeoutMs: 20_000 },
-    }),
-  );
-  host = await startTillHost(server, 1, { env: { LT_DEVICE_CONFIG: config } });
+  till = await startFiscalTill(server, approveWith('tok_card_proof', '4242', '000000000321'), approveWith('tok_card_proof', '4242', '000000000654'));
+  ({ sim, terminal, host } = till);
 });
 test.afterAll(async () => {
-  await host?.stop();
-  await terminal?.close();
-  await pair?.dispose();
-  await sim?.close();
+  await till?.stop();
   await server?.stop();
 });
 
@@ -173,6 +157,7 @@ test('one sale of a marked item read by the camera and a weighed item, paid part
   const documents = sim.state().documents.length;
   const charges = terminal.received.filter((l) => l.startsWith('PAY')).length;
   await page.keyboard.press('F9');
+  await expect(page.getByRole('dialog', { name: 'Оплата наличными' })).toBeVisible();
   await page.keyboard.press('F10');
   const receipt = page.getByRole('status', { name: 'Чек' });
   await expect(receipt.getByText(/Кассовый чек: ФД №/)).toBeVisible({ timeout: 20_000 });

@@ -1,49 +1,25 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { approveWith, startFakeTerminal, type FakeTerminal } from '../drivers/payment/fakeTerminal';
-import { AtolSimulator } from '../drivers/testing/atolSimulator';
-import { createSocatPair, type SocatPair } from '../drivers/testing/socatPair';
+import { approveWith } from '../drivers/payment/fakeTerminal';
 import { demoCardNumber, demoProduct } from '../sync/server/demoSeed';
 import { addToBasket, scan } from './support/till';
-import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
+import { startFiscalTill, type FiscalTill } from './support/fiscalTill';
+import { startServer, type RunningServer } from './support/processes';
 
 // Two tills of store 1, each with its card terminal (socat pair + fake terminal, refunds
 // approved) and an ATOL register (one simulator each): a sale on one, its return on the other.
 let server: RunningServer;
-const tills: { host: RunningHost; pair: SocatPair; terminal: FakeTerminal; sim: AtolSimulator }[] = [];
+const tills: FiscalTill[] = [];
 
 test.use({ viewport: { width: 1366, height: 768 } });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   server = await startServer(1_000);
-  for (const rrn of ['000000000111', '000000000222']) {
-    const sim = await AtolSimulator.start({ port: 0 });
-    const pair = await createSocatPair();
-    const terminal = await startFakeTerminal(pair.a, approveWith('tok_card_returns', '4242', rrn), {
-      refund: approveWith('tok_card_returns', '4242', '000000000999'),
-    });
-    const config = join(pair.dir, 'devices.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        devices: [{ id: 'pinpad', type: 'payment-terminal', path: pair.b }],
-        autoDetect: { serial: false, hid: false },
-        fiscal: { kind: 'atol-web', url: sim.url, pollIntervalMs: 50, taskTimeoutMs: 20_000 },
-      }),
-    );
-    const host = await startTillHost(server, 1, { env: { LT_DEVICE_CONFIG: config } });
-    tills.push({ host, pair, terminal, sim });
-  }
+  for (const rrn of ['000000000111', '000000000222'])
+    tills.push(await startFiscalTill(server, approveWith('tok_card_returns', '4242', rrn), approveWith('tok_card_returns', '4242', '000000000999')));
 });
 test.afterAll(async () => {
-  for (const t of tills) {
-    await t.host.stop();
-    await t.terminal.close();
-    await t.pair.dispose();
-    await t.sim.close();
-  }
+  for (const t of tills) await t.stop();
   await server?.stop();
 });
 
@@ -165,7 +141,9 @@ test('a card sale returned at another till of the store: found at the server, re
 test('a reload between the card refund and the return receipt: one refund, one return document, the return finished', async ({ page }) => {
   await ready(page, 1);
   await addToBasket(page, YOGHURT);
+  // F9 opens the payment once the sale is priced; F10 then charges the card.
   await page.keyboard.press('F9');
+  await expect(page.getByRole('dialog', { name: 'Оплата наличными' })).toBeVisible();
   await page.keyboard.press('F10');
   const no = await receiptNumber(page);
   await page.keyboard.press('Enter');

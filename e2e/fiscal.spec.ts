@@ -1,17 +1,15 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { approveWith, startFakeTerminal, type FakeTerminal } from '../drivers/payment/fakeTerminal';
-import { AtolSimulator } from '../drivers/testing/atolSimulator';
-import { createSocatPair, type SocatPair } from '../drivers/testing/socatPair';
+import { approveWith, type FakeTerminal } from '../drivers/payment/fakeTerminal';
+import type { AtolSimulator } from '../drivers/testing/atolSimulator';
 import { demoProduct } from '../sync/server/demoSeed';
 import { addToBasket } from './support/till';
-import { startServer, startTillHost, type RunningHost, type RunningServer } from './support/processes';
+import { startFiscalTill, type FiscalTill } from './support/fiscalTill';
+import { startServer, type RunningHost, type RunningServer } from './support/processes';
 
 // The till with a card terminal (socat pair + fake terminal) and an ATOL register (the simulator).
 let server: RunningServer;
+let till: FiscalTill;
 let host: RunningHost;
-let pair: SocatPair;
 let terminal: FakeTerminal;
 let sim: AtolSimulator;
 
@@ -21,25 +19,11 @@ test.beforeAll(async () => {
   test.setTimeout(180_000);
   server = await startServer(1_000);
   await server.admin('POST', '/api/v1/admin/stores/1/managers', { name: 'Ирина Петрова', pin: '482913' });
-  sim = await AtolSimulator.start({ port: 0 });
-  pair = await createSocatPair();
-  terminal = await startFakeTerminal(pair.a, approveWith('tok_card_fiscal', '4242'), { refund: approveWith('tok_card_fiscal', '4242', '000000000555') });
-  const config = join(pair.dir, 'devices.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      devices: [{ id: 'pinpad', type: 'payment-terminal', path: pair.b }],
-      autoDetect: { serial: false, hid: false },
-      fiscal: { kind: 'atol-web', url: sim.url, pollIntervalMs: 50, taskTimeoutMs: 20_000 },
-    }),
-  );
-  host = await startTillHost(server, 1, { env: { LT_DEVICE_CONFIG: config } });
+  till = await startFiscalTill(server, approveWith('tok_card_fiscal', '4242'), approveWith('tok_card_fiscal', '4242', '000000000555'));
+  ({ host, terminal, sim } = till);
 });
 test.afterAll(async () => {
-  await host?.stop();
-  await terminal?.close();
-  await pair?.dispose();
-  await sim?.close();
+  await till?.stop();
   await server?.stop();
 });
 
@@ -54,7 +38,9 @@ async function ready(page: Page): Promise<void> {
 
 async function payByCard(page: Page): Promise<void> {
   await addToBasket(page, YOGHURT);
+  // F9 opens the payment once the sale is priced; F10 then charges the card.
   await page.keyboard.press('F9');
+  await expect(page.getByRole('dialog', { name: 'Оплата наличными' })).toBeVisible();
   await page.keyboard.press('F10');
 }
 
