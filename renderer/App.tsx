@@ -115,7 +115,7 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
                 defaultServerUrl={status?.serverUrl ?? null}
                 defaultName={status?.setupName ?? null}
                 reason={state.revoked ? t('setup.revoked') : null}
-                enrol={(url, code, name) => session.enrol(url, code, name)}
+                enrol={(url, code, name, manager) => session.enrol(url, code, name, manager)}
               />
             )}
             {ready && mode === 'signIn' && (

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { afterRefusal, managerPart, MANAGER_PIN_PATTERN, type EnrolAnswer } from './setupForm';
 
 export interface SetupScreenProps {
   defaultServerUrl: string | null;
@@ -7,7 +8,8 @@ export interface SetupScreenProps {
   defaultName?: string | null;
   /** Why setup is shown again (for example the server revoked this terminal). */
   reason?: string | null;
-  enrol: (serverUrl: string, code: string, deviceName: string) => Promise<{ ok: true } | { ok: false; code: string; message: string }>;
+  /** `manager`: a store manager's PIN, when the till is still enrolled and working (issue 13). */
+  enrol: (serverUrl: string, code: string, deviceName: string, manager: { managerPin?: string }) => Promise<EnrolAnswer>;
 }
 
 /** First run for IT: the server address and the one-time enrolment code. */
@@ -18,15 +20,22 @@ export function SetupScreen({ defaultServerUrl, defaultName, reason, enrol }: Se
   const [name, setName] = useState(defaultName ?? t('setup.defaultName'));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [needsManager, setNeedsManager] = useState(false);
+  const [managerPin, setManagerPin] = useState('');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const res = await enrol(serverUrl.trim(), code.trim(), name.trim());
+    const res = await enrol(serverUrl.trim(), code.trim(), name.trim(), managerPart(needsManager, managerPin));
     setBusy(false);
+    if (res.ok) return;
     // Worded by code; a code this screen does not know yet still says what to do, in the cashier's language.
-    if (!res.ok) setError(i18n.exists(`setup.errors.${res.code}`) ? t(`setup.errors.${res.code}`) : t('setup.errors.other'));
+    const next = afterRefusal(res.code, needsManager, (key) => i18n.exists(key));
+    setNeedsManager(next.needsManager);
+    // A PIN is never kept on screen after a try.
+    setManagerPin('');
+    setError(t(next.errorKey));
   };
 
   return (
@@ -45,6 +54,24 @@ export function SetupScreen({ defaultServerUrl, defaultName, reason, enrol }: Se
         <input id="setup-code" value={code} onChange={(e) => setCode(e.target.value)} required autoFocus autoComplete="off" placeholder="ABCDE-23456" />
         <label htmlFor="setup-name">{t('setup.name')}</label>
         <input id="setup-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
+        {needsManager && (
+          <>
+            <p className="setup-manager-hint">{t('setup.managerHint')}</p>
+            <label htmlFor="setup-manager-pin">{t('setup.managerPin')}</label>
+            <input
+              id="setup-manager-pin"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              pattern={MANAGER_PIN_PATTERN}
+              title={t('setup.managerPinFormat')}
+              required
+              autoFocus
+              value={managerPin}
+              onChange={(e) => setManagerPin(e.target.value)}
+            />
+          </>
+        )}
         <button type="submit" disabled={busy}>
           {t('setup.submit')}
         </button>

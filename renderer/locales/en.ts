@@ -62,6 +62,9 @@ export const en: Messages = {
     submit: 'Enrol this till',
     failed: 'Could not enrol the till: {{message}}',
     revoked: 'The server no longer accepts this till (its enrolment was revoked). Enrol it again.',
+    managerPin: 'Manager PIN',
+    managerHint: 'This till is enrolled and working. To enrol it again, a manager of this store enters their PIN.',
+    managerPinFormat: 'A PIN is 4 to 8 digits',
   },
   identify: {
     cleared: 'Customer removed from the sale: bonuses and member prices no longer apply.',

@@ -1853,9 +1853,15 @@ export class TillSession {
 
   // ---- enrolment ----
   /** Enrol with a one-time code. A failure carries the host's code, so the screen words it in the cashier's language. */
-  enrol(serverUrl: string, code: string, deviceName: string): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+  enrol(
+    serverUrl: string,
+    code: string,
+    deviceName: string,
+    manager: { managerPin?: string } = {},
+  ): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
     return this.serial(async () => {
-      const res = await this.opts.host.request({ op: 'enrol', serverUrl, code, deviceName });
+      // Over a till its server still accepts, the host needs a store manager's PIN (issue 13).
+      const res = await this.opts.host.request({ op: 'enrol', serverUrl, code, deviceName, ...manager });
       if (!res.ok) return { ok: false, code: res.error.code, message: res.error.message };
       await this.refreshHost();
       return { ok: true };
