@@ -4,13 +4,14 @@ import { formatRoubles } from '../../core/money';
 import { Api, type ApiError } from './api';
 import { ExceptionsView } from './exceptions/ExceptionsView';
 import { FiguresView } from './figures/FiguresView';
+import { CustomersView } from './customers/CustomersView';
 import { ImportView } from './import/ImportView';
 import { localeOf, setLanguage } from './i18n';
 import { ListsView } from './lists/ListsView';
 import { OffersView } from './offers/OffersView';
 import { loadReference, type Reference } from './reference';
 
-const TABS = ['offers', 'figures', 'exceptions', 'lists', 'import'] as const;
+const TABS = ['offers', 'figures', 'exceptions', 'lists', 'customers', 'import'] as const;
 type Tab = (typeof TABS)[number];
 const TOKEN_KEY = 'lt-headoffice-token';
 const CHAIN_KEY = 'lt-headoffice-chain';
@@ -149,6 +150,7 @@ export function App() {
         {ctx && tab === 'figures' && <FiguresView ctx={ctx} />}
         {ctx && tab === 'exceptions' && <ExceptionsView ctx={ctx} />}
         {ctx && tab === 'lists' && <ListsView ctx={ctx} />}
+        {ctx && tab === 'customers' && <CustomersView ctx={ctx} />}
         {ctx && tab === 'import' && <ImportView ctx={ctx} />}
       </main>
     </>
