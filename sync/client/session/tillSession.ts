@@ -972,8 +972,9 @@ export class TillSession {
     if (this.state.mode !== 'selling' || !this.state.sale.priced) return;
     // The total shown is final: priced with the customer's context loaded, which stays as it is
     // until the payment ends (a pull meanwhile does not re-price it; found by the model test).
+    // (A page closing meanwhile closes its database: the read fails, and the payment opens priced as it is.)
     const customer = this.state.sale.customer?.customer;
-    if (customer) await this.contextOf(customer);
+    if (customer) await this.contextOf(customer).catch(() => undefined);
     this.setSale({ cardDecline: null }, false);
     this.desk.totalShown();
     this.set({ mode: 'payingCash' });
