@@ -40,6 +40,8 @@ export function ImportView({ ctx }: { ctx: Ctx }) {
     if (!file || busy) return;
     setBusy(true);
     setError(null);
+    // The last report leaves while the server reads: what is shown is always this file's answer.
+    setReport(null);
     const base = `/api/v1/admin/chains/${ctx.chainId}/import`;
     const query: Record<string, string> = preview ? { preview: 'true' } : {};
     if (format === 'commerceml' && priceType.trim()) query.priceType = priceType.trim();
@@ -106,7 +108,7 @@ export function ImportView({ ctx }: { ctx: Ctx }) {
           <button type="submit" disabled={!file || busy}>
             {t('ho.import.check')}
           </button>
-          <button type="button" className={report?.preview ? '' : 'secondary'} disabled={!file || busy} onClick={() => void send(false)}>
+          <button type="button" className="secondary" disabled={!file || busy} onClick={() => void send(false)}>
             {t('ho.import.load')}
           </button>
         </div>
