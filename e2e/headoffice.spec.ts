@@ -179,3 +179,32 @@ test('head office speaks English on request and remembers it; the Russian pages 
   await page.getByLabel('Language').selectOption('ru');
   await expect(page.getByRole('link', { name: 'Показатели' })).toBeVisible();
 });
+
+test("head office withdraws a customer's marketing consent from the customer page, after a confirmation (152-FZ)", async ({ page }) => {
+  const push = await pushingTerminal(till.server);
+  const card = demoCardNumber(90_001);
+  const [applied] = await push([registration({ phone: '+79990003344', card, firstName: 'Нина' })]);
+  expect(applied?.status).toBe('applied');
+  const { id } = await till.server.admin<{ id: string }>('GET', `/api/v1/admin/customers?card=${card}`);
+
+  await headOffice(page, till.server, '#customers');
+  await page.getByLabel('Искать').selectOption('card');
+  await page.getByLabel('Номер', { exact: true }).fill(card);
+  await page.getByRole('button', { name: 'Поиск' }).click();
+  await expect(page.getByRole('heading', { name: `Клиент ${id}: Нина` })).toBeVisible();
+  const sms = page.getByRole('row', { name: /рассылки: SMS/ });
+  await expect(sms.getByRole('cell').nth(1)).toHaveText('дано');
+  await sms.getByRole('button', { name: 'Отозвать согласие: рассылки: SMS' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Отзыв согласия' });
+  await expect(confirm).toContainText('Нина отзывает согласие «рассылки: SMS»');
+  await confirm.getByRole('button', { name: 'Да, отозвать' }).click();
+  await expect(page.getByRole('status')).toHaveText('Согласие отозвано.');
+  await expect(sms.getByRole('cell').nth(1)).toHaveText('отозвано или не дано');
+  await expect(sms.getByRole('button')).toHaveCount(0);
+  const history = await till.server.admin<{ current: { purpose: string; channel: string | null; granted: boolean }[] }>(
+    'GET',
+    `/api/v1/admin/customers/${id}/consents`,
+  );
+  expect(history.current.find((c) => c.channel === 'sms')?.granted).toBe(false);
+  expect(history.current.find((c) => c.purpose === 'personal_data')?.granted).toBe(true);
+});
