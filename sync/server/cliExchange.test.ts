@@ -30,11 +30,11 @@ describe('server:cli lists, import, export and openapi', () => {
   it('imports the sample CommerceML catalogue and says what changed and what was refused', async () => {
     const first = await cli(['import', 'commerceml', sample('import.xml')]);
     expect(first.code).toBe(0);
-    expect(first.out).toContain('products: 3 created, 0 updated, 0 deleted, 1 unchanged');
+    expect(first.out).toContain('products: 4 created, 0 updated, 0 deleted, 1 unchanged');
     expect(first.out).toContain('refused: 2');
     expect(first.out).toMatch(/product 6f1a0c1e-1111-4111-8111-000000000006: .*check digit.*\(invalid_barcode\)/);
     const again = await cli(['import', 'commerceml', sample('import.xml')]);
-    expect(again.out).toContain('products: 0 created, 0 updated, 0 deleted, 4 unchanged');
+    expect(again.out).toContain('products: 0 created, 0 updated, 0 deleted, 5 unchanged');
     const csv = join(dir, 'stores.csv');
     writeFileSync(csv, 'id;name\nshop-1;Магазин №1\n');
     expect((await cli(['import', 'csv', 'stores', csv])).out).toContain('stores: 1 created');

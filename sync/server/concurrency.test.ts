@@ -182,7 +182,9 @@ describe('two instances, one PostgreSQL', () => {
               (SELECT count(*)::int FROM customers WHERE registered_by_event IS NOT NULL) AS regs,
               (SELECT count(*)::int FROM customer_aliases) AS aliases`,
       );
-      expect(rec).toEqual({ events: 10_000, applied: 10_000, receipts: 8_000, returns: 1_000, regs: 20 * 17 + 10 * 3, aliases: 400 });
+      // Every registration is a customer of its own: a phone another till registered first merges
+      // only with its owner's one-time code, which these events do not carry (docs/security.md).
+      expect(rec).toEqual({ events: 10_000, applied: 10_000, receipts: 8_000, returns: 1_000, regs: 20 * 20, aliases: 400 });
       // The ledger holds what each event's answer says it posted, once.
       const wrong = await db.query(
         `SELECT a.event_id, a.result->'result'->'posted' AS posted, l.redeemed, l.accrued

@@ -255,6 +255,17 @@ export class TillSession {
     this.watchHost();
   }
 
+  /**
+   * Work no caller waits for. Once this page has closed (a reload), its database is closed and
+   * what was left of that work fails: the next page takes it up from the database. Any other
+   * failure still surfaces.
+   */
+  private background(work: Promise<unknown>): void {
+    work.catch((e: unknown) => {
+      if (!this.closed) throw e;
+    });
+  }
+
   close(): void {
     this.closed = true;
     this.loops?.stop();
@@ -272,7 +283,7 @@ export class TillSession {
         else if (res.ok && this.state.sync.link === 'hostDown') this.setLink('unknown');
         // Started while the host was away: open the till now that it answers, without a reload
         // (found by the model test: the till stayed on "host unreachable" until the page was reloaded).
-        if (res.ok && this.state.phase === 'hostError') void this.serial(() => this.refreshHost());
+        if (res.ok && this.state.phase === 'hostError') this.background(this.serial(() => this.refreshHost()));
         const s = res.ok ? HostStatus.safeParse(res.value) : null;
         if (s?.success) this.set({ devices: s.data.devices });
         this.watchHost();
@@ -320,7 +331,7 @@ export class TillSession {
     this.set({ sale: { ...EMPTY_SALE } });
     this.desk.reset();
     await this.restoreDraft();
-    void this.serial(() => this.resumeReturns());
+    this.background(this.serial(() => this.resumeReturns()));
     await this.desk.refreshHeld();
     // After the draft's own notice: a basket carried over with the events must not hide this one.
     if (carried > 0) this.notice('reenrol.carried', { count: carried }, 'info');
@@ -328,7 +339,7 @@ export class TillSession {
       db,
       this.api,
       {
-        cashiersPulled: () => void this.refreshCashier(),
+        cashiersPulled: () => this.background(this.refreshCashier()),
         pullStarted: (existing) => this.setSync({ running: true, ...(existing ? { progress: existing } : {}) }),
         pullProgress: (progress) => {
           this.setSync({ progress });
@@ -349,10 +360,12 @@ export class TillSession {
             if (this.state.sale.customer) this.setSale({}, false);
           }
           if (catalogueStored)
-            void this.loadCatalogue().then(() => {
-              this.setSale({}, false);
-              this.finishApprovedCard();
-            });
+            this.background(
+              this.loadCatalogue().then(() => {
+                this.setSale({}, false);
+                this.finishApprovedCard();
+              }),
+            );
         },
         pushed: (outcome, stats) => {
           this.setSync({ ...stats, ...(outcome.ok ? {} : { error: outcome.message, errorCode: 'push' }) });
@@ -482,7 +495,7 @@ export class TillSession {
     // A cash sale paid but not yet fiscalised: ask the register again with the stored marker.
     else if (d.fiscal) {
       this.set({ mode: 'payingCash' });
-      void this.serial(() => this.retryFiscalNow());
+      this.background(this.serial(() => this.retryFiscalNow()));
     }
   }
 
@@ -595,9 +608,11 @@ export class TillSession {
     // A key means what it meant on the screen the cashier saw. If an intent queued before it has
     // changed the screen meanwhile, it means nothing now (found by the model test: Esc pressed
     // twice on the return screen closed it, then cleared the sale's customer and bonuses).
-    void this.serial(async () => {
-      if (this.state.mode === mode && (this.state.receipt !== null) === receiptShown) await this.doKey(intent);
-    });
+    this.background(
+      this.serial(async () => {
+        if (this.state.mode === mode && (this.state.receipt !== null) === receiptShown) await this.doKey(intent);
+      }),
+    );
     return true;
   }
 
@@ -741,10 +756,10 @@ export class TillSession {
       });
       return;
     }
-    if (e.kind === 'scan') void this.scan({ kind: 'text', text: e.text });
+    if (e.kind === 'scan') this.background(this.scan({ kind: 'text', text: e.text }));
     if (e.kind === 'card')
-      void this.scan(
-        e.cardKind === 'loyalty' ? { kind: 'loyaltyCard', cardNumber: e.cardNumber } : { kind: 'bankCard', tokenHash: e.tokenHash, last4: e.last4 },
+      this.background(
+        this.scan(e.cardKind === 'loyalty' ? { kind: 'loyaltyCard', cardNumber: e.cardNumber } : { kind: 'bankCard', tokenHash: e.tokenHash, last4: e.last4 }),
       );
   }
 
@@ -1266,11 +1281,13 @@ export class TillSession {
 
   /** A card payment approved while the catalogue was missing: commit it now that the sale can be priced. */
   private finishApprovedCard(): void {
-    void this.serial(async () => {
-      const p = this.state.sale.payment;
-      if (p?.stage === 'approved' && this.state.mode === 'payingCard' && !this.state.sale.unresolvedPayment && this.ctx)
-        await this.completeCard(p, p.answer ?? {});
-    });
+    this.background(
+      this.serial(async () => {
+        const p = this.state.sale.payment;
+        if (p?.stage === 'approved' && this.state.mode === 'payingCard' && !this.state.sale.unresolvedPayment && this.ctx)
+          await this.completeCard(p, p.answer ?? {});
+      }),
+    );
   }
 
   // ---- fiscal register (fiscalStep.ts) ----
@@ -1696,7 +1713,7 @@ export class TillSession {
     if (!answer.data.ok) return this.notice('desk.cardRead.failed', { reason: answer.data.reason });
     const { tokenHash, last4 } = answer.data;
     // After this intent: the scan takes its own turn in the queue.
-    void this.scan({ kind: 'bankCard', tokenHash, last4: last4 ?? '' });
+    this.background(this.scan({ kind: 'bankCard', tokenHash, last4: last4 ?? '' }));
   }
 
   /** Esc under a desk dialog closes that dialog only. */
