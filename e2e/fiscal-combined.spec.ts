@@ -9,7 +9,7 @@ import type { AtolSimulator } from '../drivers/testing/atolSimulator';
 import { gs1DataMatrix } from '../renderer/scanning/testing/gs1DataMatrix';
 import { demoCardNumber, demoProduct } from '../sync/server/demoSeed';
 import { writeMatrixY4m } from './support/barcodeVideo';
-import { kopecksOf, scan, wedgeType } from './support/till';
+import { kopecksOf, pressPay, scan, wedgeType } from './support/till';
 import { startFiscalTill, type FiscalTill } from './support/fiscalTill';
 import { startServer, type RunningHost, type RunningServer } from './support/processes';
 
@@ -156,7 +156,7 @@ test('one sale of a marked item read by the camera and a weighed item, paid part
 
   const documents = sim.state().documents.length;
   const charges = terminal.received.filter((l) => l.startsWith('PAY')).length;
-  await page.keyboard.press('F9');
+  await pressPay(page);
   await expect(page.getByRole('dialog', { name: 'Оплата наличными' })).toBeVisible();
   await page.keyboard.press('F10');
   const receipt = page.getByRole('status', { name: 'Чек' });

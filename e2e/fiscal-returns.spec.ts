@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { approveWith } from '../drivers/payment/fakeTerminal';
 import { demoCardNumber, demoProduct } from '../sync/server/demoSeed';
-import { addToBasket, scan } from './support/till';
+import { addToBasket, pressPay, scan } from './support/till';
 import { startFiscalTill, type FiscalTill } from './support/fiscalTill';
 import { startServer, type RunningServer } from './support/processes';
 
@@ -58,7 +58,7 @@ test('weighed goods with bonuses spent: the receipt positions add up to the paya
   await page.getByRole('button', { name: 'Списать максимум' }).click();
   await expect(page.getByLabel('Оплачено бонусами')).toBeVisible();
   const payable = Number(await page.getByLabel('К оплате').getAttribute('data-kopecks'));
-  await page.keyboard.press('F9');
+  await pressPay(page);
   await page.keyboard.press('Enter');
   await receiptNumber(page);
   const doc = docs(0, 'sell').at(-1)!;
@@ -88,7 +88,7 @@ test('a marked product asks for its DataMatrix, checked by the register, on the 
   await page.keyboard.press('Enter');
   await expect(prompt).toBeHidden();
   await expect(page.getByRole('table', { name: 'Корзина' }).getByText(TOBACCO.name)).toBeVisible();
-  await page.keyboard.press('F9');
+  await pressPay(page);
   await page.keyboard.press('Enter');
   const no = await receiptNumber(page);
   const sold = docs(0, 'sell').at(-1)!;
@@ -112,7 +112,7 @@ test('a marked product asks for its DataMatrix, checked by the register, on the 
 test('a card sale returned at another till of the store: found at the server, refunded to the card, fiscalised there once', async ({ page, browser }) => {
   await ready(page, 0);
   await addToBasket(page, YOGHURT);
-  await page.keyboard.press('F9');
+  await pressPay(page);
   await expect(page.getByRole('dialog', { name: 'Оплата наличными' })).toBeVisible();
   await page.keyboard.press('F10');
   await expect(page.getByRole('dialog', { name: 'Оплата картой' })).toBeVisible();
@@ -142,7 +142,7 @@ test('a reload between the card refund and the return receipt: one refund, one r
   await ready(page, 1);
   await addToBasket(page, YOGHURT);
   // F9 opens the payment once the sale is priced; F10 then charges the card.
-  await page.keyboard.press('F9');
+  await pressPay(page);
   await expect(page.getByRole('dialog', { name: 'Оплата наличными' })).toBeVisible();
   await page.keyboard.press('F10');
   const no = await receiptNumber(page);

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { approveWith, type FakeTerminal } from '../drivers/payment/fakeTerminal';
 import type { AtolSimulator } from '../drivers/testing/atolSimulator';
 import { demoProduct } from '../sync/server/demoSeed';
-import { addToBasket } from './support/till';
+import { addToBasket, pressPay } from './support/till';
 import { startFiscalTill, type FiscalTill } from './support/fiscalTill';
 import { startServer, type RunningHost, type RunningServer } from './support/processes';
 
@@ -39,7 +39,7 @@ async function ready(page: Page): Promise<void> {
 async function payByCard(page: Page): Promise<void> {
   await addToBasket(page, YOGHURT);
   // F9 opens the payment once the sale is priced; F10 then charges the card.
-  await page.keyboard.press('F9');
+  await pressPay(page);
   await expect(page.getByRole('dialog', { name: 'Оплата наличными' })).toBeVisible();
   await page.keyboard.press('F10');
 }
@@ -80,7 +80,7 @@ test('out of paper mid-sale: a clear message, the sale kept across a reload, one
   const before = sells().length;
   sim.setFaults({ paperOut: true });
   await addToBasket(page, YOGHURT);
-  await page.keyboard.press('F9');
+  await pressPay(page);
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'Оплата наличными' });
   await expect(dialog.getByRole('alert')).toContainText('закончилась бумага');

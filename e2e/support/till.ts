@@ -42,6 +42,12 @@ export async function addToBasket(page: Page, product: { ean: string; name: stri
   }).toPass({ timeout: 30_000 });
 }
 
+/** F9 once the sale is priced (its Pay key enabled), as a cashier presses it after seeing the total. */
+export async function pressPay(page: Page): Promise<void> {
+  await expect(page.getByRole('button', { name: 'Оплата наличными (F9)' })).toBeEnabled();
+  await page.keyboard.press('F9');
+}
+
 /** "1 234,56 ₽" as shown on screen -> 123456 kopecks. */
 export function kopecksOf(text: string | null): number {
   return Math.round(Number((text ?? '').replace(/[^\d,]/g, '').replace(',', '.')) * 100);

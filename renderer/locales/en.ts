@@ -122,6 +122,7 @@ export const en: Messages = {
   },
   pay: {
     notANumber: 'Enter the amount as a number, e.g. 500 or 500.50.',
+    notPriced: 'The receipt is still being priced: wait a moment and press F9 again.',
     tenderedTooMuch: 'That amount is too large: check what the customer handed over.',
     unknownOutcome: 'The till restarted during a card payment of {{amount}} and its outcome is unknown. Check the terminal slip:',
     slipApproved: 'Payment went through',

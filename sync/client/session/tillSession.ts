@@ -984,7 +984,9 @@ export class TillSession {
   }
 
   private async openPayment(): Promise<void> {
-    if (this.state.mode !== 'selling' || !this.state.sale.priced) return;
+    if (this.state.mode !== 'selling') return;
+    // Goods in the basket but no total yet (the programme is still loading): say so, not nothing.
+    if (!this.state.sale.priced) return void (this.state.sale.items.length > 0 && this.notice('pay.notPriced'));
     // The total shown is final: priced with the customer's context loaded, which stays as it is
     // until the payment ends (a pull meanwhile does not re-price it; found by the model test).
     // (A page closing meanwhile closes its database: the read fails, and the payment opens priced as it is.)
