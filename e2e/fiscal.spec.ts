@@ -75,14 +75,22 @@ test('a card sale is fiscalised once and the receipt names its fiscal document; 
   expect(sim.state().invalidTasks).toEqual([]);
 });
 
-test('out of paper mid-sale: a clear message, the sale kept across a reload, one document once paper is back', async ({ page }) => {
+test('out of paper mid-sale: a clear message, the sale kept across a reload, one document once paper is back, with its electronic receipt contact', async ({
+  page,
+}) => {
   await ready(page);
   const before = sells().length;
   sim.setFaults({ paperOut: true });
   await addToBasket(page, YOGHURT);
   await pressPay(page);
-  await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'Оплата наличными' });
+  // The customer asks for an electronic receipt: a mistyped address is refused before paying.
+  const contact = dialog.getByLabel(/Электронный чек/);
+  await contact.fill('vera@');
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('alert')).toContainText('Не похоже на телефон или e-mail');
+  await contact.fill('8 916 123-45-67');
+  await page.keyboard.press('Enter');
   await expect(dialog.getByRole('alert')).toContainText('закончилась бумага');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeVisible();
@@ -96,6 +104,8 @@ test('out of paper mid-sale: a clear message, the sale kept across a reload, one
   const receipt = page.getByRole('status', { name: 'Чек' });
   await expect(receipt.getByText(/Кассовый чек: ФД №/)).toBeVisible({ timeout: 20_000 });
   expect(sells().length).toBe(before + 1);
+  // The contact was frozen with the paid sale: it survived the reload and reached the register.
+  expect(sells().at(-1)!.customerContact).toBe('+79161234567');
   await page.keyboard.press('Enter');
 });
 

@@ -148,6 +148,8 @@ export const en: Messages = {
     titleCard: 'Card payment',
     payable: 'To pay',
     tendered: 'Received from the customer',
+    contact: "Electronic receipt: the customer's phone or e-mail (optional)",
+    badContact: 'That is not a phone or an e-mail: correct it or clear the field, so the receipt does not go astray.',
     change: 'Change: {{change}}',
     notEnough: 'Less than the amount to pay.',
     confirm: 'Take payment (Enter)',

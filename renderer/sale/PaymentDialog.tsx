@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { parseReceiptContact } from '../../core/fiscal/receiptContact';
 import { formatRoubles, parseRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
 import { useSession, useTillState } from '../session/useTillSession';
@@ -19,6 +20,13 @@ export function PaymentDialog() {
   // Pre-filled the way the cashier would type it in this language ("12,50" in Russian, "12.50" in English).
   const [text, setText] = useState(() => (payable / 100).toFixed(2).replace('.', i18n.language === 'en' ? '.' : ','));
   const [problem, setProblem] = useState<string | null>(null);
+  const [contactText, setContactText] = useState('');
+  const contact = parseReceiptContact(contactText);
+  const changeContact = (text: string) => {
+    setContactText(text);
+    const read = parseReceiptContact(text);
+    session.setReceiptContact(read.ok ? read.contact : null);
+  };
   const input = useRef<HTMLInputElement>(null);
   // Paid, waiting for its fiscal document: only "retry" means anything now.
   const fiscalising = sale.fiscal !== null;
@@ -35,6 +43,7 @@ export function PaymentDialog() {
     if (fiscalising) return void session.retryFiscal();
     if (card) return;
     if (tendered === null) return setProblem(t('pay.notANumber'));
+    if (!contact.ok) return setProblem(t('pay.badContact'));
     if (!enough) return setProblem(t('pay.notEnough'));
     setProblem(null);
     await session.payCash(tendered);
@@ -48,6 +57,16 @@ export function PaymentDialog() {
         </p>
         <label htmlFor="cash-tendered">{t('pay.tendered')}</label>
         <input id="cash-tendered" ref={input} value={text} onChange={(e) => setText(e.target.value)} inputMode="decimal" autoComplete="off" disabled={card} />
+        <label htmlFor="receipt-contact">{t('pay.contact')}</label>
+        <input
+          id="receipt-contact"
+          value={contactText}
+          onChange={(e) => changeContact(e.target.value)}
+          autoComplete="off"
+          disabled={card}
+          aria-invalid={!contact.ok}
+        />
+        {!contact.ok && <p className="warn">{t('pay.badContact')}</p>}
         <p aria-live="polite">
           {tendered !== null && enough ? t('pay.change', { change: money(tendered - payable) }) : tendered === null ? t('pay.notANumber') : t('pay.notEnough')}
         </p>

@@ -224,6 +224,8 @@ export interface DraftFiscal {
   pending: PendingFiscalisation | null;
   /** Marking codes of the marked lines, by line id, frozen with the sale. */
   markingCodes?: Record<string, string[]> | undefined;
+  /** The customer's phone (E.164) or e-mail for an electronic receipt, when they asked for one. */
+  receiptContact?: string | undefined;
 }
 
 /** A sale put aside (held) to serve the next customer; resumed later as the open sale. */

@@ -78,6 +78,16 @@ describe('fiscal step', () => {
     expect(sim.state().invalidTasks).toEqual([]);
   });
 
+  it("the customer's phone or e-mail for an electronic receipt reaches the register with the sale (tag 1008)", async () => {
+    const d = deps([]);
+    const r = await fiscaliseSale(d, { ...draft('cash'), receiptContact: '+79161234567' }, null);
+    expect(r.ok).toBe(true);
+    expect(sells()[0]!.customerContact).toBe('+79161234567');
+    await fiscaliseSale(d, { ...draft('cash'), receiptId: 'T1-0002' }, null);
+    expect(sells()[1]!.customerContact).toBeUndefined();
+    expect(sim.state().invalidTasks).toEqual([]);
+  });
+
   it('paper out blocks with its code and keeps the marker; the retry with it prints one receipt', async () => {
     const saved: DraftFiscal[] = [];
     const d = deps(saved);

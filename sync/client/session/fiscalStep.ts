@@ -70,7 +70,7 @@ export function saleFiscal(d: FiscalDocument): SaleFiscal {
 /** The sale receipt for the register: positions as the engine priced them, to the kopeck. */
 export function saleReceipt(
   deps: Pick<FiscalStepDeps, 'settings' | 'products' | 'cashierName' | 'bonusUnitKopecks'>,
-  f: Pick<DraftFiscal, 'receiptId' | 'event' | 'priced' | 'markingCodes'>,
+  f: Pick<DraftFiscal, 'receiptId' | 'event' | 'priced' | 'markingCodes' | 'receiptContact'>,
   balanceAfter: number | null,
 ): FiscalReceipt {
   const positions = salePositions(f.priced, deps.products, deps.settings, f.markingCodes ?? {});
@@ -87,6 +87,7 @@ export function saleReceipt(
     payments: receiptPayments(positions, card),
     cashier: { name: deps.cashierName },
     ...(text.length > 0 ? { textLines: text } : {}),
+    ...(f.receiptContact ? { customerContact: f.receiptContact } : {}),
   };
 }
 

@@ -879,6 +879,11 @@ export class TillSession {
   }
 
   /** Bonuses to spend: capped to what the engine allows; the screen shows the capped value. */
+  /** The contact for an electronic receipt (core/fiscal/receiptContact.ts), or null for none; kept until the sale ends. */
+  setReceiptContact(contact: string | null): void {
+    if (this.state.sale.receiptContact !== contact) this.setSale({ receiptContact: contact }, false);
+  }
+
   setRedeem(kopecks: number): Promise<number> {
     return this.serial(async () => {
       if (isPaying(this.state.mode)) {
@@ -1328,7 +1333,8 @@ export class TillSession {
     if (!deps) return { event, priced };
     const kept = this.state.sale.fiscal?.receiptId === receiptId ? this.state.sale.fiscal : null;
     const markingCodes = Object.fromEntries(this.state.sale.items.flatMap((i) => (i.markingCodes ? [[i.lineId, i.markingCodes]] : [])));
-    const draft = kept ?? { receiptId, event, priced, change, pending: null, markingCodes };
+    const contact = this.state.sale.receiptContact;
+    const draft = kept ?? { receiptId, event, priced, change, pending: null, markingCodes, ...(contact ? { receiptContact: contact } : {}) };
     if (!kept) await deps.save(draft);
     this.setSale({ fiscalError: null }, false);
     const balanceAfter = buyer && this.state.sale.available !== null ? this.state.sale.available - draft.priced.totals.redeemed : null;

@@ -99,6 +99,8 @@ export interface SaleView {
   fiscal: DraftFiscal | null;
   /** Why the register did not fiscalise it yet: a code the screen words (fiscal.errors.*). */
   fiscalError: string | null;
+  /** The customer's phone (E.164) or e-mail for an electronic receipt, typed in the payment dialog. */
+  receiptContact: string | null;
   /** A marked product waiting for its DataMatrix scan before it joins the basket. */
   marking: MarkingPrompt | null;
   /** Coupons accepted for this sale (sync/client/coupons.ts); absent: none. */
@@ -183,6 +185,7 @@ export const EMPTY_SALE: SaleView = {
   cardDecline: null,
   fiscal: null,
   fiscalError: null,
+  receiptContact: null,
   marking: null,
 };
 
