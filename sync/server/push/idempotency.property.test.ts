@@ -30,7 +30,8 @@ function makeBatch(seed: number): TillEvent[] {
     events.push(saleReturn(a, [{ lineId: `l${1 + i}`, quantityMilli: 1000 }]).event);
     events.push(consentChange(r.customerId, 'email', i % 2 === 0));
     // A loyalty card as the till reads one: EAN-13 with its GS1 check digit (the server refuses Luhn-valid numbers that are not).
-    const body = `27${String(seed).padStart(6, '0')}${String(phoneSeq % 1000).padStart(3, '0')}${i}`;
+    // Six digits of the seed whatever it is (1,000,000 made a 14-digit number, not an EAN-13).
+    const body = `27${String(seed % 1_000_000).padStart(6, '0')}${String(phoneSeq % 1000).padStart(3, '0')}${i}`;
     events.push(cardLink(r.customerId, 'card', `${body}${gtinCheckDigit(body)}`));
   });
   return events;
