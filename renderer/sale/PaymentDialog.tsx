@@ -20,7 +20,8 @@ export function PaymentDialog() {
   // Pre-filled the way the cashier would type it in this language ("12,50" in Russian, "12.50" in English).
   const [text, setText] = useState(() => (payable / 100).toFixed(2).replace('.', i18n.language === 'en' ? '.' : ','));
   const [problem, setProblem] = useState<string | null>(null);
-  const [contactText, setContactText] = useState('');
+  // Reopened after Esc: the field shows the contact the sale still holds, so what is sent is what is seen.
+  const [contactText, setContactText] = useState(() => sale.receiptContact ?? '');
   const contact = parseReceiptContact(contactText);
   const changeContact = (text: string) => {
     setContactText(text);
