@@ -1,38 +1,28 @@
-import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnrolResponse } from '../protocol/schemas';
-import { buildApp } from './app';
-import type { Database } from './db/database';
-import { seedDemo } from './demoSeed';
 import { testDatabases } from './testing/databases';
-
-const ADMIN = 'admin-token-for-tests-0123456789';
-const admin = { authorization: `Bearer ${ADMIN}` };
+import { admin, startTestServer, type TestServer } from './testing/fixtures';
 
 type TillListRow = { id: string; name: string; version: string | null; unsent: number | null; lastSeen: string | null; reportedAt: string | null };
 
 describe.each(testDatabases())('till heartbeat on $name', ({ open }) => {
-  let db: Database;
-  let app: FastifyInstance;
+  let s: TestServer;
   beforeAll(async () => {
-    db = await open();
-    await seedDemo(db, 10);
-    app = await buildApp({ db, adminToken: ADMIN });
+    s = await startTestServer(open, { customers: 10 });
   });
   afterAll(async () => {
-    await app?.close();
-    await db?.close();
+    await s?.close();
   });
 
   async function enrol(name: string): Promise<EnrolResponse> {
-    const code = (await app.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: admin, payload: { storeId: 1 } })).json().code;
-    return EnrolResponse.parse((await app.inject({ method: 'POST', url: '/api/v1/enrol', payload: { code, deviceName: name } })).json());
+    const code = (await s.inject({ method: 'POST', url: '/api/v1/admin/enrolment-codes', headers: admin, payload: { storeId: 1 } })).json().code;
+    return EnrolResponse.parse((await s.inject({ method: 'POST', url: '/api/v1/enrol', payload: { code, deviceName: name } })).json());
   }
   const beat = (token: string, payload: unknown) =>
-    app.inject({ method: 'POST', url: '/api/v1/heartbeat', headers: { authorization: `Bearer ${token}` }, payload: payload as object });
+    s.inject({ method: 'POST', url: '/api/v1/heartbeat', headers: { authorization: `Bearer ${token}` }, payload: payload as object });
   const tills = async (): Promise<TillListRow[]> =>
-    (await app.inject({ method: 'GET', url: '/api/v1/admin/chains/1/terminals', headers: admin })).json().terminals as TillListRow[];
+    (await s.inject({ method: 'GET', url: '/api/v1/admin/chains/1/terminals', headers: admin })).json().terminals as TillListRow[];
 
   it("shows each till's reported version and unsent count with when it was last heard from; a silent till shows none", async () => {
     const reporting = await enrol('Касса с отчётом');
@@ -78,8 +68,8 @@ describe.each(testDatabases())('till heartbeat on $name', ({ open }) => {
       { numRuns: 60 },
     );
     expect((await tills()).find((x) => x.id === t.terminalId)).toMatchObject({ version: '2.0.0', unsent: 3 });
-    expect((await app.inject({ method: 'POST', url: '/api/v1/heartbeat', payload: { appVersion: '1', unsent: 0, refused: 0 } })).statusCode).toBe(401);
-    await app.inject({ method: 'POST', url: `/api/v1/admin/terminals/${t.terminalId}/revoke`, headers: admin });
+    expect((await s.inject({ method: 'POST', url: '/api/v1/heartbeat', payload: { appVersion: '1', unsent: 0, refused: 0 } })).statusCode).toBe(401);
+    await s.inject({ method: 'POST', url: `/api/v1/admin/terminals/${t.terminalId}/revoke`, headers: admin });
     expect((await beat(t.token, { appVersion: '9.9.9', unsent: 0, refused: 0 })).statusCode).toBe(401);
     expect((await tills()).find((x) => x.id === t.terminalId)).toMatchObject({ version: '2.0.0', unsent: 3 });
   });
