@@ -118,7 +118,13 @@ describe('till bootstrap from a snapshot', () => {
           const viaSnapshot = freshDb();
           const paged = freshDb();
           // Every cut is followed by a request from where it stopped: the download goes on by Range.
-          const first = await pullCustomers(viaSnapshot, server.api, undefined, { pageSize, snapshot: server.fetcher((i) => cuts[i] ?? null) });
+          // A run of cuts may outlast one pull: it fails as offline and the next pull resumes.
+          const fetcher = server.fetcher((i) => cuts[i] ?? null);
+          let first = await pullCustomers(viaSnapshot, server.api, undefined, { pageSize, snapshot: fetcher });
+          for (let again = 0; !first.ok && again < cuts.length; again++) {
+            expect(first).toMatchObject({ ok: false, offline: true });
+            first = await pullCustomers(viaSnapshot, server.api, undefined, { pageSize, snapshot: fetcher });
+          }
           expect(first.ok).toBe(true);
           expect(await pullCustomers(paged, server.api, undefined, { pageSize })).toMatchObject({ ok: true });
           const keys = new Set(log.flatMap((c) => identifierKeys({ ...c, deleted: false })));
@@ -172,6 +178,25 @@ describe('till bootstrap from a snapshot', () => {
     for (const c of [log[0]!, log[1500]!, log[2950]!]) expect((await lookupCustomer(again, `card:${c.cards[0]}`))?.id).toBe(c.id);
     expect(await again.customers.count()).toBe(3000);
     again.close();
+  });
+
+  it('a header cut again and again is a bad line, not a bad file: the pull fails as offline and the next one loads it', async () => {
+    const log = Array.from({ length: 50 }, (_, i) => customer(i + 1));
+    const server = fakeServer(log, 50);
+    const db = freshDb();
+    const fetcher = server.fetcher((i) => (i < 6 ? 3 : null));
+    expect(await pullCustomers(db, server.api, undefined, { snapshot: fetcher })).toMatchObject({ ok: false, offline: true, code: 'offline' });
+    expect((await pullCustomers(db, server.api, undefined, { snapshot: fetcher })).ok).toBe(true);
+    expect((await lookupCustomer(db, `card:${log[7]!.cards[0]}`))?.id).toBe('8');
+    db.close();
+  });
+
+  it('a file that is not a snapshot is refused as one the till cannot read', async () => {
+    const server = fakeServer([customer(1)], 1);
+    const db = freshDb();
+    const junk: SnapshotFetcher = async () => ({ ok: true, bytes: new TextEncoder().encode('<html>proxy login</html>'.padEnd(200, ' ')), cut: false });
+    expect(await pullCustomers(db, server.api, undefined, { snapshot: junk })).toMatchObject({ ok: false, offline: false, code: 'bad_page' });
+    db.close();
   });
 
   it('falls back to the paged pull when the server offers no snapshot', async () => {

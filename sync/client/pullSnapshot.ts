@@ -99,15 +99,26 @@ async function finish(db: TillDb, meta: SnapshotMeta): Promise<void> {
 
 async function readHeader(fetch: SnapshotFetcher, path: string): Promise<{ header: SnapshotHeader; dataStart: number } | SnapshotStep> {
   let want = 64 << 10;
-  for (let i = 0; i < 3; i++) {
+  let cuts = 0;
+  for (;;) {
     const r = await fetch(path, 0, want);
     if (!r.ok) return { kind: 'failed', offline: r.offline, code: r.offline ? 'offline' : 'server_error', message: r.message };
-    const parsed = parsePrefix(r.bytes);
+    let parsed: ReturnType<typeof parsePrefix>;
+    try {
+      parsed = parsePrefix(r.bytes);
+    } catch {
+      return { kind: 'failed', offline: false, code: 'bad_page', message: 'The server sent a customer snapshot the till cannot read.' };
+    }
     if ('header' in parsed) return parsed;
-    if (r.bytes.length >= parsed.need && !r.cut) break;
+    // A cut answer is a bad line: asked again, as page downloads are. A whole one without a header is a bad file.
+    if (r.cut) {
+      if (++cuts > MAX_CUTS_IN_A_ROW)
+        return { kind: 'failed', offline: true, code: 'offline', message: 'The customer snapshot download keeps being cut; it resumes later.' };
+    } else if (r.bytes.length >= parsed.need || parsed.need <= want) {
+      return { kind: 'failed', offline: false, code: 'bad_page', message: 'The server sent a customer snapshot the till cannot read.' };
+    }
     want = Math.max(want, parsed.need);
   }
-  return { kind: 'failed', offline: false, code: 'bad_page', message: 'The server sent a customer snapshot the till cannot read.' };
 }
 
 /**
