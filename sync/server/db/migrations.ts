@@ -10,6 +10,7 @@ import { MIGRATION_019_CONSENT_WITHDRAWAL } from './migration019ConsentWithdrawa
 import { MIGRATION_020_GIFTS_REFERRALS } from './migration020GiftsReferrals';
 import { MIGRATION_022_FEEDBACK } from './migration022Feedback';
 import { MIGRATION_021_CASHIER_CARDS } from './migration021CashierCards';
+import { MIGRATION_023_CUSTOMER_SNAPSHOTS } from './migration023CustomerSnapshots';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -492,6 +493,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_020_GIFTS_REFERRALS,
   MIGRATION_021_CASHIER_CARDS,
   MIGRATION_022_FEEDBACK,
+  MIGRATION_023_CUSTOMER_SNAPSHOTS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
