@@ -137,6 +137,23 @@ export interface PendingReturn {
   fiscal: PendingFiscalisation | null;
 }
 
+/**
+ * A manager-approved return without a receipt between the approval and its commit, stored before
+ * the register is asked anything: its id names the return receipt, so a retry or a restart prints
+ * it at most once and records it once (approvals.ts, tillSession.ts resumeNoReceiptReturns).
+ */
+export interface PendingNoReceiptReturn {
+  returnId: string;
+  /** The goods as approved, each with the catalogue item (and price) it was refunded at. */
+  lines: { product: ProductItem; quantityMilli: number }[];
+  managerId: string;
+  managerName: string;
+  cashierId: string | null;
+  startedAt: number;
+  /** The fiscal exactly-once marker (fiscaliseOnce), stored before the register is sent the receipt. */
+  fiscal: PendingFiscalisation | null;
+}
+
 export type CashierRecord = CashierListItem;
 
 export type ShiftRecord =

@@ -16,6 +16,7 @@ import type {
   DraftRecord,
   IdFilterRecord,
   OutboxRecord,
+  PendingNoReceiptReturn,
   ReceiptRecord,
   ShiftRecord,
   SyncState,
@@ -67,6 +68,8 @@ export class TillDb extends Dexie {
   snapPages!: Table<SnapPage, number>;
   /** The desk settings head office sent (quick keys, scale labels: sync/protocol/deskSettings.ts), one record. */
   desk!: Table<{ key: 'current'; settings: DeskSettings }, string>;
+  /** Approved returns without a receipt not yet recorded (approvals.ts), finished once after a crash. */
+  pendingNoReceipt!: Table<PendingNoReceiptReturn, string>;
   readonly customers: CountView;
   readonly identifiers: CountView;
   private relaxed: TillDb | null = null;
@@ -133,6 +136,9 @@ export class TillDb extends Dexie {
     this.version(10).stores({ coupons: 'code', couponsUsed: 'code' });
     // v11: the desk settings from head office (quick keys, scale label layouts), pulled with the catalogue.
     this.version(11).stores({ desk: 'key' });
+    // v12: a return without a receipt between its approval and its commit, with its fiscal marker
+    // (sync/client/approvals.ts), so a crash mid-print neither prints the refund twice nor loses it.
+    this.version(12).stores({ pendingNoReceipt: 'returnId' });
     this.customers = { count: async () => (await this.cacheMeta.get('cache'))?.customers ?? 0 };
     this.identifiers = { count: async () => (await this.cacheMeta.get('cache'))?.keys ?? 0 };
   }
