@@ -2,7 +2,7 @@ import { createReadStream, existsSync, mkdirSync, renameSync, statSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Database, Sql } from '../db/database';
+import type { Database } from '../db/database';
 import { buildSnapshot, snapshotName } from './build';
 
 /**
@@ -13,43 +13,6 @@ import { buildSnapshot, snapshotName } from './build';
  */
 const CHUNK = 1 << 20;
 const BUILD_LEASE_MINUTES = 30;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS customer_snapshots (
-  hash text PRIMARY KEY,
-  chain_id int NOT NULL,
-  cursor bigint NOT NULL,
-  customers int NOT NULL,
-  bytes bigint NOT NULL,
-  built_at timestamptz NOT NULL
-);
-CREATE INDEX IF NOT EXISTS customer_snapshots_chain ON customer_snapshots (chain_id, built_at DESC);
-CREATE TABLE IF NOT EXISTS customer_snapshot_chunks (
-  hash text NOT NULL,
-  n int NOT NULL,
-  data bytea NOT NULL,
-  PRIMARY KEY (hash, n)
-);
-CREATE TABLE IF NOT EXISTS customer_snapshot_builds (
-  chain_id int PRIMARY KEY,
-  started_at timestamptz NOT NULL
-);`;
-
-const ready = new WeakMap<Sql, Promise<void>>();
-
-/** The tables, made on first use (one lock, so two instances starting together do not race). */
-export function ensureSnapshotTables(db: Database): Promise<void> {
-  let p = ready.get(db);
-  if (!p) {
-    p = db.transaction(async (tx) => {
-      if (tx.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(7410017)');
-      await tx.exec(SCHEMA);
-    });
-    p.catch(() => ready.delete(db));
-    ready.set(db, p);
-  }
-  return p;
-}
 
 export interface SnapshotInfo {
   hash: string;
@@ -73,7 +36,6 @@ const toInfo = (r: InfoRow): SnapshotInfo => ({
 });
 
 export async function latestSnapshot(db: Database, chainId: number): Promise<SnapshotInfo | null> {
-  await ensureSnapshotTables(db);
   const [row] = await db.query<InfoRow>(
     'SELECT hash, chain_id, cursor::text AS cursor, customers, bytes, built_at FROM customer_snapshots WHERE chain_id = $1 ORDER BY built_at DESC LIMIT 1',
     [chainId],
@@ -82,7 +44,6 @@ export async function latestSnapshot(db: Database, chainId: number): Promise<Sna
 }
 
 export async function snapshotByHash(db: Database, hash: string): Promise<SnapshotInfo | null> {
-  await ensureSnapshotTables(db);
   const [row] = await db.query<InfoRow>('SELECT hash, chain_id, cursor::text AS cursor, customers, bytes, built_at FROM customer_snapshots WHERE hash = $1', [
     hash,
   ]);
@@ -91,7 +52,6 @@ export async function snapshotByHash(db: Database, hash: string): Promise<Snapsh
 
 /** Build a snapshot of the chain now and store it; older ones but the previous are dropped (a till may still be fetching that). */
 export async function storeNewSnapshot(db: Database, chainId: number, now = Date.now()): Promise<SnapshotInfo> {
-  await ensureSnapshotTables(db);
   const built = await buildSnapshot(db, chainId, now);
   const file = Buffer.concat(built.parts);
   built.parts.length = 0;
