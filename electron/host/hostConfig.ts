@@ -10,6 +10,7 @@ const Env = z.object({
   LT_HOST_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LT_DEVICE_CONFIG: z.string().refine(isAbsolute, 'must be an absolute path').optional(),
   LT_SERVER_CERT_SHA256: MachineConfig.shape.serverCertSha256,
+  LT_ALLOW_PLAIN_HTTP: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
 export interface HostConfig {
@@ -22,6 +23,8 @@ export interface HostConfig {
   deviceConfigPath: string | null;
   /** The pinned SHA-256 fingerprint of the server's certificate; null: ordinary TLS (or plain HTTP). */
   serverCertSha256?: string | null;
+  /** A plain `http://` server off this machine is allowed (IT's explicit choice); otherwise refused at enrolment. */
+  allowPlainHttp?: boolean;
   /** The machine config file read (or looked for), for the log. */
   configPath?: string;
 }
@@ -54,6 +57,7 @@ export function readHostConfig(
     port: e.LT_HOST_PORT ?? file.hostPort ?? 8788,
     deviceConfigPath: e.LT_DEVICE_CONFIG ?? file.deviceConfig ?? null,
     serverCertSha256: e.LT_SERVER_CERT_SHA256 ?? file.serverCertSha256 ?? null,
+    allowPlainHttp: e.LT_ALLOW_PLAIN_HTTP !== undefined ? e.LT_ALLOW_PLAIN_HTTP === '1' || e.LT_ALLOW_PLAIN_HTTP === 'true' : file.allowPlainHttp === true,
     configPath,
   };
 }

@@ -72,10 +72,10 @@ describe('host services', () => {
     expect(await services.handle({ op: 'enrol', serverUrl: server.url, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({ ok: true });
     const first = JSON.parse(await readFile(path, 'utf8'));
     // Someone at the keyboard points the working till at another server: refused, naming both.
-    const hijack = await services.handle({ op: 'enrol', serverUrl: 'http://10.0.0.66:8787', code: 'ATTACKER01', deviceName: 'Till' });
+    const hijack = await services.handle({ op: 'enrol', serverUrl: 'https://10.0.0.66:8787', code: 'ATTACKER01', deviceName: 'Till' });
     expect(hijack).toMatchObject({ ok: false, error: { code: 'enrol_needs_manager' } });
     expect(!hijack.ok && hijack.error.message).toContain(server.url);
-    expect(!hijack.ok && hijack.error.message).toContain('http://10.0.0.66:8787');
+    expect(!hijack.ok && hijack.error.message).toContain('https://10.0.0.66:8787');
     const wrong = await services.handle({ op: 'enrol', serverUrl: server.url, code: await server.enrolmentCode(), deviceName: 'Till', managerPin: '000000' });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'enrol_manager_refused' } });
     // Nothing changed on the till.

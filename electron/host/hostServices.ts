@@ -8,6 +8,7 @@ import { checkServer, collectDiagnostics, exportText, unreachableReason } from '
 import { createHostLog, type HostLog } from './hostLog';
 import { createPaymentMemory } from './paymentMemory';
 import { createPhoneKeyService } from './phoneKeys';
+import { checkServerAddress } from './serverAddress';
 import type { FiscalService } from './fiscalService';
 
 /** The part of the device manager the host needs; the drivers room implements it. */
@@ -58,6 +59,8 @@ export interface HostServicesOptions {
   startedAt?: number;
   /** The clock for refreshing the terminal's settings (tests move it). */
   now?: () => number;
+  /** IT allowed a plain `http://` server off this machine (config `allowPlainHttp`); otherwise refused. */
+  allowPlainHttp?: boolean;
 }
 
 /**
@@ -182,6 +185,12 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     const base = serverUrl.replace(/\/+$/, '');
     // A one-time code is a credential until used: never in the log.
     log.addSecret(code);
+    // Before anything is sent, to the old server or the new one.
+    const address = checkServerAddress(base, options.allowPlainHttp === true);
+    if (!address.ok) {
+      log.warn(`enrolment refused: ${address.message}`);
+      return refuse(address.code, address.message);
+    }
     const refusal = await confirmReplacing(base, manager);
     if (refusal) return refusal;
     let res: Response;

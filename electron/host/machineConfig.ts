@@ -39,6 +39,8 @@ export const MachineConfig = z.strictObject({
     .string()
     .regex(/^\s*([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}\s*$/, 'serverCertSha256 must be a SHA-256 fingerprint: 64 hex digits, colons allowed')
     .optional(),
+  /** Allow a plain `http://` server that is not on this machine (refused otherwise: issue 13, Transport). */
+  allowPlainHttp: z.boolean().optional(),
 });
 export type MachineConfig = z.infer<typeof MachineConfig>;
 

@@ -77,6 +77,7 @@ export async function createTillHost(
     startedAt,
     // A pinned server certificate: every call to the server goes through the pin (issue 13).
     fetch: config.serverCertSha256 ? pinnedFetch(config.serverCertSha256) : undefined,
+    allowPlainHttp: config.allowPlainHttp === true,
   });
   // Bank cards are hashed with the chain's secret: (re)start the devices whenever it changes.
   let secret: string | null = null;
