@@ -4,6 +4,7 @@ export {
   TierSchema,
   RedemptionRulesSchema,
   LocalisedTextSchema,
+  CERTIFICATE_CATEGORY,
   MANDATORY_EXCLUDED_CATEGORY,
   parseProgramme,
   tierForSpend,

@@ -1,5 +1,5 @@
 import type { Kopecks } from '../money';
-import { tierForSpend, type Programme } from './programme';
+import { CERTIFICATE_CATEGORY, tierForSpend, type Programme } from './programme';
 import type { Offer } from './offers';
 import type { BasketLine, SaleInput } from './input';
 import { toLocal } from './time';
@@ -111,12 +111,13 @@ export function priceReceipt(input: PriceInput): PricedReceipt {
   const excludedCats = programme.excludedCategories;
   const work: WorkLine[] = basket.map((line) => {
     const amount = lineAmount(line.unitPriceKopecks, line.quantityMilli);
-    const excluded = line.categories.some((c) => excludedCats.includes(c));
+    const excluded = line.categories.some((c) => c === CERTIFICATE_CATEGORY || excludedCats.includes(c));
     return { line, amount, discount: 0, net: amount, excluded, offerIds: [] };
   });
 
   const notices: Explanation[] = [];
-  const excludedLines = work.flatMap((w, i) => (w.excluded ? [i] : []));
+  // A certificate line is excluded by its nature, not by the chain's list: nothing to explain.
+  const excludedLines = work.flatMap((w, i) => (w.line.categories.some((c) => excludedCats.includes(c)) ? [i] : []));
   if (excludedLines.length > 0) {
     const cats = [...new Set(excludedLines.flatMap((i) => work[i]?.line.categories.filter((c) => excludedCats.includes(c)) ?? []))].join(', ');
     notices.push(

@@ -42,6 +42,12 @@ export type RedemptionRules = z.infer<typeof RedemptionRulesSchema>;
 /** Tobacco promotion is banned by law (Federal Law 15-FZ, art. 16), so it can never be switched off. */
 export const MANDATORY_EXCLUDED_CATEGORY = 'tobacco';
 
+/**
+ * A gift certificate sold at the till is a basket line of this category. It is an advance, not a
+ * purchase (54-FZ): always excluded, so it earns no bonuses, takes no discount and no bonuses pay it.
+ */
+export const CERTIFICATE_CATEGORY = 'gift-certificate';
+
 export const ProgrammeSchema = z
   .object({
     id,

@@ -30,7 +30,25 @@ export const VAT_RATES = ['vat22', 'vat20', 'vat10', 'vat7', 'vat5', 'vat0', 'no
 /** VAT rate of a product; 'none' is "без НДС" (a store on the simplified tax system). */
 export type VatRate = (typeof VAT_RATES)[number];
 
-export const PAYMENT_OBJECTS = ['commodity', 'excise', 'service'] as const;
+/** An advance (a gift certificate sold) carries the calculated rate of the goods' rate: 22/122 for 22 % (54-FZ, tag 1199). */
+export const ADVANCE_VAT_RATES = ['vat122', 'vat120', 'vat110', 'vat107', 'vat105'] as const;
+export const POSITION_VAT_RATES = [...VAT_RATES, ...ADVANCE_VAT_RATES] as const;
+export type PositionVatRate = (typeof POSITION_VAT_RATES)[number];
+
+export function advanceVat(rate: VatRate): PositionVatRate {
+  const calculated: Record<VatRate, PositionVatRate> = {
+    vat22: 'vat122',
+    vat20: 'vat120',
+    vat10: 'vat110',
+    vat7: 'vat107',
+    vat5: 'vat105',
+    vat0: 'vat0',
+    none: 'none',
+  };
+  return calculated[rate];
+}
+
+export const PAYMENT_OBJECTS = ['commodity', 'excise', 'service', 'payment'] as const;
 /** Предмет расчёта (tag 1212): what is sold. */
 export type PaymentObject = (typeof PAYMENT_OBJECTS)[number];
 
@@ -45,6 +63,8 @@ export interface FiscalProduct {
   paymentObject?: PaymentObject;
   /** A marked product (Честный ЗНАК): every piece carries its own DataMatrix code. */
   marked?: boolean;
+  /** A gift certificate sold: an advance (способ расчёта «аванс», предмет расчёта «платёж»), not revenue. */
+  advance?: boolean;
 }
 
 export type ProductLookup = (productId: string) => FiscalProduct | undefined;
@@ -65,8 +85,10 @@ export interface FiscalPosition {
   /** priceKopecks x quantityMilli / 1000, rounded half up: see positionAmount. */
   amountKopecks: Kopecks;
   unit: 'piece' | 'kilogram';
-  vat: VatRate;
+  vat: PositionVatRate;
   paymentObject: PaymentObject;
+  /** Способ расчёта (tag 1214): absent is full payment; 'advance' for a gift certificate sold. */
+  paymentMethod?: 'advance';
   /** The raw DataMatrix (GS1) code of this piece, group separators included. */
   markingCode?: string;
 }
@@ -160,8 +182,9 @@ function linePositions(
     lineId: line.lineId,
     name: product.name,
     unit: line.weighed ? ('kilogram' as const) : ('piece' as const),
-    vat: product.vat ?? settings.defaultVat,
-    paymentObject: product.paymentObject ?? 'commodity',
+    vat: product.advance ? advanceVat(product.vat ?? settings.defaultVat) : (product.vat ?? settings.defaultVat),
+    paymentObject: product.advance ? ('payment' as const) : (product.paymentObject ?? 'commodity'),
+    ...(product.advance ? { paymentMethod: 'advance' as const } : {}),
   };
   if (!product.marked) {
     if (codes && codes.length > 0) throw new EngineInputError(path, `line "${line.lineId}" has marking codes but its product is not marked`);

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyMove, certificatePart, type Certificate, type CertificateMove } from './certificates';
+import { CERTIFICATE_CATEGORY, priceReceipt } from '../engine';
+import { demoProgramme, line, member, sale } from '../engine/testkit';
+import { receiptPayments } from '../fiscal/receiptPayments';
+import { salePositions } from '../fiscal/receiptPositions';
+import { applyMove, certificatePart, certificateProductId, certificateRoom, soldCertificateCode, type Certificate, type CertificateMove } from './certificates';
 
 const fresh = (nominal: number): Certificate => ({ code: 'GIFT1000', nominalKopecks: nominal, balanceKopecks: 0, state: 'issued', applied: new Set() });
 
@@ -55,5 +59,39 @@ describe('gift certificates', () => {
         }
       }),
     );
+  });
+});
+
+describe('a certificate sold and paid with on one receipt', () => {
+  const receipt = priceReceipt(
+    sale({
+      customer: member({ availableBonusKopecks: 1_000_000 }),
+      lines: [line('g', 'milk', ['dairy'], 50_000), line('c', certificateProductId('GC1234'), [CERTIFICATE_CATEGORY], 300_000)],
+      redeem: 'max',
+      programme: demoProgramme(),
+    }),
+  );
+
+  it('earns nothing, takes no bonuses, and only the goods may be paid by a certificate', () => {
+    const gc = receipt.lines.find((l) => l.lineId === 'c')!;
+    expect(gc.payable).toBe(300_000);
+    expect(gc.excluded).toBe(true);
+    expect(receipt.totals.redeemed).toBeLessThanOrEqual(50_000);
+    expect(soldCertificateCode(gc.productId)).toBe('GC1234');
+    expect(certificateRoom(receipt, [])).toBe(50_000 - receipt.totals.redeemed);
+    expect(certificateRoom(receipt, [{ amountKopecks: 10_000_000 }])).toBe(0);
+  });
+
+  it('goes on the 54-FZ receipt as an advance, and a certificate part as prepaid', () => {
+    const positions = salePositions(receipt, (id) => (id === 'milk' ? { name: 'Молоко' } : { name: 'Подарочный сертификат', advance: true }), {
+      defaultVat: 'vat22',
+      bonuses: 'discount',
+    });
+    const advance = positions.positions.find((p) => p.lineId === 'c')!;
+    expect(advance).toMatchObject({ paymentMethod: 'advance', paymentObject: 'payment', vat: 'vat122', amountKopecks: 300_000 });
+    const payments = receiptPayments(positions, 0, 20_000);
+    expect(payments[0]).toEqual({ kind: 'prepaid', amountKopecks: 20_000 });
+    expect(payments.reduce((s, p) => s + p.amountKopecks, 0)).toBe(positions.totalKopecks);
+    expect(() => receiptPayments(positions, positions.moneyKopecks, 1)).toThrow(RangeError);
   });
 });

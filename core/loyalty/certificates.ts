@@ -72,3 +72,38 @@ export function certificatePart(balanceKopecks: number, payableKopecks: number):
   const paid = Math.max(0, Math.min(balanceKopecks, payableKopecks));
   return { paid, rest: payableKopecks - paid, balanceAfter: balanceKopecks - paid };
 }
+
+/** A certificate sold at the till is a basket line whose product id names its code. */
+const CERTIFICATE_PRODUCT = 'gift-certificate:';
+
+export function certificateProductId(code: string): string {
+  return `${CERTIFICATE_PRODUCT}${code}`;
+}
+
+/** The certificate code a basket line sells, or null for goods. */
+export function soldCertificateCode(productId: string): string | null {
+  return productId.startsWith(CERTIFICATE_PRODUCT) ? productId.slice(CERTIFICATE_PRODUCT.length) : null;
+}
+
+/** A certificate taken as part of a receipt's payment, held at the server under `moveId`. */
+export interface CertificatePayment {
+  code: string;
+  amountKopecks: number;
+  /** The redemption's id at the server: the sale's push applies the same move again, a no-op. */
+  moveId: string;
+  /** The certificate's balance once this part is taken, as the server answered. */
+  balanceAfterKopecks: number;
+}
+
+/**
+ * What certificates may still pay of a receipt: its goods, never a certificate sold on it (an
+ * advance cannot pay for another advance), less the parts already taken.
+ */
+export function certificateRoom(
+  priced: { lines: readonly { productId: string; payable: number }[]; totals: { payable: number } },
+  taken: readonly Pick<CertificatePayment, 'amountKopecks'>[],
+): number {
+  const advances = priced.lines.reduce((s, l) => s + (soldCertificateCode(l.productId) === null ? 0 : l.payable), 0);
+  const paid = taken.reduce((s, p) => s + p.amountKopecks, 0);
+  return Math.max(0, priced.totals.payable - advances - paid);
+}

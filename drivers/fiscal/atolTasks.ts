@@ -20,10 +20,12 @@ export function kopecksOf(roublesAmount: number): Kopecks {
   return Math.round(roublesAmount * 100);
 }
 
-const PAYMENT_TYPE: Record<FiscalPaymentKind, 'cash' | 'electronically' | 'other'> = {
+const PAYMENT_TYPE: Record<FiscalPaymentKind, 'cash' | 'electronically' | 'other' | 'prepaid'> = {
   cash: 'cash',
   card: 'electronically',
   bonus: 'other',
+  // A gift certificate taken as payment: предварительная оплата (зачёт аванса), tag 1215.
+  prepaid: 'prepaid',
 };
 
 /** The marking code travels base64-encoded: the raw text holds GS (0x1D) separators. */
@@ -54,7 +56,7 @@ function positionItem(p: FiscalPosition, kind: ReceiptKind, checks: ReadonlyMap<
     quantity: p.quantityMilli / 1000,
     amount: roubles(p.amountKopecks),
     measurementUnit: p.unit,
-    paymentMethod: 'fullPayment',
+    paymentMethod: p.paymentMethod ?? 'fullPayment',
     paymentObject: p.paymentObject,
     tax: { type: p.vat },
   };

@@ -107,6 +107,15 @@ export const SaleEvent = z
         .string()
         .regex(/^[A-Za-z0-9]{1,12}$/)
         .optional(),
+      /**
+       * Gift certificates that paid part of the receipt (issue 16): each part was taken at the
+       * server online as a redemption under `moveId` before the money; the sale applies the same
+       * move again (a no-op). `amountKopecks` above is the money part only.
+       */
+      certificates: z
+        .array(z.object({ code: z.string().regex(/^[A-Z0-9]{4,32}$/), amountKopecks: kopecks.min(1), moveId: z.uuid() }))
+        .max(5)
+        .optional(),
     }),
     fiscal: SaleFiscal.optional(),
     /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PAYMENT_OBJECTS, VAT_RATES } from '../../core/fiscal/receiptPositions';
+import { PAYMENT_OBJECTS, POSITION_VAT_RATES, VAT_RATES } from '../../core/fiscal/receiptPositions';
 
 /**
  * The fiscal register (54-FZ) as the till's renderer and its host speak of it: the wire form
@@ -56,13 +56,14 @@ export const FiscalPosition = z
     quantityMilli: z.number().int().min(1).max(1_000_000_000),
     amountKopecks: kopecks,
     unit: z.enum(['piece', 'kilogram']),
-    vat: z.enum(VAT_RATES),
+    vat: z.enum(POSITION_VAT_RATES),
     paymentObject: z.enum(PAYMENT_OBJECTS),
+    paymentMethod: z.literal('advance').optional(),
     markingCode: z.string().min(1).max(1024).optional(),
   })
   .strict();
 
-export const FiscalPayment = z.object({ kind: z.enum(['cash', 'card', 'bonus']), amountKopecks: kopecks }).strict();
+export const FiscalPayment = z.object({ kind: z.enum(['cash', 'card', 'bonus', 'prepaid']), amountKopecks: kopecks }).strict();
 
 export const FiscalReceipt = z
   .object({

@@ -31,6 +31,8 @@ export type ExceptionKind =
   | 'registration_unconfirmed_phone'
   /** A coupon a till accepted that the server refused (used by another sale first, unknown, not this customer's, out of dates). */
   | 'coupon_refused'
+  /** A pushed sale's gift certificate the server could not activate or redeem (sold elsewhere, balance spent): the money was taken at the till. */
+  | 'certificate_conflict'
   /** A cashier identified the customer with their own loyalty card: a sale to themselves (issue 13). */
   | 'cashier_own_card';
 

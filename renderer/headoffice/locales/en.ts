@@ -256,6 +256,7 @@ export const en: HeadOfficeMessages = {
         manager_unlock_locked: 'Manager PIN guessing',
         cashier_unknown: 'Unknown cashier',
         coupon_refused: 'Coupon refused by the server (already used or not valid)',
+        certificate_conflict: 'Gift certificate the server could not activate or redeem (see the reason)',
         customers_merged: 'Customers merged',
         registration_unconfirmed_phone: "Registered with another customer's phone, no SMS code (a separate customer)",
         phone_spend_unconfirmed: 'Spent by phone without the SMS code',

@@ -254,6 +254,7 @@ export const ru = {
         manager_unlock_locked: 'Подбор PIN менеджера',
         cashier_unknown: 'Неизвестный кассир',
         coupon_refused: 'Купон отклонён сервером (уже использован или не подходит)',
+        certificate_conflict: 'Подарочный сертификат: сервер не смог активировать или погасить (см. причину)',
         customers_merged: 'Покупатели объединены',
         registration_unconfirmed_phone: 'Регистрация с чужим телефоном без кода из SMS (отдельный покупатель)',
         phone_spend_unconfirmed: 'Списание по телефону без кода из SMS',

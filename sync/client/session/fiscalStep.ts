@@ -74,7 +74,9 @@ export function saleReceipt(
   balanceAfter: number | null,
 ): FiscalReceipt {
   const positions = salePositions(f.priced, deps.products, deps.settings, f.markingCodes ?? {});
-  const card = f.event.payment.method === 'card' ? positions.moneyKopecks : 0;
+  // Gift certificates paid part of it: set off against their advance ("prepaid"), the rest is money.
+  const prepaid = (f.event.payment.certificates ?? []).reduce((s, c) => s + c.amountKopecks, 0);
+  const card = f.event.payment.method === 'card' ? positions.moneyKopecks - prepaid : 0;
   const text = loyaltyTextLines({
     accruedKopecks: f.priced.totals.accrued,
     redeemedKopecks: f.priced.totals.redeemed,
@@ -84,7 +86,7 @@ export function saleReceipt(
   return {
     receiptId: f.receiptId,
     positions: positions.positions,
-    payments: receiptPayments(positions, card),
+    payments: receiptPayments(positions, card, prepaid),
     cashier: { name: deps.cashierName },
     ...(text.length > 0 ? { textLines: text } : {}),
     ...(f.receiptContact ? { customerContact: f.receiptContact } : {}),

@@ -1,5 +1,6 @@
 import type { AppliedResult, SaleEvent } from '../../protocol/events';
 import { eventCashier } from '../cashiers';
+import { settleSaleCertificates } from '../certificates';
 import { claimSaleCoupons } from '../coupons';
 import { CustomerBook } from '../ledger';
 import { flag, rulesOf, type EventContext } from './context';
@@ -73,6 +74,8 @@ export async function applySale(ctx: EventContext, ev: SaleEvent): Promise<Appli
       { purchases: 1, tier: decided.tier ?? undefined },
     );
   }
-  await flag(ctx, [...(coupons?.flags ?? []), ...decided.flags]);
+  // Certificates sold (activated) and parts paid (redeemed again under the till's hold id): never below zero, conflicts flagged.
+  const certificates = await settleSaleCertificates(tx, terminal, ev);
+  await flag(ctx, [...(coupons?.flags ?? []), ...decided.flags, ...certificates]);
   return decided.result;
 }

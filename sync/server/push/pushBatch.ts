@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { TillEvent, type PushResultItem } from '../../protocol/events';
+import { TillEvent, type PushResultItem, type SaleEvent } from '../../protocol/events';
+import { soldCertificateCode } from '../../../core/loyalty/certificates';
 import type { Database, Row, Sql } from '../db/database';
 import type { RulesCache } from '../rules';
 import type { TerminalContext } from '../terminals';
@@ -58,6 +59,11 @@ function applyEvent(ctx: EventContext, ev: TillEvent) {
  * for each run) is more than one or two sales' own (measured: docs/scaling.md).
  */
 const MIN_RUN = 3;
+
+/** A sale selling a gift certificate or paid in part by one (certificates.ts settleSaleCertificates). */
+function movesCertificates(ev: SaleEvent): boolean {
+  return (ev.payment.certificates?.length ?? 0) > 0 || ev.sale.lines.some((l) => soldCertificateCode(l.productId) !== null);
+}
 
 /** How a push is applied; the default is what the server runs. */
 export interface PushOptions {
@@ -143,8 +149,8 @@ export async function pushBatch(
               .join('; '),
           );
     const ev = parsed.success ? parsed.data : null;
-    // A sale presenting coupons goes alone: its codes are taken under its own savepoint (coupons.ts).
-    if (ev?.type === 'sale' && !ev.sale.coupons?.length && !upFront && rules && options.saleRuns !== false) {
+    // A sale presenting coupons or moving gift certificates goes alone: its codes are taken under its own savepoint.
+    if (ev?.type === 'sale' && !ev.sale.coupons?.length && !movesCertificates(ev) && !upFront && rules && options.saleRuns !== false) {
       // The same id twice: the second copy must see the first one's answer, so it starts a new run.
       if (inRun.has(raw.eventId.toLowerCase())) await applyRun();
       run.push({ index, sale: { eventId: raw.eventId, ev } });

@@ -147,8 +147,10 @@ export async function decideSale(
   const flags: ExceptionDraft[] = [];
   const difference = compareTotals(till, server);
   if (difference) flags.push({ kind: 'price_difference', customerId: customer?.id ?? null, details: { receiptId: sale.receiptId, difference } });
-  if (ev.payment.amountKopecks < till.payable) {
-    flags.push({ kind: 'payment_mismatch', details: { receiptId: sale.receiptId, payable: till.payable, paid: ev.payment.amountKopecks } });
+  // Paid: the money and the gift certificates' parts.
+  const paid = ev.payment.amountKopecks + (ev.payment.certificates ?? []).reduce((s, c) => s + c.amountKopecks, 0);
+  if (paid < till.payable) {
+    flags.push({ kind: 'payment_mismatch', details: { receiptId: sale.receiptId, payable: till.payable, paid } });
   }
 
   const allowance = programme.offlineAllowanceKopecks;
