@@ -187,6 +187,14 @@ export function SalePanel() {
                 {bonusProblem}
               </p>
             )}
+            {/* Why fewer bonuses than asked (the daily cap, the offline allowance...): said here, not only under "why". */}
+            {p.priced.explanations
+              .filter((e) => e.code === 'redemptionClamped')
+              .map((e, i) => (
+                <p key={i} className="warn bonus-limit">
+                  {i18n.language === 'en' ? e.text.en : e.text.ru}
+                </p>
+              ))}
           </form>
         )}
         {p.priced && (

@@ -1,5 +1,6 @@
 import type { Offer, PricedReceipt, Programme } from '../../core/engine';
 import { effectiveContext, saleEffect, type CustomerContext, type SaleEffect, type ServerContext } from '../../core/loyalty/customerContext';
+import { DAY_MS, type RecentRedemption } from '../../core/loyalty/dailySpend';
 import { ContextPage } from '../protocol/pull';
 import type { SaleEvent } from '../protocol/events';
 import type { ApiCaller } from './api';
@@ -67,11 +68,29 @@ export async function recordSaleEffect(
   await db.contextEffects.put(saleEffect({ eventId: event.eventId, customerId, atMs: Date.parse(event.occurredAt) }, priced, limited));
 }
 
-/** The customer's context as this till knows it now: the server's plus its own sales since. */
-export async function loadContext(db: TillDb, programme: Programme, customerId: string, cachedTier: string | null): Promise<CustomerContext> {
-  const [server, effects] = await Promise.all([
+/**
+ * The customer's context as this till knows it now: the server's plus its own sales since, and the
+ * bonuses this till let them spend in the last 24 hours (the chain's daily cap, core/loyalty/dailySpend.ts).
+ */
+export async function loadContext(
+  db: TillDb,
+  programme: Programme,
+  customerId: string,
+  cachedTier: string | null,
+  nowMs: number = Date.now(),
+): Promise<CustomerContext & { recentRedemptions?: RecentRedemption[] }> {
+  const [server, effects, receipts] = await Promise.all([
     db.customerContexts.get(customerId),
     db.contextEffects.where('customerId').equals(customerId).toArray() as Promise<SaleEffect[]>,
+    programme.dailySpendCapKopecks === undefined
+      ? Promise.resolve([])
+      : db.journal
+          .where('createdAt')
+          .above(nowMs - DAY_MS)
+          .toArray(),
   ]);
-  return effectiveContext(programme, server ?? null, effects, cachedTier);
+  const recentRedemptions = receipts
+    .filter((r) => r.customerId === customerId && !r.foreign && r.event.totals.redeemed > 0)
+    .map((r) => ({ atMs: r.createdAt, kopecks: r.event.totals.redeemed }));
+  return { ...effectiveContext(programme, server ?? null, effects, cachedTier), ...(recentRedemptions.length > 0 ? { recentRedemptions } : {}) };
 }

@@ -14,6 +14,7 @@ import {
 } from '../../core/engine';
 import { dayNumberOf, daysInMonth, type LocalDateTime } from '../../core/engine/time';
 import { limitedOffers, rollingSpend, usageAt, type CustomerContext } from '../../core/loyalty/customerContext';
+import { dailyCapNote, dailySpendLeft, type RecentRedemption } from '../../core/loyalty/dailySpend';
 import { closestUpsell, expiryPrompt, type ExpiryPrompt, type UpsellPrompt } from '../../core/loyalty/prompts';
 import type { MonthDay } from '../protocol/schemas';
 import type { SaleEvent } from '../protocol/events';
@@ -33,7 +34,7 @@ export interface DraftCustomer {
    * Segments, purchases, spend and limited-offer uses (sync/client/customerContext.ts). Absent:
    * not known, so the till assumes the least (a returning customer in no segment, no uses).
    */
-  context?: CustomerContext | undefined;
+  context?: (CustomerContext & { recentRedemptions?: readonly RecentRedemption[] }) | undefined;
   /** Coupons accepted for this sale (sync/client/coupons.ts): their offers apply, the server checks the codes again. */
   coupons?: readonly SaleCoupon[] | undefined;
 }
@@ -141,7 +142,33 @@ export function priceDraft(
     usage: customer?.context ? usageAt(customer.context, ctx.limited, now.getTime()) : {},
     ...(customer?.coupons?.length ? { coupons: customer.coupons.map((c) => ({ code: c.code, offerId: c.offerId })) } : {}),
   };
-  return { input, priced: priceReceipt({ ...input, programme: ctx.programme, offers: ctx.offers }) };
+  const priced = priceReceipt({ ...input, programme: ctx.programme, offers: ctx.offers });
+  return withinDailyCap(ctx, input, priced, customer?.context?.recentRedemptions ?? [], now);
+}
+
+/**
+ * The chain's daily spend cap, enforced here too (offline as well), so a sale is never refused
+ * by the server after the customer has left: spending is held to what is left today, and the
+ * sale screen says why.
+ */
+function withinDailyCap(
+  ctx: SaleContext,
+  input: SaleInput,
+  priced: PricedReceipt,
+  recent: readonly RecentRedemption[],
+  now: Date,
+): { input: SaleInput; priced: PricedReceipt } {
+  const cap = ctx.programme.dailySpendCapKopecks;
+  if (cap === undefined || !input.customer) return { input, priced };
+  const left = dailySpendLeft(cap, recent, now.getTime());
+  if (priced.maxRedeemable <= left) return { input, priced };
+  const note = dailyCapNote(cap, left, ctx.programme.bonusUnitKopecks);
+  const redeem = input.redeem === 'max' ? left : Math.min(input.redeem, left);
+  const held = redeem === input.redeem ? priced : priceReceipt({ ...input, redeem, programme: ctx.programme, offers: ctx.offers });
+  return {
+    input: { ...input, redeem },
+    priced: { ...held, maxRedeemable: left, explanations: [...held.explanations.filter((e) => e.code !== 'redemptionClamped'), note] },
+  };
 }
 
 /** The event that goes into the outbox when the customer has paid. */

@@ -222,7 +222,7 @@ export class TillSession {
   private async contextOf(customer: LocalCustomer): Promise<CustomerContext | undefined> {
     const known = this.contexts.get(customer.id);
     if (known || !this.db || !this.ctx) return known;
-    const loaded = await loadContext(this.db, this.ctx.programme, customer.id, customer.tier);
+    const loaded = await loadContext(this.db, this.ctx.programme, customer.id, customer.tier, this.now());
     this.contexts.set(customer.id, loaded);
     return loaded;
   }
