@@ -94,7 +94,19 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
       </header>
       <main>
         {mode === 'diagnostics' ? (
-          <DiagnosticsScreen bridge={bridge} db={db} sync={sync} onClose={closeOverlay} refreshSeq={state.refresh} />
+          <DiagnosticsScreen
+            bridge={bridge}
+            db={db}
+            sync={sync}
+            onClose={closeOverlay}
+            refreshSeq={state.refresh}
+            reenrol={{
+              current:
+                terminal && status?.serverUrl ? { serverUrl: status.serverUrl, terminalName: terminal.terminalName, storeName: terminal.storeName } : null,
+              scanned: state.managerScan,
+              enrol: (url, code, name, manager) => session.enrol(url, code, name, manager),
+            }}
+          />
         ) : mode === 'manager' && ready ? (
           <>
             {notice}
@@ -115,6 +127,7 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
                 defaultServerUrl={status?.serverUrl ?? null}
                 defaultName={status?.setupName ?? null}
                 reason={state.revoked ? t('setup.revoked') : null}
+                scanned={state.managerScan}
                 enrol={(url, code, name, manager) => session.enrol(url, code, name, manager)}
               />
             )}

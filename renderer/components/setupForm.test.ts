@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterRefusal, managerPart } from './setupForm';
+import { afterRefusal, managerCardDigits, managerPart, serverChange } from './setupForm';
 
 const known = (key: string) => key !== 'setup.errors.brand_new_code';
 
@@ -30,5 +30,22 @@ describe('the manager part of the enrol request', () => {
 
   it('never sends what the host would refuse as a PIN', () => {
     for (const pin of ['', '123', '123456789', '12a4', '12 34']) expect(managerPart(true, pin)).toEqual({});
+  });
+});
+
+describe('re-enrolment confirmed by a manager card', () => {
+  it('sends a scanned manager card instead of a PIN, digits only', () => {
+    expect(managerPart(true, '', managerCardDigits(';7700000042?'))).toEqual({ managerCard: '7700000042' });
+    // A card read wins over digits half typed in the PIN field.
+    expect(managerPart(true, '12', '7700000042')).toEqual({ managerCard: '7700000042' });
+    expect(managerPart(false, '', '7700000042')).toEqual({});
+  });
+
+  it('takes no card the host would refuse', () => {
+    for (const text of ['12345', 'hello', '1'.repeat(20)]) expect(managerCardDigits(text)).toBeNull();
+  });
+
+  it('shows the old and the new server side by side, as typed, without a trailing slash', () => {
+    expect(serverChange('https://old.example:8443/', ' https://new.example/ ')).toEqual({ from: 'https://old.example:8443', to: 'https://new.example' });
   });
 });

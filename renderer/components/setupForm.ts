@@ -22,8 +22,29 @@ export function afterRefusal(code: string, needsManagerBefore: boolean, known: (
   return { needsManager, errorKey: known(key) ? key : 'setup.errors.other' };
 }
 
-/** The manager's part of the request: only once the field is shown, and only a PIN it can take. */
-export function managerPart(needsManager: boolean, pin: string): { managerPin: string } | Record<string, never> {
+/** A manager card as the host takes it (sync/protocol/manager.ts ManagerCard): its digits, 6 to 19. */
+export function managerCardDigits(scanned: string): string | null {
+  const digits = scanned.replace(/\D/g, '');
+  return /^\d{6,19}$/.test(digits) ? digits : null;
+}
+
+/**
+ * The manager's part of the request: only once the field is shown; a card read wins over a typed
+ * PIN (the manager scanned it to confirm), a PIN only when the host would take it as one.
+ */
+export function managerPart(
+  needsManager: boolean,
+  pin: string,
+  card: string | null = null,
+): { managerPin: string } | { managerCard: string } | Record<string, never> {
+  if (!needsManager) return {};
+  if (card) return { managerCard: card };
   const trimmed = pin.trim();
-  return needsManager && new RegExp(`^${MANAGER_PIN_PATTERN}$`).test(trimmed) ? { managerPin: trimmed } : {};
+  return new RegExp(`^${MANAGER_PIN_PATTERN}$`).test(trimmed) ? { managerPin: trimmed } : {};
+}
+
+/** What the re-enrolment screen shows side by side: the server the till works with now, and the one typed. */
+export function serverChange(current: string, typed: string): { from: string; to: string } {
+  const norm = (u: string) => u.trim().replace(/\/+$/, '');
+  return { from: norm(current), to: norm(typed) };
 }

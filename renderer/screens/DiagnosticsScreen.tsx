@@ -7,6 +7,7 @@ import { exportHostLogs, loadHostDiagnostics } from '../diagnostics/hostDiagnost
 import { downloadText, logFileName } from '../diagnostics/logFile';
 import { collectTillDiagnostics, RENDERER_VERSION, tillExportRecord, type TillDiagnostics } from '../diagnostics/tillDiagnostics';
 import type { HostBridge } from '../host/bridge';
+import { SetupScreen, type SetupScreenProps } from '../components/SetupScreen';
 import { localeOf } from '../i18n';
 import type { SyncView } from '../../sync/client/session/tillState';
 import './diagnostics.css';
@@ -22,6 +23,11 @@ export interface DiagnosticsScreenProps {
   onClose(): void;
   /** Bumped by F5 (the session's keymap): refresh what is shown. */
   refreshSeq?: number;
+  /**
+   * Re-enrolling this working till (issue 13): what it is enrolled as now, the manager card scans
+   * the session routes here, and the enrolment itself. Absent or `current` null: not enrolled.
+   */
+  reenrol?: Pick<SetupScreenProps, 'current' | 'scanned' | 'enrol' | 'defaultName'>;
 }
 
 type HostState = { state: 'loading' } | { state: 'ok'; value: HostDiagnostics } | { state: 'failed'; message: string };
@@ -35,7 +41,7 @@ function tillEnvironment() {
  * till's cache and outbox, and the host log; "Save logs" downloads them as one text file.
  * F5 (which must not reload the till) refreshes; Esc closes (both through the session keymap).
  */
-export function DiagnosticsScreen({ bridge, db, sync, onClose, refreshSeq = 0 }: DiagnosticsScreenProps) {
+export function DiagnosticsScreen({ bridge, db, sync, onClose, refreshSeq = 0, reenrol }: DiagnosticsScreenProps) {
   const { t, i18n } = useTranslation();
   const locale = localeOf(i18n.language);
   const titleId = useId();
@@ -44,6 +50,7 @@ export function DiagnosticsScreen({ bridge, db, sync, onClose, refreshSeq = 0 }:
   const [busy, setBusy] = useState(false);
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<{ text: string; bad: boolean } | null>(null);
+  const [reenrolling, setReenrolling] = useState(false);
   // The latest sync view without making every sync tick refresh the screen.
   const syncRef = useRef(sync);
   syncRef.current = sync;
@@ -136,11 +143,26 @@ export function DiagnosticsScreen({ bridge, db, sync, onClose, refreshSeq = 0 }:
           <button type="button" onClick={() => void save()} disabled={saving}>
             {saving ? t('diagnostics.saving') : t('diagnostics.save')}
           </button>
+          {reenrol?.current && (
+            <button type="button" className="secondary" aria-pressed={reenrolling} onClick={() => setReenrolling((r) => !r)}>
+              {t('setup.reenrol')}
+            </button>
+          )}
           <button type="button" className="secondary" onClick={onClose}>
             {t('diagnostics.close')}
           </button>
         </div>
       </header>
+      {reenrolling && reenrol?.current && (
+        <SetupScreen
+          defaultServerUrl={reenrol.current.serverUrl}
+          defaultName={reenrol.defaultName ?? reenrol.current.terminalName}
+          current={reenrol.current}
+          scanned={reenrol.scanned ?? null}
+          enrol={reenrol.enrol}
+          onCancel={() => setReenrolling(false)}
+        />
+      )}
       <p className="hint" aria-live="polite">
         {busy ? t('diagnostics.loading') : h ? t('diagnostics.collectedAt', { time: formatTime(h.collectedAt, locale) }) : null}
       </p>

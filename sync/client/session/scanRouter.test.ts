@@ -40,7 +40,14 @@ const SALE: Row = {
 };
 
 const EXPECTED: Record<TillMode, Row> = {
-  setup: all(refuse('notEnrolled')),
+  // Not enrolled: only a manager's card means something (it confirms replacing a live credential).
+  setup: {
+    ...all(refuse('notEnrolled')),
+    phone: { do: 'managerCard', text: '+7 916 000-00-07' },
+    badCheckDigit: { do: 'managerCard', text: BAD_CHECK },
+    garbage: { do: 'managerCard', text: 'hello' },
+    digits: { do: 'managerCard', text: '12345' },
+  },
   signIn: all(refuse('signInFirst')),
   selling: SALE,
   history: SALE,
@@ -73,7 +80,14 @@ const EXPECTED: Record<TillMode, Row> = {
     garbage: { do: 'managerCard', text: 'hello' },
     digits: { do: 'managerCard', text: '12345' },
   },
-  diagnostics: all({ do: 'ignore' }),
+  // A manager's card confirms re-enrolment from the diagnostics screen (issue 13); nothing else does anything.
+  diagnostics: {
+    ...all({ do: 'ignore' }),
+    phone: { do: 'managerCard', text: '+7 916 000-00-07' },
+    badCheckDigit: { do: 'managerCard', text: BAD_CHECK },
+    garbage: { do: 'managerCard', text: 'hello' },
+    digits: { do: 'managerCard', text: '12345' },
+  },
 };
 
 describe('scan router', () => {

@@ -43,21 +43,22 @@ export function routeScan(mode: TillMode, scan: ScanInput, cardPrefix: string, s
   const what = classify(scan, cardPrefix, scaleBarcodes);
   switch (mode) {
     case 'setup':
-      return { do: 'refuse', reason: 'notEnrolled' };
+      // A manager's card confirms re-enrolling a till its server still accepts (issue 13).
+      return asManagerCard(scan, what) ?? { do: 'refuse', reason: 'notEnrolled' };
     case 'signIn':
       return { do: 'refuse', reason: 'signInFirst' };
     case 'payingCash':
     case 'payingCard':
       return { do: 'refuse', reason: 'paymentInProgress' };
     case 'manager':
-      // A manager card is any digit run that is not a product or a customer's card.
       if (what.kind === 'product' || what.kind === 'weighedProduct' || what.kind === 'loyaltyCard' || what.kind === 'receipt')
         return { do: 'refuse', reason: 'notInManager' };
       if (what.kind === 'bankCard') return { do: 'refuse', reason: 'notInManager' };
-      return scan.kind === 'text' ? { do: 'managerCard', text: scan.text } : { do: 'ignore' };
+      return asManagerCard(scan, what) ?? { do: 'ignore' };
     case 'diagnostics':
-      // The diagnostics screen shows device events itself; the sale is not touched from here.
-      return { do: 'ignore' };
+      // The diagnostics screen shows device events itself; the sale is not touched from here. A
+      // manager's card goes to its re-enrolment form, which asks for one (issue 13).
+      return asManagerCard(scan, what) ?? { do: 'ignore' };
     case 'rejected':
       return { do: 'refuse', reason: 'closeScreenFirst' };
     case 'returning':
@@ -80,6 +81,14 @@ export function routeScan(mode: TillMode, scan: ScanInput, cardPrefix: string, s
       if (what.kind === 'phone') return { do: 'identify', text: what.e164 };
       return unknownRefusal(what);
   }
+}
+
+/** A manager card is any text scan that is not a product, a customer's card, a receipt or a bank card. */
+function asManagerCard(scan: ScanInput, what: ReturnType<typeof classify>): ScanEffect | null {
+  if (scan.kind !== 'text') return null;
+  if (what.kind === 'product' || what.kind === 'weighedProduct' || what.kind === 'loyaltyCard' || what.kind === 'receipt' || what.kind === 'bankCard')
+    return null;
+  return { do: 'managerCard', text: scan.text };
 }
 
 function weighed(what: Extract<Identified, { kind: 'weighedProduct' }>): ScanEffect {

@@ -1883,10 +1883,10 @@ export class TillSession {
     serverUrl: string,
     code: string,
     deviceName: string,
-    manager: { managerPin?: string } = {},
+    manager: { managerPin?: string; managerCard?: string } = {},
   ): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
     return this.serial(async () => {
-      // Over a till its server still accepts, the host needs a store manager's PIN (issue 13).
+      // Over a till its server still accepts, the host needs a store manager's PIN or card (issue 13).
       const res = await this.opts.host.request({ op: 'enrol', serverUrl, code, deviceName, ...manager });
       if (!res.ok) return { ok: false, code: res.error.code, message: res.error.message };
       await this.refreshHost();
