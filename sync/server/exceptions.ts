@@ -34,7 +34,9 @@ export type ExceptionKind =
   /** A pushed sale's gift certificate the server could not activate or redeem (sold elsewhere, balance spent): the money was taken at the till. */
   | 'certificate_conflict'
   /** A cashier identified the customer with their own loyalty card: a sale to themselves (issue 13). */
-  | 'cashier_own_card';
+  | 'cashier_own_card'
+  /** Bonuses spent in a sale that does not say how the customer was identified (an old till): applied, flagged (issue 13). */
+  | 'spend_identity_unknown';
 
 export interface ExceptionDraft {
   kind: ExceptionKind;

@@ -260,6 +260,7 @@ export const en: HeadOfficeMessages = {
         customers_merged: 'Customers merged',
         registration_unconfirmed_phone: "Registered with another customer's phone, no SMS code (a separate customer)",
         phone_spend_unconfirmed: 'Spent by phone without the SMS code',
+        spend_identity_unknown: 'Spent without saying how the customer was identified (an old till)',
         other: 'Other',
       },
       columns: { when: 'When', kind: 'What', where: 'Where', customer: 'Customer', details: 'Details', actions: 'Actions' },

@@ -258,6 +258,7 @@ export const ru = {
         customers_merged: 'Покупатели объединены',
         registration_unconfirmed_phone: 'Регистрация с чужим телефоном без кода из SMS (отдельный покупатель)',
         phone_spend_unconfirmed: 'Списание по телефону без кода из SMS',
+        spend_identity_unknown: 'Списание без сведений, как опознан покупатель (старая касса)',
         other: 'Другое',
       },
       columns: { when: 'Когда', kind: 'Что', where: 'Где', customer: 'Покупатель', details: 'Подробности', actions: 'Действия' },

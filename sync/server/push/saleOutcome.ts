@@ -165,12 +165,19 @@ export async function decideSale(
 
   // A spend by a customer known only by a phone number needs the phone's SMS code (issue 13):
   // without it, only the chain's small allowance, flagged; beyond it the sale is refused.
-  if (customer && till.redeemed > 0 && (await spendProof(tx, { terminal, customerId: customer.id, ev, eventId: input.eventId, soldAtMs })) === 'unproven') {
+  const proof = customer && till.redeemed > 0 ? await spendProof(tx, { terminal, customerId: customer.id, ev, eventId: input.eventId, soldAtMs }) : null;
+  if (customer && proof === 'unproven') {
     const cap = phoneSpendAllowance(programme);
     if (till.redeemed > cap) {
       reject('spend_needs_phone_code', `${till.redeemed} kopecks spent by a typed phone without its SMS code; the allowance is ${cap}.`);
     }
     flags.push({ kind: 'phone_spend_unconfirmed', customerId: customer.id, details: { receiptId: sale.receiptId, redeemed: till.redeemed, allowance: cap } });
+  }
+  // A spend that does not say how the customer was identified (a till from before issue 13, or
+  // one that left the field out): applied as an 'unknown' method, never lost (such events may have
+  // waited offline since before the upgrade), and flagged for head office with what was spent.
+  if (customer && proof === 'legacy') {
+    flags.push({ kind: 'spend_identity_unknown', customerId: customer.id, details: { receiptId: sale.receiptId, redeemed: till.redeemed, method: 'unknown' } });
   }
 
   // The chain's cap on what one customer may spend in a day (issue 13), over every till: the

@@ -35,6 +35,23 @@ describe.each(testDatabases())('phone confirmation at the server on $name', ({ o
     expect(await balance(21)).toBe(before);
   });
 
+  it("applies a spend from a till that does not say how it identified the customer (before issue 13) as an 'unknown' method, flagged for head office", async () => {
+    const before = await balance(26);
+    const [r] = await s.push(till.token, [spend(26, 15_000, undefined)]);
+    expect(r).toMatchObject({ status: 'applied', result: { posted: { redeemed: 15_000 } } });
+    expect(r?.status === 'applied' && r.result.flags).toContain('spend_identity_unknown');
+    expect(await balance(26)).toBe(before - 15_000);
+    const [flag] = await s.db.query<{ details: { method: string; redeemed: number } }>(
+      `SELECT details FROM exceptions WHERE kind = 'spend_identity_unknown' AND customer_id = 26`,
+    );
+    expect(flag?.details).toMatchObject({ method: 'unknown', redeemed: 15_000 });
+    // A sale that spends nothing, or says how the customer was identified, is not flagged.
+    const [plain] = await s.push(till.token, [spend(27, 0, undefined)]);
+    expect(plain?.status === 'applied' && plain.result.flags).not.toContain('spend_identity_unknown');
+    const [card] = await s.push(till.token, [spend(28, 5_000, { via: 'card', card: demoCardNumber(28) })]);
+    expect(card?.status === 'applied' && card.result.flags).not.toContain('spend_identity_unknown');
+  });
+
   it('posts a typed-phone spend within the allowance, flagged for head office', async () => {
     const [r] = await s.push(till.token, [spend(22, 5_000, { via: 'phone' })]);
     expect(r).toMatchObject({ status: 'applied', result: { posted: { redeemed: 5_000 } } });
