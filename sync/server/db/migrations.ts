@@ -11,6 +11,7 @@ import { MIGRATION_020_GIFTS_REFERRALS } from './migration020GiftsReferrals';
 import { MIGRATION_022_FEEDBACK } from './migration022Feedback';
 import { MIGRATION_021_CASHIER_CARDS } from './migration021CashierCards';
 import { MIGRATION_023_CUSTOMER_SNAPSHOTS } from './migration023CustomerSnapshots';
+import { MIGRATION_024_CASHIER_PHONES } from './migration024CashierPhones';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -494,6 +495,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_021_CASHIER_CARDS,
   MIGRATION_022_FEEDBACK,
   MIGRATION_023_CUSTOMER_SNAPSHOTS,
+  MIGRATION_024_CASHIER_PHONES,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
