@@ -192,7 +192,7 @@ test("head office withdraws a customer's marketing consent from the customer pag
   await page.getByLabel('Номер', { exact: true }).fill(card);
   await page.getByRole('button', { name: 'Поиск' }).click();
   await expect(page.getByRole('heading', { name: `Клиент ${id}: Нина` })).toBeVisible();
-  const sms = page.getByRole('row', { name: /рассылки: SMS/ });
+  const sms = page.getByRole('table', { name: 'Согласия сейчас' }).getByRole('row', { name: /рассылки: SMS/ });
   await expect(sms.getByRole('cell').nth(1)).toHaveText('дано');
   await sms.getByRole('button', { name: 'Отозвать согласие: рассылки: SMS' }).click();
   const confirm = page.getByRole('alertdialog', { name: 'Отзыв согласия' });
@@ -201,6 +201,15 @@ test("head office withdraws a customer's marketing consent from the customer pag
   await expect(page.getByRole('status')).toHaveText('Согласие отозвано.');
   await expect(sms.getByRole('cell').nth(1)).toHaveText('отозвано или не дано');
   await expect(sms.getByRole('button')).toHaveCount(0);
+  // The history keeps every decision, newest first: the withdrawal at head office above the consent given at the till.
+  const log = page.getByRole('table', { name: 'История согласий' });
+  const smsDecisions = log.getByRole('row', { name: /рассылки: SMS/ });
+  await expect(smsDecisions).toHaveCount(2);
+  await expect(smsDecisions.nth(0)).toContainText('отозвал(а) или отказал(а)');
+  await expect(smsDecisions.nth(0)).toContainText('в центральном офисе');
+  await expect(smsDecisions.nth(1)).toContainText('дал(а) согласие');
+  await expect(smsDecisions.nth(1)).toContainText('на кассе');
+  await expect(log.getByRole('row', { name: /обработка персональных данных/ })).toContainText('дал(а) согласие');
   const history = await till.server.admin<{ current: { purpose: string; channel: string | null; granted: boolean }[] }>(
     'GET',
     `/api/v1/admin/customers/${id}/consents`,

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { ConsentHistory } from '../../../sync/protocol/consents';
+import { ConsentHistory, type ConsentHistoryItem } from '../../../sync/protocol/consents';
 import type { ApiError } from '../api';
 import type { Ctx } from '../App';
-import { confirmKey, consentRows, type ConsentRow } from './consents';
+import { confirmKey, consentHistoryRows, consentRows, type ConsentRow } from './consents';
 
 const Found = z.object({ id: z.string(), firstName: z.string() });
 
@@ -51,10 +51,15 @@ export function CustomersView({ ctx }: { ctx: Ctx }) {
     setDone(true);
   };
 
-  const what = (row: ConsentRow) =>
-    row.item.purpose === 'personal_data'
-      ? t('ho.customers.personalData')
-      : t('ho.customers.marketing', { channel: t(`ho.customers.channels.${row.item.channel}`) });
+  const whatItem = (item: ConsentHistoryItem) =>
+    item.purpose === 'personal_data' ? t('ho.customers.personalData') : t('ho.customers.marketing', { channel: t(`ho.customers.channels.${item.channel}`) });
+  const what = (row: ConsentRow) => whatItem(row.item);
+  const where = (item: ConsentHistoryItem) =>
+    item.source === 'head_office'
+      ? t('ho.customers.sources.headOffice')
+      : item.terminalId
+        ? t('ho.customers.sources.tillNamed', { id: item.terminalId })
+        : t('ho.customers.sources.till');
   const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(ctx.locale) : t('ho.common.dash'));
 
   return (
@@ -88,7 +93,7 @@ export function CustomersView({ ctx }: { ctx: Ctx }) {
           {history.current.length === 0 ? (
             <p>{t('ho.customers.noConsents')}</p>
           ) : (
-            <table>
+            <table aria-label={t('ho.customers.currentTable')}>
               <thead>
                 <tr>
                   {(['consent', 'state', 'text', 'given', 'source', 'actions'] as const).map((c) => (
@@ -115,6 +120,32 @@ export function CustomersView({ ctx }: { ctx: Ctx }) {
                 ))}
               </tbody>
             </table>
+          )}
+          {history.items.length > 0 && (
+            <>
+              <h3>{t('ho.customers.history')}</h3>
+              <table aria-label={t('ho.customers.history')}>
+                <thead>
+                  <tr>
+                    {(['recorded', 'consent', 'decision', 'text', 'given', 'source'] as const).map((c) => (
+                      <th key={c}>{t(`ho.customers.historyColumns.${c}`)}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {consentHistoryRows(history.items).map((item) => (
+                    <tr key={item.id}>
+                      <td>{when(item.recordedAt)}</td>
+                      <td>{whatItem(item)}</td>
+                      <td>{item.granted ? t('ho.customers.decisionGranted') : t('ho.customers.decisionWithdrawn')}</td>
+                      <td>{item.textVersion}</td>
+                      <td>{when(item.givenAt)}</td>
+                      <td>{where(item)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
           )}
           {asking && (
             <div role="alertdialog" aria-label={t('ho.customers.confirmTitle')} className="dialog">

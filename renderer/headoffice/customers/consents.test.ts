@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsentHistoryItem } from '../../../sync/protocol/consents';
-import { confirmKey, consentRows } from './consents';
+import { confirmKey, consentHistoryRows, consentRows } from './consents';
 
 const item = (over: Partial<ConsentHistoryItem>): ConsentHistoryItem => ({
   id: '1',
@@ -39,5 +39,14 @@ describe("head office: a customer's consents", () => {
     const [pd, sms] = consentRows([item({ purpose: 'personal_data', channel: null }), item({})]);
     expect(confirmKey(pd!)).toBe('ho.customers.confirmPersonalData');
     expect(confirmKey(sms!)).toBe('ho.customers.confirmMarketing');
+  });
+});
+
+describe("head office: a customer's consent history", () => {
+  it('lists every decision newest first, a withdrawal above the consent it ended', () => {
+    const given = item({ id: '1', recordedAt: '2026-12-01T10:00:01.000Z' });
+    const withdrawn = item({ id: '7', granted: false, source: 'head_office', givenAt: null, recordedAt: '2026-12-03T09:00:00.000Z' });
+    const pd = item({ id: '2', purpose: 'personal_data', channel: null, recordedAt: '2026-12-01T10:00:01.000Z' });
+    expect(consentHistoryRows([given, pd, withdrawn]).map((i) => i.id)).toEqual(['7', '2', '1']);
   });
 });

@@ -27,3 +27,13 @@ export function consentRows(current: readonly ConsentHistoryItem[]): ConsentRow[
 /** The i18n key of the confirmation: withdrawing personal-data consent also erases contact data. */
 export const confirmKey = (row: ConsentRow): string =>
   row.request.purpose === 'personal_data' ? 'ho.customers.confirmPersonalData' : 'ho.customers.confirmMarketing';
+
+/**
+ * Every decision the customer made, newest first (the server lists them oldest first): what head
+ * office shows as the consent history, so a withdrawal or a renewed consent is seen with its date,
+ * text version and where it was made.
+ */
+export function consentHistoryRows(items: readonly ConsentHistoryItem[]): ConsentHistoryItem[] {
+  const at = (i: ConsentHistoryItem) => Date.parse(i.recordedAt);
+  return [...items].sort((a, b) => at(b) - at(a) || Number(b.id) - Number(a.id));
+}
