@@ -382,6 +382,9 @@ export const en: Messages = {
       done: 'Return without a receipt recorded, approved by {{name}}. Give the customer {{amount}}.',
       failed: 'The return without a receipt was not recorded: {{reason}}',
       notSaved: 'the till could not save the return',
+      resumed: 'A return without a receipt cut off by a restart or a register error is finished (approved by {{name}}): its return receipt was printed once.',
+      pendingLeft:
+        'A return without a receipt (approved by {{name}}) is not recorded yet: fix the register; the till finishes it at start or with the next return without a receipt.',
     },
     lookup: {
       notFound: 'Receipt {{number}} was found neither on this till nor on the other tills of the store.',

@@ -1,7 +1,8 @@
 import type { ApprovalEvent, SaleFiscal } from '../protocol/events';
 import type { ProductItem } from '../protocol/pull';
 import { randomId } from './ids';
-import type { ApprovalRecord, OutboxRecord } from './records';
+import type { PendingFiscalisation } from '../protocol/fiscal';
+import type { ApprovalRecord, OutboxRecord, PendingNoReceiptReturn } from './records';
 import type { TillDb } from './tillDb';
 
 /** The event head office gets for an approval given at this till (sync/protocol/events.ts ApprovalEvent). */
@@ -58,7 +59,9 @@ export function noReceiptRefund(lines: readonly NoReceiptLine[]): number {
 /**
  * A return without a receipt, approved by a manager: cash back at today's price, recorded with
  * who approved it (the approval event carries the lines and the refund), and counted in the
- * cashier's tally as a return.
+ * cashier's tally as a return. A pending record of the same return (a till with a register) is
+ * removed in the same transaction; when it is gone already the return was recorded and nothing
+ * is written twice.
  */
 export async function commitNoReceiptReturn(
   db: TillDb,
@@ -67,13 +70,43 @@ export async function commitNoReceiptReturn(
   now: number,
   returnId = randomId(),
   fiscal?: SaleFiscal,
-): Promise<{ returnId: string; refund: number; event: ApprovalEvent }> {
+  pending = false,
+): Promise<{ returnId: string; refund: number; recorded: boolean }> {
   const refund = noReceiptRefund(lines);
   const record: ApprovalRecord = { id: randomId(), at: now, action: 'returnNoReceipt', ...by, before: 0, after: refund, returnId };
-  const event = await db.transaction('rw', [db.approvals, db.outbox, db.tally], async () => {
+  const recorded = await db.transaction('rw', [db.approvals, db.outbox, db.tally, db.pendingNoReceipt], async () => {
+    if (pending) {
+      if (!(await db.pendingNoReceipt.get(returnId))) return false;
+      await db.pendingNoReceipt.delete(returnId);
+    }
     const made = await recordApproval(db, record, [...lines], fiscal);
     await db.tally.put({ eventId: made.eventId, at: now, cashierId: by.cashierId, figures: { returns: 1, refundKopecks: refund } });
-    return made;
+    return true;
   });
-  return { returnId, refund, event };
+  return { returnId, refund, recorded };
+}
+
+/**
+ * An approved return without a receipt, stored (strict durability) before the register is asked
+ * anything: a crash from here on leaves it to be finished once at the next start.
+ */
+export async function beginNoReceiptReturn(
+  db: TillDb,
+  lines: readonly NoReceiptLine[],
+  by: { managerId: string; managerName: string; cashierId: string | null },
+  now: number,
+): Promise<PendingNoReceiptReturn> {
+  const pending: PendingNoReceiptReturn = { returnId: randomId(), lines: [...lines], ...by, startedAt: now, fiscal: null };
+  await db.transaction('rw', db.pendingNoReceipt, () => db.pendingNoReceipt.put(pending));
+  return pending;
+}
+
+/** The return receipt's marker, on disk before the receipt is sent to the register. */
+export async function saveNoReceiptMarker(db: TillDb, returnId: string, fiscal: PendingFiscalisation): Promise<void> {
+  await db.transaction('rw', db.pendingNoReceipt, () => db.pendingNoReceipt.update(returnId, { fiscal }));
+}
+
+/** Approved returns without a receipt not yet recorded, oldest first. */
+export async function pendingNoReceiptReturns(db: TillDb): Promise<PendingNoReceiptReturn[]> {
+  return (await db.pendingNoReceipt.toArray()).sort((a, b) => a.startedAt - b.startedAt);
 }

@@ -6,7 +6,7 @@ import { currentCashier, isCashiersOwnCard, needsCashier, recordRegistrationOffe
 import { findCustomer, findCustomerByBankCard, type FindResult } from '../findCustomer';
 import { randomId, receiptNumber } from '../ids';
 import { commitSale, enqueue, shownBalance } from '../outbox';
-import type { DraftRecord, LocalCustomer, OutboxRecord, PendingReturn, ReceiptRecord } from '../records';
+import type { DraftRecord, LocalCustomer, OutboxRecord, PendingNoReceiptReturn, PendingReturn, ReceiptRecord } from '../records';
 import { registerCustomer, welcomeFor, type RegistrationForm } from '../registration';
 import { checkRegistration, validPhone, type RegistrationProblems } from '../registrationCheck';
 import { findStoreReceipt, type FoundReceipt } from '../returnsRemote';
@@ -41,7 +41,7 @@ import { deskLayer } from './deskState';
 import { parseProductEntry } from './productEntry';
 import { SaleDesk, type DeskHost, type NoReceiptOutcome } from './saleDesk';
 import { PhoneCodeFlow, phoneCodeError, withSaleIdentity } from './phoneCode';
-import { commitNoReceiptReturn, type NoReceiptLine } from '../approvals';
+import { beginNoReceiptReturn, commitNoReceiptReturn, pendingNoReceiptReturns, saveNoReceiptMarker, type NoReceiptLine } from '../approvals';
 import { identify as identifyCode } from '../../../core/identify';
 import { parseRoubles } from '../../../core/money';
 import { bankCardLookupKey, phoneLookupKeys } from '../../../core/lookupKey';
@@ -1621,40 +1621,77 @@ export class TillSession {
     return findStoreReceipt(db, this.api, receiptNo);
   }
 
-  /** Goods returned without a receipt (the return screen): a manager's card or PIN first (saleDesk.ts), then cash back. */
-  returnWithoutReceipt(lines: NoReceiptLine[]): Promise<NoReceiptOutcome | null> {
-    if (this.state.mode !== 'returning' || !this.db) return Promise.resolve(null);
+  /**
+   * Goods returned without a receipt (the return screen): a manager's card or PIN first (saleDesk.ts),
+   * then cash back. An approved one left unrecorded (the register out of paper) is finished first:
+   * the cashier's retry of the same goods is that return, never a second refund.
+   */
+  async returnWithoutReceipt(lines: NoReceiptLine[]): Promise<NoReceiptOutcome | null> {
+    if (this.state.mode !== 'returning' || !this.db) return null;
+    const earlier = await this.serial(() => this.finishNoReceiptReturns());
+    if (earlier && (!earlier.outcome.ok || sameNoReceiptLines(earlier.lines, lines))) return earlier.outcome;
     return this.desk.requestNoReceiptReturn(lines);
   }
 
   /**
-   * The approved return without a receipt: on a till with a register, its return receipt first
-   * (at today's catalogue prices, no offers); then the approval, its lines and the refund are
-   * journaled and queued for head office in one transaction.
+   * The approved return without a receipt. On a till with a register it is stored as pending
+   * first, then its return receipt is printed once (at today's catalogue prices, no offers) and
+   * the approval, its lines and the refund are journaled and queued for head office in the
+   * transaction that removes the pending record.
    */
   private async returnNoReceiptNow(lines: NoReceiptLine[], manager: { managerId: string; managerName: string }): Promise<NoReceiptOutcome> {
     const db = this.db;
     if (!db) return { ok: false, message: 'return.noReceipt.notSaved' };
-    const returnId = randomId();
+    const by = { ...manager, cashierId: this.state.cashier.current?.cashierId ?? null };
+    if (!this.fiscalDeps()) {
+      const made = await commitNoReceiptReturn(db, lines, by, this.now());
+      return { ok: true, refund: made.refund, managerName: manager.managerName };
+    }
+    if (!this.ctx) return { ok: false, message: 'sale.noCatalogue' };
+    return this.finishNoReceiptReturn(await beginNoReceiptReturn(db, lines, by, this.now()));
+  }
+
+  /** Print a pending return without a receipt once (its stored marker finds a receipt printed before a crash) and record it once. */
+  private async finishNoReceiptReturn(p: PendingNoReceiptReturn): Promise<NoReceiptOutcome> {
+    const db = this.db!;
     const deps = this.fiscalDeps();
-    let fiscal: SaleFiscal | undefined;
-    if (deps) {
-      if (!this.ctx) return { ok: false, message: 'sale.noCatalogue' };
-      const items = lines.map((l, i) => ({ lineId: `n${i + 1}`, product: l.product, quantityMilli: l.quantityMilli }));
-      const priced = priceDraft({ ...this.pricing(), offers: indexOffers([]), limited: [] }, items, null, 0, returnId, new Date(this.now())).priced;
+    if (!deps) return { ok: false, message: 'fiscal:notConfigured' };
+    const build = () => {
+      if (!this.ctx) throw new Error('no catalogue to price the return receipt');
+      const items = p.lines.map((l, i) => ({ lineId: `n${i + 1}`, product: l.product, quantityMilli: l.quantityMilli }));
+      const priced = priceDraft({ ...this.pricing(), offers: indexOffers([]), limited: [] }, items, null, 0, p.returnId, new Date(p.startedAt)).priced;
       const returned = priceReturn(
         priced,
         items.map((i) => ({ lineId: i.lineId, quantityMilli: i.quantityMilli })),
         [],
       );
-      const byId = new Map(lines.map((l) => [l.product.id, l.product]));
-      const build = () => returnReceipt({ ...deps, products: (id) => fiscalProduct(byId.get(id) ?? { name: id }) }, returnId, priced, returned, 'cash');
-      const done = await fiscaliseReturn(deps, null, build, async () => undefined);
-      if (!done.ok) return { ok: false, message: `fiscal:${done.error}` };
-      fiscal = done.value;
+      const byId = new Map(p.lines.map((l) => [l.product.id, l.product]));
+      return returnReceipt({ ...deps, products: (id) => fiscalProduct(byId.get(id) ?? { name: id }) }, p.returnId, priced, returned, 'cash');
+    };
+    const done = await fiscaliseReturn(deps, p.fiscal, build, (f) => saveNoReceiptMarker(db, p.returnId, f));
+    if (!done.ok) return { ok: false, message: `fiscal:${done.error}` };
+    const by = { managerId: p.managerId, managerName: p.managerName, cashierId: p.cashierId };
+    const made = await commitNoReceiptReturn(db, p.lines, by, this.now(), p.returnId, done.value, true);
+    this.loops?.pushSoon();
+    return { ok: true, refund: made.refund, managerName: p.managerName };
+  }
+
+  /** Approved returns without a receipt left unrecorded (a crash, the register out of paper): each finished once; the last outcome. */
+  private async finishNoReceiptReturns(): Promise<{ lines: NoReceiptLine[]; outcome: NoReceiptOutcome } | null> {
+    const db = this.db;
+    if (!db) return null;
+    let last: { lines: NoReceiptLine[]; outcome: NoReceiptOutcome } | null = null;
+    for (const p of await pendingNoReceiptReturns(db)) {
+      const outcome = await this.finishNoReceiptReturn(p).catch((err: unknown) => ({
+        ok: false as const,
+        message: err instanceof Error ? err.message : String(err),
+      }));
+      if (outcome.ok) this.notice('return.noReceipt.resumed', { name: p.managerName }, 'info');
+      else this.notice('return.noReceipt.pendingLeft', { name: p.managerName });
+      last = { lines: p.lines, outcome };
+      if (!outcome.ok) break;
     }
-    const made = await commitNoReceiptReturn(db, lines, { ...manager, cashierId: this.state.cashier.current?.cashierId ?? null }, this.now(), returnId, fiscal);
-    return { ok: true, refund: made.refund, managerName: manager.managerName };
+    return last;
   }
 
   /** After a restart: returns left between their refund and their commit are finished, once. */
@@ -1667,6 +1704,7 @@ export class TillSession {
       if (done?.ok) this.notice('return.resumed', { number: r.receiptId }, 'info');
       else this.notice('return.pendingLeft', { number: r.receiptId });
     }
+    await this.finishNoReceiptReturns();
   }
 
   // ---- the sale desk (saleDesk.ts): search, quick keys, quantities, weight, held sales, approvals ----
@@ -1947,4 +1985,15 @@ export class TillSession {
   async outbox(): Promise<OutboxRecord[]> {
     return this.db ? this.db.outbox.toArray() : [];
   }
+}
+
+/** The same goods in the same quantities: a retry of a return without a receipt, not a new one. */
+function sameNoReceiptLines(a: readonly NoReceiptLine[], b: readonly NoReceiptLine[]): boolean {
+  const key = (ls: readonly NoReceiptLine[]) =>
+    ls
+      .filter((l) => l.quantityMilli > 0)
+      .map((l) => `${l.product.id}:${l.quantityMilli}`)
+      .sort()
+      .join(',');
+  return key(a) === key(b);
 }
