@@ -32,16 +32,23 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: Buffer, head
     .end(file.subarray(start, end + 1));
 }
 
-export async function openBenchPage(entry: string, files: Map<string, Buffer> = new Map()): Promise<BenchPage> {
-  const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', target: 'chrome120', write: false, logLevel: 'warning' });
-  const js = bundle.outputFiles[0]!.contents;
+/**
+ * `workers`: URL path -> entry of a module worker the page starts (e.g. the till's pull worker),
+ * bundled the same way.
+ */
+export async function openBenchPage(entry: string, files: Map<string, Buffer> = new Map(), workers: Map<string, string> = new Map()): Promise<BenchPage> {
+  const bundleOf = async (file: string): Promise<Uint8Array> =>
+    (await build({ entryPoints: [file], bundle: true, format: 'esm', target: 'chrome120', write: false, logLevel: 'warning' })).outputFiles[0]!.contents;
+  const js = await bundleOf(entry);
+  const scripts = new Map<string, Uint8Array>([['/bench.js', js]]);
+  for (const [path, file] of workers) scripts.set(path, await bundleOf(file));
   const html = '<!doctype html><meta charset="utf-8"><title>till bench</title><script type="module" src="/bench.js"></script>';
   const server: Server = createServer((req, res) => {
     // Cross-origin isolation gives performance.now() microsecond resolution instead of 100 µs.
     const isolated = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
     const file = files.get(req.url ?? '');
     if (file) serveFile(req, res, file, { ...isolated, 'content-type': 'application/octet-stream' });
-    else if (req.url === '/bench.js') res.writeHead(200, { ...isolated, 'content-type': 'text/javascript' }).end(js);
+    else if (scripts.has(req.url ?? '')) res.writeHead(200, { ...isolated, 'content-type': 'text/javascript' }).end(scripts.get(req.url ?? ''));
     else res.writeHead(200, { ...isolated, 'content-type': 'text/html' }).end(html);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

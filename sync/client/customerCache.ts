@@ -2,7 +2,7 @@ import type { CachedCustomer } from '../protocol/schemas';
 import { packCustomer, toLocal, unpackCustomer } from './customerRow';
 import { hash32 } from './hash';
 import { add, emptyFilter, filterBitsFor, mayHave, needsGrowth } from './idFilter';
-import { hasSnapshot, snapshotIdKeys, snapshotKeyEntries, snapshotKnown } from './customerCacheSnapshot';
+import { hasSnapshot, snapshotIdKeys, snapshotKeyEntries, snapshotKnown, type SnapshotIdKeys } from './customerCacheSnapshot';
 import {
   asRecord,
   COARSE,
@@ -49,6 +49,8 @@ function addStats(stats: DeltaStats, written: Map<number, number>): void {
 /** A batch turned into index rows ahead of its transaction, so the write lock is held for writing, not for JSON. */
 export interface PreparedBatch {
   items: { id: string; keys: string[] | null; row: string; idRow: string }[];
+  /** The snapshot's keys of these customers, read ahead (readSnapshotIdKeys), used if that snapshot is still the one below. */
+  below?: SnapshotIdKeys;
 }
 
 export function prepareCustomers(items: readonly CachedCustomer[]): PreparedBatch {
@@ -80,17 +82,20 @@ export async function storeCustomers(db: TillDb, batch: PreparedBatch, moreToCom
   }
 
   // Over a snapshot the filter knows only the ids written since, so every id may be known.
-  const snapshot = await hasSnapshot(db);
+  const base = await db.snapshot.get('base');
+  const snapshot = base?.complete === true;
   const maybeKnown = items.map((c) => snapshot || mayHave(filter, c.id));
   const asked = items.filter((_, i) => maybeKnown[i]).map((c) => c.id);
   // Tombstones too: a customer deleted since the snapshot must not come back from it.
   const known = await findEntries(idIndex(db), asked, snapshot);
-  const inSnapshot = snapshot
-    ? await snapshotIdKeys(
-        db,
-        asked.filter((id) => !known.has(id)),
-      )
-    : new Map<string, string[]>();
+  const inSnapshot = !snapshot
+    ? new Map<string, string[]>()
+    : batch.below?.tag === base.tag
+      ? batch.below.keys
+      : await snapshotIdKeys(
+          db,
+          asked.filter((id) => !known.has(id)),
+        );
   // Live keys of customers already met in this batch (null: deleted).
   const current = new Map<string, string[] | null>();
   const keysBefore = (id: string): string[] | null => {

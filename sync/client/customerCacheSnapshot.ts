@@ -48,11 +48,20 @@ export const tagOf = (file: string): string => file.replace(/^customers-\d+-/, '
 
 interface Reader {
   meta: SnapshotMeta | undefined;
+  /** When `meta` was read (performance.now()). */
+  readAt: number;
   /** Decoded key pages, most recent last; a small LRU, as a cashier looks the same few customers up again. */
   pages: Map<number, PageColumns>;
 }
 const readers = new WeakMap<TillDb, Reader>();
 const CACHED_PAGES = 64;
+/**
+ * While a snapshot loads, how long a lookup trusts the meta it read last. The meta is large (every
+ * page's first key: ~0.4 MB at 1M customers) and its store is written as pages arrive, so reading
+ * it for every lookup cost a large read and a wait behind the loader. What it says of a file
+ * never changes; a newer file shows itself by the tag of the pages read.
+ */
+const META_FRESH_MS = 1_000;
 
 const req = <T>(r: IDBRequest<T>): Promise<T> =>
   new Promise((ok, ko) => {
@@ -60,12 +69,13 @@ const req = <T>(r: IDBRequest<T>): Promise<T> =>
     r.onerror = () => ko(r.error);
   });
 
-/** The snapshot's meta as this connection last saw it; read again while none is complete (another connection may be loading one). */
+/** The snapshot's meta as this connection last saw it; read again now and then while none is complete (another connection may be loading one). */
 async function metaFor(idb: IDBDatabase, reader: Reader, force: boolean): Promise<SnapshotMeta | undefined> {
-  if (!force && reader.meta?.complete) return reader.meta;
+  if (!force && reader.meta && (reader.meta.complete || performance.now() - reader.readAt < META_FRESH_MS)) return reader.meta;
   const meta = (await req(idb.transaction('snapshot', 'readonly').objectStore('snapshot').get('base'))) as SnapshotMeta | undefined;
   if (meta?.tag !== reader.meta?.tag) reader.pages.clear();
   reader.meta = meta;
+  reader.readAt = performance.now();
   return meta;
 }
 
@@ -78,7 +88,7 @@ export async function snapshotKeyEntries(db: TillDb, key: string): Promise<Snaps
   const idb = db.backendDB();
   if (!idb.objectStoreNames.contains('snapPages')) return [];
   let reader = readers.get(db);
-  if (!reader) readers.set(db, (reader = { meta: undefined, pages: new Map() }));
+  if (!reader) readers.set(db, (reader = { meta: undefined, readAt: 0, pages: new Map() }));
   for (let attempt = 0; attempt < 2; attempt++) {
     const meta = await metaFor(idb, reader, attempt > 0);
     if (!meta) return [];
@@ -101,15 +111,21 @@ export async function snapshotKeyEntries(db: TillDb, key: string): Promise<Snaps
 /** Whether this connection already knows a complete snapshot lies below: lookups then read it alongside the changes. */
 export const snapshotKnown = (db: TillDb): boolean => readers.get(db)?.meta?.complete === true;
 
+/** The snapshot's keys of some customers, as read from the file with this tag. */
+export interface SnapshotIdKeys {
+  tag: string;
+  keys: Map<string, string[]>;
+}
+
 /**
- * The snapshot's keys of these customers (absent: not in the snapshot). Runs inside a writer's
- * Dexie transaction over `db.snapshot` and `db.snapPages`: id pages are text, so no decompression.
+ * The snapshot's keys of these customers (absent: not in the snapshot). Runs inside a Dexie
+ * transaction over `db.snapshot` and `db.snapPages`: id pages are text, so no decompression.
+ * Undefined when no complete snapshot lies below.
  */
-export async function snapshotIdKeys(db: TillDb, ids: readonly string[]): Promise<Map<string, string[]>> {
-  const found = new Map<string, string[]>();
-  if (ids.length === 0) return found;
+async function idKeysIn(db: TillDb, ids: readonly string[]): Promise<SnapshotIdKeys | undefined> {
   const meta = await db.snapshot.get('base');
-  if (!meta?.complete) return found;
+  if (!meta?.complete) return undefined;
+  const found = new Map<string, string[]>();
   const byPage = new Map<number, string[]>();
   for (const id of ids) {
     const i = pageFor(meta.idFirst, id);
@@ -119,7 +135,7 @@ export async function snapshotIdKeys(db: TillDb, ids: readonly string[]): Promis
     if (list) list.push(id);
     else byPage.set(n, [id]);
   }
-  const pages = await db.snapPages.bulkGet([...byPage.keys()]);
+  const pages = byPage.size ? await db.snapPages.bulkGet([...byPage.keys()]) : [];
   [...byPage.values()].forEach((wanted, i) => {
     const text = pages[i]?.text;
     if (text === undefined) return;
@@ -129,7 +145,22 @@ export async function snapshotIdKeys(db: TillDb, ids: readonly string[]): Promis
       if (e) found.set(id, JSON.parse(e.row) as string[]);
     }
   });
-  return found;
+  return { tag: meta.tag, keys: found };
+}
+
+/** Inside a writer's transaction: the snapshot's keys of these customers. */
+export async function snapshotIdKeys(db: TillDb, ids: readonly string[]): Promise<Map<string, string[]>> {
+  return ids.length ? ((await idKeysIn(db, ids))?.keys ?? new Map()) : new Map();
+}
+
+/**
+ * The same, read ahead of a writer's transaction in a read-only one (which lookups do not wait
+ * for): decoding the id pages of a page of changes took hundreds of ms that the write lock, and
+ * every lookup behind it, waited through. A snapshot's pages never change, so the writer only
+ * checks that the tag is still the one below.
+ */
+export function readSnapshotIdKeys(db: TillDb, ids: readonly string[]): Promise<SnapshotIdKeys | undefined> {
+  return db.transaction('r', db.snapshot, db.snapPages, () => idKeysIn(db, ids));
 }
 
 /** Whether a complete snapshot lies under the cache (writers then cannot trust the id filter alone). */

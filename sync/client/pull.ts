@@ -1,6 +1,7 @@
 import { CustomerPage } from '../protocol/schemas';
 import type { ApiCaller } from './api';
 import { cacheTables, compactCache, prepareCustomers, storeCustomers, type CompactionPolicy } from './customerCache';
+import { readSnapshotIdKeys } from './customerCacheSnapshot';
 import { loadSnapshot, type SnapshotFetcher } from './pullSnapshot';
 import { errorText, isQuotaError } from './storageError';
 import type { TillDb } from './tillDb';
@@ -20,11 +21,16 @@ export const DEFAULT_PAGE_SIZE = 5_000;
 
 /**
  * Store one page and its cursor in one transaction: after a crash the till resumes from the
- * last page it really stored, never past it.
+ * last page it really stored, never past it. Over a snapshot, the snapshot's keys of the page's
+ * customers are read first, outside the write lock (lookups wait for a writer, not for readers).
  */
 export async function storeCustomerPage(till: TillDb, page: CustomerPage): Promise<PullProgress> {
   const db = till.cacheWriter();
   const batch = prepareCustomers(page.items);
+  batch.below = await readSnapshotIdKeys(
+    db,
+    page.items.map((c) => c.id),
+  );
   return db.transaction('rw', [...cacheTables(db), db.syncState], async () => {
     const state = await db.syncState.get('customers');
     await storeCustomers(db, batch, page.remaining);

@@ -54,7 +54,21 @@ async function begin(db: TillDb, meta: SnapshotMeta): Promise<void> {
   });
 }
 
-/** Split fetched bytes into whole pages from `meta.nextPage` and store them with the new resume point, in one transaction. */
+/**
+ * Bytes of pages per write transaction. A lookup that needs a snapshot page waits for the write
+ * transaction in progress on that store, so a fetched range is stored in several short ones
+ * rather than one long one (measured: 4 MB in one transaction held lookups up for 100+ ms).
+ */
+export const SNAPSHOT_TX_BYTES = 256 << 10;
+
+const storedSize = (p: SnapPage): number => p.gz?.byteLength ?? (p.text?.length ?? 0) * 2;
+
+/**
+ * Split fetched bytes into whole pages from `meta.nextPage` and store them, a few hundred KB per
+ * transaction. The resume point (in the large meta record) moves in the last of them; a restart
+ * before it fetches those pages again and stores the same bytes. Each transaction first checks
+ * that the page before its first is this file's: another pull that began another file cleared them.
+ */
 async function storePages(db: TillDb, meta: SnapshotMeta, bytes: Uint8Array, at: number): Promise<number> {
   const pages: SnapPage[] = [];
   let n = meta.nextPage;
@@ -69,12 +83,29 @@ async function storePages(db: TillDb, meta: SnapshotMeta, bytes: Uint8Array, at:
     n++;
   }
   if (pages.length === 0) return 0;
-  await db.transaction('rw', db.snapshot, db.snapPages, async () => {
-    const current = await db.snapshot.get('base');
-    if (current?.file !== meta.file || current.nextPage !== meta.nextPage) throw new Error('Another pull is loading the customer snapshot.');
-    await db.snapPages.bulkPut(pages);
-    await db.snapshot.put({ ...meta, nextPage: n });
-  });
+  const groups: SnapPage[][] = [[]];
+  let size = 0;
+  for (const page of pages) {
+    if (size > 0 && size + storedSize(page) > SNAPSHOT_TX_BYTES) {
+      groups.push([]);
+      size = 0;
+    }
+    groups.at(-1)!.push(page);
+    size += storedSize(page);
+  }
+  const lost = () => new Error('Another pull is loading the customer snapshot.');
+  for (const [i, group] of groups.entries()) {
+    const last = i === groups.length - 1;
+    await db.transaction('rw', db.snapshot, db.snapPages, async () => {
+      const first = group[0]!.n;
+      if (first > 0 && (await db.snapPages.get(first - 1))?.tag !== meta.tag) throw lost();
+      await db.snapPages.bulkPut(group);
+      if (!last) return;
+      const current = await db.snapshot.get('base');
+      if (current?.file !== meta.file || current.nextPage !== meta.nextPage) throw lost();
+      await db.snapshot.put({ ...meta, nextPage: n });
+    });
+  }
   meta.nextPage = n;
   return pages.length;
 }
