@@ -578,7 +578,8 @@ export const en: Messages = {
     locked: 'Too many wrong tries. Wait {{minutes}} min.',
     current: 'Cashier: {{name}}',
     change: 'Change cashier (F6)',
-    ownCard: 'This is the cashier’s own loyalty card. Selling to yourself shows on head office’s report; for the customer, scan their card.',
+    ownCard:
+      'This is the cashier’s own loyalty account (their card or phone). Selling to yourself shows on head office’s report; for the customer, scan their card.',
   },
   card: {
     bankNotLoyalty: 'A bank card was swiped. To find the customer, scan the loyalty card or type the phone.',

@@ -125,14 +125,18 @@ async function currentLockout(db: TillDb, clock: MonotonicClock): Promise<{ fail
 }
 
 /**
- * Whether the customer just identified holds the signed-in cashier's own loyalty card (linked
- * when the cashier was created): a cashier selling to themselves is told so (issue 13).
+ * Whether the customer just identified is the signed-in cashier's own loyalty account: they hold
+ * the card the cashier linked at creation, or they are the account the server names as the
+ * cashier's own (by that card or the cashier's phone, however the customer was identified now).
+ * A cashier selling to themselves is told so (issue 13).
  */
-export async function isCashiersOwnCard(db: TillDb, customerKeys: readonly string[]): Promise<boolean> {
+export async function isCashiersOwnCard(db: TillDb, customerKeys: readonly string[], customerId?: string): Promise<boolean> {
   const current = await currentCashier(db);
   if (!current) return false;
   const me = await db.cashiers.get(current.cashierId);
-  return typeof me?.card === 'string' && customerKeys.includes(`card:${me.card}`);
+  if (!me) return false;
+  if (customerId !== undefined && typeof me.customerId === 'string' && me.customerId === customerId) return true;
+  return typeof me.card === 'string' && customerKeys.includes(`card:${me.card}`);
 }
 
 export async function signOut(db: TillDb): Promise<void> {

@@ -20,6 +20,11 @@ export const CreateCashierRequest = z.strictObject({
   pin: CashierPin,
   /** The cashier's own loyalty card: a till warns when a cashier identifies a customer with it (issue 13). */
   card: CardNumber.optional(),
+  /**
+   * The cashier's own phone, as they gave it as a customer (E.164, checked with the full numbering
+   * plan at the server): a sale to the account holding it is theirs too. Kept at the server only.
+   */
+  phone: z.e164().optional(),
 });
 export type CreateCashierRequest = z.infer<typeof CreateCashierRequest>;
 
@@ -55,6 +60,11 @@ export const CashierListItem = z.object({
   pinHash: PinHash,
   /** The cashier's own loyalty card, if they linked one; absent from servers before it existed. */
   card: CardNumber.nullable().optional(),
+  /**
+   * The loyalty account that is the cashier's own (by their card or phone), so the till warns when
+   * the cashier identifies it, however identified; null or absent: none known. Never the phone itself.
+   */
+  customerId: z.string().max(40).nullable().optional(),
 });
 export type CashierListItem = z.infer<typeof CashierListItem>;
 

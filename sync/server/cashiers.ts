@@ -1,4 +1,5 @@
 import { hashPinArgon2, isLegacyPinHash, verifyPin } from '../../core/pinHash';
+import { isValidE164 } from '../../core/phone';
 import type { CashierInfo, CashierList, CreateCashierRequest } from '../protocol/cashiers';
 import type { Database, Sql } from './db/database';
 import { HttpError } from './httpError';
@@ -22,6 +23,9 @@ function info(r: CashierRow): CashierInfo {
 }
 
 export async function createCashier(db: Database, storeId: number, req: CreateCashierRequest): Promise<CashierInfo> {
+  if (req.phone !== undefined && !isValidE164(req.phone)) {
+    throw new HttpError(400, 'phone_invalid', 'The phone is not a valid number.', [{ path: 'phone', message: 'not a valid phone number' }]);
+  }
   const pinHash = await hashPinArgon2(req.pin);
   return db.transaction(async (tx) => {
     const store = await tx.query('SELECT id FROM stores WHERE id = $1 FOR UPDATE', [storeId]);
@@ -33,9 +37,9 @@ export async function createCashier(db: Database, storeId: number, req: CreateCa
       ]);
     }
     const [row] = await tx.query<CashierRow>(
-      `INSERT INTO cashiers (store_id, personnel_no, name, pin_hash, card_number) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO cashiers (store_id, personnel_no, name, pin_hash, card_number, phone_e164) VALUES ($1, $2, $3, $4, $5, $6)
        RETURNING id, store_id, personnel_no, name, created_at, revoked_at`,
-      [storeId, req.personnelNo, req.name, pinHash, req.card ?? null],
+      [storeId, req.personnelNo, req.name, pinHash, req.card ?? null, req.phone ?? null],
     );
     return info(row!);
   });
@@ -74,15 +78,32 @@ export async function revokeCashier(db: Sql, cashierId: string): Promise<boolean
   return rows.length > 0;
 }
 
-/** What a till of the store pulls: its active cashiers with their PIN hashes. */
+/**
+ * The cashier's own loyalty account, in SQL over `ca` (cashiers): the customer holding the card
+ * they linked, else the one with their phone in the store's chain.
+ */
+const OWN_ACCOUNT = `COALESCE(
+  (SELECT i.customer_id FROM identifiers i WHERE i.kind = 'card' AND i.key = ca.card_number LIMIT 1),
+  (SELECT c.id FROM customers c JOIN stores st ON st.chain_id = c.chain_id
+    WHERE st.id = ca.store_id AND ca.phone_e164 IS NOT NULL AND c.phone_e164 = ca.phone_e164 ORDER BY c.id LIMIT 1))`;
+
+/** What a till of the store pulls: its active cashiers with their PIN hashes and their own loyalty account. */
 export async function storeCashiers(db: Sql, storeId: number): Promise<CashierList> {
-  const rows = await db.query<{ id: number; personnel_no: string; name: string; pin_hash: string; card_number: string | null }>(
-    'SELECT id, personnel_no, name, pin_hash, card_number FROM cashiers WHERE store_id = $1 AND revoked_at IS NULL ORDER BY personnel_no, id',
+  const rows = await db.query<{ id: number; personnel_no: string; name: string; pin_hash: string; card_number: string | null; own: number | string | null }>(
+    `SELECT ca.id, ca.personnel_no, ca.name, ca.pin_hash, ca.card_number, ${OWN_ACCOUNT} AS own
+     FROM cashiers ca WHERE ca.store_id = $1 AND ca.revoked_at IS NULL ORDER BY ca.personnel_no, ca.id`,
     [storeId],
   );
   return {
     storeId,
-    cashiers: rows.map((r) => ({ cashierId: String(r.id), personnelNo: r.personnel_no, name: r.name, pinHash: r.pin_hash, card: r.card_number })),
+    cashiers: rows.map((r) => ({
+      cashierId: String(r.id),
+      personnelNo: r.personnel_no,
+      name: r.name,
+      pinHash: r.pin_hash,
+      card: r.card_number,
+      customerId: r.own === null ? null : String(r.own),
+    })),
   };
 }
 
@@ -92,12 +113,14 @@ export async function storeCashiers(db: Sql, storeId: number): Promise<CashierLi
  */
 /**
  * Whether the sale's customer is the cashier who rang it up: the customer holds the loyalty card
- * the cashier linked at creation (issue 13). Head office sees such sales as exceptions.
+ * the cashier linked at creation, or has the cashier's phone (issue 13). Head office sees such
+ * sales as exceptions.
  */
 export async function cashierIsCustomer(tx: Sql, cashierId: number, customerId: number): Promise<boolean> {
   const rows = await tx.query(
-    `SELECT 1 FROM cashiers ca JOIN identifiers i ON i.kind = 'card' AND i.key = ca.card_number
-     WHERE ca.id = $1 AND i.customer_id = $2`,
+    `SELECT 1 FROM cashiers ca WHERE ca.id = $1 AND (
+       EXISTS (SELECT 1 FROM identifiers i WHERE i.kind = 'card' AND i.key = ca.card_number AND i.customer_id = $2)
+       OR EXISTS (SELECT 1 FROM customers c WHERE c.id = $2 AND ca.phone_e164 IS NOT NULL AND c.phone_e164 = ca.phone_e164))`,
     [cashierId, customerId],
   );
   return rows.length > 0;

@@ -956,8 +956,8 @@ export class TillSession {
         lookup: null,
         lookupBusy: false,
       });
-      // The cashier's own card: a sale to themselves, which head office sees as well (issue 13).
-      if (changed && (await isCashiersOwnCard(db, result.customer.keys))) this.notice('cashier.ownCard');
+      // The cashier's own card or phone: a sale to themselves, which head office sees as well (issue 13).
+      if (changed && (await isCashiersOwnCard(db, result.customer.keys, result.customer.id))) this.notice('cashier.ownCard');
       return;
     }
     // Nobody found: the cashier is identifying someone else now, so the previous customer leaves
