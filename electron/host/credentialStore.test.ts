@@ -2,6 +2,7 @@ import { mkdtemp, readFile, stat, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readCredentialKey } from './credentialKey';
 import { browserCredentialStore, fileCredentialStore, machineSealer, type StoredCredential } from './credentialStore';
 
 const credential: StoredCredential = {
@@ -76,5 +77,40 @@ describe('browser-mode credential file', () => {
     expect((await stat(join(dir, 'credential.key'))).mode & 0o777).toBe(0o600);
     expect(sealer.open(sealer.seal('hello'))).toBe('hello');
     expect((await machineSealer(dir, [join(dir, 'no-such-machine-id')])).open(sealer.seal('again'))).toBe('again');
+  });
+});
+
+describe('credential key kept off the disk (issue 13)', () => {
+  it('a copy of the disk without the external key does not open the credential; an older file is sealed again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lt-cred-ext-'));
+    const id = await machine('0123456789abcdef0123456789abcdef');
+    // Sealed before the key was given (machine id only).
+    await (await browserCredentialStore(dir, [id])).save(credential);
+    const external = Buffer.alloc(32, 7);
+    const withKey = await browserCredentialStore(dir, [id], external);
+    expect(await withKey.load()).toEqual(credential);
+    // Sealed again under the external key: the disk alone (machine id and salt) no longer opens it.
+    expect(await (await browserCredentialStore(dir, [id])).load()).toBeNull();
+    expect(await (await browserCredentialStore(dir, [id], Buffer.alloc(32, 8))).load()).toBeNull();
+    expect(await (await browserCredentialStore(dir, [id], external)).load()).toEqual(credential);
+  });
+
+  it('reads the key from a systemd credential or LT_CREDENTIAL_KEY_FILE, and names a bad one', () => {
+    const files: Record<string, Buffer> = {
+      '/run/creds/loyalty-till-credential-key': Buffer.alloc(32, 1),
+      '/media/key': Buffer.alloc(64, 2),
+      '/short': Buffer.alloc(8),
+    };
+    const read = (p: string) => {
+      const f = files[p];
+      if (!f) throw new Error('ENOENT');
+      return f;
+    };
+    expect(readCredentialKey({ CREDENTIALS_DIRECTORY: '/run/creds' }, read)).toMatchObject({ source: '/run/creds/loyalty-till-credential-key' });
+    expect(readCredentialKey({ LT_CREDENTIAL_KEY_FILE: '/media/key' }, read)).toMatchObject({ source: '/media/key' });
+    expect(readCredentialKey({}, read)).toEqual({ key: null, source: null });
+    expect(readCredentialKey({ LT_CREDENTIAL_KEY_FILE: '/short' }, read).problem).toMatch(/fewer than 32 bytes/);
+    expect(readCredentialKey({ LT_CREDENTIAL_KEY_FILE: '/gone' }, read).problem).toMatch(/cannot be read/);
+    expect(readCredentialKey({ LT_CREDENTIAL_KEY_FILE: 'relative' }, read).problem).toMatch(/absolute/);
   });
 });

@@ -25,6 +25,8 @@ export interface CredentialStore {
 export interface Sealer {
   seal(plain: string): Buffer;
   open(sealed: Buffer): string;
+  /** The last `open` needed an older key (before a key outside the disk was given): the store seals the file again. */
+  stale?(): boolean;
 }
 
 export interface FileStoreOptions {
@@ -54,7 +56,10 @@ export function fileCredentialStore(path: string, sealer?: Sealer, options: File
       }
       try {
         const text = sealer ? sealer.open(bytes) : bytes.toString('utf8');
-        return StoredCredential.parse(JSON.parse(text));
+        const credential = StoredCredential.parse(JSON.parse(text));
+        // Sealed again under the current key at once, so the older (disk-only) key no longer opens it.
+        if (sealer?.stale?.()) await store.save(credential);
+        return credential;
       } catch {
         // A damaged or foreign file (or one sealed on another machine) means "not enrolled", never a crash at start-up.
         return null;
@@ -113,8 +118,14 @@ const MACHINE_ID_PATHS = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
  * the salt as the host does. Where there is no machine id (not Linux), a random key file
  * (`credential.key`, 0600) stands in for it; keep `LT_TILL_DATA_DIR` on a local disk then.
  * Re-imaging the OS changes the machine id: the till then asks to be enrolled again.
+ *
+ * Everything above is on the same disk, so a stolen disk opens the credential. `externalKey`
+ * (credentialKey.ts: a systemd credential, which systemd can seal with the machine's TPM, or a
+ * key file on other media) is mixed into the key when given: then the disk alone is not enough.
+ * A file sealed before the key was given still opens once, with the disk-only key, and is sealed
+ * again at once.
  */
-export async function machineSealer(dataDir: string, machineIdPaths: readonly string[] = MACHINE_ID_PATHS): Promise<Sealer> {
+export async function machineSealer(dataDir: string, machineIdPaths: readonly string[] = MACHINE_ID_PATHS, externalKey: Buffer | null = null): Promise<Sealer> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const salt = await readOrCreateSecret(join(dataDir, 'credential.salt'));
   let machine: Buffer | null = null;
@@ -126,24 +137,40 @@ export async function machineSealer(dataDir: string, machineIdPaths: readonly st
     }
   }
   machine ??= await readOrCreateSecret(join(dataDir, 'credential.key'));
-  const key = Buffer.from(hkdfSync('sha256', machine, salt, 'loyalty-till credential key', 32));
+  const diskOnly = Buffer.from(hkdfSync('sha256', machine, salt, 'loyalty-till credential key', 32));
+  const keys = externalKey
+    ? [Buffer.from(hkdfSync('sha256', Buffer.concat([machine, externalKey]), salt, 'loyalty-till credential key + external', 32)), diskOnly]
+    : [diskOnly];
+  let stale = false;
+  const openWith = (key: Buffer, sealed: Buffer) => {
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(4, 16));
+    decipher.setAAD(AAD);
+    decipher.setAuthTag(sealed.subarray(16, 32));
+    return Buffer.concat([decipher.update(sealed.subarray(32)), decipher.final()]).toString('utf8');
+  };
   return {
     seal(plain) {
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', keys[0]!, iv);
       cipher.setAAD(AAD);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
     },
     open(sealed) {
       if (sealed.length < MAGIC.length + 28 || !sealed.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a sealed credential');
-      const iv = sealed.subarray(4, 16);
-      const tag = sealed.subarray(16, 32);
-      const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAAD(AAD);
-      decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(sealed.subarray(32)), decipher.final()]).toString('utf8');
+      stale = false;
+      for (const [i, key] of keys.entries()) {
+        try {
+          const plain = openWith(key, sealed);
+          stale = i > 0;
+          return plain;
+        } catch {
+          // The next key, if any (the GCM tag tells a wrong key).
+        }
+      }
+      throw new Error('the credential was sealed with another key');
     },
+    stale: () => stale,
   };
 }
 
@@ -156,8 +183,8 @@ async function readOrCreateSecret(path: string): Promise<Buffer> {
 }
 
 /** The browser host's credential store in `dataDir`: encrypted, migrating an old plaintext file. */
-export async function browserCredentialStore(dataDir: string, machineIdPaths?: readonly string[]): Promise<CredentialStore> {
-  return fileCredentialStore(join(dataDir, 'credential.enc'), await machineSealer(dataDir, machineIdPaths), {
+export async function browserCredentialStore(dataDir: string, machineIdPaths?: readonly string[], externalKey: Buffer | null = null): Promise<CredentialStore> {
+  return fileCredentialStore(join(dataDir, 'credential.enc'), await machineSealer(dataDir, machineIdPaths, externalKey), {
     legacyPlainPath: join(dataDir, 'credential.json'),
   });
 }

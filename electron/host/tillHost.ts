@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { useNativeArgon2 } from '../../core/argon2Native';
 import { createDeviceManager, loadDeviceConfig, type DeviceConfig, type DeviceConfigInput, type DeviceManager } from '../../drivers';
 import { findAppVersion } from './appVersion';
+import { readCredentialKey, type CredentialKey } from './credentialKey';
 import { browserCredentialStore, fileCredentialStore, type Sealer } from './credentialStore';
 import { createDeviceHub } from './deviceHub';
 import { logDeviceEvents } from './deviceLog';
@@ -43,7 +44,7 @@ const factoryLoggingTo =
 export async function createTillHost(
   config: HostConfig,
   mode: 'electron' | 'browser',
-  extras: { sealer?: Sealer; deviceManager?: DeviceManagerFactory; log?: HostLog; appVersion?: string } = {},
+  extras: { sealer?: Sealer; deviceManager?: DeviceManagerFactory; log?: HostLog; appVersion?: string; credentialKey?: CredentialKey } = {},
 ): Promise<TillHost> {
   // Lookup keys (typed phones, bank cards) at native speed: the cost they are set to assumes it.
   useNativeArgon2();
@@ -59,9 +60,20 @@ export async function createTillHost(
   const deviceConfig: DeviceConfig | DeviceConfigInput = loaded ?? {};
   const makeManager = extras.deviceManager ?? factoryLoggingTo(log);
   // Electron seals with the OS keyring; the browser host (or Electron without a keyring) with a machine-bound key.
+  // Without a keyring, a key kept off the disk (a TPM-sealed systemd credential, credentialKey.ts)
+  // makes a stolen disk useless; one configured but unreadable stops the host rather than seal weaker.
+  const external = extras.sealer ? null : (extras.credentialKey ?? readCredentialKey(process.env));
+  if (external?.problem) throw new Error(`Credential key: ${external.problem}`);
+  if (!extras.sealer) {
+    log[external?.key ? 'info' : 'warn'](
+      external?.key
+        ? `credential sealed with the machine id and the key from ${external.source}`
+        : 'credential sealed with the machine id only: a copy of this disk opens it (give a TPM-sealed systemd credential, docs/security.md)',
+    );
+  }
   const credentials = extras.sealer
     ? fileCredentialStore(join(config.dataDir, 'credential.sealed'), extras.sealer)
-    : await browserCredentialStore(config.dataDir);
+    : await browserCredentialStore(config.dataDir, undefined, external?.key ?? null);
   // No file means no fiscal register.
   const hub = createDeviceHub({ fiscal: loaded?.fiscal, log });
   const unlog = logDeviceEvents(hub, log);
