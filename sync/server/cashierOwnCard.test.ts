@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CashierInfo, CashierList } from '../protocol/cashiers';
 import type { EnrolResponse } from '../protocol/schemas';
-import { demoCardNumber } from './demoSeed';
+import { demoCardNumber, demoPhone } from './demoSeed';
 import { testDatabases } from './testing/databases';
 import { line, sale } from './testing/events';
 import { admin, startTestServer, type TestServer } from './testing/fixtures';
 
-describe.each(testDatabases())("a cashier's own loyalty card on $name", ({ open }) => {
+describe.each(testDatabases())("a cashier's own loyalty card or phone on $name", ({ open }) => {
   let s: TestServer;
   let till: EnrolResponse;
   let anna: CashierInfo;
   let boris: CashierInfo;
+  let vera: CashierInfo;
   // Customer 7 of the demo is Anna, the cashier, with her own loyalty card.
   const annasCard = demoCardNumber(7);
 
@@ -24,6 +25,8 @@ describe.each(testDatabases())("a cashier's own loyalty card on $name", ({ open 
     };
     anna = await make({ personnelNo: '101', name: 'Анна', pin: '1357', card: annasCard });
     boris = await make({ personnelNo: '102', name: 'Борис', pin: '2468' });
+    // Customer 9 of the demo is Vera, the cashier: she gave her phone, not a card (issue 13).
+    vera = await make({ personnelNo: '201', name: 'Вера', pin: '1357', phone: demoPhone(9) });
   });
   afterAll(async () => {
     await s?.close();
@@ -51,5 +54,31 @@ describe.each(testDatabases())("a cashier's own loyalty card on $name", ({ open 
     expect(results.map((r) => (r.status === 'applied' ? r.result.flags : r))).toEqual([['cashier_own_card'], [], []]);
     const report = await s.inject({ method: 'GET', url: '/api/v1/admin/exceptions?kind=cashier_own_card', headers: admin });
     expect(report.json().items.map((e: { eventId: string }) => e.eventId)).toEqual([own.eventId]);
+  });
+
+  it("tells the tills which loyalty account is the cashier's own, by phone or card, never the phone itself", async () => {
+    const res = await s.inject({ method: 'GET', url: '/api/v1/pull/cashiers', headers: { authorization: `Bearer ${till.token}` } });
+    const list = CashierList.parse(res.json());
+    expect(list.cashiers.find((c) => c.personnelNo === '201')?.customerId).toBe('9');
+    expect(list.cashiers.find((c) => c.personnelNo === '101')?.customerId).toBe('7');
+    expect(list.cashiers.find((c) => c.personnelNo === '102')?.customerId ?? null).toBeNull();
+    expect(res.body).not.toContain(demoPhone(9));
+    const bad = await s.inject({
+      method: 'POST',
+      url: '/api/v1/admin/stores/1/cashiers',
+      headers: admin,
+      payload: { personnelNo: '203', name: 'Г', pin: '1111', phone: '+70000000000' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'phone_invalid' });
+  });
+
+  it('flags a sale the cashier rang up to the account with their phone, like their own card', async () => {
+    const own = { ...sale({ customerId: '9', lines: [line(3)] }).event, cashierId: vera.cashierId };
+    const someoneElse = { ...sale({ customerId: '8', lines: [line(3)] }).event, cashierId: vera.cashierId };
+    const colleague = { ...sale({ customerId: '9', lines: [line(3)] }).event, cashierId: boris.cashierId };
+    const results = await s.push(till.token, [own, someoneElse, colleague]);
+    // (Customer 9's tier prices these lines differently from the helper: price differences aside.)
+    expect(results.map((r) => (r.status === 'applied' ? r.result.flags.includes('cashier_own_card') : r))).toEqual([true, false, false]);
   });
 });
