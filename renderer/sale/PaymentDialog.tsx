@@ -16,9 +16,24 @@ export function PaymentDialog() {
   const session = useSession();
   const { mode, sale } = useTillState();
   const payable = sale.priced?.totals.payable ?? 0;
+  // What is left for money once gift certificates paid their parts.
+  const parts = sale.certificates?.parts ?? [];
+  const due = Math.max(0, payable - parts.reduce((s, p) => s + p.amountKopecks, 0));
   const money = (k: number) => formatRoubles(k, localeOf(i18n.language));
   // Pre-filled the way the cashier would type it in this language ("12,50" in Russian, "12.50" in English).
-  const [text, setText] = useState(() => (payable / 100).toFixed(2).replace('.', i18n.language === 'en' ? '.' : ','));
+  const typed = (k: number) => (k / 100).toFixed(2).replace('.', i18n.language === 'en' ? '.' : ',');
+  const [text, setText] = useState(() => typed(due));
+  const [certificateCode, setCertificateCode] = useState('');
+  const takeCertificate = async () => {
+    if (!certificateCode.trim()) return;
+    if (await session.payWithCertificate(certificateCode)) {
+      setCertificateCode('');
+      // The cash field follows what is left to pay.
+      const after = session.getState().sale;
+      const left = Math.max(0, (after.priced?.totals.payable ?? 0) - (after.certificates?.parts ?? []).reduce((s, p) => s + p.amountKopecks, 0));
+      setText(typed(left));
+    }
+  };
   const [problem, setProblem] = useState<string | null>(null);
   // Reopened after Esc: the field shows the contact the sale still holds, so what is sent is what is seen.
   const [contactText, setContactText] = useState(() => sale.receiptContact ?? '');
@@ -35,7 +50,7 @@ export function PaymentDialog() {
   // Paying by card (or a card sale waiting for its fiscal receipt): the title says so, not "cash".
   const title = mode === 'payingCard' || sale.fiscal?.event.payment.method === 'card' ? t('pay.titleCard') : t('pay.title');
   const tendered = parseRoubles(text);
-  const enough = tendered !== null && tendered >= payable;
+  const enough = tendered !== null && tendered >= due;
   useEffect(() => {
     input.current?.select();
   }, []);
@@ -56,6 +71,40 @@ export function PaymentDialog() {
         <p>
           {t('pay.payable')}: <strong>{money(payable)}</strong>
         </p>
+        {parts.length > 0 && (
+          <>
+            <ul aria-label={t('certificate.parts')} className="certificate-parts">
+              {parts.map((p) => (
+                <li key={p.moveId}>{t('certificate.part', { code: p.code, amount: money(p.amountKopecks), balance: money(p.balanceAfterKopecks) })}</li>
+              ))}
+            </ul>
+            <p>
+              <strong>{t('certificate.moneyDue', { amount: money(due) })}</strong>
+            </p>
+          </>
+        )}
+        {!card && (
+          <div className="row">
+            <label htmlFor="certificate-pay">{t('certificate.payLabel')}</label>
+            <input
+              id="certificate-pay"
+              value={certificateCode}
+              onChange={(e) => setCertificateCode(e.target.value)}
+              onKeyDown={(e) => {
+                // Enter in this field takes the certificate; it never pays the receipt.
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  void takeCertificate();
+                }
+              }}
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <button type="button" className="secondary" onClick={() => void takeCertificate()}>
+              {t('certificate.pay')}
+            </button>
+          </div>
+        )}
         <label htmlFor="cash-tendered">{t('pay.tendered')}</label>
         <input id="cash-tendered" ref={input} value={text} onChange={(e) => setText(e.target.value)} inputMode="decimal" autoComplete="off" disabled={card} />
         <label htmlFor="receipt-contact">{t('pay.contact')}</label>
@@ -69,7 +118,7 @@ export function PaymentDialog() {
         />
         {!contact.ok && <p className="warn">{t('pay.badContact')}</p>}
         <p aria-live="polite">
-          {tendered !== null && enough ? t('pay.change', { change: money(tendered - payable) }) : tendered === null ? t('pay.notANumber') : t('pay.notEnough')}
+          {tendered !== null && enough ? t('pay.change', { change: money(tendered - due) }) : tendered === null ? t('pay.notANumber') : t('pay.notEnough')}
         </p>
         {mode === 'payingCard' && !fiscalising && !sale.unresolvedPayment && <p aria-live="polite">{t('pay.waitingTerminal')}</p>}
         {fiscalising && sale.fiscalError === null && <p aria-live="polite">{t('fiscal.printing')}</p>}

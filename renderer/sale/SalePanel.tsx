@@ -4,6 +4,8 @@ import { formatRoubles, parseRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
 import { useSession, useTillState } from '../session/useTillSession';
 import { declineText } from './declineReason';
+import { CertificateForm } from './CertificateForm';
+import { soldCertificateCode } from '../../core/loyalty/certificates';
 import './sale.css';
 
 /** The basket, the bonuses to spend and the totals: always on screen during a sale. */
@@ -26,6 +28,11 @@ export function SalePanel() {
   const [bonusProblem, setBonusProblem] = useState<string | null>(null);
   const codeInput = useRef<HTMLInputElement>(null);
   const lineOf = (id: string) => p.priced?.lines.find((l) => l.lineId === id);
+  // A certificate's line is named in the cashier's language (its product name is the fiscal one, in Russian).
+  const certificateName = (productId: string) => {
+    const code = soldCertificateCode(productId);
+    return code === null ? null : t('certificate.line', { code });
+  };
   const focus = state.focus;
   useEffect(() => {
     if (focus?.target === 'product') codeInput.current?.focus();
@@ -122,7 +129,7 @@ export function SalePanel() {
                   className={item.lineId === selected ? 'selected' : undefined}
                   onClick={() => session.selectLine(item.lineId)}
                 >
-                  <td className="name">{item.product.name}</td>
+                  <td className="name">{certificateName(item.product.id) ?? item.product.name}</td>
                   <td className="qty">
                     {!item.product.weighed && (
                       <button
@@ -172,6 +179,7 @@ export function SalePanel() {
         </table>
       </div>
       <div className="sale-foot">
+        <CertificateForm />
         {p.hasCustomer && p.priced && (
           <form onSubmit={applyBonus} className="row bonus">
             <label htmlFor="bonus-amount">{t('sale.bonusToSpend', { max: money(p.priced.maxRedeemable) })}</label>

@@ -28,11 +28,19 @@ export function summarise(h: HeldRecord): HeldSummary {
  */
 export async function holdDraft(
   db: TillDb,
-  draft: Pick<DraftRecord, 'items' | 'customer' | 'redeem'>,
+  draft: Pick<DraftRecord, 'items' | 'customer' | 'redeem' | 'coupons'>,
   cashierId: string | null,
   now: number,
 ): Promise<HeldRecord> {
-  const record: HeldRecord = { id: randomId(), heldAt: now, items: draft.items, customer: draft.customer, redeem: draft.redeem, cashierId };
+  const record: HeldRecord = {
+    id: randomId(),
+    heldAt: now,
+    items: draft.items,
+    customer: draft.customer,
+    redeem: draft.redeem,
+    cashierId,
+    ...(draft.coupons?.length ? { coupons: draft.coupons } : {}),
+  };
   await db.transaction('rw', [db.held, db.draft], async () => {
     await db.held.put(record);
     await db.draft.delete('current');
@@ -45,7 +53,16 @@ export async function resumeHeld(db: TillDb, id: string, now: number): Promise<H
   return db.transaction('rw', [db.held, db.draft], async () => {
     const h = await db.held.get(id);
     if (!h) return null;
-    const draft: DraftRecord = { key: 'current', items: h.items, customer: h.customer, redeem: h.redeem, payment: null, fiscal: null, updatedAt: now };
+    const draft: DraftRecord = {
+      key: 'current',
+      items: h.items,
+      customer: h.customer,
+      redeem: h.redeem,
+      payment: null,
+      fiscal: null,
+      updatedAt: now,
+      ...(h.coupons?.length ? { coupons: h.coupons } : {}),
+    };
     await db.draft.put(draft);
     await db.held.delete(id);
     return h;

@@ -1,5 +1,7 @@
 import type { PricedReceipt, ReturnResult } from '../../core/engine';
 import type { CustomerContext } from '../../core/loyalty/customerContext';
+import type { CertificatePayment } from '../../core/loyalty/certificates';
+import type { SaleCoupon } from './coupons';
 import type { ProductItem } from '../protocol/pull';
 import type { CashierListItem } from '../protocol/cashiers';
 import type { ApprovalAction, SaleEvent, TillEvent } from '../protocol/events';
@@ -245,6 +247,12 @@ export interface DraftFiscal {
   receiptContact?: string | undefined;
 }
 
+/** Gift certificates paying part of the open sale, held at the server under the receipt number its payment will use. */
+export interface SaleCertificates {
+  receiptId: string;
+  parts: CertificatePayment[];
+}
+
 /** A sale put aside (held) to serve the next customer; resumed later as the open sale. */
 export interface HeldRecord {
   id: string;
@@ -252,6 +260,8 @@ export interface HeldRecord {
   items: BasketItem[];
   customer: DraftRecord['customer'];
   redeem: number;
+  /** Coupons typed for it; absent on older records. */
+  coupons?: SaleCoupon[] | undefined;
   /** Who held it (the signed-in cashier), for the list and the shift-close prompt. */
   cashierId: string | null;
 }
@@ -284,5 +294,9 @@ export interface DraftRecord {
   fiscal?: DraftFiscal | null;
   /** The total was shown (payment opened): voiding a line now needs a supervisor. Absent on older drafts. */
   totalShown?: boolean;
+  /** Coupons typed for the sale (issue 16): kept across a reload. Absent: none. */
+  coupons?: SaleCoupon[] | undefined;
+  /** Gift certificates paying part of it, held at the server: kept so a reload neither loses nor repeats them. */
+  certificates?: SaleCertificates | undefined;
   updatedAt: number;
 }

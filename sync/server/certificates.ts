@@ -8,6 +8,7 @@ import {
   type CertificateMove,
   type CertificateState,
 } from '../../core/loyalty/certificates';
+import type { CertificateView } from '../protocol/certificates';
 import type { SaleEvent } from '../protocol/events';
 import { guardChangeFeed } from './changeFeed';
 import { batchCodes, CodeBatchFields, oneWayOfCodes } from './coupons';
@@ -31,14 +32,7 @@ export const IssueCertificatesSchema = z
   })
   .refine(oneWayOfCodes, { message: 'give either count or codes' });
 
-export const CertificateView = z.object({
-  code: z.string(),
-  nominalKopecks: z.number().int(),
-  balanceKopecks: z.number().int(),
-  state: z.enum(['issued', 'active', 'void']),
-  expiresAt: z.string().nullable(),
-});
-export type CertificateView = z.infer<typeof CertificateView>;
+export { CertificateView } from '../protocol/certificates';
 
 const invalid = (error: z.ZodError) => new HttpError(400, 'invalid_certificate', error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
 

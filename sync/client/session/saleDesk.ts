@@ -254,7 +254,7 @@ export class SaleDesk {
     if (sale.items.length === 0) return this.h.notice('desk.holdEmpty');
     await this.h.draftWritten();
     await holdDraft(db, sale, this.h.state().cashier.current?.cashierId ?? null, this.h.now());
-    this.h.setSale({ items: [], customer: null, available: null, redeem: 0, lookup: null, error: null, cardDecline: null }, false);
+    this.h.setSale({ items: [], customer: null, available: null, redeem: 0, lookup: null, error: null, cardDecline: null, coupons: [] }, false);
     this.reset();
     await this.refreshHeld();
     this.h.notice('desk.held', { count: this.desk.held.length }, 'info');
@@ -276,7 +276,7 @@ export class SaleDesk {
     await this.refreshHeld();
     if (!h) return;
     const avail = h.customer ? await available(h.customer.customer.id, { available: h.customer.customer.balance, pending: h.customer.customer.pending }) : null;
-    this.h.setSale({ items: h.items, customer: h.customer, redeem: h.redeem, available: avail, lookup: null, error: null }, false);
+    this.h.setSale({ items: h.items, customer: h.customer, redeem: h.redeem, available: avail, lookup: null, error: null, coupons: h.coupons ?? [] }, false);
     this.setDesk({ heldOpen: false, totalShown: false, selectedLine: h.items.at(-1)?.lineId ?? null });
   }
 

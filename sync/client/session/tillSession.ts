@@ -40,6 +40,7 @@ import { keyIntent, type KeyIntent } from './keymap';
 import { deskLayer } from './deskState';
 import { parseProductEntry } from './productEntry';
 import { SaleDesk, type DeskHost, type NoReceiptOutcome } from './saleDesk';
+import { CertificateDesk, certificatesPaid, eventCertificates, moneyDue } from './certificateDesk';
 import { PhoneCodeFlow, phoneCodeError, withSaleIdentity } from './phoneCode';
 import { beginNoReceiptReturn, commitNoReceiptReturn, pendingNoReceiptReturns, saveNoReceiptMarker, type NoReceiptLine } from '../approvals';
 import { identify as identifyCode } from '../../../core/identify';
@@ -123,6 +124,14 @@ export class TillSession {
     this.now = opts.now ?? Date.now;
     this.api = this.makeApi();
     this.desk = new SaleDesk(this.deskHost());
+    this.certificates = new CertificateDesk({
+      state: () => this.state,
+      setSale: (patch, persist) => this.setSale(patch, persist),
+      notice: (key, params, tone) => this.notice(key, params, tone),
+      api: (...args) => this.api(...args),
+      newReceiptId: () => receiptNumber(this.state.status!.terminal!.terminalId, this.now()),
+      draftWritten: async () => void (await this.draftWrites),
+    });
     this.phoneCode = new PhoneCodeFlow({
       state: () => this.state,
       set: (patch) => this.set(patch),
@@ -141,6 +150,19 @@ export class TillSession {
 
   /** Search, quick keys, quantities, weights, held sales and approvals (saleDesk.ts). */
   readonly desk: SaleDesk;
+
+  /** Gift certificates sold on the sale and taken as its payment (certificateDesk.ts). */
+  private readonly certificates: CertificateDesk;
+
+  /** A gift certificate scanned or typed to be sold: a line at its nominal, once the server says it is unsold. */
+  sellCertificate(text: string): Promise<boolean> {
+    return this.serial(() => this.certificates.sell(text));
+  }
+
+  /** In the payment dialog: a gift certificate pays what it can of the goods, held at the server at once. */
+  payWithCertificate(text: string): Promise<boolean> {
+    return this.serial(() => this.certificates.pay(text));
+  }
 
   private deskHost(): DeskHost {
     return {
@@ -469,8 +491,10 @@ export class TillSession {
       fiscal: s.fiscal,
       updatedAt: this.now(),
       ...(this.state.desk.totalShown ? { totalShown: true } : {}),
+      ...(s.coupons?.length ? { coupons: s.coupons } : {}),
+      ...(s.certificates?.parts.length ? { certificates: s.certificates } : {}),
     };
-    const empty = s.items.length === 0 && !s.customer && !s.payment && !s.fiscal;
+    const empty = s.items.length === 0 && !s.customer && !s.payment && !s.fiscal && !s.certificates?.parts.length;
     this.draftWrites = this.draftWrites
       .then(async () => {
         if (empty) await db.draft.delete('current');
@@ -487,7 +511,19 @@ export class TillSession {
     const available = d.customer
       ? (await shownBalance(db, d.customer.customer.id, { available: d.customer.customer.balance, pending: d.customer.customer.pending })).available
       : null;
-    this.setSale({ items: d.items, customer: d.customer, redeem: d.redeem, available, payment: d.payment, fiscal: d.fiscal ?? null }, false);
+    this.setSale(
+      {
+        items: d.items,
+        customer: d.customer,
+        redeem: d.redeem,
+        available,
+        payment: d.payment,
+        fiscal: d.fiscal ?? null,
+        ...(d.coupons?.length ? { coupons: d.coupons } : {}),
+        ...(d.certificates?.parts.length ? { certificates: d.certificates } : {}),
+      },
+      false,
+    );
     if (d.items.length > 0 || d.customer) this.notice('sale.restored', { count: d.items.length }, 'info');
     if (d.totalShown) this.desk.totalShown();
     // Settled outside the intent queue (the host may still be waiting for the customer's PIN).
@@ -497,6 +533,8 @@ export class TillSession {
       this.set({ mode: 'payingCash' });
       this.background(this.serial(() => this.retryFiscalNow()));
     }
+    // Certificates held for its payment: back in the payment dialog, to pay the rest or give them back.
+    else if (d.certificates?.parts.length) this.set({ mode: 'payingCash' });
   }
 
   /** After a reload mid-payment: ask the host what the terminal answered, never charge again blindly. */
@@ -561,7 +599,8 @@ export class TillSession {
         this.notice(`coupon.refused.${res.reason}`);
         return false;
       }
-      this.setSale({ coupons: [...(sale.coupons ?? []), res.coupon] }, false);
+      // Written with the draft: a reload or a hold keeps the coupon with its sale.
+      this.setSale({ coupons: [...(sale.coupons ?? []), res.coupon] });
       this.notice('coupon.applied', { code: res.coupon.code }, 'info');
       return true;
     });
@@ -664,6 +703,8 @@ export class TillSession {
     const mode = this.state.mode;
     // Paid, waiting for its fiscal document: the money is taken, the dialog cannot be closed.
     if (mode === 'payingCash' && this.state.sale.fiscal) return;
+    // Certificates taken for this payment go back first; offline they stay and so does the dialog.
+    if (mode === 'payingCash' && !(await this.certificates.release())) return;
     if (mode === 'payingCash') return (this.set({ mode: 'selling' }), this.setSale({ cardDecline: null }, false));
     if (OVERLAY_MODES.has(mode)) return this.set({ mode: this.state.under });
     if (mode === 'registering') return this.set({ mode: 'selling', registration: null });
@@ -1014,7 +1055,8 @@ export class TillSession {
       const priced = this.state.sale.priced;
       // Paid already, waiting for its fiscal document: Enter retries that, it never makes a new sale.
       if (this.state.sale.fiscal) return this.retryFiscalNow();
-      if (this.state.mode !== 'payingCash' || !priced || !Number.isSafeInteger(tendered) || tendered < priced.totals.payable) return null;
+      const due = moneyDue(this.state.sale);
+      if (this.state.mode !== 'payingCash' || !priced || !Number.isSafeInteger(tendered) || tendered < due) return null;
       if (tendered > Math.max(priced.totals.payable * 100, 10_000_000)) {
         this.notice('pay.tenderedTooMuch');
         return null;
@@ -1022,10 +1064,10 @@ export class TillSession {
       const now = new Date(this.now());
       const terminal = this.state.status!.terminal!;
       return this.checkout(
-        receiptNumber(terminal.terminalId, now.getTime()),
+        this.state.sale.certificates?.receiptId ?? receiptNumber(terminal.terminalId, now.getTime()),
         now,
-        { method: 'cash', amountKopecks: priced.totals.payable },
-        tendered - priced.totals.payable,
+        { method: 'cash', amountKopecks: due, ...eventCertificates(this.state.sale) },
+        tendered - due,
         null,
         this.state.sale.customer,
         this.state.sale.available,
@@ -1048,14 +1090,16 @@ export class TillSession {
     if (this.state.mode !== 'payingCash' || !priced) return;
     const terminal = this.state.status!.terminal!;
     const now = this.now();
-    const kept =
-      this.state.sale.payment?.stage === 'approved' && this.state.sale.payment.amountKopecks === priced.totals.payable ? this.state.sale.payment : null;
+    const due = moneyDue(this.state.sale);
+    const kept = this.state.sale.payment?.stage === 'approved' && this.state.sale.payment.amountKopecks === due ? this.state.sale.payment : null;
     if (kept) return this.completeCard(kept, kept.answer ?? {});
     const payment = {
-      receiptId: receiptNumber(terminal.terminalId, now),
-      amountKopecks: priced.totals.payable,
+      receiptId: this.state.sale.certificates?.receiptId ?? receiptNumber(terminal.terminalId, now),
+      amountKopecks: due,
       stage: 'charging' as const,
       startedAt: now,
+    // Certificates paid it all: nothing for the terminal to charge.
+    if (due === 0) return this.notice('certificate.nothingForCard');
       available: this.state.sale.available,
       online: this.online(),
       context: this.state.sale.customer ? (this.contexts.get(this.state.sale.customer.customer.id) ?? null) : null,
@@ -1167,6 +1211,7 @@ export class TillSession {
         ...(payment.answer?.rrn && /^[A-Za-z0-9]{1,12}$/.test(payment.answer.rrn) ? { rrn: payment.answer.rrn } : {}),
       },
       0,
+        ...eventCertificates(sale),
       linkOffer,
       buyer,
       buyerAvailable,
@@ -1213,7 +1258,8 @@ export class TillSession {
         : null;
     const redeem = who && buyer?.customer.id === sale.customer?.customer.id ? sale.redeem : 0;
     let { input, priced } = priceDraft(this.pricing(online), sale.items, who, redeem, receiptId, now);
-    if (charged !== undefined && priced.totals.payable !== charged) {
+    const byCertificates = certificatesPaid(sale);
+    if (charged !== undefined && priced.totals.payable - byCertificates !== charged) {
       // The card was charged for the sale as it was: price it exactly so, without the late customer.
       ({ input, priced } = priceDraft(
         this.pricing(online),
@@ -1234,7 +1280,7 @@ export class TillSession {
       buyer = sale.customer;
     }
     // A card's amount is the money the terminal took, never a figure priced after it.
-    let event = withSaleIdentity(saleEvent(input, priced, { ...payment, amountKopecks: charged ?? priced.totals.payable }, now), buyer);
+    let event = withSaleIdentity(saleEvent(input, priced, { ...payment, amountKopecks: charged ?? priced.totals.payable - byCertificates }, now), buyer);
     const fiscalised = await this.fiscalStep(receiptId, event, priced, change, buyer);
     if (!fiscalised) return null;
     ({ event, priced } = fiscalised);

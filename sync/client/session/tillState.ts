@@ -4,7 +4,7 @@ import type { DeviceInfo, HostStatus } from '../../protocol/host';
 import type { FindResult } from '../findCustomer';
 import type { PullProgress } from '../pull';
 import type { SaleFiscal } from '../../protocol/events';
-import type { BasketItem, DraftFiscal, DraftPayment, LocalCustomer, SignedIn } from '../records';
+import type { BasketItem, DraftFiscal, DraftPayment, LocalCustomer, SaleCertificates, SignedIn } from '../records';
 import type { CustomerPanelInfo } from '../saleDraft';
 import type { TillMode } from './tillMode';
 import { EMPTY_DESK, type DeskView } from './deskState';
@@ -105,6 +105,8 @@ export interface SaleView {
   marking: MarkingPrompt | null;
   /** Coupons accepted for this sale (sync/client/coupons.ts); absent: none. */
   coupons?: SaleCoupon[];
+  /** Gift certificates paying part of it (certificateDesk.ts); absent: none. */
+  certificates?: SaleCertificates | undefined;
 }
 
 export interface MarkingPrompt {
