@@ -647,6 +647,7 @@ export const en: Messages = {
       nothingDue: 'Nothing a certificate can pay: a certificate does not pay for another certificate',
       insufficient: 'The certificate’s balance changed: try again',
       serverError: 'The server could not check the certificate',
+      tooMany: 'At most five certificates per receipt',
       paying: 'Finish the payment first',
     },
   },

@@ -85,6 +85,7 @@ export async function holdCertificate(
   const code = normaliseCertificateCode(text);
   if (!code) return { ok: false, reason: 'notACode' };
   if (sale.taken.some((p) => p.code === code)) return { ok: false, reason: 'inSale' };
+  if (sale.taken.length >= MAX_CERTIFICATES_PER_RECEIPT) return { ok: false, reason: 'tooMany' };
   if (sale.room <= 0) return { ok: false, reason: 'nothingDue' };
   const c = await ask(api, 'GET', path(code));
   if (!c.ok) return c;
