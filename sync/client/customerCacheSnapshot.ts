@@ -62,6 +62,7 @@ const CACHED_PAGES = 64;
  * never changes; a newer file shows itself by the tag of the pages read.
  */
 const META_FRESH_MS = 1_000;
+const ID_PAGES_PER_READ = 16;
 
 const req = <T>(r: IDBRequest<T>): Promise<T> =>
   new Promise((ok, ko) => {
@@ -135,7 +136,11 @@ async function idKeysIn(db: TillDb, ids: readonly string[]): Promise<SnapshotIdK
     if (list) list.push(id);
     else byPage.set(n, [id]);
   }
-  const pages = byPage.size ? await db.snapPages.bulkGet([...byPage.keys()]) : [];
+  // A few pages per request: a page of changes may touch every id page (~70 KB of text each at
+  // 1M customers), and one request for them all held the database up for lookups meanwhile.
+  const wanted = [...byPage.keys()];
+  const pages: (SnapPage | undefined)[] = [];
+  for (let i = 0; i < wanted.length; i += ID_PAGES_PER_READ) pages.push(...(await db.snapPages.bulkGet(wanted.slice(i, i + ID_PAGES_PER_READ))));
   [...byPage.values()].forEach((wanted, i) => {
     const text = pages[i]?.text;
     if (text === undefined) return;

@@ -65,9 +65,11 @@ const storedSize = (p: SnapPage): number => p.gz?.byteLength ?? (p.text?.length 
 
 /**
  * Split fetched bytes into whole pages from `meta.nextPage` and store them, a few hundred KB per
- * transaction. The resume point (in the large meta record) moves in the last of them; a restart
- * before it fetches those pages again and stores the same bytes. Each transaction first checks
- * that the page before its first is this file's: another pull that began another file cleared them.
+ * transaction over the pages alone; then move the resume point, in the large meta record, in a
+ * transaction of its own (lookups read pages, rarely the meta, so they wait for neither for long).
+ * A restart before the resume point moved fetches those pages again and stores the same bytes.
+ * Each page transaction first checks that the page before its first is this file's: another
+ * pull that began another file cleared them.
  */
 async function storePages(db: TillDb, meta: SnapshotMeta, bytes: Uint8Array, at: number): Promise<number> {
   const pages: SnapPage[] = [];
@@ -94,18 +96,18 @@ async function storePages(db: TillDb, meta: SnapshotMeta, bytes: Uint8Array, at:
     size += storedSize(page);
   }
   const lost = () => new Error('Another pull is loading the customer snapshot.');
-  for (const [i, group] of groups.entries()) {
-    const last = i === groups.length - 1;
-    await db.transaction('rw', db.snapshot, db.snapPages, async () => {
+  for (const group of groups) {
+    await db.transaction('rw', db.snapPages, async () => {
       const first = group[0]!.n;
       if (first > 0 && (await db.snapPages.get(first - 1))?.tag !== meta.tag) throw lost();
       await db.snapPages.bulkPut(group);
-      if (!last) return;
-      const current = await db.snapshot.get('base');
-      if (current?.file !== meta.file || current.nextPage !== meta.nextPage) throw lost();
-      await db.snapshot.put({ ...meta, nextPage: n });
     });
   }
+  await db.transaction('rw', db.snapshot, async () => {
+    const current = await db.snapshot.get('base');
+    if (current?.file !== meta.file || current.nextPage !== meta.nextPage) throw lost();
+    await db.snapshot.put({ ...meta, nextPage: n });
+  });
   meta.nextPage = n;
   return pages.length;
 }
