@@ -17,7 +17,22 @@ import type { BasketItem } from './records';
  */
 
 export type CertificateRefusal =
-  'notACode' | 'offline' | 'notFound' | 'alreadySold' | 'notActive' | 'void' | 'expired' | 'empty' | 'inSale' | 'nothingDue' | 'insufficient' | 'serverError';
+  | 'notACode'
+  | 'offline'
+  | 'notFound'
+  | 'alreadySold'
+  | 'notActive'
+  | 'void'
+  | 'expired'
+  | 'empty'
+  | 'inSale'
+  | 'nothingDue'
+  | 'insufficient'
+  | 'tooMany'
+  | 'serverError';
+
+/** The most certificates one receipt takes (the sale event's limit). */
+export const MAX_CERTIFICATES_PER_RECEIPT = 5;
 
 export type CertificateCheck<T> = { ok: true; value: T } | { ok: false; reason: CertificateRefusal };
 
