@@ -166,6 +166,14 @@ function fragmentsOf(t: IndexTables, c: number): Promise<IndexFragment[]> {
 }
 
 /** Look many keys up with one range read per coarse bucket they fall in (writers see many keys at once). */
+/**
+ * Whether a table holds no record: one cursor step, not a count. Writers over a fresh snapshot
+ * (or at the start of a load) ask it before a read or a mark per coarse bucket, hundreds of
+ * requests that found nothing and held the write lock, and the lookups behind it, ~40 ms each.
+ */
+const isEmpty = async (table: IndexTables['pages'] | IndexTables['fragments']): Promise<boolean> =>
+  (await table.toCollection().limit(1).primaryKeys()).length === 0;
+
 export async function findEntries(t: IndexTables, keys: readonly string[], tombstones = false): Promise<Map<string, IndexEntry>> {
   const byCoarse = new Map<number, { key: string; h: number }[]>();
   for (const key of new Set(keys)) {
@@ -176,6 +184,7 @@ export async function findEntries(t: IndexTables, keys: readonly string[], tombs
     else byCoarse.set(c, [{ key, h }]);
   }
   const found = new Map<string, IndexEntry>();
+  if (byCoarse.size > 1 && (await Promise.all([isEmpty(t.pages), isEmpty(t.fragments)])).every(Boolean)) return found;
   await Promise.all(
     [...byCoarse].map(async ([c, wanted]) => {
       // A few keys: one cursor step each. Many: read the bucket's whole page range once.
@@ -235,6 +244,7 @@ export async function writeFragments(t: IndexTables, entries: readonly IndexEntr
 
 /** Mark every page the new level-0 entries fall in, in buckets that have pages (a bucket has all its slices or none). */
 async function markPages(t: IndexTables, byCoarse: Map<number, IndexEntry[]>): Promise<void> {
+  if (byCoarse.size > 1 && (await isEmpty(t.pages))) return; // nothing compacted yet: nothing to mark
   const buckets = [...byCoarse];
   const firstPages = await Promise.all(buckets.map(([c]) => t.pages.get(coarseLo(c))));
   const markers = new Map<number, IndexPage>();
