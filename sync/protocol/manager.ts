@@ -12,7 +12,7 @@ import { EffectSchema, LocalisedTextSchema } from '../../core/engine';
 export const MANAGER_TOKEN_HEADER = 'x-manager-token';
 
 /** The manager paths a till calls (for a host bridge that allow-lists paths). */
-export const ManagerApiPath = z.string().regex(/^\/api\/v1\/manager\/(session|figures|offers)$/, 'not a manager API path');
+export const ManagerApiPath = z.string().regex(/^\/api\/v1\/manager\/(session|figures|offers|feedback)$/, 'not a manager API path');
 
 export const ManagerPin = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
 /** A manager card as the reader gives it (digits). */

@@ -3,6 +3,7 @@ import { SegmentRulesSchema } from '../../core/loyalty/segments';
 import { CouponSchema } from '../../core/loyalty/coupons';
 import { IssueCouponsSchema } from './coupons';
 import { CertificateView, IssueCertificatesSchema } from './certificates';
+import { ChainFeedback, StoreFeedback } from '../protocol/feedback';
 import { CertificateMoveSchema } from '../../core/loyalty/certificates';
 import { CashierInfo, CashierList, CreateCashierRequest, PinUpgradeRequest } from '../protocol/cashiers';
 import { ConsentHistory, ConsentText, PutConsentTextRequest, WithdrawConsentRequest } from '../protocol/consents';
@@ -134,6 +135,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/manager/session': { summary: 'The open manager session', tag: 'store manager', auth: 'manager', response: ManagerSession },
   'DELETE /api/v1/manager/session': { summary: 'End the manager session', tag: 'store manager', auth: 'manager', response: Ok },
   'GET /api/v1/manager/figures': { summary: "The store's figures", tag: 'store manager', auth: 'manager', query: FiguresQuery, response: StoreFigures },
+  'GET /api/v1/manager/feedback': {
+    summary: "Customers' ratings of the store and each cashier over local days, with an NPS-style index",
+    tag: 'store manager',
+    auth: 'manager',
+    query: FiguresQuery,
+    response: StoreFeedback,
+  },
   'GET /api/v1/manager/offers': { summary: "The store's offers", tag: 'store manager', auth: 'manager', query: StoreOffersQuery, response: StoreOffers },
   'POST /api/v1/admin/enrolment-codes': {
     summary: 'A one-time code to enrol a till',
@@ -367,6 +375,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     auth: 'admin',
     query: RangeQuery,
     response: Ok,
+  },
+  'GET /api/v1/admin/chains/:chainId/feedback': {
+    summary: "Customers' ratings after a purchase per store and region over a date range, with an NPS-style index",
+    tag: 'head office',
+    auth: 'admin',
+    query: RangeQuery,
+    response: ChainFeedback,
   },
   'GET /api/v1/admin/chains/:chainId/offer-uptake': {
     summary: 'Per-offer uptake per store',

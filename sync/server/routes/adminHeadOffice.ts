@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CardReturnRequest, MergeRequest, mergeCustomers, returnCard } from '../exceptionsActions';
+import { chainFeedback } from '../feedbackScores';
 import { offerUptake, RangeQuery, rangeFigures } from '../figuresRange';
 import { HttpError } from '../httpError';
 import type { RouteDeps } from './deps';
@@ -79,6 +80,11 @@ export function adminHeadOfficeRoutes(app: FastifyInstance, { db, guards, rules 
   app.get('/api/v1/admin/chains/:chainId/figures', admin, async (req) => {
     const { chainId } = ChainParams.parse(req.params);
     return rangeFigures(db, chainId, RangeQuery.parse(req.query));
+  });
+
+  app.get('/api/v1/admin/chains/:chainId/feedback', admin, async (req) => {
+    const { chainId } = ChainParams.parse(req.params);
+    return chainFeedback(db, chainId, RangeQuery.parse(req.query));
   });
 
   app.get('/api/v1/admin/chains/:chainId/offer-uptake', admin, async (req) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FiguresQuery, ManagerSessionRequest, StoreOffersQuery } from '../../protocol/manager';
 import { storeFigures } from '../figures';
+import { storeFeedback } from '../feedbackScores';
 import { HttpError } from '../httpError';
 import { authenticateManager, endManagerSession, managerToken, openManagerSession, type ManagerContext } from '../managers';
 import { storeOffers } from '../storeOffers';
@@ -53,6 +54,11 @@ export function managerRoutes(app: FastifyInstance, { db, guards, managers }: Ro
   app.get('/api/v1/manager/figures', manager, async (req) => {
     const q = FiguresQuery.parse(req.query);
     return storeFigures(db, managerOf(req).storeId, q.date ?? null, q.to ?? null);
+  });
+
+  app.get('/api/v1/manager/feedback', manager, async (req) => {
+    const q = FiguresQuery.parse(req.query);
+    return storeFeedback(db, managerOf(req).storeId, q.date ?? null, q.to ?? null);
   });
 
   app.get('/api/v1/manager/offers', manager, async (req) => {
