@@ -103,6 +103,16 @@ describe('sale desk: products', () => {
     expect(quantities(w)).toEqual([[BREAD.name, 3_000]]);
   });
 
+  it('a 4* before a code the till does not know is dropped with the error: the next scan comes in once, not four times', async () => {
+    const w = await till();
+    expect(w.session.quantityPrefix('4*')).toBe(true);
+    await scan(w, '4600050000195');
+    expect(w.state.sale.error).toMatchObject({ kind: 'unknownProduct' });
+    expect(w.state.desk.quantityPrefix).toBeNull();
+    await scan(w, BREAD.ean);
+    expect(quantities(w)).toEqual([[BREAD.name, 1_000]]);
+  });
+
   it('refuses a fractional count of piece goods and a quantity with letters', async () => {
     const w = await till();
     await w.run(w.session.addProduct(`1,5*${YOGHURT.ean}`));

@@ -472,6 +472,9 @@ const keyPress = fc.tuple(fc.constantFrom(...KEYS), fc.boolean(), fc.constantFro
   command(`key ${key}${twice ? ' twice' : ''}${key === 'F10' ? ` (terminal: ${plan})` : ''}`, async (r, before) => {
     const w = r.w;
     if (key === 'F10') w.host.terminal.plan = plan;
+    // F6 mid-sale asked first (issue 15): Enter says yes, and the sale is held for the next cashier, not lost.
+    const holding = key === 'Enter' && w.state.desk.confirm?.kind === 'changeCashierMidSale';
+    const heldBefore = w.state.desk.held.length;
     const used = w.session.key(key);
     if (twice) w.session.key(key);
     await w.settle();
@@ -485,6 +488,12 @@ const keyPress = fc.tuple(fc.constantFrom(...KEYS), fc.boolean(), fc.constantFro
     if ((key === 'F11' || key === 'F12') && twice && !isPaying(before.mode) && before.phase === 'ready' && !OVERLAY_MODES.has(before.mode)) {
       // Pressed twice before the screen changed: the second press repeats the first, it does not undo it.
       expect(s.mode, `${key} pressed twice quickly`).toBe(key === 'F11' ? 'manager' : 'diagnostics');
+    }
+    if (holding) {
+      // Lines that left the basket are on the held list (a sale with a payment under way is not held).
+      if (before.items.length > 0 && s.sale.items.length === 0)
+        expect(s.desk.held.length, 'the sale held when the cashier changes (F6, Enter)').toBe(heldBefore + 1);
+      return { edit: true, customer: true, redeem: true };
     }
     if (key === 'Escape' && before.mode === 'selling' && !before.receipt) return { customer: true, redeem: true };
     if (key === 'F10' || key === 'F9') return { commit: true };
@@ -737,6 +746,19 @@ const register = fc
         if (!res.ok) expect(res.problems[field], `the ${field} field says what is wrong`).toBeTruthy();
         return {};
       }
+      if (kind === 'knownPhone' && !res.ok) {
+        // Another customer's phone (issue 13): online the owner's SMS code is asked first (the
+        // dialog opens; the customer here has no such phone, so Esc: refused, nothing registered),
+        // or the server would not send one (a revoked till) and the phone field says why.
+        const dialog = r.w.state.phoneCode;
+        if (dialog) {
+          expect(dialog.purpose, 'the code dialog is for the registration').toBe('register');
+          r.w.session.phoneCode.cancel();
+        } else expect(res.problems.phone, 'the phone field says why no code was sent').toBeTruthy();
+        if (r.w.state.phase === 'ready') expect(r.w.state.mode, 'the form stays open').toBe('registering');
+        return {};
+      }
+      // Offline, or no owner found: a customer of its own (the server keeps the phone's owner).
       expect(res, `a ${kind} registration is accepted`).toEqual({ ok: true });
       expect(r.w.state.sale.customer?.customer.firstName).toBe(f.firstName.trim());
       return { customer: true, redeem: true };

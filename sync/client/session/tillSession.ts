@@ -840,12 +840,16 @@ export class TillSession {
       // loading (a new enrolment) it is "no catalogue yet", as the model test found it wrongly said.
       const loaded = this.state.catalogue !== null && (await db.syncState.get('products'))?.complete === true;
       this.setSale({ error: loaded ? { kind: 'unknownProduct', code: code.slice(0, 40) } : { kind: 'noCatalogue' } }, false);
+      // A typed `4*` was meant for this product: the cashier starts over after the error, and the
+      // quantity never lands silently on whatever is scanned later (found by the model test, seed 36).
+      this.desk.clearQuantityPrefix();
       return false;
     }
     if (this.state.mode === 'history') this.set({ mode: 'selling' });
     this.set({ receipt: null, notice: null });
     if (product.marked && this.state.status?.fiscal) {
-      // Marked goods join the basket only with their DataMatrix, one piece per line.
+      // Marked goods join the basket only with their DataMatrix, one piece per line: no quantity.
+      this.desk.clearQuantityPrefix();
       this.setSale({ error: null, marking: { productId: product.id, name: product.name, busy: false, error: null } }, false);
       return true;
     }
@@ -862,6 +866,7 @@ export class TillSession {
     const product = this.desk.productByItemCode(label.itemCode);
     if (!product) {
       this.setSale({ error: { kind: 'unknownProduct', code: label.itemCode } }, false);
+      this.desk.clearQuantityPrefix();
       return false;
     }
     const unit = product.priceKopecks;
