@@ -620,6 +620,18 @@ export const en: Messages = {
       already: 'This coupon is already on the receipt',
     },
   },
+  feedbackScores: {
+    title: 'Customer ratings',
+    table: 'Customer ratings for the period',
+    hint: 'Index: the share of 5s less the share of 1 to 3, in percent (−100 to +100), like NPS',
+    who: 'Who',
+    answers: 'Answers',
+    average: 'Average rating',
+    index: 'Index',
+    store: 'Store',
+    noCashier: 'No cashier',
+    none: 'No ratings in this period',
+  },
   certificate: {
     title: 'Gift certificate',
     label: 'Sell a certificate (code or barcode)',

@@ -7,6 +7,7 @@ import { ApiResult } from '../../sync/protocol/host';
 import { ManagerCard, ManagerSession, StoreFigures, StoreOffers, type FiguresRow, type OfferStatus } from '../../sync/protocol/manager';
 import type { HostBridge } from '../host/bridge';
 import { localeOf } from '../i18n';
+import { FeedbackPanel } from './FeedbackPanel';
 import { FiscalShiftPanel } from '../sale/FiscalShiftPanel';
 
 type Call = { ok: true; body: unknown } | { ok: false; message: string; offline: boolean };
@@ -155,6 +156,10 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
     });
   }, [session, status, q, call]);
 
+  // The customers' ratings for the same period (FeedbackPanel.tsx).
+  const token = session?.token;
+  const feedbackFetch = useCallback((query?: Record<string, string>) => call('GET', '/api/v1/manager/feedback', { token, query }), [call, token]);
+
   // Leaving is instant: the screen closes at once and the server forgets the session behind it
   // (a slow or absent server must not keep the manager's figures on the till's screen).
   const signOut = () => {
@@ -268,6 +273,7 @@ export function ManagerScreen({ bridge, onClose, scanned = null, db = null, time
           money={money}
         />
       )}
+      <FeedbackPanel fetch={feedbackFetch} period={period} />
       <h3>{t('manager.offers')}</h3>
       <div className="row">
         {(['active', 'upcoming', 'ended'] as const).map((s) => (

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { OfferUptake, RangeFigures, type RangeFiguresRow } from '../../../sync/protocol/headOffice';
 import type { ApiError } from '../api';
 import type { Ctx } from '../App';
+import { FeedbackScores } from './FeedbackScores';
 
 type Row = RangeFiguresRow;
 
@@ -193,6 +194,7 @@ export function FiguresView({ ctx }: { ctx: Ctx }) {
         </tbody>
       </table>
       {uptake && uptakeRows.length === 0 && <p className="hint">{t('ho.common.none')}</p>}
+      <FeedbackScores ctx={ctx} from={from} to={to} storeId={storeId} />
     </section>
   );
 }

@@ -242,6 +242,15 @@ export const en: HeadOfficeMessages = {
       uptakeHint: 'Discount in money; bonuses the offer itself gave (above the tier). Returns are not subtracted.',
       noRegion: 'no region',
     },
+    feedback: {
+      heading: 'Customer ratings',
+      hint: 'Ratings after a purchase (1–5) in the period. Index: the share of 5s less the share of 1–3, in percent (−100 to +100), like NPS.',
+      failed: 'The ratings could not be loaded',
+      chain: 'Whole chain',
+      byRegion: 'Ratings by region',
+      byStore: 'Ratings by store',
+      columns: { where: 'Where', answers: 'Answers', average: 'Average rating', index: 'Index' },
+    },
     exceptions: {
       heading: 'Exceptions',
       onlyOpen: 'Open only',
