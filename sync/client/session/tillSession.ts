@@ -594,6 +594,7 @@ export class TillSession {
         coupons: sale.coupons ?? [],
         offers: this.ctx?.offers ?? null,
         nowMs: this.now(),
+        offlineAllowance: this.online() ? undefined : this.ctx?.programme.offlineSingleUseCoupons,
       });
       if (!res.ok) {
         this.notice(`coupon.refused.${res.reason}`);
