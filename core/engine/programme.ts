@@ -81,6 +81,12 @@ export const ProgrammeSchema = z
     /** Default per-customer budget a till may let a customer spend while it is offline. */
     offlineAllowanceKopecks: kopecks.default(50_000),
     /**
+     * Single-use coupons one till may accept while it cannot reach the server, counted until the
+     * server confirms their sales (tills offline cannot see each other's uses; a code taken twice
+     * is reported on the exceptions report). Absent: no limit.
+     */
+    offlineSingleUseCoupons: z.number().int().min(0).max(10_000).optional(),
+    /**
      * What a customer identified only by a typed phone may spend per sale without an SMS code
      * (offline, or the code not received); absent: 10 000 kopecks (DEFAULT_PHONE_SPEND_ALLOWANCE_KOPECKS).
      */

@@ -617,6 +617,7 @@ export const en: Messages = {
       expired: 'This coupon has expired',
       used: 'This coupon has already been used',
       offerGone: 'This coupon’s offer has ended',
+      offlineLimit: 'No connection to the server: this till has taken as many single-use coupons as it may while offline',
       already: 'This coupon is already on the receipt',
     },
   },

@@ -65,3 +65,31 @@ describe('coupons at the till', () => {
     expect(withCoupon.priced.explanations.some((e) => e.text.ru.includes('Купон −10 %'))).toBe(true);
   });
 });
+
+describe('the per-till offline allowance of single-use coupons', () => {
+  it('offline, a till takes single-use codes up to the allowance until the server confirms their sales; multi-use codes are not counted', async () => {
+    const db = new TillDb(`coupons-${++n}`);
+    await pullCoupons(db, served([coupon('ONE11111'), coupon('TWO22222'), coupon('MANY3333', { singleUse: false })]));
+    const sale = { customer: { id: '7', segments: [] }, coupons: [], offers: index, nowMs: Date.now(), offlineAllowance: 1 };
+    expect(await couponForSale(db, 'ONE11111', sale)).toMatchObject({ ok: true });
+    // Sold offline: the code is used here and its sale waits in the outbox.
+    await db.couponsUsed.put({ code: 'ONE11111', eventId: 'e-1', atMs: Date.now() });
+    await db.outbox.add({
+      eventId: 'e-1',
+      type: 'sale',
+      event: {} as SaleEvent,
+      status: 'pending',
+      createdAt: Date.now(),
+      attempts: 0,
+      lastError: null,
+      rejection: null,
+    });
+    expect(await couponForSale(db, 'TWO22222', sale)).toEqual({ ok: false, reason: 'offlineLimit' });
+    expect(await couponForSale(db, 'MANY3333', sale)).toMatchObject({ ok: true });
+    // Online there is no limit: the server checks every code within seconds.
+    expect(await couponForSale(db, 'TWO22222', { ...sale, offlineAllowance: undefined })).toMatchObject({ ok: true });
+    // The server confirmed the sale (it left the outbox): the allowance is free again.
+    await db.outbox.where('eventId').equals('e-1').delete();
+    expect(await couponForSale(db, 'TWO22222', sale)).toMatchObject({ ok: true });
+  });
+});

@@ -46,13 +46,31 @@ export async function pullCoupons(db: TillDb, api: ApiCaller, pageSize = 5_000):
   }
 }
 
-export type TillCouponCheck = { ok: true; coupon: SaleCoupon } | { ok: false; reason: CouponRefusal | 'notACode' };
+export type TillCouponCheck = { ok: true; coupon: SaleCoupon } | { ok: false; reason: CouponRefusal | 'notACode' | 'offlineLimit' };
+
+/** Single-use codes this till took whose sales the server has not confirmed yet (still in the outbox). */
+export async function unconfirmedSingleUse(db: TillDb): Promise<number> {
+  const used = await db.couponsUsed.toArray();
+  if (used.length === 0) return 0;
+  return db.outbox
+    .where('eventId')
+    .anyOf(used.map((u) => u.eventId))
+    .filter((o) => o.status === 'pending')
+    .count();
+}
 
 /** May the typed or scanned `text` go on the open sale? Checked against this till's list, offline too. */
 export async function couponForSale(
   db: TillDb,
   text: string,
-  sale: { customer: { id: string; segments: readonly string[] } | null; coupons: readonly SaleCoupon[]; offers: OfferIndex | null; nowMs: number },
+  sale: {
+    customer: { id: string; segments: readonly string[] } | null;
+    coupons: readonly SaleCoupon[];
+    offers: OfferIndex | null;
+    nowMs: number;
+    /** Offline: the chain's per-till allowance of single-use coupons the server has not confirmed (absent: no limit). */
+    offlineAllowance?: number | undefined;
+  },
 ): Promise<TillCouponCheck> {
   const code = normaliseCouponCode(text);
   if (!code) return { ok: false, reason: 'notACode' };
@@ -65,7 +83,12 @@ export async function couponForSale(
     inSale: new Set(sale.coupons.map((c) => c.code)),
     offerIds,
   });
-  return r.ok ? { ok: true, coupon: { code: r.coupon.code, offerId: r.coupon.offerId } } : r;
+  if (!r.ok) return r;
+  // Offline, single-use codes are taken on trust up to the allowance: each may be another till's too.
+  if (r.coupon.singleUse && sale.offlineAllowance !== undefined && (await unconfirmedSingleUse(db)) >= sale.offlineAllowance) {
+    return { ok: false, reason: 'offlineLimit' };
+  }
+  return { ok: true, coupon: { code: r.coupon.code, offerId: r.coupon.offerId } };
 }
 
 /** The sale's single-use codes are used at this till; call inside the checkout's transaction. */

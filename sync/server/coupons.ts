@@ -158,7 +158,8 @@ export async function claimSaleCoupons(
       flags.push({
         kind: 'coupon_refused',
         customerId: args.customerId,
-        details: { receiptId: args.sale.receiptId, code, reason, ...(holder ? { redeemedBy: holder } : {}) },
+        // Taken at a till that could not reach the server: within its offline allowance of single-use coupons.
+        details: { receiptId: args.sale.receiptId, code, reason, ...(holder ? { redeemedBy: holder } : {}), ...(args.sale.online ? {} : { offline: true }) },
       });
     };
     let reason: CouponRefusalAtServer | null = null;
