@@ -91,6 +91,23 @@ describe('re-enrolment', () => {
     expect((await here.draft.get('current'))?.updatedAt).toBe(5_000);
   });
 
+  it('a receipt the cashier put aside (Ctrl+H) and a no-receipt return approved but not yet recorded come along too', async () => {
+    const p = prefix();
+    const old = open(`${p}old`);
+    const items = draft(1_000, null).items;
+    await old.held.put({ id: 'held-1', heldAt: 1_000, items, customer: null, redeem: 0, cashierId: 'c-101' });
+    const pending = { returnId: 'ret-1', lines: [], managerId: 'm-1', managerName: 'Ольга', cashierId: 'c-101', startedAt: 1_500, fiscal: null };
+    await old.pendingNoReceipt.put(pending);
+    const next = open(`${p}new`);
+    await carryOverEarlierEnrolments(next, open, [`${p}old`], p);
+    // After re-enrolment the held list still offers the customer's basket to resume.
+    expect(await next.held.toArray()).toMatchObject([{ id: 'held-1', items: [{ quantityMilli: 2_000 }], cashierId: 'c-101' }]);
+    expect(await next.pendingNoReceipt.get('ret-1')).toEqual(pending);
+    const again = open(`${p}old`);
+    expect([await again.held.count(), await again.pendingNoReceipt.count()]).toEqual([0, 0]);
+    again.close();
+  });
+
   it('an empty earlier database costs nothing and is left alone', async () => {
     const p = prefix();
     const empty = open(`${p}old`);

@@ -4,7 +4,8 @@ import type { TillDb } from '../tillDb';
 /**
  * A till enrolled again gets a new terminal identity, and with it a new database. What the
  * earlier identities had not sent yet (and their receipts, for returns and the shift's history,
- * and the open sale) moves into the new one, so nothing is dropped; the server applies each event once by its id.
+ * the open sale, the sales put aside and the approved no-receipt returns not yet recorded) moves
+ * into the new one, so nothing is dropped; the server applies each event once by its id.
  * Copy first, then clear the old: a crash in between leaves a copy the unique event ids dedupe.
  */
 export async function carryOverEarlierEnrolments(db: TillDb, open: (name: string) => TillDb, names: readonly string[], prefix: string): Promise<number> {
@@ -13,14 +14,17 @@ export async function carryOverEarlierEnrolments(db: TillDb, open: (name: string
     if (!name.startsWith(prefix) || name === db.name) continue;
     const old = open(name);
     try {
-      const [outbox, journal, deltas, draft] = await Promise.all([
+      const [outbox, journal, deltas, draft, held, pending] = await Promise.all([
         old.outbox.orderBy('seq').toArray(),
         old.journal.toArray(),
         old.balanceDeltas.toArray(),
         old.draft.get('current'),
+        old.held.toArray(),
+        old.pendingNoReceipt.toArray(),
       ]);
-      if (outbox.length === 0 && journal.length === 0 && !draft) continue;
-      await db.transaction('rw', [db.outbox, db.journal, db.balanceDeltas, db.draft], async () => {
+      if (outbox.length === 0 && journal.length === 0 && !draft && held.length === 0 && pending.length === 0) continue;
+      const tables = [db.outbox, db.journal, db.balanceDeltas, db.draft, db.held, db.pendingNoReceipt];
+      await db.transaction('rw', tables, async () => {
         for (const r of outbox) {
           if (await db.outbox.where('eventId').equals(r.eventId).count()) continue;
           const { seq: _seq, ...rest } = r;
@@ -33,12 +37,13 @@ export async function carryOverEarlierEnrolments(db: TillDb, open: (name: string
         // re-enrolling mid-sale emptied the basket). The newest draft wins.
         const here = await db.draft.get('current');
         if (draft && (!here || here.updatedAt < draft.updatedAt)) await db.draft.put(draft);
+        // Receipts put aside for a customer who is still in the shop (found walking the till: they
+        // vanished from the held list after a re-enrolment), and approved returns not yet recorded.
+        for (const h of held) if (!(await db.held.get(h.id))) await db.held.add(h);
+        for (const r of pending) if (!(await db.pendingNoReceipt.get(r.returnId))) await db.pendingNoReceipt.add(r);
       });
-      await old.transaction('rw', [old.outbox, old.journal, old.balanceDeltas, old.draft], async () => {
-        await old.outbox.clear();
-        await old.journal.clear();
-        await old.balanceDeltas.clear();
-        await old.draft.clear();
+      await old.transaction('rw', [old.outbox, old.journal, old.balanceDeltas, old.draft, old.held, old.pendingNoReceipt], async () => {
+        await Promise.all([old.outbox, old.journal, old.balanceDeltas, old.draft, old.held, old.pendingNoReceipt].map((t) => t.clear()));
       });
     } finally {
       old.close();
