@@ -38,6 +38,18 @@ const PER_RUN = Number(process.env.LT_MODEL_PER_RUN ?? 60);
 // CI replays one seed, so a red build is a regression and not the luck of the draw; LT_MODEL_SEED=random
 // explores new sequences (some still fail: see the open issues' notes for the sequences known today).
 const CI_SEED = 3;
+/**
+ * Runs that failed once (seed and path as fast-check printed them), replayed in CI after the CI
+ * seed, a few seconds each: 36 a `4*` carried onto a later scan; 34 F6 then Enter holding the sale;
+ * 15, 20, 26 a registration naming a known phone (the phone-code rules).
+ */
+const CI_REPLAYS: readonly { seed: number; path: string }[] = [
+  { seed: 36, path: '72' },
+  { seed: 34, path: '69' },
+  { seed: 15, path: '36' },
+  { seed: 20, path: '24' },
+  { seed: 26, path: '70' },
+];
 const SEED =
   process.env.LT_MODEL_SEED === 'random' ? undefined : process.env.LT_MODEL_SEED ? Number(process.env.LT_MODEL_SEED) : process.env.CI ? CI_SEED : undefined;
 const SEEDED_CUSTOMERS = 50;
@@ -1100,44 +1112,47 @@ describe('till session model', () => {
       const terminalPlans = new Map<string, number>();
       // fc.commands makes runs of 0..PER_RUN commands, about half of them on average.
       const numRuns = Math.max(1, Math.ceil((2 * STEPS) / PER_RUN));
-      await fc.assert(
-        fc.asyncProperty(fc.commands([anyCommand], { maxCommands: PER_RUN, size: 'max' }), async (cmds) => {
-          const credentials = new MemoryCredentials();
-          const w = await TillWorld.enrolled({ server, startProcess: tillHostProcess(credentials) });
-          const real: Real = {
-            w,
-            credentials,
-            cash: new Map(),
-            steps: 0,
-            trail: [],
-            counts,
-            errors: [],
-            lastShown: null,
-            otherTillCustomers: new Set(),
-            refusedForOtherTill: 0,
-            refusedLinks: 0,
-          };
-          try {
-            await fc.asyncModelRun(() => ({ model: { real }, real }), cmds);
-            const drained = await drainAndCompare(real);
-            totals.runs++;
-            totals.steps += real.steps;
-            totals.sales += drained.sales;
-            totals.returns += drained.returns;
-            totals.events += drained.events;
-            totals.charges += w.host.terminal.charges.length;
-            for (const [plan, n] of w.host.terminal.plans) terminalPlans.set(plan, (terminalPlans.get(plan) ?? 0) + n);
-            totals.reloads += w.reloads;
-            totals.hostStarts += w.host.starts;
-            totals.enrolments += w.terminalIds.length;
-            totals.refusedForOtherTill += real.refusedForOtherTill;
-            totals.refusedLinks += real.refusedLinks;
-          } finally {
-            w.dispose();
-          }
-        }),
-        { numRuns, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: process.env.LT_MODEL_SHRINK !== '1', verbose: 1 },
-      );
+      const property = fc.asyncProperty(fc.commands([anyCommand], { maxCommands: PER_RUN, size: 'max' }), async (cmds) => {
+        const credentials = new MemoryCredentials();
+        const w = await TillWorld.enrolled({ server, startProcess: tillHostProcess(credentials) });
+        const real: Real = {
+          w,
+          credentials,
+          cash: new Map(),
+          steps: 0,
+          trail: [],
+          counts,
+          errors: [],
+          lastShown: null,
+          otherTillCustomers: new Set(),
+          refusedForOtherTill: 0,
+          refusedLinks: 0,
+        };
+        try {
+          await fc.asyncModelRun(() => ({ model: { real }, real }), cmds);
+          const drained = await drainAndCompare(real);
+          totals.runs++;
+          totals.steps += real.steps;
+          totals.sales += drained.sales;
+          totals.returns += drained.returns;
+          totals.events += drained.events;
+          totals.charges += w.host.terminal.charges.length;
+          for (const [plan, n] of w.host.terminal.plans) terminalPlans.set(plan, (terminalPlans.get(plan) ?? 0) + n);
+          totals.reloads += w.reloads;
+          totals.hostStarts += w.host.starts;
+          totals.enrolments += w.terminalIds.length;
+          totals.refusedForOtherTill += real.refusedForOtherTill;
+          totals.refusedLinks += real.refusedLinks;
+        } finally {
+          w.dispose();
+        }
+      });
+      // CI (no seed asked for) replays its seed, then each run that once failed, by seed and path.
+      const replays: { seed?: number; path?: string; numRuns: number }[] =
+        !process.env.LT_MODEL_SEED && process.env.CI
+          ? [{ seed: CI_SEED, numRuns }, ...CI_REPLAYS.map((r) => ({ ...r, numRuns: 1 }))]
+          : [{ numRuns, ...(SEED !== undefined ? { seed: SEED } : {}) }];
+      for (const plan of replays) await fc.assert(property, { ...plan, endOnFailure: process.env.LT_MODEL_SHRINK !== '1', verbose: 1 });
       const plans = [...terminalPlans].map(([k, v]) => `${k} ${v}`).join(', ');
       const top = [...counts]
         .sort((a, b) => b[1] - a[1])
