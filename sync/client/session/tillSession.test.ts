@@ -136,6 +136,43 @@ describe('till session: payments', () => {
     expect(shown()).toEqual({ customer: String(RICH), redeem: max, payable });
   });
 
+  it('Esc out of the payment takes its "payment in progress" refusal away and puts the cursor back in the product field', async () => {
+    const { world: w } = await till();
+    await scan(w, demoProduct(5).ean);
+    w.session.key('F9');
+    await w.settle();
+    await scan(w, demoProduct(6).ean);
+    expect(w.state.notice?.key).toBe('scan.refused.paymentInProgress');
+    const focusBefore = w.state.focus?.seq ?? 0;
+    w.session.key('Escape');
+    await w.settle();
+    expect(w.state.mode).toBe('selling');
+    // The payment is over: a notice saying it still runs would tell the cashier to press Esc again.
+    expect(w.state.notice).toBeNull();
+    expect(w.state.focus).toMatchObject({ target: 'product' });
+    expect(w.state.focus!.seq).toBeGreaterThan(focusBefore);
+    // The same after Esc on the weight entry of a weighed product.
+    await scan(w, demoProduct(3).ean);
+    expect(w.state.desk.weighing).toBeTruthy();
+    const focusAtWeight = w.state.focus!.seq;
+    w.session.key('Escape');
+    await w.settle();
+    expect(w.state.desk.weighing).toBeNull();
+    expect(w.state.focus).toMatchObject({ target: 'product', seq: focusAtWeight + 1 });
+  });
+
+  it('a customer found again after Esc cleared them no longer shows "customer removed"', async () => {
+    const { world: w } = await till();
+    await scan(w, demoProduct(5).ean);
+    await scan(w, demoCardNumber(RICH));
+    w.session.key('Escape');
+    await w.settle();
+    expect(w.state.notice?.key).toBe('identify.cleared');
+    await scan(w, demoCardNumber(RICH));
+    expect(w.state.sale.customer?.customer.id).toBe(String(RICH));
+    expect(w.state.notice).toBeNull();
+  });
+
   it('Enter twice on the cash dialog pays once', async () => {
     const { world: w } = await till();
     await scan(w, demoProduct(5).ean);

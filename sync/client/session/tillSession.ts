@@ -670,7 +670,7 @@ export class TillSession {
       case 'focusIdentify':
         return this.set({ mode: mode === 'selling' ? mode : 'selling', focus: { target: 'identify', seq: (this.state.focus?.seq ?? 0) + 1 } });
       case 'focusProduct':
-        return this.set({ mode: 'selling', focus: { target: 'product', seq: (this.state.focus?.seq ?? 0) + 1 } });
+        return this.set({ mode: 'selling', focus: this.productFocus() });
       case 'openPay':
         return this.openPayment();
       case 'payByCard':
@@ -706,10 +706,16 @@ export class TillSession {
     if (mode === 'payingCash' && this.state.sale.fiscal) return;
     // Certificates taken for this payment go back first; offline they stay and so does the dialog.
     if (mode === 'payingCash' && !(await this.certificates.release())) return;
-    if (mode === 'payingCash') return (this.set({ mode: 'selling' }), this.setSale({ cardDecline: null }, false));
+    if (mode === 'payingCash') {
+      // The payment is over: its "scan refused, payment in progress" would send the cashier to Esc
+      // again (found walking the till); the cursor goes back to the product field.
+      const stale = this.state.notice?.key === 'scan.refused.paymentInProgress';
+      this.set({ mode: 'selling', focus: this.productFocus(), ...(stale ? { notice: null } : {}) });
+      return this.setSale({ cardDecline: null }, false);
+    }
     if (OVERLAY_MODES.has(mode)) return this.set({ mode: this.state.under });
     if (mode === 'registering') return this.set({ mode: 'selling', registration: null });
-    if ((mode === 'selling' || mode === 'returning') && this.closeDeskLayer()) return;
+    if ((mode === 'selling' || mode === 'returning') && this.closeDeskLayer()) return mode === 'selling' ? this.set({ focus: this.productFocus() }) : undefined;
     if (mode === 'selling' && this.state.sale.marking) return this.setSale({ marking: null }, false);
     if (mode === 'returning' || mode === 'history') return this.set({ mode: 'selling' });
     if (mode === 'selling') {
@@ -718,6 +724,11 @@ export class TillSession {
       if (this.state.sale.customer) this.notice('identify.cleared', undefined, 'info');
       this.setSale({ customer: null, available: null, redeem: 0, lookup: null });
     }
+  }
+
+  /** Asks the screen to put the cursor in the product field (where a typed code goes), as F5 does. */
+  private productFocus(): TillState['focus'] {
+    return { target: 'product', seq: (this.state.focus?.seq ?? 0) + 1 };
   }
 
   /** A scan from any source, routed by mode (scanRouter.ts). */
@@ -950,7 +961,7 @@ export class TillSession {
       if (isPaying(this.state.mode)) return this.refuse('paymentInProgress');
       // A product code typed in the customer field goes to the product field: the basket, not a lookup.
       if (await this.isProductCode(text.trim())) {
-        this.set({ focus: { target: 'product', seq: (this.state.focus?.seq ?? 0) + 1 } });
+        this.set({ focus: this.productFocus() });
         await this.addProductNow(text.trim());
         return;
       }
@@ -996,6 +1007,8 @@ export class TillSession {
       const { available } = await shownBalance(db, result.customer.id, { available: result.customer.balance, pending: result.customer.pending });
       const changed = this.state.sale.customer?.customer.id !== result.customer.id;
       if (changed && this.state.sale.redeem > 0) this.notice('identify.redeemReset', undefined, 'info');
+      // "Customer removed" no longer holds once a customer is on the sale again.
+      else if (this.state.notice?.key === 'identify.cleared') this.set({ notice: null });
       this.setSale({
         customer: { customer: result.customer, via: result.via },
         available,
