@@ -74,6 +74,10 @@ test('a gift certificate is sold, then pays part of two receipts with its balanc
   await expect(dialog.getByText(/Осталось оплатить деньгами: 60,80\s₽/)).toBeVisible();
   expect(kopecksOf(await dialog.getByLabel('Получено от покупателя').inputValue())).toBe(6_080);
   await payCash(page, '100');
+  // The receipt screen says what the certificate paid and what stays on it.
+  const receipt = page.getByRole('status', { name: 'Чек' });
+  await expect(receipt.getByText(`Сертификат ${code}`)).toBeVisible();
+  await expect(receipt.getByText(/63,10\s₽, остаток 0,00\s₽/)).toBeVisible();
 
   // A third receipt: nothing is left on it.
   await addToBasket(page, YOGHURT);

@@ -647,6 +647,8 @@ export const en: Messages = {
     taken: 'Certificate {{code}} taken as payment',
     releaseFailed: 'No connection to the server: the certificate payment cannot be cancelled. Pay the rest or try again later',
     nothingForCard: 'Certificates paid the whole receipt: press Pay',
+    onReceipt: 'Certificate {{code}}',
+    onReceiptPart: '{{amount}}, {{balance}} left',
     refused: {
       notACode: 'Not a certificate code: 4 to 32 Latin letters and digits',
       offline: 'No connection to the server: certificates are sold and taken online only',

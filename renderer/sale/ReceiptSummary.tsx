@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
@@ -33,6 +34,12 @@ export function ReceiptSummary({
             <dd aria-label={t('receipt.change')}>{money(receipt.change)}</dd>
           </>
         )}
+        {receipt.certificates?.map((c) => (
+          <Fragment key={c.moveId}>
+            <dt>{t('certificate.onReceipt', { code: c.code })}</dt>
+            <dd>{t('certificate.onReceiptPart', { amount: money(c.amountKopecks), balance: money(c.balanceAfterKopecks) })}</dd>
+          </Fragment>
+        ))}
         {receipt.customerName && (
           <>
             <dt>{t('receipt.redeemed')}</dt>

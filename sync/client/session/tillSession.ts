@@ -1112,13 +1112,13 @@ export class TillSession {
     const due = moneyDue(this.state.sale);
     const kept = this.state.sale.payment?.stage === 'approved' && this.state.sale.payment.amountKopecks === due ? this.state.sale.payment : null;
     if (kept) return this.completeCard(kept, kept.answer ?? {});
+    // Certificates paid it all: nothing for the terminal to charge.
+    if (due === 0) return this.notice('certificate.nothingForCard');
     const payment = {
       receiptId: this.state.sale.certificates?.receiptId ?? receiptNumber(terminal.terminalId, now),
       amountKopecks: due,
       stage: 'charging' as const,
       startedAt: now,
-    // Certificates paid it all: nothing for the terminal to charge.
-    if (due === 0) return this.notice('certificate.nothingForCard');
       available: this.state.sale.available,
       online: this.online(),
       context: this.state.sale.customer ? (this.contexts.get(this.state.sale.customer.customer.id) ?? null) : null,
@@ -1225,12 +1225,12 @@ export class TillSession {
       {
         method: 'card',
         amountKopecks: payment.amountKopecks,
+        ...eventCertificates(sale),
         ...(answer.tokenHash ? { bankKey: answer.tokenHash } : {}),
         // Kept with the sale so a return from any till refunds to this card.
         ...(payment.answer?.rrn && /^[A-Za-z0-9]{1,12}$/.test(payment.answer.rrn) ? { rrn: payment.answer.rrn } : {}),
       },
       0,
-        ...eventCertificates(sale),
       linkOffer,
       buyer,
       buyerAvailable,
@@ -1340,6 +1340,7 @@ export class TillSession {
       customerName: buyer?.customer.firstName ?? null,
       newBalance: after?.available ?? null,
       fiscal: event.fiscal ?? null,
+      ...(sale.certificates?.parts.length ? { certificates: sale.certificates.parts } : {}),
     };
     this.saleSeq++;
     if (buyer) this.contexts.delete(buyer.customer.id); // read again with this sale's effect

@@ -55,6 +55,8 @@ export interface Receipt {
   newBalance: number | null;
   /** The fiscal document, when the till has a register. */
   fiscal?: SaleFiscal | null;
+  /** Gift certificates that paid part of it, with what stays on each (issue 16). */
+  certificates?: SaleCertificates['parts'] | undefined;
 }
 
 export interface SaleCustomer {
