@@ -352,6 +352,7 @@ export const en: Messages = {
     number: 'Receipt number',
     find: 'Find receipt',
     notFound: 'Receipt {{number}} is not on this till.',
+    allReturned: 'Everything on receipt {{number}} has already been returned.',
     lines: 'Receipt lines',
     sold: 'Sold',
     toReturn: 'Return, pcs',

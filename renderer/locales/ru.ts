@@ -351,6 +351,7 @@ export const ru = {
     number: 'Номер чека',
     find: 'Найти чек',
     notFound: 'Чек {{number}} не найден на этой кассе.',
+    allReturned: 'По чеку {{number}} всё уже возвращено.',
     lines: 'Позиции чека',
     sold: 'Продано',
     toReturn: 'Вернуть, шт.',

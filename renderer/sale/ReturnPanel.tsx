@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
 import type { ReceiptRecord } from '../../sync/client/outbox';
@@ -44,8 +44,16 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
     setReceipt(found.ok ? found.receipt : null);
     setQty({});
     setCodes({});
-    setMessage(found.ok ? null : { kind: 'error', text: t(`return.lookup.${found.reason}`, { number: no }) });
+    // A receipt returned in full shows its lines with nothing to choose: say why.
+    const spent = found.ok && [...returnable(found.receipt).values()].every((left) => left === 0);
+    if (!found.ok) setMessage({ kind: 'error', text: t(`return.lookup.${found.reason}`, { number: no }) });
+    else setMessage(spent ? { kind: 'error', text: t('return.allReturned', { number: found.receipt.receiptId }) } : null);
   };
+  // Keyboard first: a receipt just opened puts the cursor on its first line still returnable.
+  const lineTable = useRef<HTMLTableElement>(null);
+  useEffect(() => {
+    if (receipt) lineTable.current?.querySelector<HTMLInputElement>('tbody input:not(:disabled)')?.focus();
+  }, [receipt]);
   useEffect(() => {
     if (receiptNo) {
       setNumber(receiptNo);
@@ -140,7 +148,7 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
       )}
       {receipt && (
         <>
-          <table className="basket" aria-label={t('return.lines')}>
+          <table className="basket" aria-label={t('return.lines')} ref={lineTable}>
             <thead>
               <tr>
                 <th>{t('sale.product')}</th>
