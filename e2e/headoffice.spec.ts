@@ -107,6 +107,8 @@ test('head office figures are net of returns, and per till, cashier and day add 
   await page.getByRole('link', { name: 'Показатели' }).click();
   const byStore = page.getByRole('table', { name: 'По магазинам' });
   const total = byStore.locator('tfoot tr');
+  // The figures arrive after the page: read the columns once the table has them.
+  await expect(byStore.locator('thead th', { hasText: 'Возвратов' })).toHaveCount(1);
   const header = await byStore.locator('thead th').allTextContents();
   const cell = async (name: string) =>
     kopecksOf(

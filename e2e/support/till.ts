@@ -31,6 +31,9 @@ export async function wedgeType(page: Page, text: string, { gapMs = 5, enter = t
 /** Scan a code with a keyboard-wedge scanner while the focus is on no field. */
 export async function scan(page: Page, code: string): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  // A person's last key (a '-' on the line, say) and a scanner's burst are never 50 ms apart;
+  // at machine speed the till rightly reads them as one burst ("-4600…", not a product).
+  await page.waitForTimeout(80);
   await wedgeType(page, code);
 }
 
