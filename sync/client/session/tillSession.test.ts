@@ -487,6 +487,19 @@ describe('till session: customer and screens', () => {
   });
 });
 
+describe('till session: status bar', () => {
+  it('a reload with the server away still shows when the till last synced, not "never"', async () => {
+    const { world: w } = await till();
+    await w.settle();
+    expect(w.state.sync.lastSyncAt).not.toBeNull();
+    w.host.serverDown = true;
+    w.openPage();
+    await w.settle();
+    // (Stored by the pull's own clock, which the test world does not move.)
+    expect(w.state.sync.lastSyncAt).not.toBeNull();
+  });
+});
+
 describe('till session: registration', () => {
   it('refuses a card that already has an owner when it is scanned into the form; a new card fills the field', async () => {
     const { world: w } = await till();

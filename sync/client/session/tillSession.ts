@@ -357,6 +357,10 @@ export class TillSession {
     await this.desk.refreshHeld();
     // After the draft's own notice: a basket carried over with the events must not hide this one.
     if (carried > 0) this.notice('reenrol.carried', { count: carried }, 'info');
+    // The status bar's "last sync" survives a reload: the customers' cursor was stored by the last
+    // pull that got through (found walking the till: a reload offline said "ещё не было").
+    const pulled = await db.syncState.get('customers');
+    if (pulled?.complete && this.state.sync.lastSyncAt === null) this.setSync({ lastSyncAt: pulled.updatedAt });
     this.loops = new SyncLoops(
       db,
       this.api,
