@@ -487,6 +487,31 @@ describe('till session: customer and screens', () => {
   });
 });
 
+describe('till session: notices of a screen left', () => {
+  it('a scan refused on the manager screen or the return screen is not still reported on the sale screen after Esc', async () => {
+    const { world: w } = await till();
+    await scan(w, demoProduct(5).ean);
+    w.session.key('F11');
+    await w.settle();
+    await scan(w, demoProduct(6).ean);
+    expect(w.state.notice?.key).toBe('scan.refused.notInManager');
+    w.session.key('Escape');
+    await w.settle();
+    expect(w.state.mode).toBe('selling');
+    expect(w.state.notice).toBeNull();
+
+    w.session.key('F3');
+    await w.settle();
+    await scan(w, demoProduct(6).ean);
+    expect(w.state.notice?.key).toBe('scan.refused.finishReturnFirst');
+    w.session.key('F1');
+    await w.settle();
+    expect(w.state.notice).toBeNull();
+    // Nothing the refused scans carried reached the sale.
+    expect(w.state.sale.items.map((i) => i.product.id)).toEqual([demoProduct(5).id]);
+  });
+});
+
 describe('till session: status bar', () => {
   it('a reload with the server away still shows when the till last synced, not "never"', async () => {
     const { world: w } = await till();

@@ -88,6 +88,15 @@ export type ReturnOutcome = { ok: true; refund: number; card: boolean; resumed: 
  * nothing that matters. Every intent runs in order (`serial`), so Enter twice, a scan under a
  * dialog or a reload mid-payment cannot interleave with a checkout.
  */
+/** Scans refused because of the screen they came on, and the screens where that still holds. */
+const REFUSED_ON: Record<string, readonly TillMode[]> = {
+  'scan.refused.paymentInProgress': ['payingCash', 'payingCard'],
+  'scan.refused.notInManager': ['manager'],
+  'scan.refused.finishReturnFirst': ['returning'],
+  'scan.refused.closeScreenFirst': ['rejected', 'registering'],
+  'scan.refused.signInFirst': ['signIn'],
+};
+
 export class TillSession {
   private state: TillState = INITIAL_STATE;
   private readonly listeners = new Set<Listener>();
@@ -200,6 +209,10 @@ export class TillSession {
     // quantity (found by the model test: `2*` typed, the scan went to the return screen, and the
     // next sale's product came in twice).
     if (leftMode && this.state.desk.quantityPrefix !== null) this.state = { ...this.state, desk: { ...this.state.desk, quantityPrefix: null } };
+    // A scan refused because of the screen it came on is history once that screen is left: "close
+    // the manager screen (Esc)" still shown on the sale screen sends the cashier looking for it
+    // (found walking the till).
+    if (leftMode && this.state.notice && !(REFUSED_ON[this.state.notice.key]?.includes(this.state.mode) ?? true)) this.state = { ...this.state, notice: null };
     // Not enrolled (revoked while an intent was finishing): the setup screen, whatever that intent
     // says (found by the model test: a checkout that learnt of the revocation set 'selling' again,
     // and scans on the setup screen went into a sale nobody could see).
@@ -711,10 +724,8 @@ export class TillSession {
     // Certificates taken for this payment go back first; offline they stay and so does the dialog.
     if (mode === 'payingCash' && !(await this.certificates.release())) return;
     if (mode === 'payingCash') {
-      // The payment is over: its "scan refused, payment in progress" would send the cashier to Esc
-      // again (found walking the till); the cursor goes back to the product field.
-      const stale = this.state.notice?.key === 'scan.refused.paymentInProgress';
-      this.set({ mode: 'selling', focus: this.productFocus(), ...(stale ? { notice: null } : {}) });
+      // The payment is over (its refused scans' notice goes with it, in set); the cursor goes back to the product field.
+      this.set({ mode: 'selling', focus: this.productFocus() });
       return this.setSale({ cardDecline: null }, false);
     }
     if (OVERLAY_MODES.has(mode)) return this.set({ mode: this.state.under });
