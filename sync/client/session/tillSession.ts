@@ -760,7 +760,8 @@ export class TillSession {
       // a product, a customer's card or a receipt stays what it is (found by the model test: a
       // product scanned under the approval dialog was sent to the server as a manager card and lost).
       if (this.state.desk.approval && (this.state.mode === 'selling' || this.state.mode === 'returning') && input.kind === 'text') {
-        const card = input.text.replace(/\D/g, '');
+        // A card is digits alone: a phone ("+7…") read under the dialog is not a manager's card.
+        const card = input.text.trim();
         const terminal = this.state.status?.terminal;
         const asManager = routeScan('manager', input, terminal?.cardPrefix ?? '27', terminal?.scaleBarcodes);
         if (asManager.do === 'managerCard' && /^\d{6,19}$/.test(card)) return void (await this.desk.approve({ card }));
@@ -943,6 +944,9 @@ export class TillSession {
   private changeQuantityNow(lineId: string, quantityMilli: number): Promise<void> {
     return (async () => {
       if (isPaying(this.state.mode)) return this.refuse('paymentInProgress');
+      // A line gone already (removed by a key pressed twice, or a stale screen): nothing to void or
+      // approve (found by the model test: it asked the manager to void a line of an empty basket).
+      if (!this.state.sale.items.some((i) => i.lineId === lineId)) return;
       // Voiding a line after the customer saw the total needs a supervisor (saleDesk.ts).
       if (quantityMilli <= 0 && this.desk.needsApproval({ action: 'voidLine', lineId })) return;
       // A marked line is one scanned piece: another piece is scanned as a line of its own.
@@ -973,6 +977,9 @@ export class TillSession {
   /** Typed in the customer field (phone or card number), or a scan routed here. */
   identify(text: string): Promise<void> {
     return this.serial(async () => {
+      // The revocation may land between Enter and this turn (found by the model test): the setup
+      // screen is up and the sale waits for the next enrolment as it was, not with a new customer.
+      if (this.state.phase !== 'ready' || this.state.mode === 'setup' || this.state.mode === 'signIn') return;
       if (isPaying(this.state.mode)) return this.refuse('paymentInProgress');
       // A product code typed in the customer field goes to the product field: the basket, not a lookup.
       if (await this.isProductCode(text.trim())) {
