@@ -205,6 +205,19 @@ describe('sale desk: weighed goods', () => {
 });
 
 describe('sale desk: held sales', () => {
+  it('after Ctrl+H and after resuming a held sale the cursor is in the product field, ready for a typed code', async () => {
+    const w = await till();
+    await scan(w, YOGHURT.ean);
+    const seq = w.state.focus?.seq ?? 0;
+    await key(w, 'Ctrl+H');
+    expect(w.state.focus).toMatchObject({ target: 'product', seq: seq + 1 });
+    await key(w, 'Ctrl+O');
+    await w.run(w.session.resumeHeld(w.state.desk.held[0]!.id));
+    await w.settle();
+    expect(w.state.desk.heldOpen).toBe(false);
+    expect(w.state.focus).toMatchObject({ target: 'product', seq: seq + 2 });
+  });
+
   it('Ctrl+H puts the sale aside, the next customer is served, Ctrl+O resumes it; held sales survive a reload', async () => {
     const w = await till();
     await scan(w, YOGHURT.ean);

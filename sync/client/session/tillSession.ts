@@ -1803,7 +1803,9 @@ export class TillSession {
       case 'openSearch':
         return this.state.desk.search ? d.closeSearch() : d.openSearch();
       case 'holdSale':
-        return d.hold();
+        // Ready for the next customer: the cursor waits in the product field (as after a resume).
+        await d.hold();
+        return this.set({ focus: this.productFocus() });
       case 'toggleHeld':
         return d.toggleHeldList();
       case 'priceEdit':
@@ -1916,7 +1918,10 @@ export class TillSession {
   }
 
   resumeHeld(id: string): Promise<void> {
-    return this.serial(() => this.desk.resume(id, async (customerId, fallback) => (await shownBalance(this.db!, customerId, fallback)).available));
+    return this.serial(async () => {
+      await this.desk.resume(id, async (customerId, fallback) => (await shownBalance(this.db!, customerId, fallback)).available);
+      if (!this.state.desk.heldOpen) this.set({ focus: this.productFocus() });
+    });
   }
 
   /** The supervisor's PIN or card for the approval on screen. */
