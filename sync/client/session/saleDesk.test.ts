@@ -216,6 +216,8 @@ describe('sale desk: held sales', () => {
     await w.settle();
     expect(w.state.desk.heldOpen).toBe(false);
     expect(w.state.focus).toMatchObject({ target: 'product', seq: seq + 2 });
+    // "Held receipts: 1" beside the list's own (0) would contradict it.
+    expect(w.state.notice?.key).not.toBe('desk.held');
   });
 
   it('Ctrl+H puts the sale aside, the next customer is served, Ctrl+O resumes it; held sales survive a reload', async () => {

@@ -1920,7 +1920,8 @@ export class TillSession {
   resumeHeld(id: string): Promise<void> {
     return this.serial(async () => {
       await this.desk.resume(id, async (customerId, fallback) => (await shownBalance(this.db!, customerId, fallback)).available);
-      if (!this.state.desk.heldOpen) this.set({ focus: this.productFocus() });
+      // Resumed: the cursor to the product field, and "Чек отложен. Отложенных чеков: N" is out of date.
+      if (!this.state.desk.heldOpen) this.set({ focus: this.productFocus(), ...(this.state.notice?.key === 'desk.held' ? { notice: null } : {}) });
     });
   }
 
