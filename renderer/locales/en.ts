@@ -46,7 +46,8 @@ export const en: Messages = {
       server_unreachable: 'no server answers at this address. Check the address and the network',
       bad_server_answer: 'what answers at this address is not the loyalty server',
       invalid_request: 'check the server address and the code',
-      server_certificate_mismatch: 'the server’s certificate is not the one in the till’s settings. Nothing was sent; call IT',
+      server_certificate_mismatch:
+        'the server’s certificate is not the one this till works with (from its settings or taken at enrolment). Nothing was sent; call IT',
       enrol_needs_manager: 'this till is enrolled and working. Enrolling it again needs the store manager’s PIN or card',
       enrol_manager_refused: 'the till’s server did not confirm the manager: the PIN or card was not accepted',
       enrol_old_server_unreachable: 'the server this till works with cannot be reached to confirm a manager. Call IT',
