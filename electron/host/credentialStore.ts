@@ -8,6 +8,15 @@ export const StoredCredential = z.object({
   serverUrl: z.string().url(),
   token: z.string().min(32),
   terminal: TerminalInfo,
+  /**
+   * The SHA-256 of the certificate the https:// server presented at enrolment (pinnedFetch.ts),
+   * when IT configured no pin: every later call must meet the same certificate. Absent in
+   * credentials from before, and for plain http://.
+   */
+  serverCertSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type StoredCredential = z.infer<typeof StoredCredential>;
 

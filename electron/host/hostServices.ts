@@ -9,6 +9,7 @@ import { createHostLog, type HostLog } from './hostLog';
 import { createPaymentMemory } from './paymentMemory';
 import { createPhoneKeyService } from './phoneKeys';
 import { checkServerAddress } from './serverAddress';
+import { pinnedFetch, serverCertificate } from './pinnedFetch';
 import type { FiscalService } from './fiscalService';
 
 /** The part of the device manager the host needs; the drivers room implements it. */
@@ -42,7 +43,13 @@ export interface HostServicesOptions {
   mode: 'electron' | 'browser';
   credentials: CredentialStore;
   devices?: DeviceSource;
+  /** The transport when no pin applies (tests give their own). */
   fetch?: typeof fetch;
+  /**
+   * IT's pin of the server's certificate (config `serverCertSha256`): every call goes through it,
+   * and it wins over the pin a till takes at enrolment from the certificate it is shown.
+   */
+  serverCertSha256?: string | null;
   /** How long to wait for the central server before calling it unreachable. */
   timeoutMs?: number;
   /** The host's log (enrolment, API failures); a private one when not given. */
@@ -70,7 +77,10 @@ export interface HostServicesOptions {
 export function createHostServices(options: HostServicesOptions): HostServices {
   const { credentials, mode } = options;
   const devices = options.devices ?? noDevices;
-  const doFetch = options.fetch ?? fetch;
+  const plainFetch = options.fetch ?? fetch;
+  const configuredPin = options.serverCertSha256 ? pinnedFetch(options.serverCertSha256) : null;
+  /** How to reach a credential's server: IT's pin, else the one taken at enrolment, else ordinary fetch (no pin, from before). */
+  const fetchFor = (cred: StoredCredential | null): typeof fetch => configuredPin ?? (cred?.serverCertSha256 ? pinnedFetch(cred.serverCertSha256) : plainFetch);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const log = options.log ?? createHostLog();
   const startedAt = options.startedAt ?? Date.now();
@@ -88,16 +98,21 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   }
 
   async function diagnostics() {
+    const credential = await loadCredential();
     return collectDiagnostics({
       mode,
       appVersion: options.appVersion ?? 'unknown',
       dataDir: options.dataDir ?? null,
       startedAt,
-      credential: await loadCredential(),
+      credential,
       fallbackServerUrl: options.serverUrl ?? null,
       devices: devices.list(),
       log,
-      check: (url) => checkServer(url, { fetch: doFetch, timeoutMs: options.healthTimeoutMs ?? Math.min(timeoutMs, 5_000) }),
+      check: (url) =>
+        checkServer(url, {
+          fetch: fetchFor(url === credential?.serverUrl ? credential : null),
+          timeoutMs: options.healthTimeoutMs ?? Math.min(timeoutMs, 5_000),
+        }),
     });
   }
 
@@ -127,10 +142,13 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     const old = cred.serverUrl;
     const who = `"${cred.terminal.terminalName}" of ${cred.terminal.storeName}`;
     const headers = { authorization: `Bearer ${cred.token}` };
+    // The old server is asked through its own pin: one with another certificate confirms nothing.
+    const doFetch = fetchFor(cred);
     let check: Response;
     try {
       check = await doFetch(`${old}/api/v1/terminal`, { headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
+      if (pinRefused(err)) return pinRefusal(err);
       log.warn(`enrolment over a live till refused: its server ${old} cannot confirm a manager (${unreachableReason(err, timeoutMs).reason})`);
       return refuse(
         'enrol_old_server_unreachable',
@@ -194,7 +212,12 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     const refusal = await confirmReplacing(base, manager);
     if (refusal) return refusal;
     let res: Response;
+    // Trust on first use: without IT's pin, an https:// server's certificate is read now and
+    // pinned; the enrolment itself already goes through that pin, and so does every call after.
+    let pin: string | undefined;
     try {
+      if (!configuredPin && new URL(base).protocol === 'https:') pin = await serverCertificate(new URL(base), AbortSignal.timeout(timeoutMs));
+      const doFetch = configuredPin ?? (pin ? pinnedFetch(pin) : plainFetch);
       res = await doFetch(`${base}/api/v1/enrol`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -221,8 +244,10 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     const { token, ...terminal } = enrolled.data;
     log.addSecret(token);
     log.addSecret(terminal.lookupSecret);
-    await credentials.save({ serverUrl: base, token, terminal });
-    log.info(`enrolled as "${terminal.terminalName}" of ${terminal.storeName} (store ${terminal.storeId}) with ${base}`);
+    await credentials.save({ serverUrl: base, token, terminal, ...(pin ? { serverCertSha256: pin } : {}) });
+    log.info(
+      `enrolled as "${terminal.terminalName}" of ${terminal.storeName} (store ${terminal.storeId}) with ${base}${pin ? `, its certificate pinned (SHA-256 ${pin})` : ''}`,
+    );
     return { ok: true, value: await status() };
   }
 
@@ -237,7 +262,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     if (!cred) return { status: 401, body: { code: 'not_enrolled', message: 'This terminal is not enrolled yet.' } };
     const qs = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
     try {
-      const res = await doFetch(`${cred.serverUrl}${path}${qs}`, {
+      const res = await fetchFor(cred)(`${cred.serverUrl}${path}${qs}`, {
         method,
         headers: {
           authorization: `Bearer ${cred.token}`,
@@ -268,7 +293,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   async function snapshotRange(path: string, start: number, end: number): Promise<SnapshotRangeAnswer> {
     const cred = await loadCredential();
     if (!cred) return { ok: false, offline: false, status: 401, message: 'This terminal is not enrolled yet.' };
-    const range = await httpSnapshotFetcher(cred.serverUrl, { authorization: `Bearer ${cred.token}` }, doFetch)(path, start, end);
+    const range = await httpSnapshotFetcher(cred.serverUrl, { authorization: `Bearer ${cred.token}` }, fetchFor(cred))(path, start, end);
     if (!range.ok) {
       log.warn(`customer snapshot ${start}-${end}: ${range.message}`);
       return range;

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,34 +50,91 @@ async function countingServer(tls: { cert: string; key: string }): Promise<{ url
   };
 }
 
-const hostWith = (fetchImpl?: typeof fetch) =>
-  createHostServices({
-    mode: 'browser',
-    credentials: fileCredentialStore(join(mkdtempSync(join(tmpdir(), 'lt-pin-')), 'credential.json')),
-    timeoutMs: 10_000,
-    fetch: fetchImpl,
+const credentialPath = () => join(mkdtempSync(join(tmpdir(), 'lt-pin-')), 'credential.json');
+/** A till host; `serverCertSha256` is IT's configured pin. */
+const hostWith = (serverCertSha256?: string, path = credentialPath(), transport?: typeof fetch) =>
+  createHostServices({ mode: 'browser', credentials: fileCredentialStore(path), timeoutMs: 10_000, serverCertSha256, fetch: transport });
+
+/** One address (a TCP relay) whose server behind it can be swapped, as a man in the middle would. */
+async function relay(target: string): Promise<{ url: string; to: (next: string) => void; close: () => Promise<void> }> {
+  let port = Number(new URL(target).port);
+  const s = createTcpServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    client.pipe(upstream).pipe(client);
+    const end = () => (client.destroy(), upstream.destroy());
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
   });
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    to: (next) => void (port = Number(new URL(next).port)),
+    close: () => new Promise((resolve) => s.close(() => resolve())),
+  };
+}
 
 describe('HTTPS between till and server, with the certificate pinned', () => {
   it('enrols and calls the API over HTTPS with a self-signed certificate when the till is pinned to it', async () => {
-    const services = hostWith(pinnedFetch(ours.sha256));
+    const services = hostWith(ours.sha256);
     expect(await services.handle({ op: 'enrol', serverUrl: httpsUrl, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({ ok: true });
     const pull = await services.handle({ op: 'api', method: 'GET', path: '/api/v1/pull/customers', query: { limit: '2' } });
     expect(pull).toMatchObject({ ok: true, value: { status: 200, body: { collection: 'customers' } } });
   });
 
-  it('an ordinary client does not trust the self-signed certificate (the pin is what lets the till in)', async () => {
-    const services = hostWith();
-    expect(await services.handle({ op: 'enrol', serverUrl: httpsUrl, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({
-      ok: false,
-      error: { code: 'server_unreachable' },
+  it('without a configured pin, pins the certificate shown at enrolment; another certificate at that address later gets nothing', async () => {
+    const address = await relay(httpsUrl);
+    const mitm = await countingServer(intruder);
+    try {
+      const path = credentialPath();
+      const services = hostWith(undefined, path);
+      expect(await services.handle({ op: 'enrol', serverUrl: address.url, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({
+        ok: true,
+      });
+      expect(JSON.parse(await readFile(path, 'utf8')).serverCertSha256).toBe(normaliseFingerprint(ours.sha256));
+      const pull = { op: 'api', method: 'GET', path: '/api/v1/pull/customers', query: { limit: '2' } } as const;
+      expect(await services.handle(pull)).toMatchObject({ ok: true, value: { status: 200, body: { collection: 'customers' } } });
+      // Someone else's server now answers at the same address: refused before the till's token is sent.
+      address.to(mitm.url);
+      const refused = await services.handle(pull);
+      expect(refused).toMatchObject({ ok: true, value: { status: 503, body: { code: 'server_certificate_mismatch' } } });
+      // Nor can it take the till over by enrolling it again: the pin stays.
+      const again = await services.handle({ op: 'enrol', serverUrl: address.url, code: 'ABCDEFGHJK', deviceName: 'Till' });
+      expect(again).toMatchObject({ ok: false, error: { code: 'server_certificate_mismatch' } });
+      expect(JSON.parse(await readFile(path, 'utf8')).serverCertSha256).toBe(normaliseFingerprint(ours.sha256));
+      expect(mitm.requests()).toBe(0);
+      // IT's configured pin wins over the one taken at enrolment.
+      address.to(httpsUrl);
+      expect(await hostWith(intruder.sha256, path).handle(pull)).toMatchObject({
+        ok: true,
+        value: { status: 503, body: { code: 'server_certificate_mismatch' } },
+      });
+      expect(await services.handle(pull)).toMatchObject({ ok: true, value: { status: 200 } });
+    } finally {
+      await mitm.close();
+      await address.close();
+    }
+  });
+
+  it('a credential saved before pins (no serverCertSha256) keeps working over the ordinary transport', async () => {
+    const path = credentialPath();
+    expect(await hostWith(undefined, path).handle({ op: 'enrol', serverUrl: httpsUrl, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({
+      ok: true,
     });
+    const { serverCertSha256, ...before } = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    expect(serverCertSha256).toBeTruthy();
+    await writeFile(path, JSON.stringify(before));
+    // The ordinary transport stands in for CA-verified TLS: here it trusts this test server's certificate.
+    let ordinary = 0;
+    const trusting: typeof fetch = (input, init) => (ordinary++, pinnedFetch(ours.sha256)(input, init));
+    const pull = await hostWith(undefined, path, trusting).handle({ op: 'api', method: 'GET', path: '/api/v1/pull/customers', query: { limit: '2' } });
+    expect(pull).toMatchObject({ ok: true, value: { status: 200, body: { collection: 'customers' } } });
+    expect(ordinary).toBe(1);
   });
 
   it('refuses a server with another certificate with a clear message, before sending anything', async () => {
     const mitm = await countingServer(intruder);
     try {
-      const services = hostWith(pinnedFetch(ours.sha256));
+      const services = hostWith(ours.sha256);
       const res = await services.handle({ op: 'enrol', serverUrl: mitm.url, code: 'ABCDEFGHJK', deviceName: 'Till' });
       expect(res).toMatchObject({ ok: false, error: { code: 'server_certificate_mismatch' } });
       expect(!res.ok && res.error.message).toContain(ours.sha256);
@@ -91,7 +149,7 @@ describe('HTTPS between till and server, with the certificate pinned', () => {
   });
 
   it('a pinned till refuses a plain http:// address', async () => {
-    const services = hostWith(pinnedFetch(ours.sha256.toLowerCase().replace(/:/g, '')));
+    const services = hostWith(ours.sha256.toLowerCase().replace(/:/g, ''));
     const res = await services.handle({ op: 'enrol', serverUrl: server.url, code: 'ABCDEFGHJK', deviceName: 'Till' });
     expect(res).toMatchObject({ ok: false, error: { code: 'server_certificate_mismatch' } });
     expect(!res.ok && res.error.message).toContain('https://');

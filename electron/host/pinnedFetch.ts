@@ -22,7 +22,8 @@ export function normaliseFingerprint(text: string): string | null {
 
 const colons = (hex: string) => hex.toUpperCase().match(/../g)!.join(':');
 
-function openPinned(url: URL, want: string, signal: AbortSignal | null | undefined): Promise<TLSSocket> {
+/** A TLS connection to the server, whatever certificate it presents: the caller decides on it. */
+function openTls(url: URL, signal: AbortSignal | null | undefined): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     // The pin is the check: the certificate's chain and name are not what decides.
@@ -36,19 +37,33 @@ function openPinned(url: URL, want: string, signal: AbortSignal | null | undefin
     const abort = () => socket.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal?.addEventListener('abort', abort, { once: true });
     socket.once('error', (err) => (signal?.removeEventListener('abort', abort), reject(err)));
-    socket.once('secureConnect', () => {
-      signal?.removeEventListener('abort', abort);
-      const got = normaliseFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
-      if (got === want) return resolve(socket);
-      socket.destroy();
-      reject(
-        new CertificatePinError(
-          `The server at ${url.host} presented a certificate (SHA-256 ${got ? colons(got) : 'none'}) that is not the one this till is pinned to (${colons(want)}). ` +
-            'Nothing was sent. If the server’s certificate was replaced, IT updates serverCertSha256 in the till config; otherwise someone may be intercepting the store network.',
-        ),
-      );
-    });
+    socket.once('secureConnect', () => (signal?.removeEventListener('abort', abort), resolve(socket)));
   });
+}
+
+const presented = (socket: TLSSocket) => normaliseFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
+
+async function openPinned(url: URL, want: string, signal: AbortSignal | null | undefined): Promise<TLSSocket> {
+  const socket = await openTls(url, signal);
+  const got = presented(socket);
+  if (got === want) return socket;
+  socket.destroy();
+  throw new CertificatePinError(
+    `The server at ${url.host} presented a certificate (SHA-256 ${got ? colons(got) : 'none'}) that is not the one this till is pinned to (${colons(want)}). ` +
+      'Nothing was sent. If the server’s certificate was replaced, IT updates serverCertSha256 in the till config, or re-enrols the till if it took the pin at enrolment; otherwise someone may be intercepting the store network.',
+  );
+}
+
+/**
+ * The SHA-256 fingerprint (64 hex digits) of the certificate an https:// server presents, read
+ * without sending anything: the pin a till takes at enrolment when IT configured none (trust on first use).
+ */
+export async function serverCertificate(url: URL, signal?: AbortSignal): Promise<string> {
+  const socket = await openTls(url, signal);
+  const got = presented(socket);
+  socket.destroy();
+  if (!got) throw new Error(`The server at ${url.host} presented no certificate`);
+  return got;
 }
 
 /** A fetch for the till host that speaks HTTPS to a server with the pinned certificate only. */

@@ -9,7 +9,6 @@ import { logDeviceEvents } from './deviceLog';
 import { createHostLog, type HostLog } from './hostLog';
 import type { HostConfig } from './hostConfig';
 import { createHostServices, type HostServices } from './hostServices';
-import { pinnedFetch } from './pinnedFetch';
 import { makeTillDirPrivate } from './privateFiles';
 
 export interface TillHost {
@@ -87,8 +86,8 @@ export async function createTillHost(
     serverUrl: config.serverUrl,
     terminalName: config.terminalName,
     startedAt,
-    // A pinned server certificate: every call to the server goes through the pin (issue 13).
-    fetch: config.serverCertSha256 ? pinnedFetch(config.serverCertSha256) : undefined,
+    // IT's pin of the server certificate: every call goes through it; without it the till pins at enrolment (issue 13).
+    serverCertSha256: config.serverCertSha256,
     allowPlainHttp: config.allowPlainHttp === true,
   });
   // Bank cards are hashed with the chain's secret: (re)start the devices whenever it changes.
