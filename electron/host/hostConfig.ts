@@ -23,6 +23,8 @@ export interface HostConfig {
   deviceConfigPath: string | null;
   /** The pinned SHA-256 fingerprint of the server's certificate; null: ordinary TLS (or plain HTTP). */
   serverCertSha256?: string | null;
+  /** A store CA (PEM) trusted at enrolment, for a certificate no public CA signed. */
+  serverCaPem?: string | null;
   /** A plain `http://` server off this machine is allowed (IT's explicit choice); otherwise refused at enrolment. */
   allowPlainHttp?: boolean;
   /** The machine config file read (or looked for), for the log. */
@@ -57,6 +59,7 @@ export function readHostConfig(
     port: e.LT_HOST_PORT ?? file.hostPort ?? 8788,
     deviceConfigPath: e.LT_DEVICE_CONFIG ?? file.deviceConfig ?? null,
     serverCertSha256: e.LT_SERVER_CERT_SHA256 ?? file.serverCertSha256 ?? null,
+    serverCaPem: file.serverCaPem ?? null,
     allowPlainHttp: e.LT_ALLOW_PLAIN_HTTP !== undefined ? e.LT_ALLOW_PLAIN_HTTP === '1' || e.LT_ALLOW_PLAIN_HTTP === 'true' : file.allowPlainHttp === true,
     configPath,
   };

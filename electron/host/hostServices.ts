@@ -50,6 +50,8 @@ export interface HostServicesOptions {
    * and it wins over the pin a till takes at enrolment from the certificate it is shown.
    */
   serverCertSha256?: string | null;
+  /** A store CA (PEM) IT trusts for the certificate a till pins at enrolment (config `serverCaPem`). */
+  serverCaPem?: string | null;
   /** How long to wait for the central server before calling it unreachable. */
   timeoutMs?: number;
   /** The host's log (enrolment, API failures); a private one when not given. */
@@ -193,10 +195,11 @@ export function createHostServices(options: HostServicesOptions): HostServices {
 
   const refuse = (code: string, message: string): HostResponse => ({ ok: false, error: { code, message } });
   /** The server's certificate is not the pinned one (pinnedFetch.ts): said as such, never as "unreachable". */
-  const pinRefused = (err: unknown): err is Error => err instanceof Error && (err as { code?: unknown }).code === 'server_certificate_mismatch';
-  const pinRefusal = (err: Error) => {
+  const pinRefused = (err: unknown): err is Error & { code: 'server_certificate_mismatch' | 'server_certificate_untrusted' } =>
+    err instanceof Error && ['server_certificate_mismatch', 'server_certificate_untrusted'].includes(String((err as { code?: unknown }).code));
+  const pinRefusal = (err: Error & { code: string }) => {
     log.error(`server certificate refused: ${err.message}`);
-    return { ok: false as const, error: { code: 'server_certificate_mismatch', message: err.message } };
+    return { ok: false as const, error: { code: err.code, message: err.message } };
   };
 
   async function enrol(serverUrl: string, code: string, deviceName: string, manager: { pin?: string; card?: string } = {}): Promise<HostResponse> {
@@ -216,7 +219,8 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     // pinned; the enrolment itself already goes through that pin, and so does every call after.
     let pin: string | undefined;
     try {
-      if (!configuredPin && new URL(base).protocol === 'https:') pin = await serverCertificate(new URL(base), AbortSignal.timeout(timeoutMs));
+      if (!configuredPin && new URL(base).protocol === 'https:')
+        pin = await serverCertificate(new URL(base), AbortSignal.timeout(timeoutMs), options.serverCaPem ?? undefined);
       const doFetch = configuredPin ?? (pin ? pinnedFetch(pin) : plainFetch);
       res = await doFetch(`${base}/api/v1/enrol`, {
         method: 'POST',

@@ -39,6 +39,8 @@ export const MachineConfig = z.strictObject({
     .string()
     .regex(/^\s*([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}\s*$/, 'serverCertSha256 must be a SHA-256 fingerprint: 64 hex digits, colons allowed')
     .optional(),
+  /** A store CA (PEM) trusted for the server's certificate a till pins at enrolment. */
+  serverCaPem: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'serverCaPem must be a PEM certificate' }).max(20_000).optional(),
   /** Allow a plain `http://` server that is not on this machine (refused otherwise: issue 13, Transport). */
   allowPlainHttp: z.boolean().optional(),
 });

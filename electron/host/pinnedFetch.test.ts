@@ -52,8 +52,8 @@ async function countingServer(tls: { cert: string; key: string }): Promise<{ url
 
 const credentialPath = () => join(mkdtempSync(join(tmpdir(), 'lt-pin-')), 'credential.json');
 /** A till host; `serverCertSha256` is IT's configured pin. */
-const hostWith = (serverCertSha256?: string, path = credentialPath(), transport?: typeof fetch) =>
-  createHostServices({ mode: 'browser', credentials: fileCredentialStore(path), timeoutMs: 10_000, serverCertSha256, fetch: transport });
+const hostWith = (serverCertSha256?: string, path = credentialPath(), transport?: typeof fetch, serverCaPem?: string) =>
+  createHostServices({ mode: 'browser', credentials: fileCredentialStore(path), timeoutMs: 10_000, serverCertSha256, fetch: transport, serverCaPem });
 
 /** One address (a TCP relay) whose server behind it can be swapped, as a man in the middle would. */
 async function relay(target: string): Promise<{ url: string; to: (next: string) => void; close: () => Promise<void> }> {
@@ -86,7 +86,8 @@ describe('HTTPS between till and server, with the certificate pinned', () => {
     const mitm = await countingServer(intruder);
     try {
       const path = credentialPath();
-      const services = hostWith(undefined, path);
+      // The store's own CA (here the self-signed certificate itself), as IT configures it.
+      const services = hostWith(undefined, path, undefined, ours.cert);
       expect(await services.handle({ op: 'enrol', serverUrl: address.url, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({
         ok: true,
       });
@@ -115,9 +116,35 @@ describe('HTTPS between till and server, with the certificate pinned', () => {
     }
   });
 
+  it('at first use a certificate the till cannot verify (self-signed, no CA or pin configured) is refused and sent nothing', async () => {
+    const stranger = await countingServer(intruder);
+    try {
+      const path = credentialPath();
+      const res = await hostWith(undefined, path, undefined, ours.cert).handle({
+        op: 'enrol',
+        serverUrl: stranger.url,
+        code: 'ABCDEFGHJK',
+        deviceName: 'Till',
+      });
+      expect(res).toMatchObject({ ok: false, error: { code: 'server_certificate_untrusted' } });
+      expect(!res.ok && res.error.message).toContain(intruder.sha256);
+      expect(stranger.requests()).toBe(0);
+      await expect(readFile(path, 'utf8')).rejects.toThrow();
+    } finally {
+      await stranger.close();
+    }
+  });
+
   it('a credential saved before pins (no serverCertSha256) keeps working over the ordinary transport', async () => {
     const path = credentialPath();
-    expect(await hostWith(undefined, path).handle({ op: 'enrol', serverUrl: httpsUrl, code: await server.enrolmentCode(), deviceName: 'Till' })).toMatchObject({
+    expect(
+      await hostWith(undefined, path, undefined, ours.cert).handle({
+        op: 'enrol',
+        serverUrl: httpsUrl,
+        code: await server.enrolmentCode(),
+        deviceName: 'Till',
+      }),
+    ).toMatchObject({
       ok: true,
     });
     const { serverCertSha256, ...before } = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;

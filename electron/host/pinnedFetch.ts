@@ -23,7 +23,12 @@ export function normaliseFingerprint(text: string): string | null {
 const colons = (hex: string) => hex.toUpperCase().match(/../g)!.join(':');
 
 /** A TLS connection to the server, whatever certificate it presents: the caller decides on it. */
-function openTls(url: URL, signal: AbortSignal | null | undefined): Promise<TLSSocket> {
+/** Refused at first use: the certificate is neither CA-verified for the address nor pinned by IT. */
+export class UntrustedCertificateError extends Error {
+  readonly code = 'server_certificate_untrusted';
+}
+
+function openTls(url: URL, signal: AbortSignal | null | undefined, ca?: string): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     // The pin is the check: the certificate's chain and name are not what decides.
@@ -32,6 +37,7 @@ function openTls(url: URL, signal: AbortSignal | null | undefined): Promise<TLSS
       port: Number(url.port || 443),
       servername: isIP(host) ? undefined : host,
       rejectUnauthorized: false,
+      ...(ca ? { ca } : {}),
       ALPNProtocols: ['http/1.1'],
     });
     const abort = () => socket.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
@@ -56,13 +62,22 @@ async function openPinned(url: URL, want: string, signal: AbortSignal | null | u
 
 /**
  * The SHA-256 fingerprint (64 hex digits) of the certificate an https:// server presents, read
- * without sending anything: the pin a till takes at enrolment when IT configured none (trust on first use).
+ * without sending anything: the pin a till takes at enrolment when IT configured none. First use
+ * still asks what a browser asks (a chain to a trusted CA, `ca` being a store CA IT configured,
+ * and the address named in it), so pinning adds to that check instead of replacing it.
  */
-export async function serverCertificate(url: URL, signal?: AbortSignal): Promise<string> {
-  const socket = await openTls(url, signal);
+export async function serverCertificate(url: URL, signal?: AbortSignal, ca?: string): Promise<string> {
+  const socket = await openTls(url, signal, ca);
   const got = presented(socket);
+  const { authorized, authorizationError } = socket;
   socket.destroy();
   if (!got) throw new Error(`The server at ${url.host} presented no certificate`);
+  if (!authorized) {
+    throw new UntrustedCertificateError(
+      `The server at ${url.host} presented a certificate this till cannot verify (${String(authorizationError ?? 'untrusted')}; SHA-256 ${colons(got)}). ` +
+        'Nothing was sent. For a store’s own certificate IT sets serverCertSha256 (its fingerprint) or serverCaPem in the till config.',
+    );
+  }
   return got;
 }
 

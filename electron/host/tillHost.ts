@@ -88,6 +88,7 @@ export async function createTillHost(
     startedAt,
     // IT's pin of the server certificate: every call goes through it; without it the till pins at enrolment (issue 13).
     serverCertSha256: config.serverCertSha256,
+    serverCaPem: config.serverCaPem ?? null,
     allowPlainHttp: config.allowPlainHttp === true,
   });
   // Bank cards are hashed with the chain's secret: (re)start the devices whenever it changes.

@@ -48,6 +48,8 @@ export const en: Messages = {
       invalid_request: 'check the server address and the code',
       server_certificate_mismatch:
         'the server’s certificate is not the one this till works with (from its settings or taken at enrolment). Nothing was sent; call IT',
+      server_certificate_untrusted:
+        'the till cannot verify the server’s certificate (no CA it knows signed it, or it names another address). Nothing was sent; call IT: the certificate’s fingerprint or the store’s CA goes in the till config',
       enrol_needs_manager: 'this till is enrolled and working. Enrolling it again needs the store manager’s PIN or card',
       enrol_manager_refused: 'the till’s server did not confirm the manager: the PIN or card was not accepted',
       enrol_old_server_unreachable: 'the server this till works with cannot be reached to confirm a manager. Call IT',
