@@ -120,6 +120,24 @@ describe('till session: SMS code for a typed phone', () => {
   });
 });
 
+describe('till session: SMS provider failing', () => {
+  it('an SMS the server cannot send does not make the till think the server is gone', async () => {
+    const w = await till();
+    await typedPhoneSale(w, 26);
+    expect(w.state.sync.link).toBe('online');
+    sms.failWith = new Error('provider down');
+    try {
+      await w.run(w.session.setRedeem(w.state.sale.priced!.maxRedeemable));
+      await w.settle();
+    } finally {
+      sms.failWith = null;
+    }
+    // The server answered (it could not send the SMS): the status bar must not say "no connection",
+    // and the sale is not priced as offline because of it.
+    expect(w.state.sync.link).toBe('online');
+  });
+});
+
 describe('till session: registration with a phone another customer has', () => {
   it('online, it needs the code: Esc refuses it with a message, the right code registers and the server merges', async () => {
     const w = await till();
