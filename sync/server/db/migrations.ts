@@ -12,6 +12,7 @@ import { MIGRATION_022_FEEDBACK } from './migration022Feedback';
 import { MIGRATION_021_CASHIER_CARDS } from './migration021CashierCards';
 import { MIGRATION_023_CUSTOMER_SNAPSHOTS } from './migration023CustomerSnapshots';
 import { MIGRATION_024_CASHIER_PHONES } from './migration024CashierPhones';
+import { MIGRATION_025_ELECTRONIC_CERTIFICATES } from './migration025ElectronicCertificates';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -496,6 +497,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_022_FEEDBACK,
   MIGRATION_023_CUSTOMER_SNAPSHOTS,
   MIGRATION_024_CASHIER_PHONES,
+  MIGRATION_025_ELECTRONIC_CERTIFICATES,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
