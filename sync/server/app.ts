@@ -174,7 +174,7 @@ export async function buildApp({
   couponRoutes(app, deps);
   certificateRoutes(app, deps);
   adminDeskRoutes(app, deps);
-  pushRoutes(app, deps);
+  pushRoutes(app, deps, phoneCodes);
   managerRoutes(app, deps);
   adminRoutes(app, deps);
   adminManagerRoutes(app, deps);

@@ -59,7 +59,8 @@ async function phoneHash(tx: Sql, chainId: number, e164: string): Promise<string
     .digest('hex');
 }
 
-async function gatewayForChain(deps: PhoneCodeDeps, chainId: number): Promise<SmsGateway> {
+/** The chain's SMS gateway (its own, else the fallback); 503 sms_gateway_not_configured when it has none. */
+export async function gatewayForChain(deps: Pick<PhoneCodeDeps, 'db' | 'gatewayOf' | 'fallback'>, chainId: number): Promise<SmsGateway> {
   const [row] = await deps.db.query<{ config: unknown }>('SELECT config FROM sms_gateways WHERE chain_id = $1', [chainId]);
   if (row) {
     const config = SmsGatewayConfig.safeParse(typeof row.config === 'string' ? JSON.parse(row.config) : row.config);

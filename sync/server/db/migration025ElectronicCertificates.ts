@@ -12,5 +12,6 @@ export const MIGRATION_025_ELECTRONIC_CERTIFICATES = {
 ALTER TABLE gift_certificates ADD COLUMN electronic boolean NOT NULL DEFAULT false;
 ALTER TABLE gift_certificates ADD COLUMN phone_e164 text;
 ALTER TABLE gift_certificates ADD COLUMN sms_sent_at timestamptz;
+CREATE INDEX gift_certificates_sms_due ON gift_certificates (chain_id) WHERE electronic AND sms_sent_at IS NULL;
 `,
 };

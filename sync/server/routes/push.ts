@@ -3,10 +3,14 @@ import { MAX_PUSH_BATCH, PushRequest, type PushResponse } from '../../protocol/e
 import { loadChainPolicy, screenEvent } from '../eventScreen';
 import { HttpError } from '../httpError';
 import { pushBatch } from '../push/pushBatch';
+import { defaultGatewayOf } from '../phoneCodes';
+import { sellsCertificate, sendActivatedCertificateCodes } from '../electronicCertificates';
+import type { PhoneCodeOptions } from './phoneCodes';
 import type { RouteDeps } from './deps';
 
 /** Till events in, one answer per event: applied, duplicate (with the first answer) or rejected. */
-export function pushRoutes(app: FastifyInstance, { db, guards, rules }: RouteDeps): void {
+export function pushRoutes(app: FastifyInstance, { db, guards, rules }: RouteDeps, sms: PhoneCodeOptions = {}): void {
+  const smsDeps = { db, gatewayOf: sms.gatewayOf ?? defaultGatewayOf, fallback: sms.fallback ?? null };
   app.post('/api/v1/push', { preHandler: [guards.requireTerminal, guards.rateLimit] }, async (req): Promise<PushResponse> => {
     const raw = req.body as { events?: unknown } | null;
     if (raw && Array.isArray(raw.events) && raw.events.length > MAX_PUSH_BATCH) {
@@ -17,6 +21,8 @@ export function pushRoutes(app: FastifyInstance, { db, guards, rules }: RouteDep
     const policy = await loadChainPolicy(db, terminal.chainId);
     const now = Date.now();
     const results = await pushBatch(db, rules, terminal, body.events, req.log, (ev) => screenEvent(ev, policy, now));
+    // After the commit, never inside it: an electronic certificate this push activated gets its code by SMS, once.
+    if (body.events.some(sellsCertificate)) await sendActivatedCertificateCodes(smsDeps, terminal.chainId, req.log);
     const count = (s: string) => results.filter((r) => r.status === s).length;
     req.log.info(
       { terminalId: terminal.terminalId, events: results.length, applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected') },
