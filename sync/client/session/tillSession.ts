@@ -466,9 +466,10 @@ export class TillSession {
         this.setLink('revoked');
       } else if (answer.ok) this.setLink('online');
       // A 503 in the server's own words (its SMS provider failing) came from a server that is there:
-      // only no answer, or a bare gateway status, says the server is gone (found walking the till:
+      // only the host's own "cannot reach it" (server_unreachable, a certificate refused) or a bare
+      // gateway status says the server is gone (found walking the till:
       // an SMS not sent turned the status bar to "Нет связи с сервером" and priced sales offline).
-      else if (answer.offline && (answer.code === 'server_unreachable' || answer.code.startsWith('http_'))) this.setLink('serverDown');
+      else if (answer.offline && (answer.code.startsWith('server_') || answer.code.startsWith('http_'))) this.setLink('serverDown');
       return answer;
     };
   }
