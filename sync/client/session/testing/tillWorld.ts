@@ -1,5 +1,5 @@
 import type { TillEvent } from '../../../protocol/events';
-import type { DraftRecord, ReceiptRecord } from '../../records';
+import type { ApprovalRecord, DraftRecord, ReceiptRecord } from '../../records';
 import { TillDb } from '../../tillDb';
 import { TillSession } from '../tillSession';
 import { FakeHost, macrotask, VirtualClock, type HostDeps, type HostProcess, type Page } from './fakeHost';
@@ -193,6 +193,13 @@ export class TillWorld {
   async journals(): Promise<Map<string, ReceiptRecord>> {
     const all = new Map<string, ReceiptRecord>();
     for (const name of this.dbNames) for (const r of await this.reader(name).journal.toArray()) all.set(r.eventId, r);
+    return all;
+  }
+
+  /** Supervisor approvals journaled in every database this till opened, by id. */
+  async approvals(): Promise<Map<string, ApprovalRecord>> {
+    const all = new Map<string, ApprovalRecord>();
+    for (const name of this.dbNames) for (const a of await this.reader(name).approvals.toArray()) all.set(a.id, a);
     return all;
   }
 
