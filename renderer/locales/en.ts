@@ -653,6 +653,13 @@ export const en: Messages = {
     nothingForCard: 'Certificates paid the whole receipt: press Pay',
     onReceipt: 'Certificate {{code}}',
     onReceiptPart: '{{amount}}, {{balance}} left',
+    payInDialog: 'Certificate: pay with it in the payment dialog (F9)',
+    electronic: {
+      title: 'Electronic certificate',
+      nominal: 'Nominal, ₽',
+      phone: "Customer's phone (the code comes by SMS)",
+      sell: 'Sell an electronic certificate',
+    },
     refused: {
       notACode: 'Not a certificate code: 4 to 32 Latin letters and digits',
       offline: 'No connection to the server: certificates are sold and taken online only',
@@ -667,6 +674,8 @@ export const en: Messages = {
       insufficient: 'The certificate’s balance changed: try again',
       serverError: 'The server could not check the certificate',
       tooMany: 'At most five certificates per receipt',
+      badPhone: 'Invalid phone: e.g. +7 916 123-45-67',
+      badNominal: 'A certificate’s nominal is 1 to 1,000,000 ₽',
       paying: 'Finish the payment first',
     },
   },

@@ -1,6 +1,7 @@
 import { CERTIFICATE_CATEGORY } from '../../core/engine';
 import { certificateProductId, normaliseCertificateCode, soldCertificateCode, type CertificatePayment } from '../../core/loyalty/certificates';
-import { CertificateView } from '../protocol/certificates';
+import { normalisePhone } from '../../core/phone';
+import { CertificateView, type ElectronicCertificateRequest } from '../protocol/certificates';
 import type { ApiAnswer, ApiCaller } from './api';
 import { randomId } from './ids';
 import type { BasketItem } from './records';
@@ -29,7 +30,9 @@ export type CertificateRefusal =
   | 'nothingDue'
   | 'insufficient'
   | 'tooMany'
-  | 'serverError';
+  | 'serverError'
+  | 'badPhone'
+  | 'badNominal';
 
 /** The most certificates one receipt takes (the sale event's limit). */
 export const MAX_CERTIFICATES_PER_RECEIPT = 5;
@@ -81,11 +84,46 @@ export async function certificateToSell(api: ApiCaller, text: string, items: rea
   if (!code) return { ok: false, reason: 'notACode' };
   if (items.some((i) => soldCertificateCode(i.product.id) === code)) return { ok: false, reason: 'inSale' };
   const c = await ask(api, 'GET', path(code));
+  return c.ok ? sellable(c.value) : c;
+}
+
+function sellable(c: CertificateView): CertificateCheck<BasketItem> {
+  if (c.state === 'void') return { ok: false, reason: 'void' };
+  if (c.state === 'active') return { ok: false, reason: 'alreadySold' };
+  if (c.expiresAt !== null && Date.parse(c.expiresAt) <= Date.now()) return { ok: false, reason: 'expired' };
+  return { ok: true, value: certificateLine(c) };
+}
+
+/**
+ * An electronic certificate sold to the customer's phone: the server issues its code now (online
+ * only) and keeps the phone until the sale's push activates it and the code goes by SMS. The
+ * phone goes to the server in this one request and is kept nowhere at the till.
+ */
+export async function electronicCertificateToSell(api: ApiCaller, nominalRubles: number, phoneText: string): Promise<CertificateCheck<BasketItem>> {
+  const nominalKopecks = Math.round(nominalRubles * 100);
+  if (!Number.isFinite(nominalKopecks) || nominalKopecks < 100 || nominalKopecks > 100_000_000) return { ok: false, reason: 'badNominal' };
+  const phone = normalisePhone(phoneText);
+  if (!phone.ok) return { ok: false, reason: 'badPhone' };
+  const body: ElectronicCertificateRequest = { nominalKopecks, phone: phone.e164 };
+  const c = await ask(api, 'POST', '/api/v1/certificates/electronic', body);
+  return c.ok ? sellable(c.value) : c;
+}
+
+/**
+ * A certificate's barcode scanned on the sale screen, outside its field: one unsold is sold (a
+ * line at its nominal); one active is for the payment dialog, not a product.
+ */
+export async function scannedCertificate(
+  api: ApiCaller,
+  code: string,
+  items: readonly BasketItem[],
+): Promise<CertificateCheck<{ sell: BasketItem } | { payInDialog: string }>> {
+  if (items.some((i) => soldCertificateCode(i.product.id) === code)) return { ok: false, reason: 'inSale' };
+  const c = await ask(api, 'GET', path(code));
   if (!c.ok) return c;
-  if (c.value.state === 'void') return { ok: false, reason: 'void' };
-  if (c.value.state === 'active') return { ok: false, reason: 'alreadySold' };
-  if (c.value.expiresAt !== null && Date.parse(c.value.expiresAt) <= Date.now()) return { ok: false, reason: 'expired' };
-  return { ok: true, value: certificateLine(c.value) };
+  if (c.value.state === 'active') return { ok: true, value: { payInDialog: c.value.code } };
+  const line = sellable(c.value);
+  return line.ok ? { ok: true, value: { sell: line.value } } : line;
 }
 
 /**

@@ -12,7 +12,7 @@ import { SnapshotPath } from './snapshot';
 export const ApiPath = z
   .string()
   .regex(
-    /^\/api\/v1\/(terminal|terminal\/receipts\/[A-Za-z0-9_-]{1,64}|lookup|push|phone-codes|phone-codes\/[0-9a-f-]{36}\/verify|heartbeat|cashiers\/pin-upgrade|pull\/[a-z]+|certificates\/[A-Z0-9]{4,32}|certificates\/[A-Z0-9]{4,32}\/moves)$/,
+    /^\/api\/v1\/(terminal|terminal\/receipts\/[A-Za-z0-9_-]{1,64}|lookup|push|phone-codes|phone-codes\/[0-9a-f-]{36}\/verify|heartbeat|cashiers\/pin-upgrade|pull\/[a-z]+|certificates\/electronic|certificates\/[A-Z0-9]{4,32}|certificates\/[A-Z0-9]{4,32}\/moves)$/,
     'not an API path the till may call',
   );
 

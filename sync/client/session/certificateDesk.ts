@@ -1,7 +1,15 @@
 import { certificateRoom, type CertificatePayment } from '../../../core/loyalty/certificates';
 import type { SaleEvent } from '../../protocol/events';
 import type { ApiCaller } from '../api';
-import { certificateToSell, holdCertificate, releaseCertificate } from '../certificates';
+import {
+  certificateToSell,
+  electronicCertificateToSell,
+  holdCertificate,
+  releaseCertificate,
+  scannedCertificate,
+  type CertificateCheck,
+} from '../certificates';
+import type { BasketItem } from '../records';
 import type { SaleView, TillState } from './tillState';
 
 /** The session as the certificate desk sees it (tillSession.ts lends it). */
@@ -42,9 +50,28 @@ export class CertificateDesk {
 
   /** Scanned or typed on the sale screen: the certificate becomes a line at its nominal. */
   async sell(text: string): Promise<boolean> {
-    const sale = this.h.state().sale;
     if (this.h.state().mode !== 'selling') return (this.h.notice('certificate.refused.paying'), false);
-    const r = await certificateToSell(this.h.api, text, sale.items);
+    return this.addLine(await certificateToSell(this.h.api, text, this.h.state().sale.items));
+  }
+
+  /** An electronic certificate to the customer's phone: a line at the nominal; the phone stays at the server only. */
+  async sellElectronic(nominalRubles: number, phone: string): Promise<boolean> {
+    if (this.h.state().mode !== 'selling') return (this.h.notice('certificate.refused.paying'), false);
+    return this.addLine(await electronicCertificateToSell(this.h.api, nominalRubles, phone));
+  }
+
+  /**
+   * A certificate's barcode scanned on the sale screen: sold when unsold; an active one is money
+   * for the payment dialog. Not a certificate the server knows: an unknown code, as before.
+   */
+  async scanned(code: string): Promise<boolean> {
+    const r = await scannedCertificate(this.h.api, code, this.h.state().sale.items);
+    if (!r.ok) return (this.h.notice(r.reason === 'notFound' ? 'scan.refused.unknownCode' : `certificate.refused.${r.reason}`), false);
+    if ('payInDialog' in r.value) return (this.h.notice('certificate.payInDialog', { code: r.value.payInDialog }, 'info'), false);
+    return this.addLine({ ok: true, value: r.value.sell });
+  }
+
+  private addLine(r: CertificateCheck<BasketItem>): boolean {
     if (!r.ok) return (this.h.notice(`certificate.refused.${r.reason}`), false);
     this.h.setSale({ items: [...this.h.state().sale.items, r.value] });
     this.h.notice('certificate.added', { code: r.value.product.id.split(':')[1] ?? '' }, 'info');

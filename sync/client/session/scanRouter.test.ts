@@ -21,6 +21,8 @@ const SCANS: Record<string, ScanInput> = {
   badCheckDigit: { kind: 'text', text: BAD_CHECK },
   garbage: { kind: 'text', text: 'hello' },
   digits: { kind: 'text', text: '12345' },
+  // A gift certificate's barcode (issue 16): letters and digits no product reads as.
+  certificate: { kind: 'text', text: 'gc-7k2m 9qxa' },
 };
 
 type Row = Record<keyof typeof SCANS, ScanEffect>;
@@ -37,6 +39,7 @@ const SALE: Row = {
   badCheckDigit: refuse('badCheckDigit'),
   garbage: refuse('unknownCode'),
   digits: refuse('unknownCode'),
+  certificate: refuse('unknownCode'),
 };
 
 const EXPECTED: Record<TillMode, Row> = {
@@ -47,9 +50,12 @@ const EXPECTED: Record<TillMode, Row> = {
     badCheckDigit: { do: 'managerCard', text: BAD_CHECK },
     garbage: { do: 'managerCard', text: 'hello' },
     digits: { do: 'managerCard', text: '12345' },
+    certificate: { do: 'managerCard', text: 'gc-7k2m 9qxa' },
   },
   signIn: all(refuse('signInFirst')),
-  selling: SALE,
+  // On the sale screen a code with letters may be a certificate: the session asks the server whether
+  // to sell it or to send the cashier to the payment dialog. Digits alone stay unknown product codes.
+  selling: { ...SALE, garbage: { do: 'certificate', code: 'HELLO' }, certificate: { do: 'certificate', code: 'GC7K2M9QXA' } },
   history: SALE,
   // A payment in progress: nothing reaches the sale being paid.
   payingCash: all(refuse('paymentInProgress')),
@@ -66,6 +72,7 @@ const EXPECTED: Record<TillMode, Row> = {
     badCheckDigit: refuse('badCheckDigit'),
     garbage: refuse('unknownCode'),
     digits: refuse('unknownCode'),
+    certificate: refuse('unknownCode'),
   },
   rejected: all(refuse('closeScreenFirst')),
   // The manager screen takes a manager's card (any other code); products and customers' cards are not tries.
@@ -79,6 +86,7 @@ const EXPECTED: Record<TillMode, Row> = {
     badCheckDigit: { do: 'managerCard', text: BAD_CHECK },
     garbage: { do: 'managerCard', text: 'hello' },
     digits: { do: 'managerCard', text: '12345' },
+    certificate: { do: 'managerCard', text: 'gc-7k2m 9qxa' },
   },
   // A manager's card confirms re-enrolment from the diagnostics screen (issue 13); nothing else does anything.
   diagnostics: {
@@ -87,6 +95,7 @@ const EXPECTED: Record<TillMode, Row> = {
     badCheckDigit: { do: 'managerCard', text: BAD_CHECK },
     garbage: { do: 'managerCard', text: 'hello' },
     digits: { do: 'managerCard', text: '12345' },
+    certificate: { do: 'managerCard', text: 'gc-7k2m 9qxa' },
   },
 };
 

@@ -1,4 +1,5 @@
 import { identify, type Identified } from '../../../core/identify';
+import { normaliseCertificateCode } from '../../../core/loyalty/certificates';
 import type { ScaleBarcodeSettings } from '../../../core/scaleBarcode';
 import type { TillMode } from './tillMode';
 
@@ -15,6 +16,8 @@ export type ScanEffect =
   | { do: 'openReturn'; receiptNo: string }
   | { do: 'registrationCard'; cardNumber: string }
   | { do: 'managerCard'; text: string }
+  /** Letters and digits no product reads as: a gift certificate's barcode, maybe (the server knows). */
+  | { do: 'certificate'; code: string }
   | { do: 'refuse'; reason: ScanRefusal }
   | { do: 'ignore' };
 
@@ -79,6 +82,7 @@ export function routeScan(mode: TillMode, scan: ScanInput, cardPrefix: string, s
       if (what.kind === 'loyaltyCard') return { do: 'identify', text: what.cardNumber };
       if (what.kind === 'bankCard') return { do: 'identifyBankCard', tokenHash: what.tokenHash };
       if (what.kind === 'phone') return { do: 'identify', text: what.e164 };
+      if (mode === 'selling') return asCertificate(what) ?? unknownRefusal(what);
       return unknownRefusal(what);
   }
 }
@@ -93,6 +97,13 @@ function asManagerCard(scan: ScanInput, what: ReturnType<typeof classify>): Scan
 
 function weighed(what: Extract<Identified, { kind: 'weighedProduct' }>): ScanEffect {
   return { do: 'addWeighed', itemCode: what.itemCode, grams: what.grams, priceKopecks: what.priceKopecks };
+}
+
+/** A code with a letter in it, of a certificate's shape; digits alone stay unknown product codes. */
+function asCertificate(what: Identified | { kind: 'bankCard' }): ScanEffect | null {
+  if (what.kind !== 'unknown' || what.reason !== 'unrecognised') return null;
+  const code = normaliseCertificateCode(what.text);
+  return code && /[A-Z]/.test(code) ? { do: 'certificate', code } : null;
 }
 
 function unknownRefusal(what: Identified | { kind: 'bankCard' }): ScanEffect {

@@ -168,6 +168,11 @@ export class TillSession {
     return this.serial(() => this.certificates.sell(text));
   }
 
+  /** An electronic certificate sold to the customer's phone (online only); the till keeps no phone after the request. */
+  sellElectronicCertificate(nominalRubles: number, phone: string): Promise<boolean> {
+    return this.serial(() => this.certificates.sellElectronic(nominalRubles, phone));
+  }
+
   /** In the payment dialog: a gift certificate pays what it can of the goods, held at the server at once. */
   payWithCertificate(text: string): Promise<boolean> {
     return this.serial(() => this.certificates.pay(text));
@@ -209,10 +214,6 @@ export class TillSession {
     // quantity (found by the model test: `2*` typed, the scan went to the return screen, and the
     // next sale's product came in twice).
     if (leftMode && this.state.desk.quantityPrefix !== null) this.state = { ...this.state, desk: { ...this.state.desk, quantityPrefix: null } };
-    // A scan refused because of the screen it came on is history once that screen is left: "close
-    // the manager screen (Esc)" still shown on the sale screen sends the cashier looking for it
-    // (found walking the till).
-    if (leftMode && this.state.notice && !(REFUSED_ON[this.state.notice.key]?.includes(this.state.mode) ?? true)) this.state = { ...this.state, notice: null };
     // Not enrolled (revoked while an intent was finishing): the setup screen, whatever that intent
     // says (found by the model test: a checkout that learnt of the revocation set 'selling' again,
     // and scans on the setup screen went into a sale nobody could see).
@@ -677,7 +678,19 @@ export class TillSession {
     return true;
   }
 
+  /**
+   * A scan refused because of the screen it came on is history once the cashier leaves that screen:
+   * "close the manager screen (Esc)" still shown on the sale screen sends them looking for it (found
+   * walking the till). A payment that ends by itself keeps it: that scan was dropped, and says so.
+   */
   private async doKey(intent: KeyIntent): Promise<void> {
+    const from = this.state.mode;
+    await this.doKeyNow(intent);
+    const n = this.state.notice;
+    if (this.state.mode !== from && n && !(REFUSED_ON[n.key]?.includes(this.state.mode) ?? true)) this.set({ notice: null });
+  }
+
+  private async doKeyNow(intent: KeyIntent): Promise<void> {
     const mode = this.state.mode;
     switch (intent) {
       case 'toSale':
@@ -797,6 +810,8 @@ export class TillSession {
           return this.registrationCard(effect.cardNumber);
         case 'managerCard':
           return this.set({ managerScan: { text: effect.text, seq: (this.state.managerScan?.seq ?? 0) + 1 } });
+        case 'certificate':
+          return void (await this.certificates.scanned(effect.code));
       }
     });
   }
