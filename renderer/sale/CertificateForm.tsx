@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatPhoneField } from '../../core/phoneInput';
 import { useSession } from '../session/useTillSession';
 
 /**
@@ -17,11 +18,45 @@ export function CertificateForm() {
     if (await session.sellCertificate(code)) setCode('');
   };
   return (
-    <form className="row coupon" onSubmit={(e) => void sell(e)} aria-label={t('certificate.title')}>
-      <label htmlFor="certificate-sell">{t('certificate.label')}</label>
-      <input id="certificate-sell" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} />
+    <>
+      <form className="row coupon" onSubmit={(e) => void sell(e)} aria-label={t('certificate.title')}>
+        <label htmlFor="certificate-sell">{t('certificate.label')}</label>
+        <input id="certificate-sell" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} />
+        <button type="submit" className="secondary">
+          {t('certificate.sell')}
+        </button>
+      </form>
+      <ElectronicCertificateForm />
+    </>
+  );
+}
+
+/**
+ * An electronic certificate: a nominal and the customer's phone; the server issues the code and
+ * sends it by SMS once the sale reaches it. The phone is cleared from the form once it is sold, so
+ * the till keeps it nowhere.
+ */
+function ElectronicCertificateForm() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const [nominal, setNominal] = useState('');
+  const [phone, setPhone] = useState('');
+  const sell = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!nominal.trim() || !phone.trim()) return;
+    if (await session.sellElectronicCertificate(Number(nominal.replace(',', '.')), phone)) {
+      setNominal('');
+      setPhone('');
+    }
+  };
+  return (
+    <form className="row coupon" onSubmit={(e) => void sell(e)} aria-label={t('certificate.electronic.title')}>
+      <label htmlFor="certificate-e-nominal">{t('certificate.electronic.nominal')}</label>
+      <input id="certificate-e-nominal" inputMode="decimal" value={nominal} onChange={(e) => setNominal(e.target.value)} autoComplete="off" />
+      <label htmlFor="certificate-e-phone">{t('certificate.electronic.phone')}</label>
+      <input id="certificate-e-phone" type="tel" value={phone} onChange={(e) => setPhone(formatPhoneField(e.target.value))} autoComplete="off" />
       <button type="submit" className="secondary">
-        {t('certificate.sell')}
+        {t('certificate.electronic.sell')}
       </button>
     </form>
   );
