@@ -5,6 +5,7 @@ import { IssueCouponsSchema } from './coupons';
 import { CertificateView, IssueCertificatesSchema } from './certificates';
 import { ChainFeedback, StoreFeedback } from '../protocol/feedback';
 import { CertificateMoveSchema } from '../../core/loyalty/certificates';
+import { ElectronicCertificateRequest } from '../protocol/certificates';
 import { CashierInfo, CashierList, CreateCashierRequest, PinUpgradeRequest } from '../protocol/cashiers';
 import { ConsentHistory, ConsentText, PutConsentTextRequest, WithdrawConsentRequest } from '../protocol/consents';
 import { PushRequest, PushResponse } from '../protocol/events';
@@ -233,6 +234,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     auth: 'admin',
     body: IssueCertificatesSchema,
     response: z.object({ codes: z.array(z.string()) }),
+  },
+  'POST /api/v1/certificates/electronic': {
+    summary: "Issue an electronic gift certificate sold to a phone; the phone is kept until the sale's push activates it and the code goes by SMS, once",
+    tag: 'till sync',
+    auth: 'terminal',
+    body: ElectronicCertificateRequest,
+    response: CertificateView,
   },
   'GET /api/v1/certificates/:code': { summary: "A gift certificate's balance and state", tag: 'till sync', auth: 'terminal', response: CertificateView },
   'POST /api/v1/certificates/:code/moves': {
