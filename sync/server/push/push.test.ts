@@ -38,7 +38,13 @@ describe.each(testDatabases())('push on $name', ({ open }) => {
 
   it('applies a sale once: spends from the balance, accrues pending, and answers a resend with the first answer', async () => {
     const before = await balanceOf(7);
-    const sold = sale({ customerId: '7', available: demoBalance(7), lines: [line(1, 2), line(3)], redeem: 5_000 });
+    const sold = sale({
+      customerId: '7',
+      available: demoBalance(7),
+      lines: [line(1, 2), line(3)],
+      redeem: 5_000,
+      identity: { via: 'card', card: demoCardNumber(7) },
+    });
     expect(sold.priced.totals.redeemed).toBe(5_000);
     const [r] = await s.push(till.token, [sold.event]);
     expect(r).toMatchObject({ status: 'applied', result: { type: 'sale', customerId: '7', flags: [] } });
@@ -97,8 +103,9 @@ describe.each(testDatabases())('push on $name', ({ open }) => {
     const bal = (await balanceOf(id)).balance;
     // Two offline tills each believed the whole balance was there.
     const lines = [line(20, 20), line(21, 20), line(22, 20)];
-    const first = sale({ customerId: String(id), available: bal, online: false, lines, redeem: 40_000 });
-    const second = sale({ customerId: String(id), available: bal, online: false, lines, redeem: 40_000 });
+    const identity = { via: 'card', card: demoCardNumber(id) } as const;
+    const first = sale({ customerId: String(id), available: bal, online: false, lines, redeem: 40_000, identity });
+    const second = sale({ customerId: String(id), available: bal, online: false, lines, redeem: 40_000, identity });
     const spent = first.priced.totals.redeemed;
     expect(spent).toBe(40_000);
     const [a] = await s.push(till.token, [first.event]);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseOffers, parseProgramme, priceReceipt, priceReturn, type BasketLine, type Customer, type PricedReceipt } from '../../../core/engine';
 import type { CardLinkEvent, ConsentEvent, ConsentRecord, RegistrationEvent, ReturnEvent, SaleEvent, SaleTotals } from '../../protocol/events';
 import { DEMO_CATEGORIES, DEMO_OFFERS, DEMO_PROGRAMME, demoPrice, demoProduct } from '../demoSeed';
+import type { SaleIdentity } from '../../protocol/phoneCodes';
 
 /** Event builders that price like a till: the same engine, the demo programme and offers. */
 const programme = (() => {
@@ -66,6 +67,8 @@ export interface SaleOptions {
   eventId?: string;
   /** Override what the till reports (to simulate a till that priced differently). */
   totals?: Partial<SaleTotals>;
+  /** How the till identified the customer (issue 13); absent: a till from before it, flagged on a spend. */
+  identity?: SaleIdentity;
 }
 
 /** A sale as a till would push it, priced by the engine. Returns the till's priced receipt too. */
@@ -106,6 +109,7 @@ export function sale(o: SaleOptions): { event: SaleEvent; priced: PricedReceipt 
       sale: input,
       totals,
       payment: { method: 'card', amountKopecks: totals.payable },
+      ...(o.identity ? { identity: o.identity } : {}),
     },
   };
 }
