@@ -356,6 +356,9 @@ export const en: Messages = {
     find: 'Find receipt',
     notFound: 'Receipt {{number}} is not on this till.',
     allReturned: 'Everything on receipt {{number}} has already been returned.',
+    legacyReceipt:
+      'Receipt {{number}} was made before the till recorded returns: head office returns it (or make a return without a receipt with the manager).',
+    previewFailed: 'The return of these lines cannot be worked out: check the quantities.',
     lines: 'Receipt lines',
     sold: 'Sold',
     toReturn: 'Return, pcs',

@@ -94,8 +94,9 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
   if (receipt && chosen.length > 0) {
     try {
       preview = previewReturn(receipt, chosen);
-    } catch (err) {
-      previewError = err instanceof Error ? err.message : String(err);
+    } catch {
+      // The engine's reason is for developers; the cashier is told what to do, in their language.
+      previewError = receipt.priced ? t('return.previewFailed') : t('return.legacyReceipt', { number: receipt.receiptId });
     }
   }
 
