@@ -338,6 +338,24 @@ describe('bank card before payment (issue 15)', () => {
 });
 
 describe('sale desk: supervisor approval', () => {
+  it('an approval waiting when head office revokes the till goes with it: nothing approved, nothing journaled, no dialog under the setup screen', async () => {
+    const w = await till();
+    await scan(w, YOGHURT.ean);
+    await scan(w, BREAD.ean);
+    await key(w, 'F9');
+    await key(w, 'Escape');
+    await key(w, 'Delete');
+    expect(w.state.desk.approval?.action).toBe('voidLine');
+    await server.revoke(w.state.status!.terminal!.terminalId);
+    // The manager's PIN goes to the server, which no longer knows the till.
+    await w.run(w.session.approve({ pin: MANAGER_PIN }));
+    await w.settle();
+    expect({ phase: w.state.phase, mode: w.state.mode }).toEqual({ phase: 'notEnrolled', mode: 'setup' });
+    expect(w.state.desk.approval).toBeNull();
+    expect(quantities(w)).toHaveLength(2);
+    expect(await w.db.approvals.count()).toBe(0);
+  });
+
   it('voiding a line after the total was shown needs the manager PIN and is journaled with who approved', async () => {
     const w = await till();
     await scan(w, YOGHURT.ean);

@@ -331,6 +331,8 @@ export class SaleDesk {
     if (!a || a.busy || !db) return false;
     this.setDesk({ approval: { ...a, busy: true, error: null } });
     const res = await this.h.api('POST', '/api/v1/manager/session', undefined, credential);
+    // Withdrawn while the server answered (the till was revoked): nothing to approve or to show again.
+    if (this.desk.approval === null) return false;
     const session = res.ok ? ManagerSession.safeParse(res.body) : null;
     if (!session?.success) {
       const error = !res.ok && res.offline ? 'desk.approval.offline' : !res.ok && res.status === 429 ? 'desk.approval.locked' : 'desk.approval.refused';

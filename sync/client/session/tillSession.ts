@@ -463,6 +463,9 @@ export class TillSession {
         // The server no longer knows this terminal: stop and ask IT to enrol it again. The
         // database stays: its unsent events go out under the next enrolment.
         this.loops?.stop();
+        // An approval waiting for the manager goes with the screen it was asked on: nothing was
+        // approved, and a return without a receipt is asked again after re-enrolment (model test).
+        if (this.state.desk.approval) this.desk.cancelApproval();
         this.set({ phase: 'notEnrolled', revoked: true, mode: 'setup' });
         this.setLink('revoked');
       } else if (answer.ok) this.setLink('online');
