@@ -818,6 +818,7 @@ export const en: Messages = {
       unknownCode: 'Code not recognised: not a product, card or receipt.',
       badCheckDigit: 'Misread code (check digit does not match): scan it again.',
       bankCardInRegistration: 'A bank card cannot be used as a loyalty card.',
+      weightFirst: 'Scan not taken: enter the weight first (Enter) or cancel it (Esc).',
     },
   },
   reenrol: {

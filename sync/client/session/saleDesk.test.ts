@@ -150,8 +150,12 @@ describe('sale desk: weighed goods', () => {
     await scan(w, FRUIT.ean);
     expect(w.state.desk.weighing?.product.id).toBe(FRUIT.id);
     expect(w.state.sale.items).toEqual([]);
-    // F9 cannot open the payment under the weight dialog.
+    // F9 cannot open the payment under the weight dialog, nor does another product land behind it.
     expect(await key(w, 'F9')).toBe(false);
+    await scan(w, BREAD.ean);
+    expect(w.state.notice?.key).toBe('scan.refused.weightFirst');
+    expect(w.state.sale.items).toEqual([]);
+    expect(w.state.desk.weighing?.product.id).toBe(FRUIT.id);
     await w.run(w.session.enterWeight('0,4567'));
     expect(w.state.desk.weighing?.error).toBe('desk.badWeight');
     await w.run(w.session.enterWeight('0,456'));

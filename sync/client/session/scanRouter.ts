@@ -30,7 +30,8 @@ export type ScanRefusal =
   | 'closeScreenFirst'
   | 'unknownCode'
   | 'badCheckDigit'
-  | 'bankCardInRegistration';
+  | 'bankCardInRegistration'
+  | 'weightFirst';
 
 function classify(scan: ScanInput, cardPrefix: string, scaleBarcodes?: ScaleBarcodeSettings): Identified | { kind: 'bankCard'; tokenHash: string } {
   if (scan.kind === 'loyaltyCard') return { kind: 'loyaltyCard', cardNumber: scan.cardNumber };

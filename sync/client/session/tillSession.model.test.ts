@@ -394,8 +394,16 @@ const productScan = fc.tuple(fc.integer({ min: 1, max: 300 }), sourceArb).map(([
     const seq = r.w.state.notice?.seq ?? 0;
     // Loaded before the scan: it must be found (the pull may finish meanwhile, never the other way round).
     const loaded = await productsLoaded(r);
+    // The weight dialog open for another product: the scan is refused, nothing added behind it.
+    const weighing = r.w.state.desk.weighing !== null;
     const arrived = await deliver(r, p.ean, source);
     if (arrived && isPaying(before.mode)) await refusedAtOnce(r, seq);
+    if (arrived && weighing && sellingModes.includes(before.mode) && before.phase === 'ready' && !hanging(r)) {
+      await r.w.settle();
+      const q = r.w.state.sale.items.filter((i) => i.product.id === p.id).reduce((s, i) => s + i.quantityMilli, 0);
+      if (r.w.state.desk.weighing) expect(q, 'a product scanned under the weight dialog').toBe(before.qty.get(p.id) ?? 0);
+      return {};
+    }
     if (arrived && sellingModes.includes(before.mode) && before.phase === 'ready' && !hanging(r)) {
       await r.w.settle();
       // A weighed product opens the weight entry: the cashier types one kilogram.
@@ -1099,9 +1107,9 @@ async function supervisorAnswers(r: Real, how: Answer): Promise<boolean> {
   } else if (a && online && w.state.phase === 'ready') {
     expect(a.error, `the manager's ${how} is refused while the server is reachable`).toBeNull();
   }
-  if (!a) return true;
-  // Not given (a wrong PIN, the server away): the cashier presses Esc. A till the server no longer
-  // knows (revoked) shows the enrolment screen instead, with the approval still under it.
+  // Gone with a revocation learnt on the way (the enrolment screen is up): not given.
+  if (!a) return w.state.phase === 'ready';
+  // Not given (a wrong PIN, the server away): the cashier presses Esc.
   w.session.key('Escape');
   await w.settle();
   if (w.state.phase === 'ready') expect(w.state.desk.approval, `Esc closes the approval (${w.state.mode})`).toBeNull();
@@ -1199,8 +1207,7 @@ const returnNoReceipt = fc
         refundKopecks: product.priceKopecks * count,
       });
       const given = await supervisorAnswers(r, how);
-      // Revoked under the approval: it waits under the enrolment screen, and so does its answer.
-      if (w.state.desk.approval) return {};
+      expect(w.state.desk.approval, 'the approval is answered, or withdrawn with a revocation').toBeNull();
       const done = await w.run(outcome);
       const made = [...(await w.approvals()).values()].filter((a) => a.action === 'returnNoReceipt');
       tally(r, `returnNoReceipt:${done?.ok ? 'refunded' : given ? 'failed' : 'not'}`);

@@ -792,6 +792,9 @@ export class TillSession {
         return this.set({ returnMarking: { code: input.text, seq: (this.state.returnMarking?.seq ?? 0) + 1 } });
       const terminal = this.state.status?.terminal;
       const effect = routeScan(this.state.mode, input, terminal?.cardPrefix ?? '27', this.desk.scaleBarcodes() ?? terminal?.scaleBarcodes);
+      // The weight dialog waits for its product: another product scanned meanwhile would land
+      // behind it unseen (found walking the till), so it is refused until Enter or Esc.
+      if (this.state.desk.weighing && (effect.do === 'addProduct' || effect.do === 'addWeighed')) return this.refuse('weightFirst');
       switch (effect.do) {
         case 'ignore':
           return;
