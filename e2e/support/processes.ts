@@ -15,7 +15,7 @@ export interface RunningServer {
   adminToken: string;
   process: ChildProcess;
   stop(): Promise<void>;
-  admin<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  admin<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T>;
 }
 
 function stopper(child: ChildProcess): () => Promise<void> {
@@ -58,7 +58,7 @@ export async function startServer(
     adminToken,
     process: child,
     stop: stopper(child),
-    async admin<T>(method: 'GET' | 'POST', path: string, body?: unknown) {
+    async admin<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) {
       const res = await fetch(`${url}${path}`, {
         method,
         headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
