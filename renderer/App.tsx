@@ -16,6 +16,7 @@ import { HistoryPanel } from './sale/HistoryPanel';
 import { PaymentDialog } from './sale/PaymentDialog';
 import { MarkingPrompt } from './sale/MarkingPrompt';
 import { PhoneCodeDialog } from './sale/PhoneCodeDialog';
+import { CertificateForm } from './sale/CertificateForm';
 import { ReceiptSummary } from './sale/ReceiptSummary';
 import { ReturnPanel } from './sale/ReturnPanel';
 import { SalePanel } from './sale/SalePanel';
@@ -181,6 +182,8 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
                       </button>
                     </div>
                     {state.camera && <CameraPanel onScan={cameraScan} onClose={closeCamera} />}
+                    {/* Beside the basket, not under it: the total and Pay stay in view on a 1024x768 screen. */}
+                    {mode === 'selling' && !state.receipt && <CertificateForm />}
                   </div>
                 </div>
                 {(mode === 'payingCash' || mode === 'payingCard') && sale.priced && <PaymentDialog />}

@@ -643,6 +643,7 @@ export const en: Messages = {
   certificate: {
     title: 'Gift certificate',
     label: 'Sell a certificate (code or barcode)',
+    open: 'Sell a gift certificate…',
     sell: 'Sell',
     line: 'Gift certificate {{code}}',
     payLabel: 'Pay by certificate (code)',

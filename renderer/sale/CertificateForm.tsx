@@ -17,8 +17,10 @@ export function CertificateForm() {
     if (!code.trim()) return;
     if (await session.sellCertificate(code)) setCode('');
   };
+  // Folded by default: selling certificates is rare, and open it pushed the total off a 1024x768 screen.
   return (
-    <>
+    <details className="certificates">
+      <summary>{t('certificate.open')}</summary>
       <form className="row coupon" onSubmit={(e) => void sell(e)} aria-label={t('certificate.title')}>
         <label htmlFor="certificate-sell">{t('certificate.label')}</label>
         <input id="certificate-sell" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} />
@@ -27,7 +29,7 @@ export function CertificateForm() {
         </button>
       </form>
       <ElectronicCertificateForm />
-    </>
+    </details>
   );
 }
 

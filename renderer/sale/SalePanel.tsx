@@ -4,7 +4,6 @@ import { formatRoubles, parseRoubles } from '../../core/money';
 import { localeOf } from '../i18n';
 import { useSession, useTillState } from '../session/useTillSession';
 import { declineText } from './declineReason';
-import { CertificateForm } from './CertificateForm';
 import { soldCertificateCode } from '../../core/loyalty/certificates';
 import './sale.css';
 
@@ -179,7 +178,6 @@ export function SalePanel() {
         </table>
       </div>
       <div className="sale-foot">
-        <CertificateForm />
         {p.hasCustomer && p.priced && (
           <form onSubmit={applyBonus} className="row bonus">
             <label htmlFor="bonus-amount">{t('sale.bonusToSpend', { max: money(p.priced.maxRedeemable) })}</label>
