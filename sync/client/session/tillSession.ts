@@ -362,7 +362,11 @@ export class TillSession {
       : 0;
     await this.loadCatalogue();
     await this.refreshCashier();
-    this.set({ phase: 'ready', revoked: false, carriedOver: carried, mode: this.state.cashier.required && !this.state.cashier.current ? 'signIn' : 'selling' });
+    const start: TillMode = this.state.cashier.required && !this.state.cashier.current ? 'signIn' : 'selling';
+    // Diagnostics opened (F12) while the till was still starting stays open, the till under it
+    // (it closed by itself a moment later: found by the re-enrol e2e under load).
+    const opened: Partial<TillState> = this.state.mode === 'diagnostics' ? { mode: 'diagnostics', under: start } : { mode: start };
+    this.set({ phase: 'ready', revoked: false, carriedOver: carried, ...opened });
     // What is shown is what this database holds: never a sale left in memory from another enrolment.
     this.set({ sale: { ...EMPTY_SALE } });
     this.desk.reset();
