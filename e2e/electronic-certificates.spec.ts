@@ -1,29 +1,15 @@
 import { expect, test } from '@playwright/test';
-import { startFakeSmsProvider, type FakeSmsProvider } from '../sync/server/sms/testing/fakeSmsProvider';
 import { pressPay, scan } from './support/till';
 import { tillForFile } from './support/processes';
+import { smsGatewayForFile } from './support/smsGateway';
 
 /**
  * Issue 16: an electronic gift certificate sold to the customer's phone; its code comes by SMS
  * (the fake provider, through the server's real HTTP adapter) once the sale reaches the server.
  * Scanned on the sale screen afterwards, the till sends the cashier to the payment dialog.
  */
-let sms: FakeSmsProvider;
-test.beforeAll(async () => {
-  sms = await startFakeSmsProvider();
-});
-test.afterAll(async () => sms?.close());
-
-const till = tillForFile(1_000, {
-  prepare: async (server) => {
-    const res = await fetch(`${server.url}/api/v1/admin/chains/1/sms-gateway`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'http', url: sms.url, token: sms.token, sender: 'Romashka' }),
-    });
-    expect(res.status, await res.text()).toBe(200);
-  },
-});
+const sms = smsGatewayForFile();
+const till = tillForFile(1_000, { prepare: sms.prepare });
 
 test('an electronic certificate is sold to a phone, its code comes by SMS, and scanned later it is for the payment dialog', async ({ page }) => {
   test.setTimeout(240_000);
@@ -41,7 +27,7 @@ test('an electronic certificate is sold to a phone, its code comes by SMS, and s
   // The phone is gone from the form once the certificate is on the receipt.
   await expect(page.getByLabel('Телефон покупателя (код придёт по SMS)')).toHaveValue('');
   await expect(page.getByLabel('К оплате')).toHaveAttribute('data-kopecks', '50000');
-  expect(sms.messages).toEqual([]);
+  expect(sms.sent.messages).toEqual([]);
 
   await pressPay(page);
   const dialog = page.getByRole('dialog', { name: 'Оплата наличными' });
@@ -49,9 +35,9 @@ test('an electronic certificate is sold to a phone, its code comes by SMS, and s
   await dialog.getByLabel('Получено от покупателя').press('Enter');
   await expect(page.getByRole('status', { name: 'Чек' }).getByRole('heading', { name: /проведён/ })).toBeVisible();
   await expect(page.getByLabel('К отправке: 0')).toBeVisible({ timeout: 60_000 });
-  await expect.poll(() => sms.messages.length, { timeout: 30_000 }).toBe(1);
-  expect(sms.messages[0]!.to).toBe('+79165554433');
-  expect(sms.messages[0]!.text).toContain(code);
+  await expect.poll(() => sms.sent.messages.length, { timeout: 30_000 }).toBe(1);
+  expect(sms.sent.messages[0]!.to).toBe('+79165554433');
+  expect(sms.sent.messages[0]!.text).toContain(code);
 
   // Scanned on the sale screen, an active certificate is money for the payment dialog, not a product.
   await scan(page, code);

@@ -1,27 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { demoCardNumber, demoPhone, demoProduct } from '../sync/server/demoSeed';
-import { startFakeSmsProvider, type FakeSmsProvider } from '../sync/server/sms/testing/fakeSmsProvider';
 import { addToBasket, kopecksOf } from './support/till';
 import { tillForFile } from './support/processes';
+import { smsGatewayForFile } from './support/smsGateway';
 
 // Issue 13, High 2: a typed phone alone does not spend a customer's bonuses. The chain's SMS
 // provider is the fake one, on this machine, through the server's real HTTP adapter.
-let sms: FakeSmsProvider;
-test.beforeAll(async () => {
-  sms = await startFakeSmsProvider();
-});
-test.afterAll(async () => sms?.close());
-
-const till = tillForFile(1_000, {
-  prepare: async (server) => {
-    const res = await fetch(`${server.url}/api/v1/admin/chains/1/sms-gateway`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'http', url: sms.url, token: sms.token, sender: 'Romashka' }),
-    });
-    expect(res.status, await res.text()).toBe(200);
-  },
-});
+const sms = smsGatewayForFile();
+const till = tillForFile(1_000, { prepare: sms.prepare });
 
 test('a customer found by a typed phone spends bonuses only with the code from the SMS', async ({ page }, testInfo) => {
   await page.goto(till.host.openUrl);
@@ -43,8 +29,8 @@ test('a customer found by a typed phone spends bonuses only with the code from t
   await expect(page.getByLabel('Оплачено бонусами')).toHaveCount(0);
   const field = dialog.getByLabel('Код из SMS (6 цифр)');
   await expect(field).toBeFocused();
-  await expect.poll(() => sms.lastCode(demoPhone(n))).not.toBeNull();
-  const code = sms.lastCode(demoPhone(n))!;
+  await expect.poll(() => sms.sent.lastCode(demoPhone(n))).not.toBeNull();
+  const code = sms.sent.lastCode(demoPhone(n))!;
 
   await field.fill(String((Number(code) + 1) % 1_000_000).padStart(6, '0'));
   await page.keyboard.press('Enter');

@@ -18,6 +18,13 @@ export type SnapshotStep =
   | { kind: 'failed'; offline: boolean; code: 'offline' | 'server_error' | 'bad_page'; message: string };
 
 const NOTHING: SnapshotStep = { kind: 'none' };
+const CUT_TOO_OFTEN: SnapshotStep = {
+  kind: 'failed',
+  offline: true,
+  code: 'offline',
+  message: 'The customer snapshot download keeps being cut; it resumes later.',
+};
+const UNREADABLE: SnapshotStep = { kind: 'failed', offline: false, code: 'bad_page', message: 'The server sent a customer snapshot the till cannot read.' };
 
 function metaOf(file: string, path: string, h: SnapshotHeader, dataStart: number, bytes: number): SnapshotMeta {
   const { offsets, lengths } = pageOffsets(h);
@@ -140,15 +147,14 @@ async function readHeader(fetch: SnapshotFetcher, path: string): Promise<{ heade
     try {
       parsed = parsePrefix(r.bytes);
     } catch {
-      return { kind: 'failed', offline: false, code: 'bad_page', message: 'The server sent a customer snapshot the till cannot read.' };
+      return UNREADABLE;
     }
     if ('header' in parsed) return parsed;
     // A cut answer is a bad line: asked again, as page downloads are. A whole one without a header is a bad file.
     if (r.cut) {
-      if (++cuts > MAX_CUTS_IN_A_ROW)
-        return { kind: 'failed', offline: true, code: 'offline', message: 'The customer snapshot download keeps being cut; it resumes later.' };
+      if (++cuts > MAX_CUTS_IN_A_ROW) return CUT_TOO_OFTEN;
     } else if (r.bytes.length >= parsed.need || parsed.need <= want) {
-      return { kind: 'failed', offline: false, code: 'bad_page', message: 'The server sent a customer snapshot the till cannot read.' };
+      return UNREADABLE;
     }
     want = Math.max(want, parsed.need);
   }
@@ -198,8 +204,7 @@ export async function loadSnapshot(db: TillDb, api: ApiCaller, fetch: SnapshotFe
     }
     const stored = await storePages(db, meta, r.bytes, start);
     if (r.cut || stored === 0) {
-      if (++cuts > MAX_CUTS_IN_A_ROW)
-        return { kind: 'failed', offline: true, code: 'offline', message: 'The customer snapshot download keeps being cut; it resumes later.' };
+      if (++cuts > MAX_CUTS_IN_A_ROW) return CUT_TOO_OFTEN;
     } else cuts = 0;
     onProgress(progressOf(meta));
   }

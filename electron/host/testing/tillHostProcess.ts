@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import type { HostDeps, HostProcess } from '../../../sync/client/session/testing/fakeHost';
 import { TillWorld } from '../../../sync/client/session/testing/tillWorld';
 import type { CredentialStore, StoredCredential } from '../credentialStore';
@@ -44,4 +45,20 @@ export async function enrolledTill(server: RealServer): Promise<{ world: TillWor
   const credentials = new MemoryCredentials();
   const world = await TillWorld.enrolled({ server, startProcess: tillHostProcess(credentials) });
   return { world, credentials };
+}
+
+/**
+ * A test file's tills on `server()` (read when a test asks for one), each disposed after its
+ * test. Call at the file's top level: it registers the afterEach.
+ */
+export function tillsPerTest(server: () => RealServer): () => Promise<{ world: TillWorld; credentials: MemoryCredentials }> {
+  const worlds: TillWorld[] = [];
+  afterEach(() => {
+    for (const w of worlds.splice(0)) w.dispose();
+  });
+  return async () => {
+    const t = await enrolledTill(server());
+    worlds.push(t.world);
+    return t;
+  };
 }

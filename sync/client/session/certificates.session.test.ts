@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN, type RealServer } from '../../../electron/host/testing/realServer';
-import { enrolledTill, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
+import { tillsPerTest, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
 import { DEMO_OFFERS, demoCardNumber, demoProduct } from '../../server/demoSeed';
 import type { SaleEvent } from '../../protocol/events';
 import type { TillWorld } from './testing/tillWorld';
@@ -17,15 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const worlds: TillWorld[] = [];
-async function till() {
-  const t = await enrolledTill(server);
-  worlds.push(t.world);
-  return t.world;
-}
-afterEach(() => {
-  for (const w of worlds.splice(0)) w.dispose();
-});
+const tillAndCredentials = tillsPerTest(() => server);
+const till = async (): Promise<TillWorld> => (await tillAndCredentials()).world;
 
 async function admin<T>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<T> {
   const res = await server.app.inject({ method, url, headers: { authorization: `Bearer ${TEST_ADMIN}` }, ...(payload ? { payload: payload as object } : {}) });

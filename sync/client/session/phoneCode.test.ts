@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealServer, type RealServer } from '../../../electron/host/testing/realServer';
-import { enrolledTill } from '../../../electron/host/testing/tillHostProcess';
+import { tillsPerTest } from '../../../electron/host/testing/tillHostProcess';
 import { demoCardNumber, demoPhone, demoProduct } from '../../server/demoSeed';
 import { FakeSmsGateway } from '../../server/sms/testing/fakeSmsProvider';
 import { DEFAULT_PHONE_SPEND_ALLOWANCE_KOPECKS } from '../../protocol/phoneCodes';
@@ -20,15 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const worlds: TillWorld[] = [];
-async function till(): Promise<TillWorld> {
-  const t = await enrolledTill(server);
-  worlds.push(t.world);
-  return t.world;
-}
-afterEach(() => {
-  for (const w of worlds.splice(0)) w.dispose();
-});
+const tillAndCredentials = tillsPerTest(() => server);
+const till = async (): Promise<TillWorld> => (await tillAndCredentials()).world;
 
 async function scan(w: TillWorld, text: string): Promise<void> {
   await w.run(w.session.scan({ kind: 'text', text }));

@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealServer } from '../../../electron/host/testing/realServer';
 import { TEST_ADMIN } from '../../../electron/host/testing/realServer';
-import { enrolledTill, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
+import { tillsPerTest, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
 import { encodeScaleBarcode, ScaleBarcodeSettings } from '../../../core/scaleBarcode';
 import { bankCardLookupKey } from '../../../core/lookupKey';
 import { demoCardNumber, demoProduct } from '../../server/demoSeed';
@@ -27,15 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const worlds: TillWorld[] = [];
-async function till() {
-  const t = await enrolledTill(server);
-  worlds.push(t.world);
-  return t.world;
-}
-afterEach(() => {
-  for (const w of worlds.splice(0)) w.dispose();
-});
+const tillAndCredentials = tillsPerTest(() => server);
+const till = async (): Promise<TillWorld> => (await tillAndCredentials()).world;
 
 const YOGHURT = demoProduct(1);
 const BREAD = demoProduct(2);
@@ -182,8 +175,7 @@ describe('sale desk: weighed goods', () => {
   });
 
   it('a scale label (per chain settings) becomes a weighed line of the grams it carries', async () => {
-    const t = await enrolledTill(server);
-    worlds.push(t.world);
+    const t = await tillAndCredentials();
     const w = t.world;
     const settings = ScaleBarcodeSettings.parse({ prefixes: { '22': { kind: 'weight', itemDigits: 5, valueDigits: 5 } } });
     const stored = (await t.credentials.load())!;

@@ -1,8 +1,8 @@
 import { phoneLookupKeys } from '../../../core/lookupKey';
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealServer } from '../../../electron/host/testing/realServer';
-import { enrolledTill, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
+import { tillsPerTest, startSessionServer } from '../../../electron/host/testing/tillHostProcess';
 import { demoBalance, demoCardNumber, demoPhone, demoProduct } from '../../server/demoSeed';
 import { line, sale } from '../../server/testing/events';
 import { registerCustomer, type RegistrationForm } from '../registration';
@@ -19,15 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const worlds: TillWorld[] = [];
-async function till() {
-  const t = await enrolledTill(server);
-  worlds.push(t.world);
-  return t;
-}
-afterEach(() => {
-  for (const w of worlds.splice(0)) w.dispose();
-});
+const till = tillsPerTest(() => server);
 
 /** A seeded customer with bonuses to spend. */
 const RICH = 7;
