@@ -13,6 +13,7 @@ import { MIGRATION_021_CASHIER_CARDS } from './migration021CashierCards';
 import { MIGRATION_023_CUSTOMER_SNAPSHOTS } from './migration023CustomerSnapshots';
 import { MIGRATION_024_CASHIER_PHONES } from './migration024CashierPhones';
 import { MIGRATION_025_ELECTRONIC_CERTIFICATES } from './migration025ElectronicCertificates';
+import { MIGRATION_026_FEEDBACK_LINKS } from './migration026FeedbackLinks';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -498,6 +499,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_023_CUSTOMER_SNAPSHOTS,
   MIGRATION_024_CASHIER_PHONES,
   MIGRATION_025_ELECTRONIC_CERTIFICATES,
+  MIGRATION_026_FEEDBACK_LINKS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
