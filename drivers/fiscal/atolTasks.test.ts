@@ -49,3 +49,50 @@ describe('ATOL sell task for gift certificates (54-FZ)', () => {
     ]);
   });
 });
+
+describe('ATOL sell task for a weighed marked product (dairy by weight)', () => {
+  const cheese = {
+    lineId: 'w',
+    name: 'Сыр весовой',
+    priceKopecks: 120_000,
+    quantityMilli: 1_234,
+    amountKopecks: 148_080,
+    unit: 'kilogram' as const,
+    vat: 'vat10' as const,
+    paymentObject: 'commodity' as const,
+    markingCode: '0104600000000017215abcd\u001d93dGVz',
+  };
+
+  it('sends 1.234 kg as the position quantity in kilograms, with the code as the vendor reads it for a position', () => {
+    const task = receiptTask(
+      'sell',
+      { receiptId: 'r-2', positions: [cheese], payments: [{ kind: 'card', amountKopecks: 148_080 }], cashier: { name: 'Анна' } },
+      new Map(),
+      undefined,
+    );
+    expect(AtolTask.safeParse(task).success).toBe(true);
+    const item = task.items[0]!;
+    expect(item).toMatchObject({ quantity: 1.234, measurementUnit: 'kilogram', paymentObject: 'commodityWithMarking' });
+    // A position's imcParams has no itemQuantity or itemUnits in the vendor's task: the register
+    // would ignore them, so the weight must travel in the position itself.
+    expect(item.type === 'position' && item.imcParams).toEqual({
+      imc: Buffer.from(cheese.markingCode, 'utf8').toString('base64'),
+      imcType: 'auto',
+      itemEstimatedStatus: 'itemDryForSale',
+      imcModeProcessing: 0,
+    });
+  });
+
+  it('the simulator schema refuses itemQuantity in a position imcParams', () => {
+    const task = receiptTask(
+      'sellReturn',
+      { receiptId: 'r-3', positions: [cheese], payments: [{ kind: 'cash', amountKopecks: 148_080 }], cashier: { name: 'Анна' } },
+      new Map(),
+      undefined,
+    );
+    const item = task.items[0]!;
+    expect(item.type === 'position' && item.imcParams?.itemEstimatedStatus).toBe('itemDryReturn');
+    const bad = { ...task, items: [{ ...item, imcParams: { ...(item.type === 'position' ? item.imcParams : {}), itemQuantity: 1.234 } }] };
+    expect(AtolTask.safeParse(bad).success).toBe(false);
+  });
+});

@@ -62,17 +62,14 @@ function positionItem(p: FiscalPosition, kind: ReceiptKind, checks: ReadonlyMap<
   };
   if (p.markingCode !== undefined) {
     item.paymentObject = p.paymentObject === 'excise' ? 'exciseWithMarking' : 'commodityWithMarking';
-    const weighed = p.unit === 'kilogram';
+    // The position's own quantity and measurementUnit carry the amount (tags 1023, 2108): the
+    // vendor's imcParams for a position has no itemQuantity or itemUnits (only the check has them).
     item.imcParams = {
       imc: imcOf(p.markingCode),
       imcType: 'auto',
-      itemEstimatedStatus: estimatedStatus(kind, weighed),
+      itemEstimatedStatus: estimatedStatus(kind, p.unit === 'kilogram'),
       imcModeProcessing: 0,
     };
-    if (weighed) {
-      item.imcParams.itemQuantity = p.quantityMilli / 1000;
-      item.imcParams.itemUnits = 'kilogram';
-    }
     const check = checks.get(p.markingCode);
     if (check) item.imcParams.itemInfoCheckResult = { ...check };
   }
@@ -87,6 +84,7 @@ export function receiptTask<K extends ReceiptKind>(
 ): AtolTaskOf<K> {
   const items: AtolTaskOf<ReceiptKind>['items'] = receipt.positions.map((p) => positionItem(p, kind, checks));
   for (const text of receipt.textLines ?? []) items.push({ type: 'text', text, alignment: 'left', wrap: 'words' });
+  if (receipt.qrCode) items.push({ type: 'barcode', barcode: receipt.qrCode, barcodeType: 'QR', alignment: 'center', scale: 4 });
   const task: AtolTaskOf<ReceiptKind> = {
     type: kind,
     operator: operatorOf(receipt.cashier),

@@ -85,6 +85,11 @@ const Base64 = z
   .max(1024)
   .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
 
+/**
+ * imcParams of a receipt position, as the vendor's position validator reads it: the quantity and
+ * its measure are the position's own (quantity, measurementUnit); itemQuantity and itemUnits
+ * belong to beginMarkingCodeValidation only, and the register would silently ignore them here.
+ */
 const ImcParams = z.strictObject({
   /** The marking code, base64 of the raw scanned text (it holds GS characters). */
   imc: Base64,
@@ -92,8 +97,6 @@ const ImcParams = z.strictObject({
   itemEstimatedStatus: z.enum(ITEM_ESTIMATED_STATUSES),
   imcModeProcessing: z.number().int().min(0).max(255).optional(),
   itemInfoCheckResult: z.strictObject(ItemInfoCheckResult.shape).optional(),
-  itemQuantity: Quantity.optional(),
-  itemUnits: z.enum(ITEM_UNITS).optional(),
 });
 
 const PositionItem = z.strictObject({
@@ -112,7 +115,16 @@ const PositionItem = z.strictObject({
 });
 export type AtolPosition = z.infer<typeof PositionItem>;
 
-const ReceiptItem = z.discriminatedUnion('type', [PositionItem, TextItem]);
+/** A barcode printed in the receipt's text part (ATOL: type barcode; QR for the feedback link, issue 16). */
+const BarcodeItem = z.strictObject({
+  type: z.literal('barcode'),
+  barcode: z.string().min(1).max(500),
+  barcodeType: z.enum(['QR']),
+  alignment: z.enum(['left', 'center', 'right']).optional(),
+  scale: z.number().int().min(1).max(10).optional(),
+});
+
+const ReceiptItem = z.discriminatedUnion('type', [PositionItem, TextItem, BarcodeItem]);
 
 const Payment = z.strictObject({ type: z.enum(PAYMENT_TYPES), sum: Roubles });
 
