@@ -88,6 +88,24 @@ describe('fiscal step', () => {
     expect(sim.state().invalidTasks).toEqual([]);
   });
 
+  it("a card customer's receipt prints the loyalty block, the cashier's name and from when the bonuses earned can be spent", async () => {
+    const d = { ...deps([]), bonusWait: { pendingDays: 14, timeZone: 'Europe/Moscow' } };
+    const f = draft('cash');
+    expect(f.priced.totals.accrued).toBeGreaterThan(0);
+    const r = await fiscaliseSale(d, f, 10_000 + f.priced.totals.accrued);
+    expect(r.ok).toBe(true);
+    const sold = sells()[0]!;
+    expect(sold.operator).toBe('Анна Смирнова');
+    // Sold 2026-12-01 10:00 UTC = 13:00 in Moscow; pending 14 days.
+    expect(sold.text).toEqual([
+      'Программа лояльности',
+      expect.stringMatching(/^Начислено: /),
+      expect.stringMatching(/^Баланс: /),
+      'Начисленные бонусы можно потратить с 15.12.2026 13:00. Ждём вас снова!',
+    ]);
+    expect(sim.state().invalidTasks).toEqual([]);
+  });
+
   it('paper out blocks with its code and keeps the marker; the retry with it prints one receipt', async () => {
     const saved: DraftFiscal[] = [];
     const d = deps(saved);

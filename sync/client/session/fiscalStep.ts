@@ -1,5 +1,5 @@
 import type { PricedReceipt, ReturnResult } from '../../../core/engine';
-import { loyaltyTextLines } from '../../../core/fiscal/loyaltyText';
+import { loyaltyTextLines, nextVisitMessage } from '../../../core/fiscal/loyaltyText';
 import { receiptPayments } from '../../../core/fiscal/receiptPayments';
 import { returnPositions, salePositions, type MarkingCodes, type ProductLookup } from '../../../core/fiscal/receiptPositions';
 import { FiscalId, type SaleEvent, type SaleFiscal } from '../../protocol/events';
@@ -48,6 +48,11 @@ export interface FiscalStepDeps {
   products: ProductLookup;
   cashierName: string;
   bonusUnitKopecks: number;
+  /**
+   * How long bonuses earned wait before they can be spent, and the store's time zone: the receipt
+   * tells the customer from when (the next-visit line). Absent: no such line.
+   */
+  bonusWait?: { pendingDays: number; timeZone: string };
   /** Writes the draft's fiscal part with strict durability; resolves once it is on disk. */
   save(fiscal: DraftFiscal): Promise<void>;
 }
@@ -69,7 +74,7 @@ export function saleFiscal(d: FiscalDocument): SaleFiscal {
 
 /** The sale receipt for the register: positions as the engine priced them, to the kopeck. */
 export function saleReceipt(
-  deps: Pick<FiscalStepDeps, 'settings' | 'products' | 'cashierName' | 'bonusUnitKopecks'>,
+  deps: Pick<FiscalStepDeps, 'settings' | 'products' | 'cashierName' | 'bonusUnitKopecks' | 'bonusWait'>,
   f: Pick<DraftFiscal, 'receiptId' | 'event' | 'priced' | 'markingCodes' | 'receiptContact'>,
   balanceAfter: number | null,
 ): FiscalReceipt {
@@ -77,11 +82,14 @@ export function saleReceipt(
   // Gift certificates paid part of it: set off against their advance ("prepaid"), the rest is money.
   const prepaid = (f.event.payment.certificates ?? []).reduce((s, c) => s + c.amountKopecks, 0);
   const card = f.event.payment.method === 'card' ? positions.moneyKopecks - prepaid : 0;
+  const wait = deps.bonusWait;
+  const message = wait && nextVisitMessage(f.priced.totals.accrued, Date.parse(f.event.occurredAt), wait.pendingDays, wait.timeZone);
   const text = loyaltyTextLines({
     accruedKopecks: f.priced.totals.accrued,
     redeemedKopecks: f.priced.totals.redeemed,
     balanceAfterKopecks: balanceAfter,
     bonusUnitKopecks: deps.bonusUnitKopecks,
+    ...(message ? { message } : {}),
   });
   return {
     receiptId: f.receiptId,

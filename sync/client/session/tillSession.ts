@@ -1428,6 +1428,7 @@ export class TillSession {
       },
       cashierName: this.state.cashier.current?.name ?? this.state.status?.terminal?.terminalName ?? 'Кассир',
       bonusUnitKopecks: this.state.catalogue?.programme.bonusUnitKopecks ?? 100,
+      ...(this.ctx ? { bonusWait: { pendingDays: this.ctx.programme.pendingDays, timeZone: this.ctx.timeZone } } : {}),
       save: async (fiscal) => {
         this.setSale({ fiscal });
         await this.draftWrites;
