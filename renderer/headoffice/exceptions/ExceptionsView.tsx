@@ -5,6 +5,7 @@ import { parseRoubles } from '../../../core/money';
 import { ExceptionsPage, type ExceptionItem } from '../../../sync/protocol/headOffice';
 import type { ApiError } from '../api';
 import type { Ctx } from '../App';
+import { exceptionDetails } from './details';
 
 type Item = ExceptionItem;
 const Applied = z.object({
@@ -59,11 +60,7 @@ export function ExceptionsView({ ctx }: { ctx: Ctx }) {
 
   const kindName = (k: string) => (i18n.exists(`ho.exceptions.kinds.${k}`) ? t(`ho.exceptions.kinds.${k}`) : t('ho.exceptions.kinds.other'));
   const storeName = (id: number | null) => (id === null ? t('ho.common.dash') : (ctx.ref.stores.find((s) => s.id === id)?.name ?? String(id)));
-  const detailText = (d: Record<string, unknown>) =>
-    Object.entries(d)
-      .filter(([k, v]) => k !== 'resolution' && (typeof v === 'number' || typeof v === 'string'))
-      .map(([k, v]) => `${i18n.exists(`ho.exceptions.details.${k}`) ? t(`ho.exceptions.details.${k}`) : k}: ${typeof v === 'number' ? ctx.money(v) : v}`)
-      .join('; ');
+  const detailText = (kind: string, d: Record<string, unknown>) => exceptionDetails(kind, d, t, (k) => i18n.exists(k), ctx.money);
   const resolution = (d: Record<string, unknown>) => {
     const r = d.resolution as { action?: unknown } | undefined;
     return r && typeof r.action === 'string' ? t('ho.exceptions.resolved', { action: t(`ho.exceptions.resolvedAction.${r.action}`) }) : null;
@@ -195,7 +192,7 @@ export function ExceptionsView({ ctx }: { ctx: Ctx }) {
               <td>{kindName(x.kind)}</td>
               <td>{storeName(x.storeId)}</td>
               <td>{person(x.customerId)}</td>
-              <td>{detailText(x.details)}</td>
+              <td>{detailText(x.kind, x.details)}</td>
               <td className="actions">
                 {resolution(x.details) ?? (
                   <>

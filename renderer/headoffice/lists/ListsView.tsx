@@ -232,7 +232,13 @@ export function ListsView({ ctx }: { ctx: Ctx }) {
                       cells: [
                         when(e.receivedAt),
                         i18n.exists(`ho.lists.eventTypes.${e.type}`) ? t(`ho.lists.eventTypes.${e.type}`) : e.type,
-                        e.code ?? t('ho.common.dash'),
+                        e.code === null
+                          ? t('ho.common.dash')
+                          : t(
+                              i18n.exists(`ho.exceptions.values.rejected.${e.code}`)
+                                ? `ho.exceptions.values.rejected.${e.code}`
+                                : 'ho.exceptions.values.rejected.other',
+                            ),
                         e.terminal ?? t('ho.common.dash'),
                         e.store ?? t('ho.common.dash'),
                         e.eventId.slice(0, 8),
