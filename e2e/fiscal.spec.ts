@@ -128,7 +128,7 @@ test('a page reload between the terminal approval and the fiscal answer: one fis
   await page.keyboard.press('Enter');
 });
 
-test('X report by F3 and Z report from the manager screen, with the result shown', async ({ page }) => {
+test('X report by F3, Z report and the cash drawer opened from the manager screen, with the result shown', async ({ page }) => {
   await ready(page);
   await page.keyboard.press('F11');
   await page.getByLabel('PIN-код менеджера').fill('482913');
@@ -141,5 +141,12 @@ test('X report by F3 and Z report from the manager screen, with the result shown
   await expect(panel.getByRole('status')).toContainText(/Смена № 1 закрыта, Z-отчёт напечатан/);
   expect(sim.state().shift).toBe('closed');
   expect(sim.state().documents.filter((d) => d.kind === 'closeShift')).toHaveLength(1);
+  // The manager opens the drawer (to give change, to check the float): no document is printed.
+  const documents = sim.state().documents.length;
+  const opened = sim.state().received['openCashDrawer'] ?? 0;
+  await panel.getByRole('button', { name: 'Открыть денежный ящик' }).click();
+  await expect(panel.getByRole('status')).toHaveText('Денежный ящик открыт');
+  expect(sim.state().received['openCashDrawer']).toBe(opened + 1);
+  expect(sim.state().documents).toHaveLength(documents);
   expect(sim.state().invalidTasks).toEqual([]);
 });

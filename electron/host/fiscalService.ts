@@ -70,6 +70,8 @@ export function createFiscalService(register: FiscalRegister, settings: FiscalSe
         return register.cashIn(req.movement);
       case 'cashOut':
         return register.cashOut(req.movement);
+      case 'openCashDrawer':
+        return register.openCashDrawer().then((r) => (r.ok ? { ok: true, value: null } : r));
       case 'validateMarking':
         return register.validateMarkingCode(req.request);
     }

@@ -202,11 +202,13 @@ export const en: Messages = {
       openShift: 'Open the shift',
       reportX: 'X report (F3)',
       closeShift: 'Close the shift (Z report)',
+      openCashDrawer: 'Open the cash drawer',
       busy: 'Working…',
       done: {
         openShift: 'Shift {{shift}} opened',
         reportX: 'X report printed',
         closeShift: 'Shift {{shift}} closed, Z report printed (document {{number}}, receipts in the shift: {{count}})',
+        openCashDrawer: 'Cash drawer opened',
       },
       failed: 'Not done: {{reason}}',
     },

@@ -201,11 +201,13 @@ export const ru = {
       openShift: 'Открыть смену',
       reportX: 'X-отчёт (F3)',
       closeShift: 'Закрыть смену (Z-отчёт)',
+      openCashDrawer: 'Открыть денежный ящик',
       busy: 'Выполняется…',
       done: {
         openShift: 'Смена № {{shift}} открыта',
         reportX: 'X-отчёт напечатан',
         closeShift: 'Смена № {{shift}} закрыта, Z-отчёт напечатан (ФД № {{number}}, чеков за смену: {{count}})',
+        openCashDrawer: 'Денежный ящик открыт',
       },
       failed: 'Не выполнено: {{reason}}',
     },

@@ -45,6 +45,9 @@ export function FiscalShiftPanel() {
         <button type="button" className="secondary" disabled={busy} onClick={() => void session.fiscalShift('closeShift')}>
           {t('fiscal.shift.closeShift')}
         </button>
+        <button type="button" className="secondary" disabled={busy} onClick={() => void session.fiscalShift('openCashDrawer')}>
+          {t('fiscal.shift.openCashDrawer')}
+        </button>
       </div>
       {totals?.ok && (
         <>

@@ -171,6 +171,8 @@ export const FiscalRequest = z.discriminatedUnion('action', [
   z.object({ op: z.literal('fiscal'), action: z.literal('fiscalise'), pending: PendingFiscalisation }),
   z.object({ op: z.literal('fiscal'), action: z.enum(['openShift', 'reportX', 'closeShift']), cashier: FiscalCashier }),
   z.object({ op: z.literal('fiscal'), action: z.enum(['cashIn', 'cashOut']), movement: CashMovement }),
+  /** Opens the cash drawer wired to the register, without a sale (manager screen). */
+  z.object({ op: z.literal('fiscal'), action: z.literal('openCashDrawer') }),
   /** A marking code checked with the register (and the operator) before it goes on a receipt. */
   z.object({ op: z.literal('fiscal'), action: z.literal('validateMarking'), request: MarkingCodeRequest }),
 ]);

@@ -157,6 +157,16 @@ describe('fiscal step', () => {
     expect(await shiftAction(d, 'closeShift')).toMatchObject({ ok: false, error: 'shiftClosed' });
   });
 
+  it('the manager opens the cash drawer from the register without a sale: no document, nothing fiscal', async () => {
+    const d = deps([]);
+    expect(await shiftAction(d, 'openCashDrawer')).toEqual({ ok: true, value: { shiftNumber: null, documentNumber: null, receiptsCount: null } });
+    expect(sim.state().received['openCashDrawer']).toBe(1);
+    expect(sim.state().documents).toEqual([]);
+    sim.setFaults({ offline: true });
+    expect(await shiftAction(d, 'openCashDrawer')).toEqual({ ok: false, error: 'offline' });
+    expect(sim.state().invalidTasks).toEqual([]);
+  });
+
   it("a cash in on a closed shift opens it first, once; the register's counters show the movements", async () => {
     const d = deps([]);
     expect(await cashMovement(d, 'cashIn', 'float-1', 500_000, 'Размен')).toEqual({ ok: true, value: { cashInDrawerKopecks: 500_000 } });

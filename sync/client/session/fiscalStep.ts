@@ -196,14 +196,14 @@ export async function fiscaliseReturn(
   return done.ok ? { ok: true, value: saleFiscal(done.value.document) } : done;
 }
 
-/** X report, Z report (close shift) or open shift, answered for the manager screen. */
+/** X report, Z report (close shift), open shift, or the cash drawer opened, answered for the manager screen. */
 export async function shiftAction(
   deps: Pick<FiscalStepDeps, 'request' | 'cashierName'>,
-  action: 'openShift' | 'reportX' | 'closeShift',
+  action: 'openShift' | 'reportX' | 'closeShift' | 'openCashDrawer',
 ): Promise<Answer<{ shiftNumber: number | null; documentNumber: number | null; receiptsCount: number | null }>> {
   const cashier = { name: deps.cashierName };
-  if (action === 'reportX') {
-    const r = await fiscalCall(deps, { op: 'fiscal', action, cashier }, z.null());
+  if (action === 'reportX' || action === 'openCashDrawer') {
+    const r = await fiscalCall(deps, action === 'reportX' ? { op: 'fiscal', action, cashier } : { op: 'fiscal', action }, z.null());
     return r.ok ? { ok: true, value: { shiftNumber: null, documentNumber: null, receiptsCount: null } } : r;
   }
   const r = await fiscalCall(deps, { op: 'fiscal', action, cashier }, ShiftReport);

@@ -51,7 +51,7 @@ import { carryOverEarlierEnrolments } from './reenrol';
 import { fixRejected, rejectedEvents, type RejectedView } from './rejected';
 import { routeScan, type ScanInput, type ScanRefusal } from './scanRouter';
 import { SyncLoops, onThreadPull, type PullRunner } from './syncLoops';
-import { EMPTY_SALE, INITIAL_STATE, type Link, type Receipt, type SaleView, type TillState } from './tillState';
+import { EMPTY_SALE, INITIAL_STATE, type FiscalShiftView, type Link, type Receipt, type SaleView, type TillState } from './tillState';
 import { isPaying, OVERLAY_MODES, type TillMode } from './tillMode';
 import { realTimers, type Timers } from './timers';
 
@@ -1474,8 +1474,8 @@ export class TillSession {
     return this.checkout(f.receiptId, new Date(f.event.occurredAt), f.event.payment, f.change, null, this.state.sale.customer, this.state.sale.available);
   }
 
-  /** X report, Z report (close shift) or open shift on the register; the result is shown on the manager screen. */
-  fiscalShift(action: 'openShift' | 'reportX' | 'closeShift'): Promise<void> {
+  /** X report, Z report (close shift), open shift or open the cash drawer on the register; the result is shown on the manager screen. */
+  fiscalShift(action: FiscalShiftView['action']): Promise<void> {
     return this.serial(async () => {
       const deps = this.fiscalDeps();
       if (!deps) return;

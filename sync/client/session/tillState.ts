@@ -121,7 +121,7 @@ export interface MarkingPrompt {
 
 /** The last shift action on the register (X report, Z report, open shift), for the manager screen. */
 export interface FiscalShiftView {
-  action: 'openShift' | 'reportX' | 'closeShift';
+  action: 'openShift' | 'reportX' | 'closeShift' | 'openCashDrawer';
   busy: boolean;
   ok: boolean | null;
   error: string | null;
