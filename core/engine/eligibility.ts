@@ -10,7 +10,7 @@ import { inYearlyWindow, parseClock, parseIsoDate, type LocalDateTime } from './
  */
 export interface CompiledOffer {
   readonly offer: Offer;
-  /** Position in priority order (priority desc, then id asc) within OfferIndex.offers (or .welcome). */
+  /** Position in priority order (priority desc, then id asc) within OfferIndex.offers (or .welcome, .nextOrder). */
   readonly rank: number;
   readonly fromDay: number | null;
   readonly toDay: number | null;
@@ -42,6 +42,8 @@ export interface OfferIndex {
   readonly everyLine: readonly CompiledOffer[];
   /** Welcome offers in priority order. */
   readonly welcome: readonly CompiledOffer[];
+  /** Next-order coupon offers in priority order (nextOrder.ts): they issue a coupon, never price a line. */
+  readonly nextOrder: readonly CompiledOffer[];
 }
 
 function compileFilter(f: LineFilter): CompiledFilter {
@@ -89,8 +91,9 @@ export function indexOffers(offers: readonly Offer[]): OfferIndex {
     };
   };
   // Ranks are positions in each list, so a rank indexes straight into `offers`.
-  const saleOffers = sorted.filter((o) => o.effect.type !== 'welcome').map(compile);
+  const saleOffers = sorted.filter((o) => o.effect.type !== 'welcome' && o.effect.type !== 'nextOrderCoupon').map(compile);
   const welcome = sorted.filter((o) => o.effect.type === 'welcome').map(compile);
+  const nextOrder = sorted.filter((o) => o.effect.type === 'nextOrderCoupon').map(compile);
   const byProduct = new Map<string, CompiledOffer[]>();
   const byCategory = new Map<string, CompiledOffer[]>();
   const everyLine: CompiledOffer[] = [];
@@ -99,7 +102,7 @@ export function indexOffers(offers: readonly Offer[]): OfferIndex {
     for (const p of c.target.products) push(byProduct, p, c);
     for (const cat of c.target.categories) push(byCategory, cat, c);
   }
-  return { kind: 'offerIndex', offers: saleOffers, byProduct, byCategory, everyLine, welcome };
+  return { kind: 'offerIndex', offers: saleOffers, byProduct, byCategory, everyLine, welcome, nextOrder };
 }
 
 export function inScope(c: CompiledOffer, store: Store): boolean {

@@ -32,6 +32,15 @@ export { indexOffers, usesInPeriod, type OfferIndex } from './eligibility';
 export { priceReceipt, type PriceInput, type PricedReceipt, type PricedLine, type ReceiptTotals } from './pricing';
 export { priceReturn, type ReturnLineRequest, type ReturnedLine, type ReturnResult } from './returns';
 export { welcomeBonus, type WelcomeContext, type WelcomeResult } from './welcome';
+export {
+  nextOrderCoupons,
+  nextOrderCouponCode,
+  nextOrderBatchId,
+  isNextOrderBatch,
+  localMidnightMs,
+  NEXT_ORDER_PREFIX,
+  type NextOrderCoupon,
+} from './nextOrder';
 export { personalOffers, type PersonalOffersContext } from './personal';
 export {
   makeLot,

@@ -83,6 +83,12 @@ export const EffectSchema = z.discriminatedUnion('type', [
     .refine((e) => e.pay < e.buy, { path: ['pay'], message: 'must be less than buy' }),
   /** Granted at registration only (see welcomeBonus), never at a sale. */
   z.object({ type: z.literal('welcome'), amountKopecks: positiveKopecks }),
+  /**
+   * A next-order coupon (see nextOrderCoupons): a qualifying sale is given one single-use code for
+   * the coupon offer `couponOfferId`, valid from the next local day for `validDays` days. Changes
+   * nothing on this receipt.
+   */
+  z.object({ type: z.literal('nextOrderCoupon'), couponOfferId: id, validDays: z.number().int().min(1).max(366) }),
 ]);
 export type Effect = z.infer<typeof EffectSchema>;
 

@@ -195,7 +195,8 @@ function applyEffect(c: CompiledOffer, free: number[], work: WorkLine[], result:
       result.fixedEffects.push({ offer: o, lines: free });
       return free;
     case 'welcome':
-      return []; // indexOffers keeps welcome offers out of sale pricing
+    case 'nextOrderCoupon':
+      return []; // indexOffers keeps welcome and next-order offers out of sale pricing
   }
 }
 

@@ -43,7 +43,16 @@ export const CouponSchema = z.object({
 });
 export type Coupon = z.infer<typeof CouponSchema>;
 
-export type CouponRefusal = 'unknown' | 'noCustomer' | 'otherCustomer' | 'segment' | 'notYet' | 'expired' | 'used' | 'offerGone' | 'already';
+export type CouponRefusal = 'unknown' | 'noCustomer' | 'otherCustomer' | 'segment' | 'notYet' | 'nextVisit' | 'expired' | 'used' | 'offerGone' | 'already';
+
+/** The batch a sale's next-order coupons belong to (core/engine/nextOrder.ts), at the server and in the till's list. */
+export function nextOrderBatchId(eventId: string): string {
+  return `next:${eventId.toLowerCase()}`;
+}
+
+export function isNextOrderBatch(batchId: string): boolean {
+  return batchId.startsWith('next:');
+}
 
 export type CouponCheck = { ok: true; coupon: Coupon } | { ok: false; reason: CouponRefusal };
 
@@ -67,7 +76,8 @@ export function checkCoupon(
   if (!sale.customer) return { ok: false, reason: 'noCustomer' };
   if (coupon.customerId !== null && coupon.customerId !== sale.customer.id) return { ok: false, reason: 'otherCustomer' };
   if (coupon.segment !== null && !sale.customer.segments.includes(coupon.segment)) return { ok: false, reason: 'segment' };
-  if (coupon.validFromMs !== null && sale.nowMs < coupon.validFromMs) return { ok: false, reason: 'notYet' };
+  // A next-order coupon printed on today's receipt: from the next visit (the next local day) only.
+  if (coupon.validFromMs !== null && sale.nowMs < coupon.validFromMs) return { ok: false, reason: isNextOrderBatch(coupon.batchId) ? 'nextVisit' : 'notYet' };
   if (coupon.validToMs !== null && sale.nowMs >= coupon.validToMs) return { ok: false, reason: 'expired' };
   if (coupon.singleUse && (coupon.redeemed || sale.usedHere.has(coupon.code))) return { ok: false, reason: 'used' };
   if (!sale.offerIds.has(coupon.offerId)) return { ok: false, reason: 'offerGone' };

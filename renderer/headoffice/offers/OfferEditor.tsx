@@ -277,6 +277,9 @@ export function OfferEditor({
             <label className="inline">
               <input type="checkbox" checked={form.firstPurchase} onChange={(e) => set('firstPurchase', e.target.checked)} /> {t('ho.editor.firstPurchase')}
             </label>
+            <label className="inline">
+              <input type="checkbox" checked={form.coupon} onChange={(e) => set('coupon', e.target.checked)} /> {t('ho.editor.coupon')}
+            </label>
             <div className="row">
               <label className="inline">
                 <input type="checkbox" checked={form.birthday} onChange={(e) => set('birthday', e.target.checked)} /> {t('ho.editor.birthday')}
@@ -358,6 +361,15 @@ export function OfferEditor({
                   </Field>
                   <Field label={t('ho.editor.pay')} error={err('pay')}>
                     <input inputMode="numeric" value={form.pay} onChange={(e) => set('pay', e.target.value)} size={4} />
+                  </Field>
+                </>
+              ) : form.effect === 'nextOrderCoupon' ? (
+                <>
+                  <Field label={t('ho.editor.couponOfferId')} error={err('couponOfferId')} hint={t('ho.editor.couponOfferHint')}>
+                    <input value={form.couponOfferId} onChange={(e) => set('couponOfferId', e.target.value)} maxLength={200} />
+                  </Field>
+                  <Field label={t('ho.editor.validDays')} error={err('validDays')}>
+                    <input inputMode="numeric" value={form.validDays} onChange={(e) => set('validDays', e.target.value)} size={4} />
                   </Field>
                 </>
               ) : (

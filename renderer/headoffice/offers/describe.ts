@@ -21,6 +21,8 @@ export function describeEffect(e: Effect, t: T, lng: string, money: (k: number) 
       return t(`ho.describe.${e.type}`, { value: money(e.amountKopecks) });
     case 'nForM':
       return t('ho.describe.nForM', { buy: e.buy, pay: e.pay });
+    case 'nextOrderCoupon':
+      return t('ho.describe.nextOrderCoupon', { offer: e.couponOfferId, days: e.validDays });
   }
 }
 

@@ -18,6 +18,33 @@ describe('offer form', () => {
     }
   });
 
+  it('keeps a coupon offer a coupon offer, and makes a next-order coupon offer for it (issue 16)', () => {
+    const coupon = OfferSchema.parse({
+      id: 'minus-200',
+      name: { ru: 'Купон', en: 'Coupon' },
+      audience: { coupon: true },
+      effect: { type: 'fixedBonus', amountKopecks: 20_000 },
+    });
+    const back = formToOffer(offerToForm(coupon));
+    expect(back.ok && back.offer).toEqual(coupon);
+    const form = {
+      ...emptyForm(),
+      id: 'next-1500',
+      nameRu: 'Купон за покупку',
+      nameEn: 'Coupon for a purchase',
+      minReceipt: '1500',
+      effect: 'nextOrderCoupon' as const,
+      couponOfferId: 'minus-200',
+      validDays: '14',
+    };
+    const made = formToOffer(form);
+    expect(made.ok && made.offer.effect).toEqual({ type: 'nextOrderCoupon', couponOfferId: 'minus-200', validDays: 14 });
+    expect(made.ok && made.offer.conditions.minReceiptKopecks).toBe(150_000);
+    expect(made.ok && formToOffer(offerToForm(made.offer))).toEqual(made);
+    expect(formToOffer({ ...form, couponOfferId: 'next-1500' })).toEqual({ ok: false, errors: { couponOfferId: 'couponOfferSelf' } });
+    expect(formToOffer({ ...form, validDays: '0' })).toEqual({ ok: false, errors: { validDays: 'invalid_field' } });
+  });
+
   it('reads percentages and roubles exactly, never through floats', () => {
     expect(parseHundredths('2,5')).toBe(250);
     expect(parseHundredths('0.07')).toBe(7);

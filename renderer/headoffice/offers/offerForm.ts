@@ -7,8 +7,8 @@ import { parseRoubles } from '../../../core/money';
  * the engine's own schema then checks the whole offer, and every error is put back on the
  * field it concerns, as an i18n key.
  */
-export type EffectType = 'percentDiscount' | 'extraAccrual' | 'accrualMultiplier' | 'fixedBonus' | 'nForM';
-export const EFFECT_TYPES: readonly EffectType[] = ['percentDiscount', 'extraAccrual', 'accrualMultiplier', 'fixedBonus', 'nForM'];
+export type EffectType = 'percentDiscount' | 'extraAccrual' | 'accrualMultiplier' | 'fixedBonus' | 'nForM' | 'nextOrderCoupon';
+export const EFFECT_TYPES: readonly EffectType[] = ['percentDiscount', 'extraAccrual', 'accrualMultiplier', 'fixedBonus', 'nForM', 'nextOrderCoupon'];
 
 export interface OfferForm {
   id: string;
@@ -30,6 +30,8 @@ export interface OfferForm {
   birthday: boolean;
   birthdayBefore: string;
   birthdayAfter: string;
+  /** A coupon offer: only for a customer who presents one of its codes (audience.coupon). */
+  coupon: boolean;
   /** A personal offer's customer ids are kept as they are; the form shows only their count. */
   customerIds: string[] | null;
   products: string[];
@@ -41,6 +43,9 @@ export interface OfferForm {
   value: string;
   buy: string;
   pay: string;
+  /** A next-order coupon: the coupon offer its code unlocks, and for how many days from the next day. */
+  couponOfferId: string;
+  validDays: string;
   limitPerCustomer: string;
   limitPeriodDays: string;
   /** Kept from the stored offer so a save never resets it. */
@@ -71,6 +76,7 @@ export function emptyForm(): OfferForm {
     birthday: false,
     birthdayBefore: '0',
     birthdayAfter: '0',
+    coupon: false,
     customerIds: null,
     products: [],
     categories: [],
@@ -80,6 +86,8 @@ export function emptyForm(): OfferForm {
     value: '10',
     buy: '3',
     pay: '2',
+    couponOfferId: '',
+    validDays: '14',
     limitPerCustomer: '',
     limitPeriodDays: '',
     version: 0,
@@ -126,6 +134,7 @@ export function offerToForm(o: Offer): OfferForm {
     birthday: o.audience.birthday !== undefined,
     birthdayBefore: String(o.audience.birthday?.daysBefore ?? 0),
     birthdayAfter: String(o.audience.birthday?.daysAfter ?? 0),
+    coupon: o.audience.coupon === true,
     customerIds: o.audience.customerIds ?? null,
     products: o.target.products,
     categories: o.target.categories,
@@ -142,6 +151,8 @@ export function offerToForm(o: Offer): OfferForm {
             : f.value,
     buy: e.type === 'nForM' ? String(e.buy) : f.buy,
     pay: e.type === 'nForM' ? String(e.pay) : f.pay,
+    couponOfferId: e.type === 'nextOrderCoupon' ? e.couponOfferId : f.couponOfferId,
+    validDays: e.type === 'nextOrderCoupon' ? String(e.validDays) : f.validDays,
     limitPerCustomer: o.limit ? String(o.limit.perCustomer) : '',
     limitPeriodDays: o.limit?.periodDays !== undefined ? String(o.limit.periodDays) : '',
   };
@@ -156,7 +167,7 @@ function fieldOf(path: readonly PropertyKey[]): FormField {
   if (a === 'audience') return b === 'birthday' ? 'birthdayBefore' : b === 'segments' ? 'segments' : 'tiers';
   if (a === 'target') return b === 'categories' ? 'categories' : 'products';
   if (a === 'conditions') return b === 'minQuantityMilli' ? 'minQuantity' : 'minReceipt';
-  if (a === 'effect') return b === 'pay' ? 'pay' : b === 'buy' ? 'buy' : 'value';
+  if (a === 'effect') return b === 'pay' ? 'pay' : b === 'buy' ? 'buy' : b === 'couponOfferId' ? 'couponOfferId' : b === 'validDays' ? 'validDays' : 'value';
   if (a === 'limit') return b === 'periodDays' ? 'limitPeriodDays' : 'limitPerCustomer';
   if (a === 'priority') return 'priority';
   return 'id';
@@ -176,6 +187,11 @@ export function formToOffer(f: OfferForm): FormResult {
     const buy = need('buy', intOf(f.buy));
     const pay = need('pay', intOf(f.pay));
     if (buy !== undefined && pay !== undefined) effect = { type: 'nForM', buy, pay };
+  } else if (f.effect === 'nextOrderCoupon') {
+    const validDays = need('validDays', intOf(f.validDays));
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(f.couponOfferId.trim())) errors.couponOfferId ??= 'offerId';
+    else if (f.couponOfferId.trim() === f.id) errors.couponOfferId ??= 'couponOfferSelf';
+    if (validDays !== undefined) effect = { type: 'nextOrderCoupon', couponOfferId: f.couponOfferId.trim(), validDays };
   } else {
     const v = need('value', parseHundredths(f.value), f.effect === 'fixedBonus' ? 'roubles' : 'percent');
     if (v !== undefined) {
@@ -224,6 +240,7 @@ export function formToOffer(f: OfferForm): FormResult {
       ...(segments.length > 0 ? { segments } : {}),
       ...(f.customerIds ? { customerIds: f.customerIds } : {}),
       firstPurchase: f.firstPurchase,
+      ...(f.coupon ? { coupon: true } : {}),
       ...(f.birthday && before !== undefined && after !== undefined ? { birthday: { daysBefore: before, daysAfter: after } } : {}),
     },
     target: { products: f.products, categories: f.categories },
