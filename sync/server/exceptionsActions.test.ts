@@ -71,6 +71,32 @@ describe.each(testDatabases())('exceptions report actions on $name', ({ open }) 
     expect(await report('customers_merged')).toHaveLength(1);
   });
 
+  it('adjusts a balance from a report row with its reason in the ledger, once, and settles the row; a reason too short is refused', async () => {
+    // A repeat registration (a phone another customer holds, no SMS code) is the row head office settles by hand.
+    const [r] = await s.push(token, [registration({ phone: '+79990005566' })]);
+    expect(r?.status).toBe('applied');
+    const [again] = await s.push(token, [registration({ phone: '+79990005566' })]);
+    expect(again?.status).toBe('applied');
+    const duplicate = again?.status === 'applied' ? again.result.customerId! : '';
+    const [row] = (await report('registration_unconfirmed_phone')).filter((x) => x.customerId === duplicate);
+    expect(row).toBeDefined();
+    const before = (await customer(duplicate)).balance;
+    const short = await post('/api/v1/admin/adjustments', { requestId: randomUUID(), customerId: duplicate, amountKopecks: 5_000, reason: 'ок' });
+    expect(short.statusCode).toBe(400);
+    const body = { requestId: randomUUID(), customerId: duplicate, amountKopecks: 5_000, reason: 'Бонусы за жалобу покупателя', exceptionId: row!.id };
+    const res = await post('/api/v1/admin/adjustments', body);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'applied', result: { posted: { adjusted: 5_000 }, balance: { available: before + 5_000 } } });
+    // A double click or a retry: the first answer, the balance moved once.
+    expect((await post('/api/v1/admin/adjustments', body)).json()).toMatchObject({ status: 'duplicate' });
+    expect((await customer(duplicate)).balance).toBe(before + 5_000);
+    const postings = await s.db.query<{ amount: string; reason: string }>('SELECT amount, reason FROM ledger WHERE event_id = $1', [body.requestId]);
+    expect(postings.map((p) => [Number(p.amount), p.reason])).toEqual([[5_000, 'Бонусы за жалобу покупателя']]);
+    const [settled] = (await report('registration_unconfirmed_phone')).filter((x) => x.id === row!.id);
+    expect(settled?.details.resolution).toMatchObject({ action: 'adjust', amount: 5_000, reason: 'Бонусы за жалобу покупателя' });
+    expect(await verifyLedger(s.db)).toEqual([]);
+  });
+
   it('refuses to merge a customer into itself, or an unknown one, in the usual error shape', async () => {
     const same = await post('/api/v1/admin/customers/merge', { requestId: randomUUID(), fromCustomerId: '3', intoCustomerId: '3', reason: 'ошибка' });
     expect(same.statusCode).toBe(400);
