@@ -119,6 +119,14 @@ export const SaleEvent = z
     }),
     fiscal: SaleFiscal.optional(),
     /**
+     * Next-order coupons printed on this receipt (issue 16, core/engine/nextOrder.ts): each code is
+     * derived from this event's id; the server issues it, once, when its own pricing agrees.
+     */
+    nextOrderCoupons: z
+      .array(z.object({ code: z.string().regex(/^[A-Z0-9]{4,32}$/), offerId: z.string().min(1).max(200), couponOfferId: z.string().min(1).max(200) }))
+      .max(5)
+      .optional(),
+    /**
      * How the till identified the customer; a spend by a typed phone needs a confirmation (an SMS
      * code) or stays within the chain's allowance (sync/protocol/phoneCodes.ts). Absent: a till
      * from before issue 13.

@@ -3,6 +3,7 @@ import type { AppliedResult, ReturnEvent } from '../../protocol/events';
 import type { ExceptionDraft } from '../exceptions';
 import { CustomerBook, DEBT_LOT } from '../ledger';
 import { eventCashier } from '../cashiers';
+import { voidNextOrderCoupons } from '../nextOrderCoupons';
 import { flag, rulesOf, tillInstantMs, type EventContext } from './context';
 import { lockCustomerById } from './customerRef';
 import { reject, retryLater } from './rejection';
@@ -107,6 +108,8 @@ export async function applyReturn(ctx: EventContext, ev: ReturnEvent): Promise<A
       cashierId,
     ],
   );
+  // The sale's next-order coupons still unused go with the return (nextOrderCoupons.ts).
+  await voidNextOrderCoupons(tx, { chainId: terminal.chainId, saleEventId: ev.original.eventId, returnEventId: ctx.eventId });
   await flag(ctx, flags);
   return {
     type: 'return',

@@ -2,6 +2,7 @@ import type { AppliedResult, SaleEvent } from '../../protocol/events';
 import { eventCashier } from '../cashiers';
 import { settleSaleCertificates } from '../certificates';
 import { claimSaleCoupons } from '../coupons';
+import { issueNextOrderCoupons } from '../nextOrderCoupons';
 import { CustomerBook } from '../ledger';
 import { flag, rulesOf, type EventContext } from './context';
 import { lockCustomer, lockedCustomer } from './customerRef';
@@ -76,6 +77,16 @@ export async function applySale(ctx: EventContext, ev: SaleEvent): Promise<Appli
   }
   // Certificates sold (activated) and parts paid (redeemed again under the till's hold id): never below zero, conflicts flagged.
   const certificates = await settleSaleCertificates(tx, terminal, ev);
-  await flag(ctx, [...(coupons?.flags ?? []), ...decided.flags, ...certificates]);
+  // Next-order coupons the receipt printed: issued once if the server's pricing earns them too.
+  const nextOrder = ev.nextOrderCoupons?.length
+    ? await issueNextOrderCoupons(tx, {
+        chainId: terminal.chainId,
+        eventId: ctx.eventId,
+        customerId: customer?.id ?? null,
+        sale: ev,
+        earned: decided.nextOrder,
+      })
+    : null;
+  await flag(ctx, [...(coupons?.flags ?? []), ...decided.flags, ...certificates, ...(nextOrder?.flags ?? [])]);
   return decided.result;
 }

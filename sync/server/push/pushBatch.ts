@@ -149,8 +149,16 @@ export async function pushBatch(
               .join('; '),
           );
     const ev = parsed.success ? parsed.data : null;
-    // A sale presenting coupons or moving gift certificates goes alone: its codes are taken under its own savepoint.
-    if (ev?.type === 'sale' && !ev.sale.coupons?.length && !movesCertificates(ev) && !upFront && rules && options.saleRuns !== false) {
+    // A sale presenting coupons, printing next-order coupons or moving gift certificates goes alone: its codes are taken under its own savepoint.
+    if (
+      ev?.type === 'sale' &&
+      !ev.sale.coupons?.length &&
+      !ev.nextOrderCoupons?.length &&
+      !movesCertificates(ev) &&
+      !upFront &&
+      rules &&
+      options.saleRuns !== false
+    ) {
       // The same id twice: the second copy must see the first one's answer, so it starts a new run.
       if (inRun.has(raw.eventId.toLowerCase())) await applyRun();
       run.push({ index, sale: { eventId: raw.eventId, ev } });

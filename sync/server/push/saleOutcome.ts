@@ -1,4 +1,15 @@
-import { EngineInputError, makeLot, priceReceipt, tierForSpend, usesInPeriod, type Customer, type PricedReceipt, type Programme } from '../../../core/engine';
+import {
+  EngineInputError,
+  makeLot,
+  nextOrderCoupons,
+  priceReceipt,
+  tierForSpend,
+  usesInPeriod,
+  type Customer,
+  type NextOrderCoupon,
+  type PricedReceipt,
+  type Programme,
+} from '../../../core/engine';
 import type { AppliedResult, SaleEvent, SaleTotals } from '../../protocol/events';
 import type { Sql } from '../db/database';
 import { cashierIsCustomer } from '../cashiers';
@@ -85,6 +96,8 @@ export interface SaleDecision {
   tier: string | null;
   flags: ExceptionDraft[];
   result: AppliedResult;
+  /** Next-order coupons the sale earns by the server's pricing, derived only when the till printed some (nextOrderCoupons.ts). */
+  nextOrder: NextOrderCoupon[];
 }
 
 /**
@@ -237,7 +250,14 @@ export async function decideSale(
   const limited = new Set(rules.limited.map((o) => o.id));
   const usedOffers = customer ? server.appliedOffers.filter((o) => limited.has(o.id)).map((o) => o.id) : [];
   const balance = customer && book ? book.balance : null;
+  const nextOrder = ev.nextOrderCoupons?.length
+    ? nextOrderCoupons(programme, rules.index, { store: engineStore(terminal), at: sale.at, customer: engineCustomer?.customer ?? null }, server, {
+        eventId: input.eventId,
+        timeZone: terminal.timeZone,
+      })
+    : [];
   return {
+    nextOrder,
     receipt: {
       eventId: input.eventId,
       receiptId: sale.receiptId,
