@@ -106,3 +106,27 @@ test("a cashier starts the shift; a store manager unlocks with a card or a PIN a
   await page.keyboard.press('F6');
   await expect(page.getByRole('heading', { name: 'Вход кассира' })).toBeVisible();
 });
+
+test('with the server down the manager screen says so in Russian (never "fetch failed") and shows this till’s own figures', async ({ page }) => {
+  await page.goto(till.host.openUrl);
+  await expect(page.getByText('База клиентов загружена: 500')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('heading', { name: 'Вход кассира' })).toBeVisible({ timeout: 30_000 });
+  await till.server.stop();
+  // The shift starts offline: the till checks the cashier's PIN itself.
+  await page.getByLabel('Табельный номер').fill('101');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('PIN-код кассира').fill('1357');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Кассир: Анна Смирнова')).toBeVisible();
+
+  await page.keyboard.press('F11');
+  await page.getByLabel('PIN-код менеджера').fill('482913');
+  await page.keyboard.press('Enter');
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveText('Нет связи с сервером: менеджера проверить нельзя.', { timeout: 30_000 });
+  await expect(page.getByText(/fetch failed|Cannot reach/i)).toHaveCount(0);
+  // What the till can show without anyone being checked: its own receipts per cashier, from its journal.
+  await expect(page.getByText(/^Нет связи с сервером\. Показатели только этой кассы/)).toBeVisible();
+  const own = page.getByRole('table', { name: 'Показатели кассы по кассирам' });
+  await expect(own.getByRole('row', { name: /Вся касса/ })).toBeVisible();
+});
