@@ -1,3 +1,4 @@
+import i18next from 'i18next';
 import { z } from 'zod';
 
 /**
@@ -30,20 +31,40 @@ const CODES: Record<string, string> = {
   too_many_failures: 'rateLimited',
 };
 
-export function errorOf(status: number, body: unknown): ApiError {
+/**
+ * The fields a refusal may name (the request's zod paths, their first part) → ho.fields keys. The
+ * server names fields as the API spells them (English); the reader gets the form's own words,
+ * and a field not listed here as "the values entered", never the API's name for it.
+ */
+const FIELDS: Record<string, string> = {
+  card: 'card',
+  toCustomerId: 'customer',
+  fromCustomerId: 'duplicate',
+  intoCustomerId: 'customer',
+  customerId: 'customer',
+  amountKopecks: 'amount',
+  reason: 'reason',
+  from: 'from',
+  to: 'to',
+  storeId: 'store',
+  q: 'search',
+  id: 'offerId',
+  name: 'name',
+  priority: 'priority',
+};
+
+export function errorOf(status: number, body: unknown, label: (key: string) => string = (k) => i18next.t(k)): ApiError {
   const b = (body ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
   const code = typeof b.code === 'string' ? b.code : `http_${status}`;
   if (status === 401 || status === 403) return { key: 'ho.errors.unauthorized' };
   const mapped = CODES[code];
   if (mapped) return { key: `ho.errors.${mapped}` };
   if (code === 'invalid_request' || code === 'invalid_offer' || status === 400 || status === 422) {
-    const details = Array.isArray(b.details)
-      ? b.details
-          .map((d: unknown) => (d && typeof d === 'object' && 'path' in d ? String((d as { path: unknown }).path) : ''))
-          .filter(Boolean)
-          .join(', ')
-      : '';
-    return { key: 'ho.errors.invalid', params: { details: details || code } };
+    const paths = Array.isArray(b.details)
+      ? b.details.map((d: unknown) => (d && typeof d === 'object' && 'path' in d ? String((d as { path: unknown }).path) : ''))
+      : [];
+    const fields = [...new Set(paths.map((p) => FIELDS[p.split('.')[0] ?? ''] ?? 'other'))].map((f) => label(`ho.fields.${f}`));
+    return { key: 'ho.errors.invalid', params: { details: fields.length > 0 ? fields.join(', ') : label('ho.fields.other') } };
   }
   if (status === 409) return { key: 'ho.errors.conflict' };
   return { key: 'ho.errors.server', params: { code } };
