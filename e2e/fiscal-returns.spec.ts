@@ -69,6 +69,11 @@ test('weighed goods with bonuses spent: the receipt positions add up to the paya
   const fruit = doc.positions!.find((p) => p.name === FRUIT.name)!;
   expect(fruit.quantityMilli).toBe(1_234);
   expect(fruit.tax).toBe('vat10');
+  // The loyalty block of the receipt's text part, for the card shown: spent, earned, balance, and
+  // from when the bonuses earned can be spent (the programme's pending days, in the store's clock).
+  expect(doc.text!.slice(0, 2)).toEqual(['Программа лояльности', expect.stringMatching(/^Списано: \d/)]);
+  expect(doc.text!.find((l) => l.startsWith('Начислено: '))).not.toBe('Начислено: 0,00 бонуса');
+  expect(doc.text).toContainEqual(expect.stringMatching(/^Начисленные бонусы можно потратить с \d\d\.\d\d\.\d{4} \d\d:\d\d\. Ждём вас снова!$/));
   expect(tills[0]!.sim.state().invalidTasks).toEqual([]);
   await page.keyboard.press('Enter');
 });
