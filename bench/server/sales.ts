@@ -1,6 +1,6 @@
 import type { KeyCost } from '../../core/lookupKey';
 import type { TillEvent } from '../../sync/protocol/events';
-import { demoBalance } from '../../sync/server/demoSeed';
+import { demoBalance, demoCardNumber } from '../../sync/server/demoSeed';
 import { line, sale } from '../../sync/server/testing/events';
 import { seededRandom } from '../../sync/testing/prng';
 
@@ -13,7 +13,8 @@ export const BENCH_KEY_COST: KeyCost = { memoryKiB: 8, iterations: 1 };
 /**
  * Sales as the benches push them, priced by the till's engine: 1-4 demo products, 9 in 10 with
  * one of the demo customers 1..`customers` (the till believing their seeded balance), a third
- * of those spending up to `maxRedeem` kopecks of bonuses. The same seed makes the same sales.
+ * of those spending up to `maxRedeem` kopecks of bonuses, each identified by their loyalty card.
+ * The same seed makes the same sales.
  */
 export function benchSales(seed: number, customers: number, maxRedeem: number): (storeId: number) => TillEvent {
   const random = seededRandom(seed);
@@ -27,6 +28,8 @@ export function benchSales(seed: number, customers: number, maxRedeem: number): 
       available: withCard ? demoBalance(n) : 0,
       lines: products.map((p) => line(p, 1 + Math.floor(random() * 3), storeId)),
       redeem: withCard && random() < 0.33 ? 1 + Math.floor(random() * maxRedeem) : 0,
+      // As a current till says it: the card scanned (the server checks it is this customer's).
+      ...(withCard ? { identity: { via: 'card' as const, card: demoCardNumber(n) } } : {}),
     }).event;
   };
 }

@@ -121,13 +121,23 @@ export function toLocal(at: SaleTime): LocalDateTime {
     return build(at.year, at.month, at.day, at.hour, at.minute);
   }
   const ms = saleInstantMs(at) ?? 0;
+  // Zone offsets change only on whole minutes, so every instant of one minute has the same local
+  // time: a server pricing a thousand sales a second asks Intl once a minute per zone.
+  const minute = Math.floor(ms / 60_000);
+  const last = lastLocal.get(at.timeZone);
+  if (last?.minute === minute) return { ...last.local };
   const parts = formatterFor(at.timeZone).formatToParts(new Date(ms));
   const get = (type: Intl.DateTimeFormatPartTypes): number => {
     const p = parts.find((x) => x.type === type);
     return p ? Number(p.value) : 0;
   };
-  return build(get('year'), get('month'), get('day'), get('hour'), get('minute'));
+  const local = build(get('year'), get('month'), get('day'), get('hour'), get('minute'));
+  lastLocal.set(at.timeZone, { minute, local });
+  return { ...local };
 }
+
+/** The last minute converted per zone (a cache like `formatters`: one entry per zone). */
+const lastLocal = new Map<string, { minute: number; local: LocalDateTime }>();
 
 /**
  * Whether `date` falls within `before` days ahead of to `after` days past a yearly date

@@ -28,6 +28,16 @@ function holdsLuhnWindow(digits: string): boolean {
   return false;
 }
 
+/** Fewer than 13 digits in all: no card number can be in it (most texts; checked without allocating). */
+function fewerDigitsThanPan(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++digits >= MIN_PAN) return false;
+  }
+  return true;
+}
+
 /**
  * Whether a text holds something that may be a bank card number. A value that is exactly an
  * EAN-13 with its GS1 check digit (a product code, or a loyalty card: EAN-13 in the GS1
@@ -36,7 +46,7 @@ function holdsLuhnWindow(digits: string): boolean {
  * also passes GS1, about one in ten of them, is let through when it is a whole field alone.)
  */
 export function holdsCardNumber(text: string): boolean {
-  if (text.length < MIN_PAN) return false;
+  if (text.length < MIN_PAN || fewerDigitsThanPan(text)) return false;
   const trimmed = text.trim();
   if (trimmed.length === 13 && gtinValid(trimmed)) return false;
   const scanned = text.replace(UUID, ' ');

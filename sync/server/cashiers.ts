@@ -117,13 +117,14 @@ export async function storeCashiers(db: Sql, storeId: number): Promise<CashierLi
  * sales as exceptions.
  */
 export async function cashierIsCustomer(tx: Sql, cashierId: number, customerId: number): Promise<boolean> {
-  const rows = await tx.query(
-    `SELECT 1 FROM cashiers ca WHERE ca.id = $1 AND (
-       EXISTS (SELECT 1 FROM identifiers i WHERE i.kind = 'card' AND i.key = ca.card_number AND i.customer_id = $2)
-       OR EXISTS (SELECT 1 FROM customers c WHERE c.id = $2 AND ca.phone_e164 IS NOT NULL AND c.phone_e164 = ca.phone_e164))`,
-    [cashierId, customerId],
-  );
+  const rows = await tx.query(`SELECT 1 FROM cashiers ca WHERE ca.id = $1 AND ${cashierOwnsCustomerSql('$2')}`, [cashierId, customerId]);
   return rows.length > 0;
+}
+
+/** The condition, on a cashier row `ca`, that the customer `customerExpr` is that cashier (shared with the batched push). */
+export function cashierOwnsCustomerSql(customerExpr: string): string {
+  return `(EXISTS (SELECT 1 FROM identifiers i WHERE i.kind = 'card' AND i.key = ca.card_number AND i.customer_id = ${customerExpr})
+       OR EXISTS (SELECT 1 FROM customers c WHERE c.id = ${customerExpr} AND ca.phone_e164 IS NOT NULL AND c.phone_e164 = ca.phone_e164))`;
 }
 
 export async function eventCashier(tx: Sql, storeId: number, cashierId: string | undefined): Promise<number | null> {

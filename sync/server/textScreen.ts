@@ -39,31 +39,48 @@ export interface ScreenOptions {
  * an explicit stack; a too-deep value is reported before anything inside it is looked at.
  */
 export function screenValue(value: unknown, { cards = true, texts = true, maxDepth = MAX_BODY_DEPTH }: ScreenOptions = {}): TextFinding | null {
-  const check = (text: string, path: string): TextFinding | null => {
+  const check = (text: string): TextProblem | null => {
     if (!texts) return null;
     const problem = textProblem(text);
     if (problem === null || (problem === 'card_number_in_text' && !cards)) return null;
-    return { code: problem, path };
+    return problem;
   };
-  const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 0, path: '' }];
+  // Paths are made only for a finding: building one per node was most of the screen's cost.
+  interface Node {
+    v: unknown;
+    depth: number;
+    parent: Node | null;
+    key: string;
+  }
+  const pathOf = (n: Node): string => {
+    const keys: string[] = [];
+    for (let at: Node | null = n; at?.parent; at = at.parent) keys.push(at.key);
+    return keys.reverse().join('.').slice(0, 200);
+  };
+  const stack: Node[] = [{ v: value, depth: 0, parent: null, key: '' }];
   while (stack.length > 0) {
-    const { v, depth, path } = stack.pop()!;
+    const node = stack.pop()!;
+    const { v, depth } = node;
     if (typeof v === 'string') {
-      const found = check(v, path);
-      if (found) return found;
+      const found = check(v);
+      if (found) return { code: found, path: pathOf(node) };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= maxDepth) return { code: 'body_too_deep', path };
+    if (depth >= maxDepth) return { code: 'body_too_deep', path: pathOf(node) };
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth: depth + 1, path: path ? `${path}.${i}` : String(i) });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], depth: depth + 1, parent: node, key: String(i) });
       continue;
     }
-    for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
       // A bad key is named by its parent: the key itself may be the card number.
-      const found = check(k, path);
-      if (found) return { ...found, path: path ? `${path}.(key)` : '(key)' };
-      stack.push({ v: child, depth: depth + 1, path: (path ? `${path}.${k}` : k).slice(0, 200) });
+      const found = check(k);
+      if (found) {
+        const path = pathOf(node);
+        return { code: found, path: path ? `${path}.(key)` : '(key)' };
+      }
+      stack.push({ v: (v as Record<string, unknown>)[k], depth: depth + 1, parent: node, key: k });
     }
   }
   return null;

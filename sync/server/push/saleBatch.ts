@@ -2,13 +2,15 @@ import type { EventOutcome, PushResultItem, SaleEvent } from '../../protocol/eve
 import { guardSelect } from '../changeFeed';
 import type { Database, Sql } from '../db/database';
 import type { ExceptionDraft } from '../exceptions';
-import { bookWrites, booksSelect, CustomerBook, LedgerIds, type BookChanges, type BooksRow } from '../ledger';
+import { bookWrites, booksSelect, CustomerBook, DAY_MS, LedgerIds, type BookChanges, type BooksRow } from '../ledger';
 import type { ChainRules } from '../rules';
 import type { TerminalContext } from '../terminals';
 import { customerRefs, lockCustomerIds, lockedCustomer, resolvedRefs, resolveSelect, type LockedCustomer, type ResolvedRow } from './customerRef';
 import { inlined } from './inlineSql';
 import { Rejection, reject } from './rejection';
-import { checkSaleStore, decideSale, saleInstantMs, spendWindow, type ReceiptRow } from './saleOutcome';
+import { checkSaleStore, decideSale, saleInstantMs, spendWindow, type ReceiptRow, type SaleLookups } from './saleOutcome';
+import { proofKey } from './spendProof';
+import { cashierOwnsCustomerSql } from '../cashiers';
 import { receiptWrites, type OfferUse } from './saleRecords';
 
 /** A sale of a push. */
@@ -126,6 +128,8 @@ interface Known {
   /** Eligible net of the customer's receipts in each sale's tier period (by position in the run). */
   spend: number[];
   uses: Map<number, Map<string, number[]>>;
+  /** The extra checks' answers for the run's sales, read with the books (see SaleLookups). */
+  lookups: SaleLookups;
 }
 
 async function applyClaimed(
@@ -156,8 +160,9 @@ async function applyClaimed(
 
   const byRef = new Map<string, LockedCustomer | null>();
   for (const [ref, id] of resolved) byRef.set(ref, id === null ? null : (locked.get(id) ?? null));
-  const known = await readBooks(tx, rules, todo, byRef, nowMs, new LedgerIds(snap.ids.map(Number)));
-  const decided = await decideRun(tx, known, { rules, terminal, todo, nowMs, cashiers: new Set(snap.cashiers), usedReceiptIds: new Set(snap.used) });
+  const cashiers = new Set(snap.cashiers);
+  const known = await readBooks(tx, rules, terminal, todo, byRef, cashiers, nowMs, new LedgerIds(snap.ids.map(Number)));
+  const decided = await decideRun(tx, known, { rules, terminal, todo, nowMs, cashiers, usedReceiptIds: new Set(snap.used) });
   decided.givenBack.push(...deferred.map((s) => s.eventId));
   for (const [id, item] of decided.items) items.set(id, item);
   return { result: { items, deferred, faults: decided.faults }, write: runWrite(terminal, decided) };
@@ -182,22 +187,50 @@ function duplicates(run: readonly RunSale[], claimed: ReadonlySet<string>, snap:
   return out;
 }
 
-/** The locked customers' books, spend in each sale's tier period and offer uses: one round trip, after the locks. */
+/**
+ * The locked customers' books, spend in each sale's tier period and offer uses, and what the
+ * sales' extra checks ask (cards and bank cards proving a spend, bonuses spent in the last day
+ * where the chain caps them, cashiers buying on their own card): one round trip, after the locks.
+ */
 async function readBooks(
   tx: Sql,
   rules: ChainRules,
+  terminal: TerminalContext,
   todo: readonly RunSale[],
   byRef: Map<string, LockedCustomer | null>,
+  cashiers: ReadonlySet<string>,
   nowMs: number,
   pool: LedgerIds,
 ): Promise<Known> {
   const ids = [...new Set([...byRef.values()].flatMap((c) => (c ? [c.id] : [])))];
-  const windows = todo.map((s) => {
+  const customerOf = (s: RunSale) => {
     const ref = s.ev.sale.customer?.id;
-    const c = ref === undefined ? null : (byRef.get(ref.toLowerCase()) ?? null);
+    return ref === undefined ? null : (byRef.get(ref.toLowerCase()) ?? null);
+  };
+  const windows = todo.map((s) => {
+    const c = customerOf(s);
     return { customerId: c ? c.id : null, ...spendWindow(rules.programme, saleInstantMs(s.ev, nowMs)) };
   });
-  const [row] = await tx.query<BooksRow & { spend: number[]; uses: { c: number; o: string; t: number[] }[] | null }>(
+  const proofs = todo.flatMap((s) => {
+    const c = customerOf(s);
+    const key = c ? proofKey(s.ev) : null;
+    return c && key ? [{ ...key, customerId: c.id }] : [];
+  });
+  const ownCards = todo.flatMap((s) => {
+    const c = customerOf(s);
+    return c && s.ev.cashierId !== undefined && cashiers.has(s.ev.cashierId) ? [{ cashierId: Number(s.ev.cashierId), customerId: c.id }] : [];
+  });
+  const sinceMs = nowMs - DAY_MS;
+  const capped = rules.programme.dailySpendCapKopecks === undefined ? [] : ids;
+  const [row] = await tx.query<
+    BooksRow & {
+      spend: number[];
+      uses: { c: number; o: string; t: number[] }[] | null;
+      owned: string[];
+      redeemed: { c: number; s: number }[] | null;
+      own: string[];
+    }
+  >(
     `SELECT ${booksSelect('$4')},
             ARRAY(SELECT CASE WHEN w.c IS NULL THEN 0 ELSE (
                       SELECT COALESCE(sum(r.eligible_net), 0) FROM receipts r
@@ -205,12 +238,45 @@ async function readBooks(
                     FROM unnest($1::bigint[], $2::float8[], $3::float8[]) WITH ORDINALITY AS w(c, f, t, n) ORDER BY w.n) AS spend,
             (SELECT json_agg(json_build_object('c', u.customer_id, 'o', u.offer_id, 't', u.times)) FROM (
                SELECT customer_id, offer_id, array_agg((extract(epoch FROM used_at) * 1000)::float8) AS times FROM offer_uses
-               WHERE customer_id = ANY($4::bigint[]) AND offer_id = ANY($5::text[]) GROUP BY customer_id, offer_id) u) AS uses`,
-    [windows.map((w) => w.customerId), windows.map((w) => w.fromMs), windows.map((w) => w.toMs), ids, rules.limited.map((o) => o.id)],
+               WHERE customer_id = ANY($4::bigint[]) AND offer_id = ANY($5::text[]) GROUP BY customer_id, offer_id) u) AS uses,
+            ARRAY(SELECT i.kind || ':' || i.customer_id || ':' || i.key FROM unnest($6::text[], $7::text[], $8::bigint[]) AS q(k, key, c)
+                  JOIN identifiers i ON i.chain_id = $9::int AND i.kind = q.k AND i.key = q.key AND i.customer_id = q.c) AS owned,
+            (SELECT json_agg(json_build_object('c', customer_id, 's', s)) FROM (
+               SELECT customer_id, -sum(amount) AS s FROM ledger
+               WHERE customer_id = ANY($10::bigint[]) AND kind = 'redemption' AND created_at > $11::timestamptz GROUP BY customer_id) d) AS redeemed,
+            ARRAY(SELECT q.ca || ':' || q.c FROM unnest($12::bigint[], $13::bigint[]) AS q(ca, c)
+                  JOIN cashiers ca ON ca.id = q.ca WHERE ${cashierOwnsCustomerSql('q.c')}) AS own`,
+    [
+      windows.map((w) => w.customerId),
+      windows.map((w) => w.fromMs),
+      windows.map((w) => w.toMs),
+      ids,
+      rules.limited.map((o) => o.id),
+      proofs.map((p) => p.kind),
+      proofs.map((p) => p.key),
+      proofs.map((p) => p.customerId),
+      terminal.chainId,
+      capped,
+      new Date(sinceMs).toISOString(),
+      ownCards.map((o) => o.cashierId),
+      ownCards.map((o) => o.customerId),
+    ],
   );
   const uses = new Map<number, Map<string, number[]>>(ids.map((id) => [id, new Map()]));
   for (const u of row?.uses ?? []) uses.get(Number(u.c))?.set(u.o, u.t.map(Number));
-  return { byRef, books: CustomerBook.fromBooksRow(row, ids, nowMs, pool), spend: (row?.spend ?? []).map(Number), uses };
+  const owned = new Set(row?.owned ?? []);
+  const redeemed = new Map((row?.redeemed ?? []).map((r) => [Number(r.c), Number(r.s)]));
+  const own = new Set(row?.own ?? []);
+  const lookups: SaleLookups = {
+    owns: async (kind, key, customerId) => owned.has(`${kind}:${customerId}:${key}`),
+    async redeemedSince(customerId, since) {
+      // Every sale of the run is decided at the run's one `nowMs`; another instant would need its own read.
+      if (since !== sinceMs) throw new Error('sale run: redemptions read for another instant');
+      return redeemed.get(customerId) ?? 0;
+    },
+    cashierIsCustomer: async (cashierId, customerId) => own.has(`${cashierId}:${customerId}`),
+  };
+  return { byRef, books: CustomerBook.fromBooksRow(row, ids, nowMs, pool), spend: (row?.spend ?? []).map(Number), uses, lookups };
 }
 
 interface RunWrites {
@@ -276,6 +342,7 @@ async function decideRun(
           offerUses: (customer && uses.get(customer.id)) || new Map(),
           cashierId: ev.cashierId !== undefined && inputs.cashiers.has(ev.cashierId) ? Number(ev.cashierId) : null,
         },
+        lookups: known.lookups,
       });
       if (receiptIds.has(ev.sale.receiptId)) {
         reject('receipt_id_reused', `Receipt "${ev.sale.receiptId}" was already pushed by this terminal under another event id.`);

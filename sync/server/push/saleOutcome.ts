@@ -21,7 +21,7 @@ import { engineStore, tillInstantMs } from './context';
 import type { LockedCustomer } from './customerRef';
 import { postedReceipt } from './postedReceipt';
 import { reject } from './rejection';
-import { spendProof } from './spendProof';
+import { ownsKeyIn, spendProof, type OwnsKey } from './spendProof';
 import { phoneSpendAllowance } from '../../protocol/phoneCodes';
 
 /**
@@ -88,6 +88,32 @@ export interface ReceiptRow {
   cashierId: number | null;
 }
 
+/**
+ * What deciding a sale asks the database beyond the customer's book. Alone, each is a query
+ * (`databaseLookups`); a batch of sales reads them all in one round trip (saleBatch.ts), since
+ * nothing in a run of sales changes them but its own redemptions, which the book counts.
+ */
+export interface SaleLookups {
+  owns: OwnsKey;
+  /** Bonuses the customer spent (redemptions posted) since the instant, before this transaction's own. */
+  redeemedSince(customerId: number, sinceMs: number): Promise<number>;
+  cashierIsCustomer(cashierId: number, customerId: number): Promise<boolean>;
+}
+
+export function databaseLookups(tx: Sql, chainId: number): SaleLookups {
+  return {
+    owns: ownsKeyIn(tx, chainId),
+    async redeemedSince(customerId, sinceMs) {
+      const [row] = await tx.query<{ spent: string | number }>(
+        `SELECT COALESCE(-sum(amount), 0) AS spent FROM ledger WHERE customer_id = $1 AND kind = 'redemption' AND created_at > $2::timestamptz`,
+        [customerId, new Date(sinceMs).toISOString()],
+      );
+      return Number(row?.spent ?? 0);
+    },
+    cashierIsCustomer: (cashierId, customerId) => cashierIsCustomer(tx, cashierId, customerId),
+  };
+}
+
 export interface SaleDecision {
   receipt: ReceiptRow;
   /** Limited offers the sale used, to count against the customer. */
@@ -114,9 +140,12 @@ export async function decideSale(
     eventId: string;
     nowMs: number;
     subject: SaleSubject;
+    /** Where the extra checks read from; default: a query each. */
+    lookups?: SaleLookups;
   },
 ): Promise<SaleDecision> {
   const { terminal, rules, ev, nowMs } = input;
+  const lookups = input.lookups ?? databaseLookups(tx, terminal.chainId);
   const { customer, book, cashierId } = input.subject;
   const { programme } = rules;
   const sale = ev.sale;
@@ -178,7 +207,8 @@ export async function decideSale(
 
   // A spend by a customer known only by a phone number needs the phone's SMS code (issue 13):
   // without it, only the chain's small allowance, flagged; beyond it the sale is refused.
-  const proof = customer && till.redeemed > 0 ? await spendProof(tx, { terminal, customerId: customer.id, ev, eventId: input.eventId, soldAtMs }) : null;
+  const proof =
+    customer && till.redeemed > 0 ? await spendProof(tx, { terminal, customerId: customer.id, ev, eventId: input.eventId, soldAtMs }, lookups.owns) : null;
   if (customer && proof === 'unproven') {
     const cap = phoneSpendAllowance(programme);
     if (till.redeemed > cap) {
@@ -197,11 +227,7 @@ export async function decideSale(
   // redemptions the server posted in the 24 hours before this sale, with this batch's own.
   const dailyCap = programme.dailySpendCapKopecks;
   if (customer && book && till.redeemed > 0 && dailyCap !== undefined) {
-    const [row] = await tx.query<{ spent: string | number }>(
-      `SELECT COALESCE(-sum(amount), 0) AS spent FROM ledger WHERE customer_id = $1 AND kind = 'redemption' AND created_at > $2::timestamptz`,
-      [customer.id, new Date(nowMs - DAY_MS).toISOString()],
-    );
-    const spentToday = Number(row?.spent ?? 0) + book.unwrittenRedemptions();
+    const spentToday = (await lookups.redeemedSince(customer.id, nowMs - DAY_MS)) + book.unwrittenRedemptions();
     if (spentToday + till.redeemed > dailyCap) {
       reject(
         'daily_spend_cap',
@@ -237,7 +263,7 @@ export async function decideSale(
   const posted = postedReceipt(server, { redeemed: till.redeemed, accrued: customer ? accrued : 0 });
   if (ev.cashierId !== undefined && cashierId === null)
     flags.push({ kind: 'cashier_unknown', details: { receiptId: sale.receiptId, cashierId: ev.cashierId } });
-  if (customer && cashierId !== null && (await cashierIsCustomer(tx, cashierId, customer.id))) {
+  if (customer && cashierId !== null && (await lookups.cashierIsCustomer(cashierId, customer.id))) {
     flags.push({
       kind: 'cashier_own_card',
       customerId: customer.id,
