@@ -39,6 +39,9 @@ describe('head office error messages', () => {
   it('word known refusals by their code', async () => {
     const say = await wording('ru');
     expect(say(404, { code: 'customer_not_found', message: 'No customer 9.' })).toBe('Такого покупателя нет.');
+    expect(say(404, { code: 'card_not_found', message: 'No customer holds this card.' })).toBe(
+      'Эта карта ни за кем не числится: проверьте номер на самой карте.',
+    );
     expect(say(401, { code: 'unauthorized', message: 'Bad token' })).toBe('Ключ администратора не подошёл. Проверьте его и войдите снова.');
   });
 });

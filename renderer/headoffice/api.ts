@@ -19,6 +19,7 @@ const CODES: Record<string, string> = {
   not_found: 'notFound',
   store_not_found: 'notFound',
   customer_not_found: 'customerNotFound',
+  card_not_found: 'cardNotFound',
   revision_mismatch: 'conflict',
   precondition_failed: 'conflict',
   offer_exists: 'taken',

@@ -47,6 +47,26 @@ describe.each(testDatabases())('exceptions report actions on $name', ({ open }) 
     expect((open.json() as { items: { id: number }[] }).items.map((x) => x.id)).not.toContain(row!.id);
   });
 
+  it('refuses to give back a card nobody holds (a mistyped number), leaving the report row open', async () => {
+    const [r] = await s.push(token, [registration({ phone: '+79990007788', card: demoCardNumber(6) })]);
+    const newcomer = r?.status === 'applied' ? r.result.customerId! : '';
+    const [row] = (await report('card_taken')).filter((x) => x.customerId === newcomer);
+    expect(row).toBeDefined();
+    const typo = '1111111111116';
+    const res = await post('/api/v1/admin/cards/return', {
+      requestId: randomUUID(),
+      card: typo,
+      toCustomerId: newcomer,
+      reason: 'Карта выдана на кассе',
+      exceptionId: row!.id,
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'card_not_found' });
+    expect((await customer(newcomer)).cards).toEqual([]);
+    const [still] = (await report('card_taken')).filter((x) => x.id === row!.id);
+    expect(still?.details.resolution).toBeUndefined();
+  });
+
   it('merges a duplicate through the ledger: its bonuses move with the reason, once; its cards follow', async () => {
     const from = '11';
     const into = '12';

@@ -88,7 +88,7 @@ export async function mergeCustomers(db: Database, rulesCache: RulesCache, req: 
   });
 }
 
-/** Move a loyalty card to the customer who holds it (a card another registration took, or a mistake). */
+/** Move a loyalty card to the customer who holds it (a card another registration took, or a mistake); a card nobody holds is refused. */
 export async function returnCard(db: Database, req: CardReturnRequest): Promise<PushResultItem> {
   const chainId = await chainOf(db, req.toCustomerId);
   const key = { eventId: req.requestId, type: 'cardLink', chainId, terminalId: null, storeId: null };
@@ -98,6 +98,9 @@ export async function returnCard(db: Database, req: CardReturnRequest): Promise<
       req.card,
     ]);
     const previous = holder ? String(holder.customer_id) : null;
+    // Giving back means someone holds it: a number nobody holds is a typo, and linking it would
+    // settle the report while the real card stays with the other customer.
+    if (previous === null) throw new HttpError(404, 'card_not_found', 'No customer holds this card; check the number on the card.');
     for (const id of [previous, req.toCustomerId].filter((x): x is string => x !== null).sort((x, y) => Number(x) - Number(y))) {
       await lockCustomerById(tx, Number(id));
     }

@@ -90,6 +90,7 @@ export const en: HeadOfficeMessages = {
       mergePending: 'The duplicate has bonuses in the return window: merge once they become spendable.',
       mergeDebt: 'The duplicate owes bonuses: bring its balance to zero with an adjustment first.',
       otherChain: 'The customers belong to different chains.',
+      cardNotFound: 'Nobody holds this card: check the number on the card itself.',
       customerNotFound: 'No such customer.',
       rateLimited: 'Too many requests. Wait a little.',
       server: 'The server could not do it (code {{code}}).',
