@@ -2,6 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { receiptTask } from './atolTasks';
 import { AtolTask } from './atolWebSchemas';
 
+describe('ATOL sell task with a feedback link (issue 16)', () => {
+  it('prints the link as text and its QR code as a barcode item the simulator accepts', () => {
+    const link = 'https://fb.example.ru/f/AbCdEfGhIjKlMnOpQrStUvWx';
+    const task = receiptTask(
+      'sell',
+      {
+        receiptId: 'r-fb',
+        positions: [
+          { lineId: 'g', name: 'Молоко', priceKopecks: 9_900, quantityMilli: 1000, amountKopecks: 9_900, unit: 'piece', vat: 'vat22', paymentObject: 'commodity' },
+        ],
+        payments: [{ kind: 'cash', amountKopecks: 9_900 }],
+        cashier: { name: 'Анна' },
+        textLines: ['Оцените покупку и кассира:', link],
+        qrCode: link,
+      },
+      new Map(),
+      undefined,
+    );
+    expect(task.items.slice(1)).toEqual([
+      { type: 'text', text: 'Оцените покупку и кассира:', alignment: 'left', wrap: 'words' },
+      { type: 'text', text: link, alignment: 'left', wrap: 'words' },
+      { type: 'barcode', barcode: link, barcodeType: 'QR', alignment: 'center', scale: 4 },
+    ]);
+    expect(AtolTask.safeParse(task).success).toBe(true);
+    expect(AtolTask.safeParse({ ...task, items: [...task.items, { type: 'barcode', barcode: link, barcodeType: 'EAN13' }] }).success).toBe(false);
+  });
+});
+
 describe('ATOL sell task for gift certificates (54-FZ)', () => {
   it('sells a certificate as an advance ("advance", "payment") and takes one as prepaid (зачёт аванса)', () => {
     const task = receiptTask(

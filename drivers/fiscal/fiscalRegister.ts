@@ -96,6 +96,8 @@ export interface FiscalReceipt {
   print?: boolean;
   /** Lines for the receipt's text part (the loyalty block), printed after the positions. */
   textLines?: readonly string[];
+  /** A QR code printed after the text lines (the feedback link, issue 16). */
+  qrCode?: string;
 }
 
 export interface ShiftReport {

@@ -45,6 +45,8 @@ export interface SimDocument {
   operator?: string;
   customerContact?: string;
   text?: string[];
+  /** QR codes of the text part (a feedback link). */
+  qrCodes?: string[];
 }
 
 export interface SimCashMovement {
@@ -293,6 +295,7 @@ export class SimFiscalDrive {
       operator: task.operator?.name,
       customerContact: task.clientInfo?.emailOrPhone,
       text: task.items.flatMap((i) => (i.type === 'text' ? [i.text] : [])),
+      qrCodes: task.items.flatMap((i) => (i.type === 'barcode' ? [i.barcode] : [])),
     });
     return done(this.fiscalResult(doc));
   }

@@ -74,6 +74,8 @@ export const FiscalReceipt = z
     customerContact: z.string().max(254).optional(),
     print: z.boolean().optional(),
     textLines: z.array(z.string().max(200)).max(50).optional(),
+    /** A QR code printed after the text lines (the feedback link, issue 16). */
+    qrCode: z.string().min(1).max(500).optional(),
   })
   .strict()
   .refine((r) => r.positions.reduce((s, p) => s + p.amountKopecks, 0) === r.payments.reduce((s, p) => s + p.amountKopecks, 0), {
