@@ -14,6 +14,7 @@ import { MIGRATION_023_CUSTOMER_SNAPSHOTS } from './migration023CustomerSnapshot
 import { MIGRATION_024_CASHIER_PHONES } from './migration024CashierPhones';
 import { MIGRATION_025_ELECTRONIC_CERTIFICATES } from './migration025ElectronicCertificates';
 import { MIGRATION_026_FEEDBACK_LINKS } from './migration026FeedbackLinks';
+import { MIGRATION_027_RECEIPT_FISCAL } from './migration027ReceiptFiscal';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -500,6 +501,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_024_CASHIER_PHONES,
   MIGRATION_025_ELECTRONIC_CERTIFICATES,
   MIGRATION_026_FEEDBACK_LINKS,
+  MIGRATION_027_RECEIPT_FISCAL,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
