@@ -10,7 +10,16 @@ describe('ATOL sell task with a feedback link (issue 16)', () => {
       {
         receiptId: 'r-fb',
         positions: [
-          { lineId: 'g', name: 'Молоко', priceKopecks: 9_900, quantityMilli: 1000, amountKopecks: 9_900, unit: 'piece', vat: 'vat22', paymentObject: 'commodity' },
+          {
+            lineId: 'g',
+            name: 'Молоко',
+            priceKopecks: 9_900,
+            quantityMilli: 1000,
+            amountKopecks: 9_900,
+            unit: 'piece',
+            vat: 'vat22',
+            paymentObject: 'commodity',
+          },
         ],
         payments: [{ kind: 'cash', amountKopecks: 9_900 }],
         cashier: { name: 'Анна' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ScaleBarcodeSettings } from '../../core/scaleBarcode';
+import { FeedbackLinkSettings } from './feedback';
 
 /** One quick key of the sale screen (Alt+1..9): the product it sells. */
 export const QuickKeySetting = z.strictObject({
@@ -22,6 +23,8 @@ export const DeskSettings = z.strictObject({
     .optional(),
   /** The in-store scale label layouts (core/scaleBarcode.ts); an empty `prefixes`: no scale labels. */
   scaleBarcodes: ScaleBarcodeSettings.optional(),
+  /** Feedback by a link on the receipt and by SMS (issue 16); absent: none. */
+  feedbackLink: FeedbackLinkSettings.optional(),
 });
 export type DeskSettings = z.infer<typeof DeskSettings>;
 

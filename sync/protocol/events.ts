@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SaleInputSchema } from '../../core/engine';
+import { FeedbackToken } from './feedback';
 import { PhoneConfirmation, SaleIdentity } from './phoneCodes';
 
 /**
@@ -132,6 +133,8 @@ export const SaleEvent = z
      * from before issue 13.
      */
     identity: SaleIdentity.optional(),
+    /** The receipt's feedback token (issue 16), when the chain prints feedback links: the QR code and the SMS lead to it. */
+    feedbackToken: FeedbackToken.optional(),
   })
   .refine((e) => e.sale.customer === null || CustomerRef.safeParse(e.sale.customer.id).success, {
     path: ['sale', 'customer', 'id'],

@@ -24,6 +24,7 @@ import { adminSegmentRoutes } from './routes/adminSegments';
 import { couponRoutes } from './routes/coupons';
 import { certificateRoutes } from './routes/certificates';
 import { pushRoutes } from './routes/push';
+import { feedbackPageRoutes } from './routes/feedbackPage';
 import { phoneCodeRoutes, type PhoneCodeOptions } from './routes/phoneCodes';
 import { terminalRoutes } from './routes/terminal';
 import { receiptRoutes } from './routes/receipts';
@@ -186,5 +187,6 @@ export async function buildApp({
   adminLookupSecretRoutes(app, deps);
   phoneCodeRoutes(app, deps, phoneCodes);
   adminPageRoutes(app);
+  feedbackPageRoutes(app, deps);
   return app;
 }

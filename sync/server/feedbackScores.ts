@@ -10,9 +10,9 @@ import { HttpError } from './httpError';
  * store's time zone, the customer gave it.
  */
 
-const counts = (rows: readonly { rating: number; n: number }[]) => {
+const counts = (rows: readonly { rating: number; n: number }[], key: 'rating' | 'cashier_rating' = 'rating') => {
   const c = [0, 0, 0, 0, 0];
-  for (const r of rows) c[r.rating - 1]! += Number(r.n);
+  for (const r of rows) c[Number((r as Record<string, unknown>)[key] ?? r.rating) - 1]! += Number(r.n);
   return c;
 };
 
@@ -27,11 +27,13 @@ export async function storeFeedback(db: Sql, storeId: number, date: string | nul
     [storeId, date, lastDate],
   );
   if (!day) throw new HttpError(404, 'store_not_found', `Store ${storeId} does not exist.`);
-  const rows = await db.query<{ cashier_id: string | null; name: string | null; rating: number; n: number }>(
-    `SELECT f.cashier_id::text AS cashier_id, c.name, f.rating::int AS rating, count(*)::int AS n
+  // A link's answer rates the visit and the cashier apart (issue 16): the store counts the visit,
+  // each cashier their own rating; a till-screen answer has one rating for both.
+  const rows = await db.query<{ cashier_id: string | null; name: string | null; rating: number; cashier_rating: number; n: number }>(
+    `SELECT f.cashier_id::text AS cashier_id, c.name, f.rating::int AS rating, COALESCE(f.cashier_rating, f.rating)::int AS cashier_rating, count(*)::int AS n
      FROM feedback f LEFT JOIN cashiers c ON c.id = f.cashier_id
      WHERE f.store_id = $1 AND f.answered_at >= $2::timestamptz AND f.answered_at < $3::timestamptz
-     GROUP BY f.cashier_id, c.name, f.rating`,
+     GROUP BY f.cashier_id, c.name, f.rating, COALESCE(f.cashier_rating, f.rating)`,
     [storeId, new Date(day.from_ts).toISOString(), new Date(day.to_ts).toISOString()],
   );
   const byCashier = new Map<string, { cashierId: string | null; cashierName: string | null; rows: typeof rows }>();
@@ -42,7 +44,7 @@ export async function storeFeedback(db: Sql, storeId: number, date: string | nul
     byCashier.set(key, g);
   }
   const cashiers = [...byCashier.values()]
-    .map((g) => ({ cashierId: g.cashierId, cashierName: g.cashierName, ...feedbackScore(counts(g.rows)) }))
+    .map((g) => ({ cashierId: g.cashierId, cashierName: g.cashierName, ...feedbackScore(counts(g.rows, 'cashier_rating')) }))
     .sort((a, b) => (a.cashierId === null ? 1 : b.cashierId === null ? -1 : (a.cashierName ?? '').localeCompare(b.cashierName ?? '')));
   return { storeId, date: day.day, dateTo: day.last_day, store: feedbackScore(counts(rows)), cashiers };
 }

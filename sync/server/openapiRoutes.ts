@@ -462,6 +462,22 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     auth: 'admin',
     response: { file: 'application/json', description: 'OpenAPI 3.1 document.' },
   },
+  'GET /f/:token': {
+    summary:
+      "The customer's feedback page of a receipt (QR code or SMS link): rate the visit and the cashier 1-5 and comment; Russian, English by ?lang=en or Accept-Language; 404 for a link not (yet) known; rate-limited per address",
+    tag: 'feedback',
+    auth: 'none',
+    query: z.object({ lang: z.enum(['ru', 'en']).optional() }),
+    response: { file: 'text/html', description: 'The feedback page (or a page saying why not).' },
+  },
+  'POST /f/:token': {
+    summary: 'Send the feedback form (application/x-www-form-urlencoded): one answer per receipt, 409 for a second; counted in the manager and head office scores',
+    tag: 'feedback',
+    auth: 'none',
+    query: z.object({ lang: z.enum(['ru', 'en']).optional() }),
+    body: z.object({ visit: z.enum(['1', '2', '3', '4', '5']), cashier: z.enum(['1', '2', '3', '4', '5']), comment: z.string().max(500).optional() }),
+    response: { file: 'text/html', description: 'Thanks, or the form again with what to fix.' },
+  },
   'GET /admin': { summary: 'Head-office web UI', tag: 'head office pages', auth: 'none', response: html },
   'GET /admin/': { summary: 'Head-office web UI', tag: 'head office pages', auth: 'none', response: html },
   'GET /admin/offers': { summary: 'Head-office web UI: offers', tag: 'head office pages', auth: 'none', response: html },

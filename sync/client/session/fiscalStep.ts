@@ -19,6 +19,7 @@ import {
 } from '../../protocol/fiscal';
 import type { HostRequest } from '../../protocol/host';
 import type { DraftFiscal } from '../records';
+import { withFeedbackPart } from '../feedbackLink';
 import { z } from 'zod';
 
 /**
@@ -45,6 +46,8 @@ import { z } from 'zod';
 export interface FiscalStepDeps {
   request(req: HostRequest): Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }>;
   settings: FiscalSettings;
+  /** The base address of feedback links (issue 16): a sale with a feedback token prints its link and QR code. */
+  feedbackBaseUrl?: string | null;
   products: ProductLookup;
   cashierName: string;
   bonusUnitKopecks: number;
@@ -144,7 +147,7 @@ export async function fiscaliseSale(deps: FiscalStepDeps, draft: DraftFiscal, ba
   if (!f.pending) {
     let receipt: FiscalReceipt;
     try {
-      receipt = saleReceipt(deps, f, balanceAfter);
+      receipt = withFeedbackPart(saleReceipt(deps, f, balanceAfter), deps.feedbackBaseUrl ?? null, f.event.feedbackToken);
     } catch {
       // Positions the register would refuse (a product without fiscal data): a bug, never sent.
       return { ok: false, draft: f, error: 'invalidRequest' };

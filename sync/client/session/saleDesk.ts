@@ -54,6 +54,7 @@ export class SaleDesk {
   private index: SearchIndex | null = null;
   private products: ProductItem[] = [];
   private scale: ScaleBarcodeSettings | undefined;
+  private feedbackBase: string | null = null;
   /** The return screen waiting for the supervisor's answer on a return without a receipt. */
   private noReceiptAnswer: ((outcome: NoReceiptOutcome | null) => void) | null = null;
 
@@ -76,7 +77,13 @@ export class SaleDesk {
     this.products = products;
     this.index = null;
     this.scale = desk?.settings.scaleBarcodes;
+    this.feedbackBase = desk?.settings.feedbackLink?.baseUrl ?? null;
     this.setDesk({ quickKeys: deskQuickKeys(this.products, desk?.settings.quickKeys) });
+  }
+
+  /** The base address of feedback links on receipts (issue 16), when head office set one. */
+  feedbackBaseUrl(): string | null {
+    return this.feedbackBase;
   }
 
   /** The scale label layouts head office set, if it did (else the till's enrolment's). */

@@ -42,6 +42,7 @@ import { parseProductEntry } from './productEntry';
 import { SaleDesk, type DeskHost, type NoReceiptOutcome } from './saleDesk';
 import { CertificateDesk, certificatesPaid, eventCertificates, moneyDue } from './certificateDesk';
 import { PhoneCodeFlow, phoneCodeError, withSaleIdentity } from './phoneCode';
+import { withFeedbackToken } from '../feedbackLink';
 import { beginNoReceiptReturn, commitNoReceiptReturn, pendingNoReceiptReturns, saveNoReceiptMarker, type NoReceiptLine } from '../approvals';
 import { identify as identifyCode } from '../../../core/identify';
 import { parseRoubles } from '../../../core/money';
@@ -1350,7 +1351,10 @@ export class TillSession {
       buyer = sale.customer;
     }
     // A card's amount is the money the terminal took, never a figure priced after it.
-    let event = withSaleIdentity(saleEvent(input, priced, { ...payment, amountKopecks: charged ?? priced.totals.payable - byCertificates }, now), buyer);
+    let event = withFeedbackToken(
+      withSaleIdentity(saleEvent(input, priced, { ...payment, amountKopecks: charged ?? priced.totals.payable - byCertificates }, now), buyer),
+      this.desk.feedbackBaseUrl(),
+    );
     const fiscalised = await this.fiscalStep(receiptId, event, priced, change, buyer);
     if (!fiscalised) return null;
     ({ event, priced } = fiscalised);
@@ -1421,6 +1425,7 @@ export class TillSession {
     const products = new Map(this.state.sale.items.map((i) => [i.product.id, i.product]));
     return {
       request: (req) => this.opts.host.request(req),
+      feedbackBaseUrl: this.desk.feedbackBaseUrl(),
       settings,
       products: (id) => {
         const p = products.get(id);

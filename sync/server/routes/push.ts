@@ -5,6 +5,7 @@ import { HttpError } from '../httpError';
 import { pushBatch } from '../push/pushBatch';
 import { defaultGatewayOf } from '../phoneCodes';
 import { sellsCertificate, sendActivatedCertificateCodes } from '../electronicCertificates';
+import { feedbackTokensOf, recordFeedbackLinks, sendDueFeedbackSms } from '../feedbackLinks';
 import type { PhoneCodeOptions } from './phoneCodes';
 import type { RouteDeps } from './deps';
 
@@ -23,6 +24,12 @@ export function pushRoutes(app: FastifyInstance, { db, guards, rules }: RouteDep
     const results = await pushBatch(db, rules, terminal, body.events, req.log, (ev) => screenEvent(ev, policy, now));
     // After the commit, never inside it: an electronic certificate this push activated gets its code by SMS, once.
     if (body.events.some(sellsCertificate)) await sendActivatedCertificateCodes(smsDeps, terminal.chainId, req.log);
+    // Feedback links (issue 16) of the applied sales, before the answer: a till that gets no answer resends and they are made then.
+    // Due SMS (new, or retried after a failure) go with any push that carries feedback tokens.
+    if (feedbackTokensOf(body.events).length > 0) {
+      await recordFeedbackLinks(db, terminal, body.events);
+      await sendDueFeedbackSms(smsDeps, terminal.chainId, req.log);
+    }
     const count = (s: string) => results.filter((r) => r.status === s).length;
     req.log.info(
       { terminalId: terminal.terminalId, events: results.length, applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected') },
