@@ -17,6 +17,8 @@ export function ReceiptSummary({
 }) {
   const { t, i18n } = useTranslation();
   const money = (k: number) => formatRoubles(k, localeOf(i18n.language));
+  // A calendar date (YYYY-MM-DD, the store's) as people write it: 13.03.2025 / 3/13/2025.
+  const date = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString(localeOf(i18n.language), { timeZone: 'UTC' });
   return (
     <section className="receipt" aria-label={t('receipt.title')} role="status">
       <h2>{t('receipt.done', { number: receipt.receiptId })}</h2>
@@ -51,6 +53,12 @@ export function ReceiptSummary({
           </>
         )}
       </dl>
+      {receipt.nextOrderCoupons?.map((c) => (
+        <p key={c.code} className="next-order-coupon" aria-label={t('receipt.nextOrderCoupon', { code: c.code })}>
+          <strong>{t('receipt.nextOrderCoupon', { code: c.code })}</strong>
+          {c.days && <>, {t('receipt.nextOrderCouponDays', { from: date(c.days.from), to: date(c.days.to) })}</>}
+        </p>
+      ))}
       {receipt.linkOffer && (
         <div className="row link-offer" role="group" aria-label={t('receipt.linkTitle')}>
           <p>{t('receipt.linkAsk', { last4: receipt.linkOffer.last4, name: receipt.linkOffer.name })}</p>

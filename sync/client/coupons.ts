@@ -1,5 +1,6 @@
 import { checkCoupon, normaliseCouponCode, type Coupon, type CouponRefusal } from '../../core/loyalty/coupons';
-import type { OfferIndex } from '../../core/engine';
+import { nextOrderBatchId, nextOrderCoupons, type OfferIndex, type PricedReceipt } from '../../core/engine';
+import type { SaleContext } from './saleDraft';
 import { CouponPage } from '../protocol/pull';
 import type { SaleEvent } from '../protocol/events';
 import type { ApiCaller } from './api';
@@ -98,4 +99,46 @@ export async function recordCouponUses(db: TillDb, event: SaleEvent): Promise<vo
   const known = await db.coupons.bulkGet(codes.map((c) => c.code));
   const single = codes.filter((c, i) => known[i]?.singleUse);
   if (single.length > 0) await db.couponsUsed.bulkPut(single.map((c) => ({ code: c.code, eventId: event.eventId, atMs: Date.parse(event.occurredAt) })));
+}
+
+/**
+ * The next-order coupons this sale earns (core/engine/nextOrder.ts), on its event: derived from the
+ * event id, so the receipt prints them offline and the server derives the same when the sale arrives.
+ */
+export function withNextOrderCoupons(ctx: Pick<SaleContext, 'programme' | 'offers' | 'timeZone'>, event: SaleEvent, priced: PricedReceipt): SaleEvent {
+  const earned = nextOrderCoupons(ctx.programme, ctx.offers, event.sale, priced, { eventId: event.eventId, timeZone: ctx.timeZone });
+  if (earned.length === 0) return event;
+  return {
+    ...event,
+    nextOrderCoupons: earned.map((c) => ({
+      code: c.code,
+      offerId: c.offerId,
+      couponOfferId: c.couponOfferId,
+      validFromMs: c.validFromMs,
+      validToMs: c.validToMs,
+    })),
+  };
+}
+
+/**
+ * The sale's next-order coupons go into this till's own list in the checkout's transaction, so the
+ * customer's next visit here may use them before any pull (from the next day: checkCoupon says
+ * 'nextVisit' until then). Other tills get them from the server once the sale is pushed.
+ */
+export async function recordNextOrderCoupons(db: TillDb, event: SaleEvent): Promise<void> {
+  const issued = event.nextOrderCoupons ?? [];
+  if (issued.length === 0) return;
+  await db.coupons.bulkPut(
+    issued.map((c) => ({
+      code: c.code,
+      batchId: nextOrderBatchId(event.eventId),
+      offerId: c.couponOfferId,
+      singleUse: true,
+      customerId: event.sale.customer?.id ?? null,
+      segment: null,
+      validFromMs: c.validFromMs ?? null,
+      validToMs: c.validToMs ?? null,
+      redeemed: false,
+    })),
+  );
 }

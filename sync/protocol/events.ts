@@ -124,7 +124,16 @@ export const SaleEvent = z
      * derived from this event's id; the server issues it, once, when its own pricing agrees.
      */
     nextOrderCoupons: z
-      .array(z.object({ code: z.string().regex(/^[A-Z0-9]{4,32}$/), offerId: z.string().min(1).max(200), couponOfferId: z.string().min(1).max(200) }))
+      .array(
+        z.object({
+          code: z.string().regex(/^[A-Z0-9]{4,32}$/),
+          offerId: z.string().min(1).max(200),
+          couponOfferId: z.string().min(1).max(200),
+          /** As the till printed them; the server derives its own. */
+          validFromMs: z.number().int().optional(),
+          validToMs: z.number().int().optional(),
+        }),
+      )
       .max(5)
       .optional(),
     /**

@@ -7,7 +7,7 @@ import { createFiscalService, type FiscalService } from '../../../electron/host/
 import type { SaleEvent } from '../../protocol/events';
 import type { HostRequest } from '../../protocol/host';
 import type { DraftFiscal } from '../records';
-import { cashMovement, fiscaliseSale, registerTotals, shiftAction, type FiscalStepDeps } from './fiscalStep';
+import { cashMovement, fiscaliseSale, registerTotals, saleReceipt, shiftAction, type FiscalStepDeps } from './fiscalStep';
 
 // The real chain below the session: the ATOL adapter, the host's fiscal service and the simulator.
 let sim: AtolSimulator;
@@ -183,5 +183,24 @@ describe('fiscal step', () => {
     // More than the drawer holds: refused with its code, nothing recorded.
     expect(await cashMovement(d, 'cashOut', 'pickup-2', 900_000, '')).toEqual({ ok: false, error: 'notEnoughCash' });
     expect(sim.state().cashMovements).toHaveLength(2);
+  });
+});
+
+describe('next-order coupon on the fiscal receipt (issue 16)', () => {
+  it("prints the coupon's code and days in the receipt's text part, after the loyalty block", () => {
+    const d = draft('cash');
+    const validFromMs = Date.parse('2026-12-01T21:00:00.000Z'); // Moscow midnight of 2 December
+    const event = { ...d.event, sale: { at: { kind: 'local', year: 2026, month: 12, day: 1, hour: 13, minute: 0 } } } as SaleEvent;
+    const withCoupon = {
+      ...d,
+      event: {
+        ...event,
+        nextOrderCoupons: [{ code: 'N23456789ABC', offerId: 'next', couponOfferId: 'c', validFromMs, validToMs: validFromMs + 14 * 86_400_000 }],
+      },
+    };
+    const receipt = saleReceipt(deps([]), withCoupon, 5_000);
+    expect(receipt.textLines?.slice(-2)).toEqual(['Купон на следующую покупку: N23456789ABC', 'Действует с 02.12.2026 по 15.12.2026']);
+    expect(receipt.textLines?.[0]).toBe('Программа лояльности');
+    expect(saleReceipt(deps([]), { ...d, event }, 5_000).textLines?.some((l) => l.startsWith('Купон'))).toBe(false);
   });
 });

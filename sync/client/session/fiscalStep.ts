@@ -1,5 +1,6 @@
 import type { PricedReceipt, ReturnResult } from '../../../core/engine';
 import { loyaltyTextLines, nextVisitMessage } from '../../../core/fiscal/loyaltyText';
+import { nextOrderCouponLines } from '../../../core/fiscal/couponText';
 import { receiptPayments } from '../../../core/fiscal/receiptPayments';
 import { returnPositions, salePositions, type MarkingCodes, type ProductLookup } from '../../../core/fiscal/receiptPositions';
 import { FiscalId, type SaleEvent, type SaleFiscal } from '../../protocol/events';
@@ -94,6 +95,8 @@ export function saleReceipt(
     bonusUnitKopecks: deps.bonusUnitKopecks,
     ...(message ? { message } : {}),
   });
+  // Coupons for the next purchase this sale earned (issue 16): their codes and days after the loyalty block.
+  if (f.event.nextOrderCoupons?.length) text.push(...nextOrderCouponLines(f.event.sale.at, f.event.nextOrderCoupons));
   return {
     receiptId: f.receiptId,
     positions: positions.positions,

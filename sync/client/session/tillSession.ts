@@ -15,7 +15,8 @@ import { beginReturn, commitNothing, commitReturn, previewReturn, receiptsWithPe
 import { LINE_MAX_MILLI, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
 import { isQuotaError } from '../storageError';
 import { contextTables, loadContext, recordSaleEffect } from '../customerContext';
-import { couponForSale } from '../coupons';
+import { couponForSale, recordNextOrderCoupons, withNextOrderCoupons } from '../coupons';
+import { couponDays } from '../../../core/fiscal/couponText';
 import { recordFeedback } from '../feedback';
 import type { CustomerContext } from '../../../core/loyalty/customerContext';
 import { TillDb } from '../tillDb';
@@ -1355,6 +1356,8 @@ export class TillSession {
       withSaleIdentity(saleEvent(input, priced, { ...payment, amountKopecks: charged ?? priced.totals.payable - byCertificates }, now), buyer),
       this.desk.feedbackBaseUrl(),
     );
+    // The next-order coupons the sale earns go on its event: the receipt prints them (coupons.ts).
+    event = withNextOrderCoupons(this.pricing(online), event, priced);
     const fiscalised = await this.fiscalStep(receiptId, event, priced, change, buyer);
     if (!fiscalised) return null;
     ({ event, priced } = fiscalised);
@@ -1362,6 +1365,7 @@ export class TillSession {
       await this.draftWrites;
       await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.ackedBalances, db.shift, db.tally, db.draft, ...contextTables(db)], async () => {
         await commitSale(db, { event, priced, now: now.getTime() });
+        await recordNextOrderCoupons(db, event);
         // The sale's purchase, spend and offer uses count for this customer's next sale at once.
         await recordSaleEffect(db, event, priced, this.ctx?.limited ?? []);
         const codes = this.state.sale.fiscal?.markingCodes;
@@ -1395,6 +1399,9 @@ export class TillSession {
       customerName: buyer?.customer.firstName ?? null,
       newBalance: after?.available ?? null,
       fiscal: event.fiscal ?? null,
+      ...(event.nextOrderCoupons?.length
+        ? { nextOrderCoupons: event.nextOrderCoupons.map((c) => ({ code: c.code, days: couponDays(event.sale.at, c) })) }
+        : {}),
       ...(sale.certificates?.parts.length ? { certificates: sale.certificates.parts } : {}),
     };
     this.saleSeq++;

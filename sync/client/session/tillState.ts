@@ -57,6 +57,8 @@ export interface Receipt {
   fiscal?: SaleFiscal | null;
   /** Gift certificates that paid part of it, with what stays on each (issue 16). */
   certificates?: SaleCertificates['parts'] | undefined;
+  /** Coupons for the next purchase this sale earned (issue 16), with their first and last day; absent: none. */
+  nextOrderCoupons?: { code: string; days: { from: string; to: string } | null }[] | undefined;
 }
 
 export interface SaleCustomer {
