@@ -45,6 +45,7 @@ import { CommerceMlQuery } from './exchange/commerceMl';
 import { CSV_KINDS, ImportPreviewQuery } from './exchange/csvCatalogue';
 import { ExportQuery } from './exchange/csvExport';
 import { RangeQuery, UptakeRow } from './figuresRange';
+import { FoundReceipt, ReceiptSearchQuery } from './receiptSearch';
 import { WebhookConfig, WebhookInfo } from './webhooks';
 
 /**
@@ -404,6 +405,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/admin/chains/:chainId/cashiers': list('Cashiers (search)', 'cashiers', CashierRow),
   'GET /api/v1/admin/chains/:chainId/managers': list('Managers (search)', 'managers', z.object({ id: z.string(), name: z.string() }).loose()),
   'GET /api/v1/admin/chains/:chainId/rejected': list('Rejected till events (search)', 'events', RejectedRow),
+  'GET /api/v1/admin/chains/:chainId/receipts': {
+    summary: 'Sales and returns by fiscal document number (ФД), fiscal sign (ФП) or receipt number',
+    tag: 'head office',
+    auth: 'admin',
+    query: ReceiptSearchQuery,
+    response: z.object({ receipts: z.array(FoundReceipt) }),
+  },
   'GET /api/v1/admin/customers/:customerId': {
     summary: 'Who an exception names (first name, balance, cards)',
     tag: 'head office',

@@ -124,7 +124,7 @@ describe.each(testDatabases())('webhooks and exports on $name', ({ open }) => {
       .trim()
       .split('\r\n');
     expect(lines[0]).toBe(
-      'receipt_id,event_id,store_id,terminal_id,cashier_id,customer_id,sold_at,received_at,payment_method,payable_kopecks,discount_kopecks,redeemed_kopecks,accrued_kopecks,returns',
+      'receipt_id,event_id,store_id,terminal_id,cashier_id,customer_id,sold_at,received_at,payment_method,payable_kopecks,discount_kopecks,redeemed_kopecks,accrued_kopecks,returns,fiscal_document_number,fiscal_sign,fiscal_drive_number,fiscal_shift_number,register_number',
     );
     expect(lines.length).toBeGreaterThanOrEqual(3);
 

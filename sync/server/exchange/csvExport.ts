@@ -63,6 +63,12 @@ const SPECS: Record<ExportKind, ExportSpec> = {
       'redeemed_kopecks',
       'accrued_kopecks',
       'returns',
+      // The sale's fiscal document (54-FZ), empty for a till without a register.
+      'fiscal_document_number',
+      'fiscal_sign',
+      'fiscal_drive_number',
+      'fiscal_shift_number',
+      'register_number',
     ],
     async page(db, chainId, after, q) {
       const [from, to] = range(q);
@@ -71,7 +77,9 @@ const SPECS: Record<ExportKind, ExportSpec> = {
                 r.customer_id::text AS customer_id, r.sold_at, r.received_at, r.payment->>'method' AS method,
                 (r.till_totals->>'payable')::bigint AS payable, (r.till_totals->>'discount')::bigint AS discount,
                 (r.till_totals->>'redeemed')::bigint AS redeemed, (r.till_totals->>'accrued')::bigint AS accrued,
-                (SELECT count(*)::int FROM receipt_returns rr WHERE rr.sale_event_id = r.event_id) AS returns
+                (SELECT count(*)::int FROM receipt_returns rr WHERE rr.sale_event_id = r.event_id) AS returns,
+                r.fiscal->>'documentNumber' AS fd, r.fiscal->>'fiscalSign' AS fp, r.fiscal->>'fnNumber' AS fn,
+                r.fiscal->>'shiftNumber' AS shift, r.fiscal->>'registrationNumber' AS rn
          FROM receipts r
          WHERE r.chain_id = $1 AND r.event_id > $2::uuid AND r.sold_at >= $3::timestamptz AND r.sold_at < $4::timestamptz
          ORDER BY r.event_id LIMIT ${PAGE}`,
@@ -93,6 +101,11 @@ const SPECS: Record<ExportKind, ExportSpec> = {
           num(r.redeemed),
           num(r.accrued),
           r.returns,
+          r.fd,
+          r.fp,
+          r.fn,
+          r.shift,
+          r.rn,
         ]),
         last: rows.length === PAGE ? String(rows.at(-1)!.event_id) : null,
       };

@@ -93,8 +93,8 @@ export async function applyReturn(ctx: EventContext, ev: ReturnEvent): Promise<A
   if (ev.cashierId !== undefined && cashierId === null)
     flags.push({ kind: 'cashier_unknown', customerId, details: { returnId: ev.returnId, cashierId: ev.cashierId } });
   await tx.query(
-    `INSERT INTO receipt_returns (event_id, sale_event_id, return_id, terminal_id, store_id, result, restored_takes, difference, occurred_at, cashier_id)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, to_timestamp($9 / 1000.0), $10)`,
+    `INSERT INTO receipt_returns (event_id, sale_event_id, return_id, terminal_id, store_id, result, restored_takes, difference, occurred_at, cashier_id, fiscal)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, to_timestamp($9 / 1000.0), $10, $11::jsonb)`,
     [
       ctx.eventId,
       ev.original.eventId,
@@ -106,6 +106,8 @@ export async function applyReturn(ctx: EventContext, ev: ReturnEvent): Promise<A
       difference ? JSON.stringify(difference) : null,
       tillInstantMs(ev.occurredAt, nowMs),
       cashierId,
+      // The return receipt's fiscal document, for head office to find the return by it.
+      ev.fiscal ? JSON.stringify(ev.fiscal) : null,
     ],
   );
   // The sale's next-order coupons still unused go with the return (nextOrderCoupons.ts).

@@ -70,7 +70,7 @@ async function written(db: Sql): Promise<Record<string, unknown[]>> {
   );
   const receipts = await db.query<Row & { redemption_takes: { lotId: string; amount: number }[]; accrual_lot_id: number | null }>(
     `SELECT event_id::text, receipt_id, customer_id, sold_at, sale, till_totals, server_totals, posted, difference, eligible_net,
-            payment, redemption_takes, accrual_lot_id, cashier_id FROM receipts`,
+            payment, redemption_takes, accrual_lot_id, cashier_id, fiscal FROM receipts`,
   );
   return {
     answers: await rows(`SELECT event_id::text, type, status, result FROM applied_events`),
@@ -102,9 +102,22 @@ async function written(db: Sql): Promise<Record<string, unknown[]>> {
       .sort(),
     offerUses: await rows(`SELECT customer_id, offer_id, used_at, event_id::text FROM offer_uses`),
     exceptions: await rows(`SELECT kind, event_id::text, customer_id, details FROM exceptions`),
-    returns: await rows(`SELECT event_id::text, sale_event_id::text, result FROM receipt_returns`),
+    returns: await rows(`SELECT event_id::text, sale_event_id::text, result, fiscal FROM receipt_returns`),
   };
 }
+
+/** The fiscal document a till with a register sends with its sale (issue 14): the n-th of its fiscal drive. */
+const fiscalised = <E extends TillEvent>(ev: E, n: number): E => ({
+  ...ev,
+  fiscal: {
+    documentNumber: n,
+    fiscalSign: String(3_000_000_000 + n),
+    dateTime: '2026-12-07T08:00:00+03:00',
+    shiftNumber: 12,
+    fnNumber: '7380440800000001',
+    registrationNumber: '0000000001012345',
+  },
+});
 
 /** Products of a category in the demo catalogue. */
 const productsIn = (category: string) => Array.from({ length: 300 }, (_, i) => i + 1).filter((n) => line(n).categories.includes(category));
@@ -145,6 +158,8 @@ function pushes(): TillEvent[][] {
     reusedInRun.event,
     s('14', { receiptId: 'r-reused-in-run' }).event, // the receipt id again, under another event id
     { ...s('15').event, cashierId: '1' }, // a cashier of the store
+    fiscalised(s('17').event, 101), // a till with a register: its fiscal document is kept with the receipt
+    fiscalised(s(null).event, 102),
     { ...s('16').event, cashierId: '4242' }, // someone who is not
     // Three sales of one customer: purchases, spend and the limited offer's uses carry from one to the next.
     s('20', { lines: [line(dairy[0]!, 2)] }).event,
@@ -154,8 +169,8 @@ function pushes(): TillEvent[][] {
     // A base-tier customer crossing into silver, then buying again at the new tier.
     s('1', { lines: [line(24, 60)] }).event,
     s('1', { lines: [line(dairy[4]!, 3)] }).event,
-    forReturn.event,
-    saleReturn(forReturn, [{ lineId: forReturn.event.sale.lines[0]!.lineId, quantityMilli: 1_000 }]).event, // breaks the run
+    fiscalised(forReturn.event, 103),
+    fiscalised(saleReturn(forReturn, [{ lineId: forReturn.event.sale.lines[0]!.lineId, quantityMilli: 1_000 }]).event, 104), // breaks the run
     s('9', { lines: [line(grocery[3]!)] }).event,
     regLater,
     s('21').event,
@@ -167,10 +182,10 @@ function pushes(): TillEvent[][] {
     s('5', { redeem: 1_000 }).event,
   ];
   // Many customers, several sales each, in one run.
-  const push3 = Array.from(
-    { length: 120 },
-    (_, i) => s(String(30 + (i % 45)), { redeem: i % 3 === 0 ? 500 : 0, lines: [line(dairy[i % 5]!, 1 + (i % 3)), line(grocery[i % 7]!)] }).event,
-  );
+  const push3 = Array.from({ length: 120 }, (_, i) => {
+    const ev = s(String(30 + (i % 45)), { redeem: i % 3 === 0 ? 500 : 0, lines: [line(dairy[i % 5]!, 1 + (i % 3)), line(grocery[i % 7]!)] }).event;
+    return i % 4 === 0 ? fiscalised(ev, 200 + i) : ev;
+  });
   return [push1, push2, push3];
 }
 
@@ -204,6 +219,9 @@ describe.each(testDatabases())('sale runs on $name', ({ name, open }) => {
     for (const kind of ['overdraft', 'accrual_clamped', 'cashier_unknown', 'price_difference']) expect(JSON.stringify(a.exceptions)).toContain(kind);
     expect(customers.find((c) => Number(c.id) === 1)?.tier).toBe('silver');
     expect(offerUses.filter((u) => Number(u.customer_id) === 20)).toHaveLength(2);
+    // Fiscalised sales and the return keep their documents, as the till sent them.
+    expect((a.receipts ?? []).filter((r) => String(r).includes('"fiscal":{')).length).toBeGreaterThanOrEqual(3 + 30);
+    expect((a.returns ?? []).map((r) => (JSON.parse(String(r)) as { fiscal: { documentNumber: number } | null }).fiscal?.documentNumber)).toContain(104);
     expect(await verifyLedger(batched.db)).toEqual([]);
     expect(batched.logged).toEqual([]);
   }, 120_000);

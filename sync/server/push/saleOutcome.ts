@@ -10,7 +10,7 @@ import {
   type PricedReceipt,
   type Programme,
 } from '../../../core/engine';
-import type { AppliedResult, SaleEvent, SaleTotals } from '../../protocol/events';
+import type { AppliedResult, SaleEvent, SaleFiscal, SaleTotals } from '../../protocol/events';
 import type { Sql } from '../db/database';
 import { cashierIsCustomer } from '../cashiers';
 import type { ExceptionDraft } from '../exceptions';
@@ -86,6 +86,8 @@ export interface ReceiptRow {
   takes: { lotId: string; amount: number }[];
   accrualLotId: number | null;
   cashierId: number | null;
+  /** The sale's fiscal document as the till's register recorded it; null: no register. */
+  fiscal: SaleFiscal | null;
 }
 
 /**
@@ -299,6 +301,7 @@ export async function decideSale(
       takes,
       accrualLotId,
       cashierId,
+      fiscal: ev.fiscal ?? null,
     },
     usedOffers,
     tier,

@@ -25,11 +25,11 @@ export function receiptWrites(
   // escape every receipt's JSON as an element of a text array (a large share of its CPU).
   const ctes = `sale_receipts AS (
        INSERT INTO receipts (event_id, chain_id, receipt_id, terminal_id, store_id, customer_id, sold_at, sale, till_totals,
-                             server_totals, posted, difference, eligible_net, payment, redemption_takes, accrual_lot_id, cashier_id)
+                             server_totals, posted, difference, eligible_net, payment, redemption_takes, accrual_lot_id, cashier_id, fiscal)
        SELECT (j->>'eventId')::uuid, ${$(1)}, j->>'receiptId', ${$(2)}, ${$(3)}, (j->>'customerId')::bigint,
               to_timestamp((j->>'soldAtMs')::float8 / 1000.0), j->'sale', j->'till', j->'server', j->'posted',
               NULLIF(j->'difference', 'null'::jsonb), (j->>'eligibleNet')::bigint, j->'payment', j->'takes',
-              (j->>'accrualLotId')::bigint, (j->>'cashierId')::bigint
+              (j->>'accrualLotId')::bigint, (j->>'cashierId')::bigint, NULLIF(j->'fiscal', 'null'::jsonb)
        FROM jsonb_array_elements(${$(4)}::jsonb) WITH ORDINALITY AS x(j, n)
        ORDER BY x.n
        RETURNING 1),

@@ -4,6 +4,7 @@ import { CardReturnRequest, MergeRequest, mergeCustomers, returnCard } from '../
 import { chainFeedback } from '../feedbackScores';
 import { offerUptake, RangeQuery, rangeFigures } from '../figuresRange';
 import { HttpError } from '../httpError';
+import { ReceiptSearchQuery, searchReceipts } from '../receiptSearch';
 import type { RouteDeps } from './deps';
 
 const ChainParams = z.object({ chainId: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -241,6 +242,12 @@ export function adminHeadOfficeRoutes(app: FastifyInstance, { db, guards, rules 
         receivedAt: iso(r.received_at),
       })),
     };
+  });
+
+  // A sale or return by its fiscal document number (ФД), fiscal sign (ФП) or receipt number (receiptSearch.ts).
+  app.get('/api/v1/admin/chains/:chainId/receipts', admin, async (req) => {
+    const { chainId } = ChainParams.parse(req.params);
+    return { receipts: await searchReceipts(db, chainId, ReceiptSearchQuery.parse(req.query)) };
   });
 
   // Who an exception names: enough to decide a merge (first name, balance, cards), nothing more.
