@@ -15,6 +15,7 @@ import { MIGRATION_024_CASHIER_PHONES } from './migration024CashierPhones';
 import { MIGRATION_025_ELECTRONIC_CERTIFICATES } from './migration025ElectronicCertificates';
 import { MIGRATION_026_FEEDBACK_LINKS } from './migration026FeedbackLinks';
 import { MIGRATION_027_RECEIPT_FISCAL } from './migration027ReceiptFiscal';
+import { MIGRATION_028_NEXT_ORDER_COUPON_SMS } from './migration028NextOrderCouponSms';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -502,6 +503,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_025_ELECTRONIC_CERTIFICATES,
   MIGRATION_026_FEEDBACK_LINKS,
   MIGRATION_027_RECEIPT_FISCAL,
+  MIGRATION_028_NEXT_ORDER_COUPON_SMS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
