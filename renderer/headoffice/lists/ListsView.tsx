@@ -68,7 +68,26 @@ const Approvals = z.object({
   ),
 });
 
-const KINDS = ['stores', 'terminals', 'products', 'cashiers', 'managers', 'approvals', 'rejected'] as const;
+/** Sales and returns by fiscal document number, fiscal sign or receipt number (GET /api/v1/admin/chains/:id/receipts, issue 14). */
+const Receipts = z.object({
+  receipts: z.array(
+    z.object({
+      kind: z.enum(['sale', 'return']),
+      eventId: z.string(),
+      receiptId: z.string(),
+      returnId: z.string().nullable(),
+      store: z.string(),
+      terminal: z.string().nullable(),
+      at: z.string(),
+      totalKopecks: z.number().int(),
+      fiscal: z
+        .object({ documentNumber: z.number().int(), fiscalSign: z.string(), shiftNumber: z.number().int().optional(), fnNumber: z.string().optional() })
+        .nullable(),
+    }),
+  ),
+});
+
+const KINDS = ['stores', 'terminals', 'products', 'cashiers', 'managers', 'approvals', 'rejected', 'receipts'] as const;
 type Kind = (typeof KINDS)[number];
 type Table = { columns: string[]; rows: { key: string; cells: ReactNode[] }[] };
 
@@ -95,7 +114,38 @@ export function ListsView({ ctx }: { ctx: Ctx }) {
         } else setError(r.error);
       };
       const L = (k: string) => t(`ho.lists.${kind}.${k}`);
-      if (kind === 'stores') {
+      if (kind === 'receipts') {
+        const columns = ['when', 'kind', 'store', 'terminal', 'receipt', 'total', 'documentNumber', 'fiscalSign', 'fnNumber', 'shift'].map(L);
+        // Nothing to list without a number: the chain's receipts are too many.
+        if (!query.q) return done({ ok: true, value: { columns, rows: [] } });
+        void ctx.api.call(Receipts, 'GET', base, { query }).then((r) =>
+          done(
+            r.ok
+              ? {
+                  ok: true,
+                  value: {
+                    columns,
+                    rows: r.value.receipts.map((x) => ({
+                      key: x.eventId,
+                      cells: [
+                        when(x.at),
+                        L(x.kind),
+                        x.store,
+                        x.terminal ?? t('ho.common.dash'),
+                        x.returnId ? `${x.receiptId} / ${x.returnId}` : x.receiptId,
+                        ctx.money(x.totalKopecks),
+                        x.fiscal ? x.fiscal.documentNumber : L('notFiscal'),
+                        x.fiscal?.fiscalSign ?? t('ho.common.dash'),
+                        x.fiscal?.fnNumber ?? t('ho.common.dash'),
+                        x.fiscal?.shiftNumber ?? t('ho.common.dash'),
+                      ],
+                    })),
+                  },
+                }
+              : r,
+          ),
+        );
+      } else if (kind === 'stores') {
         void ctx.api.call(Stores, 'GET', base, { query }).then((r) =>
           done(
             r.ok
@@ -300,7 +350,7 @@ export function ListsView({ ctx }: { ctx: Ctx }) {
           </tbody>
         </table>
       )}
-      {table && table.rows.length === 0 && <p className="hint">{t('ho.common.none')}</p>}
+      {table && table.rows.length === 0 && <p className="hint">{kind === 'receipts' && !q.trim() ? t('ho.lists.receipts.hint') : t('ho.common.none')}</p>}
     </section>
   );
 }
