@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { holdsCardNumber } from '../server/cardNumbers';
 import { FeedbackToken } from '../protocol/feedback';
-import { feedbackReceiptPart, newFeedbackToken, withFeedbackToken } from './feedbackLink';
+import { feedbackReceiptPart, newFeedbackToken, withFeedbackPart, withFeedbackToken } from './feedbackLink';
+import type { FiscalReceipt } from '../protocol/fiscal';
 import type { SaleEvent } from '../protocol/events';
 
 describe('feedback token made at the till', () => {
@@ -44,5 +45,13 @@ describe('feedback token made at the till', () => {
       lines: ['Оцените покупку и кассира:', `https://fb.example.ru/f/${'A'.repeat(24)}`],
       qrCode: `https://fb.example.ru/f/${'A'.repeat(24)}`,
     });
+  });
+
+  it("goes on the register's receipt after its own text lines, with the QR code; a receipt without a token is unchanged", () => {
+    const receipt = { receiptId: 'r', positions: [], payments: [], cashier: { name: 'Анна' }, textLines: ['Баланс: 10'] } as unknown as FiscalReceipt;
+    expect(withFeedbackPart(receipt, 'https://fb.example.ru', undefined)).toBe(receipt);
+    const printed = withFeedbackPart(receipt, 'https://fb.example.ru', 'A'.repeat(24));
+    expect(printed.textLines).toEqual(['Баланс: 10', 'Оцените покупку и кассира:', `https://fb.example.ru/f/${'A'.repeat(24)}`]);
+    expect(printed.qrCode).toBe(`https://fb.example.ru/f/${'A'.repeat(24)}`);
   });
 });
