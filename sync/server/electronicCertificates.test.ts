@@ -7,6 +7,7 @@ import type { EnrolResponse } from '../protocol/schemas';
 import { buildApp } from './app';
 import type { Database } from './db/database';
 import { seedDemo } from './demoSeed';
+import { runLedgerJobs } from './jobs';
 import { SmsGatewayError } from './sms/smsGateway';
 import { FakeSmsGateway } from './sms/testing/fakeSmsProvider';
 import { testDatabases } from './testing/databases';
@@ -93,6 +94,23 @@ describe.each(testDatabases())('electronic gift certificates ($name)', ({ open }
     const second = (await issue({ nominalKopecks: 70_000, phone: '+79161234569' })).json<{ code: string }>();
     await push([sold(second.code, 70_000)]);
     expect(sms.sent.map((m) => m.to).sort()).toEqual(['+79161234568', '+79161234569']);
+  });
+
+  it('forgets the phone of a certificate never sold after 30 days, with the ledger jobs; a late sale still activates it', async () => {
+    const kept = (await issue({ nominalKopecks: 70_000, phone: '+79161234570' })).json<{ code: string }>();
+    const abandoned = (await issue({ nominalKopecks: 80_000, phone: '+79161234571' })).json<{ code: string }>();
+    await db.query(`UPDATE gift_certificates SET created_at = now() - interval '31 days' WHERE code = $1`, [abandoned.code]);
+    await db.query(`UPDATE gift_certificates SET created_at = now() - interval '29 days' WHERE code = $1`, [kept.code]);
+    const jobs = await runLedgerJobs(db);
+    expect(jobs.certificatePhonesForgotten).toBe(1);
+    expect(await phoneOf(abandoned.code)).toBeNull();
+    expect(await phoneOf(kept.code)).toBe('+79161234570');
+    // Its sale arrives at last: the certificate works, only no SMS can go.
+    const before = sms.sent.length;
+    expect((await push([sold(abandoned.code, 80_000)]))[0]?.status).toBe('applied');
+    expect(sms.sent).toHaveLength(before);
+    const seen = await app.inject({ method: 'GET', url: `/api/v1/certificates/${abandoned.code}`, headers: bearer() });
+    expect(seen.json()).toMatchObject({ state: 'active', balanceKopecks: 80_000 });
   });
 
   it('refuses a phone that is not a real number, or no nominal', async () => {

@@ -94,3 +94,26 @@ export async function sendActivatedCertificateCodes(deps: CertificateSmsDeps, ch
   }
   return sent;
 }
+
+/**
+ * How long the server keeps the phone of an electronic certificate whose sale never arrived
+ * (the customer walked away after the code was asked for, or the till sold something else).
+ * Long enough for a till that lost the network right after the sale to push it (such a sale
+ * still sends its SMS), short enough that an abandoned request is not kept for ever.
+ */
+export const ABANDONED_CERTIFICATE_PHONE_DAYS = 30;
+
+/**
+ * Forget the phone of every electronic certificate issued more than
+ * ABANDONED_CERTIFICATE_PHONE_DAYS ago and still unsold (minimal personal data). The code stays
+ * valid for a late sale; only its SMS cannot go then. Returns how many phones were forgotten.
+ */
+export async function forgetAbandonedCertificatePhones(db: Database, now = new Date()): Promise<number> {
+  const rows = await db.query(
+    `UPDATE gift_certificates SET phone_e164 = NULL
+     WHERE electronic AND state = 'issued' AND phone_e164 IS NOT NULL AND created_at < $1::timestamptz - make_interval(days => $2::int)
+     RETURNING 1`,
+    [now.toISOString(), ABANDONED_CERTIFICATE_PHONE_DAYS],
+  );
+  return rows.length;
+}

@@ -1,4 +1,5 @@
 import type { Database } from './db/database';
+import { forgetAbandonedCertificatePhones } from './electronicCertificates';
 import { payReferrals } from './referrals';
 import { RulesCache } from './rules';
 import { refreshPlannerStatistics } from './jobsStatistics';
@@ -66,12 +67,19 @@ export function expireLots(db: Database, now = new Date()): Promise<JobResult> {
 export async function runLedgerJobs(
   db: Database,
   now = new Date(),
-): Promise<{ activated: JobResult; expired: JobResult; referrals: { paid: number }; statistics: { analyzed: string[] } }> {
+): Promise<{
+  activated: JobResult;
+  expired: JobResult;
+  referrals: { paid: number };
+  certificatePhonesForgotten: number;
+  statistics: { analyzed: string[] };
+}> {
   const activated = await activatePending(db, now);
   const expired = await expireLots(db, now);
   const referrals = await payReferrals(db, new RulesCache(), now);
+  const certificatePhonesForgotten = await forgetAbandonedCertificatePhones(db, now);
   const statistics = await refreshPlannerStatistics(db);
-  return { activated, expired, referrals, statistics };
+  return { activated, expired, referrals, certificatePhonesForgotten, statistics };
 }
 
 /** Run the jobs every `intervalMs`, never two runs at once in this process. Returns a stopper. */
