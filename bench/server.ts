@@ -32,6 +32,7 @@ import { buildApp } from '../sync/server/app';
 import { literal, openDatabase } from '../sync/server/db/database';
 import { migrate } from '../sync/server/db/migrations';
 import { seedDemo } from '../sync/server/demoSeed';
+import { WORKER_YOUNG_GENERATION_MB } from '../sync/server/nodeFlags';
 import { verifyLedger } from '../sync/server/ledger';
 import { out, pct } from './report';
 import { BENCH_KEY_COST, benchSales } from './server/sales';
@@ -58,7 +59,8 @@ async function startInstance(url: string, adminToken: string): Promise<{ base: s
   // The worker runs this very file, compiled by tsx there too.
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-  const worker = new Worker(boot, { eval: true, workerData: { url, adminToken } });
+  // Sized as the server process is started (sync/server/nodeFlags.ts).
+  const worker = new Worker(boot, { eval: true, workerData: { url, adminToken }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   const base = await new Promise<string>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);

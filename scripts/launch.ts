@@ -65,6 +65,9 @@ async function demoSms(serverUrl: string, adminToken: string): Promise<void> {
   if (res?.ok) console.log('Demo SMS: one-time codes are printed on this console by a fake SMS provider.');
 }
 
+// The server's node flags (sync/server/nodeFlags.ts says why; scripts import only scripts).
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 function shutdown(code: number): never {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   process.exit(code);
@@ -73,7 +76,7 @@ function shutdown(code: number): never {
 async function main(): Promise<void> {
   const serverPort = process.env.LT_SERVER_PORT ?? '8787';
   const adminToken = randomBytes(24).toString('base64url');
-  const server = spawn(process.execPath, [resolve(here, 'server.mjs')], {
+  const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, resolve(here, 'server.mjs')], {
     cwd: root,
     env: { ...process.env, LT_DEMO: '1', LT_ADMIN_TOKEN: adminToken, PORT: serverPort, LT_LOG: process.env.LT_LOG ?? '0' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { SERVER_NODE_FLAGS } from '../../sync/server/nodeFlags';
 
 /**
  * The processes of a scale-out run: the server bundle as `npm run build` makes it
@@ -70,7 +71,7 @@ function stopper(proc: ChildProcess): () => Promise<void> {
 /** One server instance: `node <command>` on a port of its own, up when it says it listens. */
 export async function startServer(command: readonly string[], env: Record<string, string>): Promise<Child & { base: string }> {
   // SCALE_SERVER_NODE_ARGS: flags for the instances' node (--cpu-prof to profile them).
-  const flags = process.env.SCALE_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const flags = [...SERVER_NODE_FLAGS, ...(process.env.SCALE_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const proc = spawn(process.execPath, [...flags, ...command], { env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let said = '';
   const base = await new Promise<string>((resolve, reject) => {
