@@ -33,6 +33,8 @@ export interface NextOrderCoupon {
   /** The next local midnight after the sale: the same day (the same visit) it is refused. */
   validFromMs: number;
   validToMs: number;
+  /** The offer asks for an SMS to the customer too (sent by the server, with their SMS consent). */
+  sms: boolean;
 }
 
 /** Every next-order code starts with this; the rest comes from COUPON_ALPHABET. */
@@ -108,6 +110,7 @@ export function nextOrderCoupons(
       customerId: sale.customer?.id ?? null,
       validFromMs,
       validToMs: validFromMs + e.validDays * DAY_MS,
+      sms: e.sms === true,
     });
   }
   return out;

@@ -88,7 +88,13 @@ export const EffectSchema = z.discriminatedUnion('type', [
    * the coupon offer `couponOfferId`, valid from the next local day for `validDays` days. Changes
    * nothing on this receipt.
    */
-  z.object({ type: z.literal('nextOrderCoupon'), couponOfferId: id, validDays: z.number().int().min(1).max(366) }),
+  z.object({
+    type: z.literal('nextOrderCoupon'),
+    couponOfferId: id,
+    validDays: z.number().int().min(1).max(366),
+    /** Also sent by SMS, once, to a customer who agreed to SMS (the server sends it when the sale arrives). */
+    sms: z.boolean().optional(),
+  }),
 ]);
 export type Effect = z.infer<typeof EffectSchema>;
 

@@ -49,7 +49,7 @@ export async function feedbackLinkSettings(db: Sql, chainId: number, storeId: nu
 }
 
 /** Whether the customer may get an SMS: the latest marketing consent on SMS and the latest personal-data consent are both given. */
-const SMS_CONSENTED = (customer: string) => `(
+export const SMS_CONSENTED = (customer: string): string => `(
   (SELECT x.granted FROM consents x WHERE x.customer_id = ${customer} AND x.purpose = 'marketing' AND x.channel = 'sms'
    ORDER BY COALESCE(x.given_at, x.recorded_at) DESC, x.id DESC LIMIT 1) IS TRUE
   AND (SELECT p.granted FROM consents p WHERE p.customer_id = ${customer} AND p.purpose = 'personal_data'

@@ -7,6 +7,8 @@ import { DEMO_OFFERS, demoBalance } from './demoSeed';
 import { testDatabases } from './testing/databases';
 import { daysAgo, demoRules, line, sale, saleReturn } from './testing/events';
 import { admin, startTestServer, type TestServer } from './testing/fixtures';
+import { FakeSmsGateway } from './sms/testing/fakeSmsProvider';
+import { couponDays } from '../../core/fiscal/couponText';
 
 const COUPON_OFFER: OfferInput = {
   id: 'next-200',
@@ -20,7 +22,7 @@ const NEXT_OFFER: OfferInput = {
   id: 'next-order',
   name: { ru: 'Купон на следующую покупку', en: 'Coupon for the next purchase' },
   conditions: { minReceiptKopecks: threshold },
-  effect: { type: 'nextOrderCoupon', couponOfferId: COUPON_OFFER.id, validDays: 14 },
+  effect: { type: 'nextOrderCoupon', couponOfferId: COUPON_OFFER.id, validDays: 14, sms: true },
 };
 const parsed = parseOffers([...DEMO_OFFERS, COUPON_OFFER, NEXT_OFFER], demoRules.programme);
 if (!parsed.ok) throw new Error('offers invalid');
@@ -48,8 +50,9 @@ function couponSale(customerId: number, code: string): SaleEvent {
 
 describe.each(testDatabases())('next-order coupons at the server ($name)', (engine) => {
   let s: TestServer;
+  const sms = new FakeSmsGateway();
   beforeAll(async () => {
-    s = await startTestServer(engine.open, { customers: 30 });
+    s = await startTestServer(engine.open, { customers: 30, sms });
     const put = await s.inject({
       method: 'PUT',
       url: '/api/v1/admin/chains/1/offers',
@@ -134,5 +137,39 @@ describe.each(testDatabases())('next-order coupons at the server ($name)', (engi
     const ret = saleReturn(original, [{ lineId: 'l3', quantityMilli: 1000 }]);
     expect((await s.push(t.token, [ret.event]))[0]!.status).toBe('applied');
     expect((await couponsOf(ev.eventId))[0]!.redeemed_event).toBe(ret.event.eventId);
+  });
+
+  it('sends the coupon by SMS once to a customer who agreed to SMS, and nothing to one who did not', async () => {
+    const consent = async (customerId: number, granted: boolean) => {
+      for (const [purpose, channel] of [
+        ['personal_data', null],
+        ['marketing', 'sms'],
+      ] as const)
+        await s.db.query(
+          `INSERT INTO consents (customer_id, purpose, channel, granted, text_version, source, given_at) VALUES ($1, $2, $3, $4, $5, 'test', now())`,
+          [customerId, purpose, channel, purpose === 'personal_data' ? true : granted, purpose === 'personal_data' ? 'pd-2025-01' : 'mk-2025-01'],
+        );
+    };
+    await consent(21, true);
+    await consent(22, false);
+    const t = await s.enrol(1);
+    const yes = tillSale(21, 2, daysAgo(1));
+    const no = tillSale(22, 2, daysAgo(1));
+    await s.push(t.token, [yes, no]);
+    await s.push(t.token, [yes]);
+    const [phone] = await s.db.query<{ phone_e164: string }>('SELECT phone_e164 FROM customers WHERE id = 21');
+    const code = yes.nextOrderCoupons![0]!.code;
+    const days = couponDays(
+      yes.sale.at,
+      nextOrderCoupons(demoRules.programme, index, yes.sale, sale({ customerId: '21', lines: [line(3, 2)] }).priced, {
+        eventId: yes.eventId,
+        timeZone: 'Europe/Moscow',
+      })[0]!,
+    )!;
+    const ru = (iso: string) => iso.split('-').reverse().join('.');
+    expect(sms.sent.filter((m) => m.text.includes(code))).toEqual([
+      { to: phone!.phone_e164, text: `Ваш купон на следующую покупку: ${code}. Действует с ${ru(days.from)} по ${ru(days.to)}. Назовите его на кассе.` },
+    ]);
+    expect(sms.sent.some((m) => m.text.includes(no.nextOrderCoupons![0]!.code))).toBe(false);
   });
 });

@@ -177,6 +177,7 @@ export const en: HeadOfficeMessages = {
       couponOfferId: 'Code of the coupon offer the coupon unlocks',
       couponOfferHint: 'An offer marked "Only with a coupon". The coupon is valid from the next day.',
       validDays: 'Days the coupon is valid',
+      couponSms: 'Also send the coupon by SMS (to a customer who agreed to SMS)',
       effectKind: 'Kind',
       value: 'Value',
       buy: 'Buy, pcs',

@@ -371,6 +371,9 @@ export function OfferEditor({
                   <Field label={t('ho.editor.validDays')} error={err('validDays')}>
                     <input inputMode="numeric" value={form.validDays} onChange={(e) => set('validDays', e.target.value)} size={4} />
                   </Field>
+                  <label className="inline">
+                    <input type="checkbox" checked={form.couponSms} onChange={(e) => set('couponSms', e.target.checked)} /> {t('ho.editor.couponSms')}
+                  </label>
                 </>
               ) : (
                 <Field label={t(`ho.editor.effect.${form.effect}`)} error={err('value')}>

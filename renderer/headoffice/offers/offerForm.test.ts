@@ -41,6 +41,9 @@ describe('offer form', () => {
     expect(made.ok && made.offer.effect).toEqual({ type: 'nextOrderCoupon', couponOfferId: 'minus-200', validDays: 14 });
     expect(made.ok && made.offer.conditions.minReceiptKopecks).toBe(150_000);
     expect(made.ok && formToOffer(offerToForm(made.offer))).toEqual(made);
+    const bySms = formToOffer({ ...form, couponSms: true });
+    expect(bySms.ok && bySms.offer.effect).toEqual({ type: 'nextOrderCoupon', couponOfferId: 'minus-200', validDays: 14, sms: true });
+    expect(bySms.ok && offerToForm(bySms.offer).couponSms).toBe(true);
     expect(formToOffer({ ...form, couponOfferId: 'next-1500' })).toEqual({ ok: false, errors: { couponOfferId: 'couponOfferSelf' } });
     expect(formToOffer({ ...form, validDays: '0' })).toEqual({ ok: false, errors: { validDays: 'invalid_field' } });
   });

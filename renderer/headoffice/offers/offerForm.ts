@@ -46,6 +46,8 @@ export interface OfferForm {
   /** A next-order coupon: the coupon offer its code unlocks, and for how many days from the next day. */
   couponOfferId: string;
   validDays: string;
+  /** Also by SMS to a customer who agreed to SMS. */
+  couponSms: boolean;
   limitPerCustomer: string;
   limitPeriodDays: string;
   /** Kept from the stored offer so a save never resets it. */
@@ -88,6 +90,7 @@ export function emptyForm(): OfferForm {
     pay: '2',
     couponOfferId: '',
     validDays: '14',
+    couponSms: false,
     limitPerCustomer: '',
     limitPeriodDays: '',
     version: 0,
@@ -153,6 +156,7 @@ export function offerToForm(o: Offer): OfferForm {
     pay: e.type === 'nForM' ? String(e.pay) : f.pay,
     couponOfferId: e.type === 'nextOrderCoupon' ? e.couponOfferId : f.couponOfferId,
     validDays: e.type === 'nextOrderCoupon' ? String(e.validDays) : f.validDays,
+    couponSms: e.type === 'nextOrderCoupon' && e.sms === true,
     limitPerCustomer: o.limit ? String(o.limit.perCustomer) : '',
     limitPeriodDays: o.limit?.periodDays !== undefined ? String(o.limit.periodDays) : '',
   };
@@ -191,7 +195,7 @@ export function formToOffer(f: OfferForm): FormResult {
     const validDays = need('validDays', intOf(f.validDays));
     if (!/^[A-Za-z0-9._-]{1,200}$/.test(f.couponOfferId.trim())) errors.couponOfferId ??= 'offerId';
     else if (f.couponOfferId.trim() === f.id) errors.couponOfferId ??= 'couponOfferSelf';
-    if (validDays !== undefined) effect = { type: 'nextOrderCoupon', couponOfferId: f.couponOfferId.trim(), validDays };
+    if (validDays !== undefined) effect = { type: 'nextOrderCoupon', couponOfferId: f.couponOfferId.trim(), validDays, ...(f.couponSms ? { sms: true } : {}) };
   } else {
     const v = need('value', parseHundredths(f.value), f.effect === 'fixedBonus' ? 'roubles' : 'percent');
     if (v !== undefined) {

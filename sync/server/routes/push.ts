@@ -6,6 +6,7 @@ import { pushBatch } from '../push/pushBatch';
 import { defaultGatewayOf } from '../phoneCodes';
 import { sellsCertificate, sendActivatedCertificateCodes } from '../electronicCertificates';
 import { feedbackTokensOf, recordFeedbackLinks, sendDueFeedbackSms } from '../feedbackLinks';
+import { printsNextOrderCoupons, sendDueCouponSms } from '../nextOrderCoupons';
 import type { PhoneCodeOptions } from './phoneCodes';
 import type { RouteDeps } from './deps';
 
@@ -30,6 +31,8 @@ export function pushRoutes(app: FastifyInstance, { db, guards, rules }: RouteDep
       await recordFeedbackLinks(db, terminal, body.events);
       await sendDueFeedbackSms(smsDeps, terminal.chainId, req.log);
     }
+    // Next-order coupons (issue 16) issued by this push to customers who agreed to SMS: sent after the commit, once.
+    if (printsNextOrderCoupons(body.events)) await sendDueCouponSms(smsDeps, terminal.chainId, req.log);
     const count = (s: string) => results.filter((r) => r.status === s).length;
     req.log.info(
       { terminalId: terminal.terminalId, events: results.length, applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected') },

@@ -6,6 +6,7 @@ import { buildApp } from '../app';
 import type { Database } from '../db/database';
 import { seedDemo } from '../demoSeed';
 import type { RateLimitOptions } from '../rateLimit';
+import type { SmsGateway } from '../sms/smsGateway';
 import type { SourceThrottle, SourceThrottleOptions } from '../sourceThrottle';
 
 export const ADMIN = 'admin-token-for-tests-0123456789';
@@ -23,7 +24,7 @@ export interface TestServer {
 
 export async function startTestServer(
   open: () => Promise<Database>,
-  opts: { customers?: number; rateLimit?: RateLimitOptions; sourceThrottle?: SourceThrottleOptions | SourceThrottle } = {},
+  opts: { customers?: number; rateLimit?: RateLimitOptions; sourceThrottle?: SourceThrottleOptions | SourceThrottle; sms?: SmsGateway } = {},
 ): Promise<TestServer> {
   const db = await open();
   await seedDemo(db, opts.customers ?? 200);
@@ -33,6 +34,7 @@ export async function startTestServer(
     adminToken: ADMIN,
     rateLimit: opts.rateLimit ?? { burst: 100_000, perSecond: 100_000 },
     sourceThrottle: opts.sourceThrottle ?? { burst: 100_000, perSecond: 100_000 },
+    ...(opts.sms ? { phoneCodes: { fallback: opts.sms } } : {}),
   });
   let n = 0;
   return {
