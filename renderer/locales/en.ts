@@ -822,6 +822,7 @@ export const en: Messages = {
       notEnrolled: 'This till is not enrolled: scan not taken.',
       closeScreenFirst: 'Scan not taken: close this screen (Esc) first.',
       unknownCode: 'Code not recognised: not a product, card or receipt.',
+      unknownCodeOffline: 'Code not recognised: not a product, card or receipt. A gift certificate can be checked only while the server is reachable.',
       badCheckDigit: 'Misread code (check digit does not match): scan it again.',
       bankCardInRegistration: 'A bank card cannot be used as a loyalty card.',
       weightFirst: 'Scan not taken: enter the weight first (Enter) or cancel it (Esc).',

@@ -66,7 +66,9 @@ export class CertificateDesk {
    */
   async scanned(code: string): Promise<boolean> {
     const r = await scannedCertificate(this.h.api, code, this.h.state().sale.items);
-    if (!r.ok) return (this.h.notice(r.reason === 'notFound' ? 'scan.refused.unknownCode' : `certificate.refused.${r.reason}`), false);
+    // Offline, a code with letters may as well be a product's or a typo: say both, not "certificates only online".
+    const refusal = r.ok ? null : r.reason === 'notFound' ? 'scan.refused.unknownCode' : r.reason === 'offline' ? 'scan.refused.unknownCodeOffline' : null;
+    if (!r.ok) return (this.h.notice(refusal ?? `certificate.refused.${r.reason}`), false);
     if ('payInDialog' in r.value) return (this.h.notice('certificate.payInDialog', { code: r.value.payInDialog }, 'info'), false);
     return this.addLine({ ok: true, value: r.value.sell });
   }

@@ -89,5 +89,11 @@ describe('a certificate barcode scanned on the sale screen', () => {
 
     await scan(w, 'NOSUCHCODE1');
     expect(w.state.notice?.key).toBe('scan.refused.unknownCode');
+
+    // Offline the till cannot tell a certificate from a mistyped code: it says so, and sells nothing.
+    w.host.serverDown = true;
+    await scan(w, 'NOSUCHCODE2');
+    expect(w.state.notice?.key).toBe('scan.refused.unknownCodeOffline');
+    expect(w.state.sale.items).toEqual([]);
   }, 120_000);
 });
