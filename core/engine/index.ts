@@ -6,6 +6,8 @@ export {
   LocalisedTextSchema,
   CERTIFICATE_CATEGORY,
   MANDATORY_EXCLUDED_CATEGORY,
+  FISCAL_BONUS_TREATMENTS,
+  type FiscalBonusTreatment,
   parseProgramme,
   tierForSpend,
   rollingSpend,

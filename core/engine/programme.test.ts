@@ -34,12 +34,20 @@ describe('parseProgramme', () => {
     ['a negative line minimum', { redemption: { minPayPerLineKopecks: -1 } }, 'redemption.minPayPerLineKopecks'],
     ['money as a float', { welcomeBonusKopecks: 10.5 }, 'welcomeBonusKopecks'],
     ['a missing id', { id: undefined }, 'id'],
+    ['bonuses on the fiscal receipt neither a discount nor a payment', { fiscalBonuses: 'other' }, 'fiscalBonuses'],
   ])('rejects %s, naming %s', (_label, patch, path) => {
     const r = parseProgramme({ ...DEMO_PROGRAMME, ...patch });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map((e) => e.path)).toContain(path);
     expect(r.errors.every((e) => e.message.length > 0)).toBe(true);
+  });
+
+  it("leaves the fiscal receipt's bonuses to the till until the chain chooses, then keeps the choice", () => {
+    const r = parseProgramme(DEMO_PROGRAMME);
+    expect(r.ok && r.value.fiscalBonuses).toBeUndefined();
+    expect(demoProgramme({ fiscalBonuses: 'otherPayment' }).fiscalBonuses).toBe('otherPayment');
+    expect(demoProgramme({ fiscalBonuses: 'discount' }).fiscalBonuses).toBe('discount');
   });
 
   it('rejects something that is not a programme at all', () => {

@@ -48,6 +48,14 @@ export const MANDATORY_EXCLUDED_CATEGORY = 'tobacco';
  */
 export const CERTIFICATE_CATEGORY = 'gift-certificate';
 
+/**
+ * How bonuses spent appear on the fiscal receipt (54-FZ): folded into the position prices as a
+ * discount, or as a payment of the register's type "other" (ATOL: "other", payment type 4 in its
+ * numbered list). A chain setting: the chain's accountant decides how bonuses are booked.
+ */
+export const FISCAL_BONUS_TREATMENTS = ['discount', 'otherPayment'] as const;
+export type FiscalBonusTreatment = (typeof FISCAL_BONUS_TREATMENTS)[number];
+
 export const ProgrammeSchema = z
   .object({
     id,
@@ -91,6 +99,13 @@ export const ProgrammeSchema = z
      * (offline, or the code not received); absent: 10 000 kopecks (DEFAULT_PHONE_SPEND_ALLOWANCE_KOPECKS).
      */
     phoneSpendAllowanceKopecks: kopecks.optional(),
+    /**
+     * How the tills' fiscal receipts show bonuses spent (FISCAL_BONUS_TREATMENTS). Absent: the chain
+     * has not chosen, and a till keeps the `bonuses` of its device config's fiscal section, whose
+     * default is 'discount'; so 'discount' is the default either way, and tills configured before
+     * the chain setting existed print as they did until head office chooses.
+     */
+    fiscalBonuses: z.enum(FISCAL_BONUS_TREATMENTS).optional(),
   })
   .superRefine((p, ctx) => {
     const first = p.tiers[0];

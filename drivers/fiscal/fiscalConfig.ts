@@ -23,7 +23,12 @@ export const AtolWebFiscalConfig = z
     taxationType: z.enum(TAXATION_TYPES).optional(),
     /** VAT rate for products the catalogue gives none. */
     defaultVat: z.enum(VAT_RATES).default('vat22'),
-    /** Bonuses spent: folded into position prices ('discount') or a payment of type "other". */
+    /**
+     * Bonuses spent: folded into position prices ('discount') or a payment of type "other". Only a
+     * fallback: the chain's programme setting (`fiscalBonuses`, set by head office and pulled with
+     * the programme) wins once the till has it; this value serves a till with no programme yet or
+     * a chain that has not chosen.
+     */
     bonuses: z.enum(['discount', 'otherPayment']).default('discount'),
     enabled: z.boolean().default(true),
   })

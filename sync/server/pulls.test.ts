@@ -99,10 +99,25 @@ describe.each(testDatabases())('pulls on $name', ({ open }) => {
     expect(badOffer.statusCode).toBe(400);
     expect(badOffer.json().code).toBe('invalid_offers');
 
-    const v2 = await s.inject({ method: 'PUT', url: '/api/v1/admin/chains/1/programme', headers: admin, payload: { ...DEMO_PROGRAMME, version: 2 } });
+    // How the fiscal receipts show bonuses spent (issue 14): a chain setting, one of two, travelling with the programme.
+    const oddBonuses = await s.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/chains/1/programme',
+      headers: admin,
+      payload: { ...DEMO_PROGRAMME, fiscalBonuses: 'other' },
+    });
+    expect(oddBonuses.json()).toMatchObject({ code: 'invalid_programme' });
+    expect(first.items[0]?.programme.fiscalBonuses).toBeUndefined();
+    const v2 = await s.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/chains/1/programme',
+      headers: admin,
+      payload: { ...DEMO_PROGRAMME, version: 2, fiscalBonuses: 'otherPayment' },
+    });
     expect(v2.statusCode).toBe(200);
     const next = await pullAll(kazan, 'programme', (x) => ProgrammePage.parse(x), first.cursor);
     expect(next.items[0]?.programme.version).toBe(2);
+    expect(next.items[0]?.programme.fiscalBonuses).toBe('otherPayment');
   });
 
   it("sends products with the terminal's own store prices and the category path the engine needs", async () => {

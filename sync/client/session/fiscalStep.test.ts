@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { priceReceipt } from '../../../core/engine';
-import { line, sale } from '../../../core/engine/testkit';
+import { line, member, sale } from '../../../core/engine/testkit';
 import { createFiscalRegister } from '../../../drivers/fiscal';
 import { AtolSimulator } from '../../../drivers/testing/atolSimulator';
 import { createFiscalService, type FiscalService } from '../../../electron/host/fiscalService';
@@ -202,5 +202,59 @@ describe('next-order coupon on the fiscal receipt (issue 16)', () => {
     expect(receipt.textLines?.slice(-2)).toEqual(['Купон на следующую покупку: N23456789ABC', 'Действует с 02.12.2026 по 15.12.2026']);
     expect(receipt.textLines?.[0]).toBe('Программа лояльности');
     expect(saleReceipt(deps([]), { ...d, event }, 5_000).textLines?.some((l) => l.startsWith('Купон'))).toBe(false);
+  });
+
+  describe("bonuses spent, as the chain's programme books them", () => {
+    // A card customer spends 50 roubles of bonuses on a 200.98-rouble basket, paid in cash.
+    const spending = (): DraftFiscal => {
+      const priced = priceReceipt(
+        sale({
+          receiptId: 'T1-0100',
+          customer: member({ availableBonusKopecks: 100_000 }),
+          redeem: 5_000,
+          lines: [line('l1', 'p1', ['dairy'], 8_990, 2_000), line('l2', 'p2', ['grocery'], 2_118)],
+        }),
+      );
+      const event = { occurredAt: '2026-12-01T10:00:00.000Z', payment: { method: 'cash', amountKopecks: priced.totals.payable } } as SaleEvent;
+      return { receiptId: 'T1-0100', event, priced, change: 0, pending: null };
+    };
+    const paidBy = () => sells()[0]!.payments ?? [];
+
+    it('pays them by the register\'s payment type "other" when the chain says so, though the device config says discount', async () => {
+      const f = spending();
+      expect(f.priced.totals.redeemed).toBe(5_000);
+      const d: FiscalStepDeps = { ...deps([]), programmeBonuses: 'otherPayment' };
+      expect(d.settings.bonuses).toBe('discount');
+      const r = await fiscaliseSale(d, f, null);
+      expect(r.ok).toBe(true);
+      // ATOL's JSON task: payment type "other" (4 in its numbered list) carries the bonuses, cash the rest.
+      expect(paidBy()).toEqual([
+        { type: 'cash', kopecks: f.priced.totals.payable },
+        { type: 'other', kopecks: 5_000 },
+      ]);
+      // The positions are at their price before bonuses: they add up to the money and the bonuses.
+      const positions = sells()[0]!.positions!;
+      expect(positions.reduce((s, p) => s + p.amountKopecks, 0)).toBe(f.priced.totals.payable + 5_000);
+      expect(sim.state().invalidTasks).toEqual([]);
+    });
+
+    it('folds them into the prices when the chain says discount, though the device config says "other"', async () => {
+      const f = spending();
+      const base = deps([]);
+      const d: FiscalStepDeps = { ...base, settings: { ...base.settings, bonuses: 'otherPayment' }, programmeBonuses: 'discount' };
+      expect((await fiscaliseSale(d, f, null)).ok).toBe(true);
+      expect(paidBy()).toEqual([{ type: 'cash', kopecks: f.priced.totals.payable }]);
+      expect(sells()[0]!.positions!.reduce((s, p) => s + p.amountKopecks, 0)).toBe(f.priced.totals.payable);
+    });
+
+    it("keeps the device config's choice while the till has no programme setting", async () => {
+      const base = deps([]);
+      const f = spending();
+      expect((await fiscaliseSale({ ...base, settings: { ...base.settings, bonuses: 'otherPayment' } }, f, null)).ok).toBe(true);
+      expect(paidBy().find((p) => p.type === 'other')?.kopecks).toBe(5_000);
+      sim.reset();
+      expect((await fiscaliseSale(base, { ...spending(), receiptId: 'T1-0101' }, null)).ok).toBe(true);
+      expect(paidBy().map((p) => p.type)).toEqual(['cash']);
+    });
   });
 });

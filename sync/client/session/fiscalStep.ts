@@ -1,4 +1,4 @@
-import type { PricedReceipt, ReturnResult } from '../../../core/engine';
+import type { FiscalBonusTreatment, PricedReceipt, ReturnResult } from '../../../core/engine';
 import { loyaltyTextLines, nextVisitMessage } from '../../../core/fiscal/loyaltyText';
 import { nextOrderCouponLines } from '../../../core/fiscal/couponText';
 import { receiptPayments } from '../../../core/fiscal/receiptPayments';
@@ -46,7 +46,14 @@ import { z } from 'zod';
 /** What the session lends the step: the host, and the draft's durable write. */
 export interface FiscalStepDeps {
   request(req: HostRequest): Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }>;
+  /** The register's settings from the till's device config (HostStatus.fiscal). */
   settings: FiscalSettings;
+  /**
+   * How the chain books bonuses spent on the fiscal receipt (the programme's `fiscalBonuses`, pulled
+   * with it). It wins over the device config's `bonuses`, which is only the fallback for a till
+   * that has no programme yet or a chain that has not chosen (see receiptSettings).
+   */
+  programmeBonuses?: FiscalBonusTreatment;
   /** The base address of feedback links (issue 16): a sale with a feedback token prints its link and QR code. */
   feedbackBaseUrl?: string | null;
   products: ProductLookup;
@@ -76,13 +83,22 @@ export function saleFiscal(d: FiscalDocument): SaleFiscal {
   };
 }
 
+/**
+ * The settings receipts are built with: the device config's, with bonuses spent as the chain's
+ * programme says (a discount folded into the prices, or payment type "other"); the device
+ * config's choice only while the till has no programme setting.
+ */
+export function receiptSettings(deps: Pick<FiscalStepDeps, 'settings' | 'programmeBonuses'>): FiscalSettings {
+  return deps.programmeBonuses ? { ...deps.settings, bonuses: deps.programmeBonuses } : deps.settings;
+}
+
 /** The sale receipt for the register: positions as the engine priced them, to the kopeck. */
 export function saleReceipt(
-  deps: Pick<FiscalStepDeps, 'settings' | 'products' | 'cashierName' | 'bonusUnitKopecks' | 'bonusWait'>,
+  deps: Pick<FiscalStepDeps, 'settings' | 'programmeBonuses' | 'products' | 'cashierName' | 'bonusUnitKopecks' | 'bonusWait'>,
   f: Pick<DraftFiscal, 'receiptId' | 'event' | 'priced' | 'markingCodes' | 'receiptContact'>,
   balanceAfter: number | null,
 ): FiscalReceipt {
-  const positions = salePositions(f.priced, deps.products, deps.settings, f.markingCodes ?? {});
+  const positions = salePositions(f.priced, deps.products, receiptSettings(deps), f.markingCodes ?? {});
   // Gift certificates paid part of it: set off against their advance ("prepaid"), the rest is money.
   const prepaid = (f.event.payment.certificates ?? []).reduce((s, c) => s + c.amountKopecks, 0);
   const card = f.event.payment.method === 'card' ? positions.moneyKopecks - prepaid : 0;
@@ -109,14 +125,14 @@ export function saleReceipt(
 
 /** The return receipt (чек возврата прихода), refunded the way the sale was paid. */
 export function returnReceipt(
-  deps: Pick<FiscalStepDeps, 'settings' | 'products' | 'cashierName'>,
+  deps: Pick<FiscalStepDeps, 'settings' | 'programmeBonuses' | 'products' | 'cashierName'>,
   returnId: string,
   original: PricedReceipt,
   returned: ReturnResult,
   paidBy: 'cash' | 'card',
   markingCodes: MarkingCodes = {},
 ): FiscalReceipt {
-  const positions = returnPositions(original, returned, deps.products, deps.settings, markingCodes);
+  const positions = returnPositions(original, returned, deps.products, receiptSettings(deps), markingCodes);
   return {
     receiptId: returnId,
     positions: positions.positions,

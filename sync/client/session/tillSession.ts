@@ -1440,6 +1440,8 @@ export class TillSession {
       },
       cashierName: this.state.cashier.current?.name ?? this.state.status?.terminal?.terminalName ?? 'Кассир',
       bonusUnitKopecks: this.state.catalogue?.programme.bonusUnitKopecks ?? 100,
+      // The chain's choice (pulled with the programme) over the device config's: fiscalStep.ts receiptSettings.
+      ...(this.state.catalogue?.programme.fiscalBonuses ? { programmeBonuses: this.state.catalogue.programme.fiscalBonuses } : {}),
       ...(this.ctx ? { bonusWait: { pendingDays: this.ctx.programme.pendingDays, timeZone: this.ctx.timeZone } } : {}),
       save: async (fiscal) => {
         this.setSale({ fiscal });
