@@ -10,7 +10,7 @@ import type { EnrolResponse } from '../protocol/schemas';
 import { buildApp } from './app';
 import type { Database } from './db/database';
 import { seedDemo } from './demoSeed';
-import { sendDueFeedbackSms } from './feedbackLinks';
+import { chainsWithDueFeedbackSms, sendDueFeedbackSms } from './feedbackLinks';
 import { SmsGatewayError } from './sms/smsGateway';
 import { FakeSmsGateway } from './sms/testing/fakeSmsProvider';
 import { testDatabases } from './testing/databases';
@@ -199,7 +199,10 @@ describe.each(testDatabases())('feedback links ($name)', ({ open }) => {
     ]);
     expect(state).toEqual({ sms_state: 'due', sms_attempts: 1 });
     sms.failWith = null;
+    // Not due before its pause is over; then the scheduled retry finds the chain.
+    expect(await chainsWithDueFeedbackSms(db)).toEqual([]);
     await db.query(`UPDATE feedback_links SET sms_next_at = now() WHERE token = $1`, [later.feedbackToken]);
+    expect(await chainsWithDueFeedbackSms(db)).toEqual([1]);
     expect(await sendDueFeedbackSms({ db, gatewayOf: () => sms, fallback: sms }, 1)).toBe(1);
     expect(await sendDueFeedbackSms({ db, gatewayOf: () => sms, fallback: sms }, 1)).toBe(0);
     expect(sms.sent.map((m) => m.text)).toEqual([expect.stringContaining(consented.feedbackToken!), expect.stringContaining(later.feedbackToken!)]);

@@ -124,3 +124,33 @@ export async function sendDueFeedbackSms(deps: FeedbackSmsDeps, chainId: number,
   }
   return sent;
 }
+
+/** The chains with feedback SMS due now. */
+export async function chainsWithDueFeedbackSms(db: Sql): Promise<number[]> {
+  const rows = await db.query<{ chain_id: number }>(`SELECT DISTINCT chain_id FROM feedback_links WHERE sms_state = 'due' AND sms_next_at <= now()`);
+  return rows.map((r) => Number(r.chain_id));
+}
+
+/**
+ * Retries without waiting for the next push: every `intervalMs`, the due feedback SMS of every
+ * chain. Each is claimed before it is sent, so every server instance may run this.
+ */
+export function scheduleFeedbackSms(deps: FeedbackSmsDeps, intervalMs: number, onError: (err: unknown) => void): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const tick = (): void => {
+    if (running) return;
+    running = (async () => {
+      for (const chainId of await chainsWithDueFeedbackSms(deps.db)) await sendDueFeedbackSms(deps, chainId);
+    })()
+      .catch(onError)
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -10,6 +10,8 @@ import { openDatabase } from './db/database';
 import { migrate } from './db/migrations';
 import { seedDemo } from './demoSeed';
 import { scheduleLedgerJobs } from './jobs';
+import { scheduleFeedbackSms } from './feedbackLinks';
+import { defaultGatewayOf } from './phoneCodes';
 import { scheduleRekey } from './lookupSecrets';
 import { safeError } from './safeLog';
 import { scheduleWebhooks } from './webhooks';
@@ -81,7 +83,12 @@ async function main(): Promise<void> {
   );
   // Webhook deliveries are claimed with a lease, so every instance may send them too.
   const stopWebhooks = scheduleWebhooks(db, 10_000, (err) => app.log.error(safeError(err), 'webhooks failed'));
+  // Feedback SMS that failed are retried here too, not only with the next push (claimed: any instance may).
+  const stopFeedbackSms = scheduleFeedbackSms({ db, gatewayOf: defaultGatewayOf, fallback: null }, 60_000, (err) =>
+    app.log.error(safeError(err), 'feedback SMS failed'),
+  );
   const stop = async () => {
+    await stopFeedbackSms();
     await stopWebhooks();
     await stopRekey();
     await stopJobs();
