@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { demoCardNumber, demoProduct } from '../sync/server/demoSeed';
 import { tillForFile, type RunningServer } from './support/processes';
@@ -252,4 +253,120 @@ test("head office withdraws a customer's marketing consent from the customer pag
   );
   expect(history.current.find((c) => c.channel === 'sms')?.granted).toBe(false);
   expect(history.current.find((c) => c.purpose === 'personal_data')?.granted).toBe(true);
+});
+
+test('head office downloads receipts, consenting customers and the ledger as CSV for Excel (";"), from the import and export page', async ({ page }) => {
+  const push = await pushingTerminal(till.server);
+  const sold = sale({ customerId: '21', available: 0, lines: [line(4, 2), line(5)] });
+  expect((await push([sold.event]))[0]?.status).toBe('applied');
+  expect((await push([saleReturn(sold, [{ lineId: 'l5', quantityMilli: 1000 }]).event]))[0]?.status).toBe('applied');
+  expect((await push([registration({ phone: '+79990006677', card: demoCardNumber(90_003), firstName: 'Зоя' })]))[0]?.status).toBe('applied');
+
+  await headOffice(page, till.server, '#import');
+  const form = page.getByRole('form', { name: 'Выгрузка' });
+  const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
+  await form.getByLabel('С', { exact: true }).fill(today);
+  await form.getByLabel('По', { exact: true }).fill(today);
+  const download = async () => {
+    const [file] = await Promise.all([page.waitForEvent('download'), form.getByRole('button', { name: 'Скачать' }).click()]);
+    await expect(form.getByRole('status')).toHaveText(`Файл «${file.suggestedFilename()}» скачан.`);
+    const text = readFileSync(await file.path(), 'utf8');
+    expect(text.startsWith('\uFEFF'), 'a BOM, so Excel reads Cyrillic').toBe(true);
+    return text.slice(1).trim().split('\r\n');
+  };
+
+  const receipts = await download();
+  expect(receipts[0]?.split(';')).toContain('receipt_id');
+  const row = receipts.find((l) => l.startsWith(`${sold.event.sale.receiptId};`))?.split(';');
+  const column = (name: string) => receipts[0]!.split(';').indexOf(name);
+  expect(row?.[column('payable_kopecks')]).toBe(String(sold.event.totals.payable));
+  expect(row?.[column('returns')], 'its one return').toBe('1');
+
+  await form.getByLabel('Что выгрузить').selectOption({ label: 'Покупатели, согласные на рассылку' });
+  await form.getByLabel('Канал рассылки').selectOption({ label: 'SMS' });
+  const sms = await download();
+  expect(sms.some((l) => l.includes('Зоя') && l.includes('+79990006677'))).toBe(true);
+  await form.getByLabel('Канал рассылки').selectOption({ label: 'электронная почта' });
+  expect(
+    (await download()).some((l) => l.includes('Зоя')),
+    'she did not consent to e-mail',
+  ).toBe(false);
+
+  await form.getByLabel('Что выгрузить').selectOption({ label: 'Журнал бонусов' });
+  const ledger = await download();
+  expect(ledger[0]).toContain('entry_id;customer_id;kind');
+  expect(ledger.some((l) => l.includes(';welcome;'))).toBe(true);
+});
+
+/**
+ * Latin words allowed in head office's Russian pages: SMS, e-mail, Push (channel names as Russian
+ * shops write them), CommerceML, CSV, XML and Excel (names of formats and programs), N and M
+ * ("Купи N — заплати за M": counts, as Russian price tags write them).
+ */
+const ALLOWED = new Set(['SMS', 'E-mail', 'e-mail', 'Push', 'CommerceML', 'CSV', 'XML', 'Excel', 'N', 'M']);
+/** Data shown as it is: the demo catalogue's product names ("yoghurt #1"). */
+const PRODUCT_NAME = /\b(dairy|yoghurt|bakery|fruit|grocery|drinks|household|tobacco) #\d+/g;
+
+test('every head office page and list, with data in it, speaks Russian: no English words, no API field names, no codes', async ({ page }) => {
+  const push = await pushingTerminal(till.server);
+  // Something on every screen: a refused sale, a sale by a cashier the server does not know, a repeat registration.
+  const refused = sale({ customerId: null, lines: [line(2)], totals: { payable: 1 } });
+  expect((await push([refused.event]))[0]?.status).toBe('rejected');
+  expect((await push([{ ...sale({ customerId: null, lines: [line(1)] }).event, cashierId: '999' }]))[0]?.status).toBe('applied');
+  expect((await push([registration({ phone: '+79990006677', card: demoCardNumber(90_004), firstName: 'Зоя' })]))[0]?.status).toBe('applied');
+  const { offers } = await till.server.admin<{ offers: { id: string }[] }>('GET', '/api/v1/admin/chains/1/offers');
+  const codes = new Set(offers.map((o) => o.id));
+
+  const found: string[] = [];
+  const check = async (screen: string) => {
+    const text = (await page.locator('nav, main').allInnerTexts()).join('\n').replace(PRODUCT_NAME, '');
+    for (const token of text.split(/[\s,;:()«»"]+/)) {
+      if (!/[A-Za-z]/.test(token) || codes.has(token) || /\d|[/@._=#]/.test(token)) continue;
+      for (const word of token.match(/[A-Za-z]+(?:[-'][A-Za-z]+)*/g) ?? []) if (!ALLOWED.has(word)) found.push(`${screen}: ${word}`);
+    }
+  };
+
+  await headOffice(page, till.server);
+  await expect(page.getByRole('table', { name: 'Список акций' }).locator('tbody tr').first()).toBeVisible();
+  await check('offers');
+  await page.getByRole('button', { name: 'Новая акция' }).click();
+  await page.getByRole('form', { name: 'Акция' }).getByRole('button', { name: 'Опубликовать' }).click();
+  await expect(page.getByText('Исправьте отмеченные поля.')).toBeVisible();
+  await check('new offer, refused');
+
+  await page.getByRole('link', { name: 'Показатели' }).click();
+  await expect(page.getByRole('table', { name: 'По магазинам' }).locator('tbody tr').first()).toBeVisible();
+  for (const grouping of ['По кассам', 'По кассирам', 'По дням']) {
+    await page.getByRole('tab', { name: grouping }).click();
+    await expect(page.getByRole('table', { name: grouping }).locator('tbody tr').first()).toBeVisible();
+    await check(`figures ${grouping}`);
+  }
+
+  await page.getByRole('link', { name: 'Исключения' }).click();
+  await page.getByLabel('все').check();
+  const report = page.getByRole('table', { name: 'Исключения' });
+  await expect(report.getByRole('row', { name: /Неизвестный кассир/ }).first()).toBeVisible();
+  await expect(report.getByRole('row', { name: /Событие кассы отклонено/ }).first()).toContainText('причина: суммы чека не сходятся; событие: продажа');
+  await check('exceptions');
+
+  await page.getByRole('link', { name: 'Справочники' }).click();
+  for (const list of ['Магазины', 'Кассы', 'Товары', 'Кассиры', 'Менеджеры', 'Подтверждения', 'Отклонённые события']) {
+    await page.getByRole('tab', { name: list }).click();
+    await expect(page.getByRole('table', { name: list })).toBeVisible();
+    await expect(page.getByText('Загрузка…')).toHaveCount(0);
+    await check(`list ${list}`);
+  }
+  await expect(
+    page
+      .getByRole('table', { name: 'Отклонённые события' })
+      .getByRole('row', { name: /суммы чека не сходятся/ })
+      .first(),
+  ).toBeVisible();
+
+  await page.getByRole('link', { name: 'Клиенты' }).click();
+  await check('customers');
+  await page.getByRole('link', { name: 'Загрузка и выгрузка' }).click();
+  await expect(page.getByRole('form', { name: 'Выгрузка' })).toBeVisible();
+  await check('import and export');
+  expect(found).toEqual([]);
 });

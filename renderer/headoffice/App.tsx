@@ -5,6 +5,7 @@ import { Api, type ApiError } from './api';
 import { ExceptionsView } from './exceptions/ExceptionsView';
 import { FiguresView } from './figures/FiguresView';
 import { CustomersView } from './customers/CustomersView';
+import { ExportPanel } from './import/ExportPanel';
 import { ImportView } from './import/ImportView';
 import { localeOf, setLanguage } from './i18n';
 import { ListsView } from './lists/ListsView';
@@ -151,7 +152,12 @@ export function App() {
         {ctx && tab === 'exceptions' && <ExceptionsView ctx={ctx} />}
         {ctx && tab === 'lists' && <ListsView ctx={ctx} />}
         {ctx && tab === 'customers' && <CustomersView ctx={ctx} />}
-        {ctx && tab === 'import' && <ImportView ctx={ctx} />}
+        {ctx && tab === 'import' && (
+          <>
+            <ImportView ctx={ctx} />
+            <ExportPanel ctx={ctx} />
+          </>
+        )}
       </main>
     </>
   );

@@ -134,6 +134,24 @@ export class Api {
     return this.answer(schema, res);
   }
 
+  /** A file the server makes (a CSV export): its bytes and the name the server gives it. */
+  async file(
+    path: string,
+    query: Record<string, string | undefined> = {},
+  ): Promise<{ ok: true; blob: Blob; name: string } | { ok: false; error: ApiError; status: number }> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, v);
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}${qs.size ? `?${qs}` : ''}`, { headers: { authorization: `Bearer ${this.token}` } });
+    } catch {
+      return { ok: false, status: 0, error: { key: 'ho.errors.network' } };
+    }
+    if (!res.ok) return { ok: false, status: res.status, error: errorOf(res.status, await res.json().catch(() => null)) };
+    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
+    return { ok: true, blob: await res.blob(), name };
+  }
+
   private async answer<T>(schema: z.ZodType<T>, res: Response): Promise<ApiResult<T>> {
     const body: unknown = await res.json().catch(() => null);
     if (!res.ok) {

@@ -281,7 +281,11 @@ export function ListsView({ ctx }: { ctx: Ctx }) {
                       key: e.eventId,
                       cells: [
                         when(e.receivedAt),
-                        i18n.exists(`ho.lists.eventTypes.${e.type}`) ? t(`ho.lists.eventTypes.${e.type}`) : e.type,
+                        t(
+                          i18n.exists(`ho.exceptions.values.eventType.${e.type}`)
+                            ? `ho.exceptions.values.eventType.${e.type}`
+                            : 'ho.exceptions.values.eventType.other',
+                        ),
                         e.code === null
                           ? t('ho.common.dash')
                           : t(

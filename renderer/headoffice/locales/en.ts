@@ -15,7 +15,7 @@ export const en: HeadOfficeMessages = {
       signOut: 'Sign out',
       hint: 'IT gives out the key. It is kept in this browser tab only.',
     },
-    tabs: { offers: 'Offers', figures: 'Figures', exceptions: 'Exceptions', lists: 'Lists', import: 'Import', customers: 'Customers' },
+    tabs: { offers: 'Offers', figures: 'Figures', exceptions: 'Exceptions', lists: 'Lists', import: 'Import and export', customers: 'Customers' },
     customers: {
       heading: 'Customers: consents (152-FZ)',
       by: 'Find',
@@ -396,6 +396,23 @@ export const en: HeadOfficeMessages = {
         },
       },
     },
+    export: {
+      heading: 'Export to CSV',
+      form: 'Export',
+      kind: 'What to export',
+      kinds: { receipts: 'Receipts (with their number of returns)', customers: 'Customers who consented to mailings', ledger: 'Bonus ledger' },
+      channel: 'Mailing channel',
+      channels: { sms: 'SMS', email: 'e-mail', push: 'push notifications', messenger: 'messenger' },
+      separator: 'Separator',
+      separators: { semicolon: '";" (Excel)', comma: '","' },
+      help: {
+        receipts: 'Receipts of the period by sale date: store, till, cashier, customer, amounts in kopecks, number of returns. No dates: every receipt.',
+        customers: 'Only customers whose consent to this channel and to personal data processing is in force: name, contact, consent text version and date.',
+        ledger: 'Every bonus posting of the period: accruals, spends, returns, adjustments with their reason.',
+      },
+      download: 'Download',
+      done: 'File "{{name}}" downloaded.',
+    },
     import: {
       heading: 'Catalogue import',
       form: 'File upload',
@@ -543,15 +560,6 @@ export const en: HeadOfficeMessages = {
         },
       },
       rejected: { when: 'Received', type: 'Event', code: 'Reason', terminal: 'Till', store: 'Store', id: 'Event id' },
-      eventTypes: {
-        sale: 'sale',
-        return: 'return',
-        registration: 'registration',
-        cardLink: 'card link',
-        consent: 'consent',
-        registrationOffered: 'registration offered',
-        adjustment: 'adjustment',
-      },
     },
   },
 };
