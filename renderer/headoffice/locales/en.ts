@@ -107,6 +107,18 @@ export const en: HeadOfficeMessages = {
       couponOfferSelf: 'The coupon must unlock another offer, one marked "Only with a coupon".',
       fixErrors: 'Correct the marked fields.',
     },
+    programme: {
+      heading: 'Loyalty programme: the fiscal receipt',
+      fiscalBonuses: 'Bonuses on the fiscal receipt',
+      bonusChoices: {
+        none: "not chosen: as each till's device config says (usually a discount)",
+        discount: 'as a discount: position prices reduced by the bonuses spent',
+        otherPayment: 'as a payment: the register\'s "other" payment type',
+      },
+      save: 'Save',
+      saved: 'Saved. The tills apply it when they next load the programme.',
+      hint: "How the chain's accounts book bonuses: as a discount or as a payment. The chain's choice overrides a till's config.",
+    },
     offers: {
       heading: 'Offers',
       create: 'New offer',

@@ -7,6 +7,7 @@ import type { ApiError } from '../api';
 import type { Ctx } from '../App';
 import { describeAudience, describeEffect } from './describe';
 import { OfferEditor } from './OfferEditor';
+import { ProgrammeSettings } from './ProgrammeSettings';
 
 const ChainOffers = z.object({ total: z.number().int(), offers: z.array(OfferSummary.extend({ revision: z.string() })) });
 const OneOffer = z.object({ offer: z.unknown(), deleted: z.boolean(), revision: z.string() });
@@ -140,6 +141,7 @@ export function OffersView({ ctx }: { ctx: Ctx }) {
         </tbody>
       </table>
       {list && list.offers.length === 0 && <p className="hint">{t('ho.common.none')}</p>}
+      <ProgrammeSettings ctx={ctx} />
     </section>
   );
 }
