@@ -6,6 +6,7 @@ import { testDatabases } from '../server/testing/databases';
 import { startTestServer, type TestServer } from '../server/testing/fixtures';
 import { toApiAnswer, type ApiCaller } from './api';
 import { pullCatalogue } from './catalogue';
+import { recordNextOrderCoupons } from './coupons';
 import { commitSale, pushOutbox, shownBalance } from './outbox';
 import { beginReturn, commitReturn, findReceipt, receiptsSince, receiptsWithPendingReturn, returnable } from './returns';
 import { findStoreReceipt } from './returnsRemote';
@@ -121,5 +122,22 @@ describe('returns at the till', () => {
     expect(await pushOutbox(reopened, api)).toMatchObject({ ok: true, applied: 1 });
     // The server's ledger gave the bonuses back, as for a return at the selling till.
     expect((await customer(11)).balance).toBe(c.balance);
+  });
+});
+
+describe('next-order coupons and returns', () => {
+  it("a return takes back the sale's next-order coupon at this till at once (issue 16)", async () => {
+    const programme = (await till.programme.get('current'))!.programme;
+    const ctx = saleContext(terminal, programme, [], true);
+    const items = addProduct([], (await till.products.where('ean').equals(demoProduct(2).ean).first())!);
+    const now = new Date();
+    const { input, priced } = priceDraft(ctx, items, null, 0, 'T-000077', now);
+    const sold = saleEvent(input, priced, { method: 'cash', amountKopecks: priced.totals.payable }, now);
+    const event = { ...sold, nextOrderCoupons: [{ code: 'N23456789ABC', offerId: 'next', couponOfferId: 'coupon' }] };
+    await commitSale(till, { event, priced });
+    await recordNextOrderCoupons(till, event);
+    expect((await till.coupons.get('N23456789ABC'))?.redeemed).toBe(false);
+    await commitReturn(till, (await findReceipt(till, 'T-000077'))!, [{ lineId: items[0]!.lineId, quantityMilli: 1_000 }]);
+    expect((await till.coupons.get('N23456789ABC'))?.redeemed).toBe(true);
   });
 });

@@ -52,7 +52,7 @@ export async function commitReturn(
     lines: result.lines.map((l) => ({ lineId: l.lineId, quantityMilli: l.quantityMilli })),
     totals: { refund: result.totals.refund, restoredBonus: result.totals.restoredBonus, reversedAccrual: result.totals.reversedAccrual },
   };
-  const event = await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.shift, db.tally], async () => {
+  const event = await db.transaction('rw', [db.journal, db.outbox, db.balanceDeltas, db.shift, db.tally, db.coupons], async () => {
     const current = await db.journal.get(receipt.receiptId);
     if (!current) throw new Error('receipt vanished');
     // Priced against what is stored now, so two returns racing on one receipt cannot both pass.
@@ -83,6 +83,8 @@ export async function commitReturn(
         pending: 0 - result.totals.reversedAccrual,
       } satisfies BalanceDeltaRecord);
     }
+    // The sale's next-order coupons go back with any return of it (issue 16; the server does the same): refused here at once.
+    for (const c of receipt.event.nextOrderCoupons ?? []) await db.coupons.update(c.code, { redeemed: true });
     // The pending return, if any, ends in the same transaction that records it.
     const doneHere = { returnId: made.returnId, at: now.getTime(), refund: result.totals.refund, shiftNumber: ids.fiscal?.shiftNumber ?? null };
     await db.journal.update(receipt.receiptId, {
