@@ -74,6 +74,8 @@ export function createFiscalService(register: FiscalRegister, settings: FiscalSe
         return register.openCashDrawer().then((r) => (r.ok ? { ok: true, value: null } : r));
       case 'validateMarking':
         return register.validateMarkingCode(req.request);
+      case 'printText':
+        return register.printText(req.lines).then((r) => (r.ok ? { ok: true, value: null } : r));
     }
   }
 

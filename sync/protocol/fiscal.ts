@@ -161,6 +161,19 @@ export const FiscalSettings = z.object({
 });
 export type FiscalSettings = z.infer<typeof FiscalSettings>;
 
+/** At most this many characters on a line of non-fiscal text: an 80 mm ATOL paper's width. */
+export const PRINT_TEXT_WIDTH = 48;
+/** Lines of plain text for `printText`: bounded, and nothing a printer would read as a command. */
+export const PrintTextLines = z
+  .array(
+    z
+      .string()
+      .max(PRINT_TEXT_WIDTH)
+      .regex(/^[^\p{Cc}]*$/u, 'no control characters'),
+  )
+  .min(1)
+  .max(200);
+
 /** The `fiscal` host request: one action on the register. */
 export const FiscalRequest = z.discriminatedUnion('action', [
   z.object({ op: z.literal('fiscal'), action: z.literal('status') }),
@@ -177,6 +190,8 @@ export const FiscalRequest = z.discriminatedUnion('action', [
   z.object({ op: z.literal('fiscal'), action: z.literal('openCashDrawer') }),
   /** A marking code checked with the register (and the operator) before it goes on a receipt. */
   z.object({ op: z.literal('fiscal'), action: z.literal('validateMarking'), request: MarkingCodeRequest }),
+  /** Non-fiscal text on the register's paper (a receipt's copy): answers null. */
+  z.object({ op: z.literal('fiscal'), action: z.literal('printText'), lines: PrintTextLines }),
 ]);
 export type FiscalRequest = z.infer<typeof FiscalRequest>;
 
