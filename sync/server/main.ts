@@ -11,6 +11,7 @@ import { migrate } from './db/migrations';
 import { seedDemo } from './demoSeed';
 import { scheduleLedgerJobs } from './jobs';
 import { scheduleFeedbackSms } from './feedbackLinks';
+import { scheduleCouponSms } from './nextOrderCoupons';
 import { defaultGatewayOf } from './phoneCodes';
 import { scheduleRekey } from './lookupSecrets';
 import { safeError } from './safeLog';
@@ -87,7 +88,12 @@ async function main(): Promise<void> {
   const stopFeedbackSms = scheduleFeedbackSms({ db, gatewayOf: defaultGatewayOf, fallback: null }, 60_000, (err) =>
     app.log.error(safeError(err), 'feedback SMS failed'),
   );
+  // Next-order coupon SMS (issue 16) that failed are retried the same way.
+  const stopCouponSms = scheduleCouponSms({ db, gatewayOf: defaultGatewayOf, fallback: null }, 60_000, (err) =>
+    app.log.error(safeError(err), 'coupon SMS failed'),
+  );
   const stop = async () => {
+    await stopCouponSms();
     await stopFeedbackSms();
     await stopWebhooks();
     await stopRekey();

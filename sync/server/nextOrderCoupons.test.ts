@@ -7,6 +7,8 @@ import { DEMO_OFFERS, demoBalance } from './demoSeed';
 import { testDatabases } from './testing/databases';
 import { daysAgo, demoRules, line, sale, saleReturn } from './testing/events';
 import { admin, startTestServer, type TestServer } from './testing/fixtures';
+import { chainsWithDueCouponSms, sendDueCouponSms } from './nextOrderCoupons';
+import { defaultGatewayOf } from './phoneCodes';
 import { FakeSmsGateway } from './sms/testing/fakeSmsProvider';
 import { couponDays } from '../../core/fiscal/couponText';
 
@@ -171,5 +173,35 @@ describe.each(testDatabases())('next-order coupons at the server ($name)', (engi
       { to: phone!.phone_e164, text: `Ваш купон на следующую покупку: ${code}. Действует с ${ru(days.from)} по ${ru(days.to)}. Назовите его на кассе.` },
     ]);
     expect(sms.sent.some((m) => m.text.includes(no.nextOrderCoupons![0]!.code))).toBe(false);
+  });
+
+  it('a coupon SMS the provider failed is retried later by the server itself, and sent once', async () => {
+    const consent = async (customerId: number) => {
+      for (const [purpose, channel] of [
+        ['personal_data', null],
+        ['marketing', 'sms'],
+      ] as const)
+        await s.db.query(
+          `INSERT INTO consents (customer_id, purpose, channel, granted, text_version, source, given_at) VALUES ($1, $2, $3, true, $4, 'test', now())`,
+          [customerId, purpose, channel, purpose === 'personal_data' ? 'pd-2025-01' : 'mk-2025-01'],
+        );
+    };
+    await consent(23);
+    const t = await s.enrol(1);
+    const ev = tillSale(23, 2, daysAgo(1));
+    const code = ev.nextOrderCoupons![0]!.code;
+    sms.failWith = new Error('provider down');
+    await s.push(t.token, [ev]);
+    sms.failWith = null;
+    expect(sms.sent.some((m) => m.text.includes(code))).toBe(false);
+    const [row] = await s.db.query<{ sms_state: string }>('SELECT sms_state FROM coupons WHERE code = $1', [code]);
+    expect(row).toEqual({ sms_state: 'due' });
+    // The pause is over.
+    await s.db.query(`UPDATE coupons SET sms_next_at = now() WHERE code = $1`, [code]);
+    const deps = { db: s.db, gatewayOf: defaultGatewayOf, fallback: sms };
+    expect(await chainsWithDueCouponSms(s.db)).toEqual([1]);
+    await sendDueCouponSms(deps, 1);
+    await sendDueCouponSms(deps, 1);
+    expect(sms.sent.filter((m) => m.text.includes(code))).toHaveLength(1);
   });
 });

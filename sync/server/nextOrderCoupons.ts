@@ -137,3 +137,33 @@ export async function sendDueCouponSms(deps: FeedbackSmsDeps, chainId: number, l
   }
   return sent;
 }
+
+/** The chains with coupon SMS due now. */
+export async function chainsWithDueCouponSms(db: Sql): Promise<number[]> {
+  const rows = await db.query<{ chain_id: number }>(`SELECT DISTINCT chain_id FROM coupons WHERE sms_state = 'due' AND sms_next_at <= now()`);
+  return rows.map((r) => Number(r.chain_id));
+}
+
+/**
+ * Retries without waiting for the next push with coupons: every `intervalMs`, the due coupon SMS
+ * of every chain. Each is claimed before it is sent, so every server instance may run this.
+ */
+export function scheduleCouponSms(deps: FeedbackSmsDeps, intervalMs: number, onError: (err: unknown) => void): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const tick = (): void => {
+    if (running) return;
+    running = (async () => {
+      for (const chainId of await chainsWithDueCouponSms(deps.db)) await sendDueCouponSms(deps, chainId);
+    })()
+      .catch(onError)
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
