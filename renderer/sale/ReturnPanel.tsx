@@ -110,7 +110,8 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
     setBusy(false);
     if (!res) return;
     if (res.ok) {
-      const text = t(res.card ? 'return.doneCard' : 'return.done', { refund: money(res.refund) });
+      const done = t(res.card ? 'return.doneCard' : 'return.done', { refund: money(res.refund) });
+      const text = res.toCertificates ? `${done} ${t('return.toCertificates', { amount: money(res.toCertificates) })}` : done;
       setMessage({ kind: 'done', text: res.resumed ? `${t('return.resumedHere')} ${text}` : text });
       setReceipt(null);
       setQty({});
@@ -118,6 +119,9 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
     } else if (res.message.startsWith('fiscal:')) {
       const code = res.message.slice('fiscal:'.length);
       setMessage({ kind: 'error', text: t('fiscal.returnBlocked', { reason: t(`fiscal.errors.${code}`, { defaultValue: code }) }) });
+    } else if (res.message.startsWith('certificate:')) {
+      const code = res.message.slice('certificate:'.length);
+      setMessage({ kind: 'error', text: t('return.certificateFailed', { reason: t(`certificate.refused.${code}`, { defaultValue: code }) }) });
     } else if (res.message.startsWith('refund:')) {
       const code = res.message.slice('refund:'.length);
       setMessage({ kind: 'error', text: t('return.refundFailed', { reason: code === 'noReference' ? t('return.noReference') : declineText(code, t) }) });

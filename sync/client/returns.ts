@@ -30,6 +30,31 @@ export function previewReturn(receipt: ReceiptRecord, lines: { lineId: string; q
 }
 
 /**
+ * How a return's refund is paid back when gift certificates paid part of the sale: the money
+ * tender (cash or card) first, up to what it paid less what earlier returns gave back; the rest
+ * goes back onto the certificates, never out as money (a certificate is not cashed).
+ */
+export function refundSplit(receipt: ReceiptRecord, refundKopecks: number): { money: number; certificates: { code: string; amountKopecks: number }[] } {
+  const payment = receipt.event.payment;
+  const parts = payment.certificates ?? [];
+  const earlier = (receipt.returns ?? []).reduce((s, r) => s + r.totals.refund, 0);
+  const moneyLeft = Math.max(0, payment.amountKopecks - earlier);
+  const money = parts.length === 0 ? refundKopecks : Math.min(refundKopecks, moneyLeft);
+  // Earlier returns took the money first, then the certificates in order.
+  let earlierOnCertificates = Math.max(0, earlier - payment.amountKopecks);
+  let rest = refundKopecks - money;
+  const certificates: { code: string; amountKopecks: number }[] = [];
+  for (const p of parts) {
+    const given = Math.min(p.amountKopecks, earlierOnCertificates);
+    earlierOnCertificates -= given;
+    const back = Math.min(p.amountKopecks - given, rest);
+    rest -= back;
+    if (back > 0) certificates.push({ code: p.code, amountKopecks: back });
+  }
+  return { money, certificates };
+}
+
+/**
  * Make a return durable in one strict transaction: the outbox event, the customer's balance
  * change (bonuses given back, accrual taken back) and the receipt's return history.
  */
@@ -86,7 +111,12 @@ export async function commitReturn(
     // The sale's next-order coupons go back with any return of it (issue 16; the server does the same): refused here at once.
     for (const c of receipt.event.nextOrderCoupons ?? []) await db.coupons.update(c.code, { redeemed: true });
     // The pending return, if any, ends in the same transaction that records it.
-    const doneHere = { returnId: made.returnId, at: now.getTime(), refund: result.totals.refund, shiftNumber: ids.fiscal?.shiftNumber ?? null };
+    const doneHere = {
+      returnId: made.returnId,
+      at: now.getTime(),
+      refund: refundSplit(current, result.totals.refund).money,
+      shiftNumber: ids.fiscal?.shiftNumber ?? null,
+    };
     await db.journal.update(receipt.receiptId, {
       returns: [...(current.returns ?? []), result],
       returnsMade: [...(current.returnsMade ?? []), doneHere],

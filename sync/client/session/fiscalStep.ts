@@ -131,12 +131,15 @@ export function returnReceipt(
   returned: ReturnResult,
   paidBy: 'cash' | 'card',
   markingCodes: MarkingCodes = {},
+  /** The part going back onto gift certificates (set off as "prepaid", as the sale was). */
+  toCertificatesKopecks = 0,
 ): FiscalReceipt {
   const positions = returnPositions(original, returned, deps.products, receiptSettings(deps), markingCodes);
+  const prepaid = Math.min(toCertificatesKopecks, positions.moneyKopecks);
   return {
     receiptId: returnId,
     positions: positions.positions,
-    payments: receiptPayments(positions, paidBy === 'card' ? positions.moneyKopecks : 0),
+    payments: receiptPayments(positions, paidBy === 'card' ? positions.moneyKopecks - prepaid : 0, prepaid),
     cashier: { name: deps.cashierName },
   };
 }

@@ -10,8 +10,9 @@ import type { DraftRecord, LocalCustomer, OutboxRecord, PendingNoReceiptReturn, 
 import { registerCustomer, welcomeFor, type RegistrationForm } from '../registration';
 import { checkRegistration, validPhone, type RegistrationProblems } from '../registrationCheck';
 import { findStoreReceipt, type FoundReceipt } from '../returnsRemote';
+import { releaseCertificate } from '../certificates';
 import { shiftTotals, type ShiftTotals } from '../returns';
-import { beginReturn, commitNothing, commitReturn, previewReturn, receiptsWithPendingReturn, savePendingReturn } from '../returns';
+import { beginReturn, commitNothing, commitReturn, previewReturn, receiptsWithPendingReturn, refundSplit, savePendingReturn } from '../returns';
 import { LINE_MAX_MILLI, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
 import { isQuotaError } from '../storageError';
 import { contextTables, loadContext, recordSaleEffect } from '../customerContext';
@@ -50,6 +51,7 @@ import { parseRoubles } from '../../../core/money';
 import { bankCardLookupKey, phoneLookupKeys } from '../../../core/lookupKey';
 import type { ProductItem } from '../../protocol/pull';
 import { carryOverEarlierEnrolments } from './reenrol';
+import { moveSelection, printReceiptCopy, shiftReceipts } from './receiptCopy';
 import { fixRejected, rejectedEvents, type RejectedView } from './rejected';
 import { routeScan, type ScanInput, type ScanRefusal } from './scanRouter';
 import { SyncLoops, onThreadPull, type PullRunner } from './syncLoops';
@@ -82,7 +84,9 @@ type Listener = () => void;
 export const DB_PREFIX = 'loyalty-till-';
 
 /** What became of a return: `message` is a code the screen words (fiscal:…, refund:…) or an error's text. */
-export type ReturnOutcome = { ok: true; refund: number; card: boolean; resumed: boolean } | { ok: false; message: string; resumed?: boolean };
+export type ReturnOutcome =
+  /** `refund` is the money given back; `toCertificates` what went back onto gift certificates that paid part of the sale. */
+  { ok: true; refund: number; card: boolean; resumed: boolean; toCertificates?: number } | { ok: false; message: string; resumed?: boolean };
 
 /**
  * The till's runtime: one state machine that owns the shift, the open sale, the payment, the
@@ -737,6 +741,12 @@ export class TillSession {
         return this.set({ refresh: this.state.refresh + 1 });
       case 'fiscalReportX':
         return void this.fiscalShift('reportX');
+      case 'printCopy':
+        return void this.printReceiptCopy();
+      case 'lineUp':
+      case 'lineDown':
+        if (mode === 'history') return this.selectReceipt(intent === 'lineUp' ? -1 : 1);
+        return this.deskKey(intent);
       default:
         return this.deskKey(intent);
     }
@@ -1501,6 +1511,34 @@ export class TillSession {
     });
   }
 
+  /** The arrows on the receipts screen (F4): the receipt above or below the selected one. */
+  private async selectReceipt(step: 1 | -1): Promise<void> {
+    if (!this.db) return;
+    const selected = moveSelection(await shiftReceipts(this.db, this.now()), this.state.history.selected, step);
+    this.set({ history: { ...this.state.history, selected } });
+  }
+
+  /**
+   * A non-fiscal copy of a receipt of the shift on the register (F4 screen: Ctrl+P or its button):
+   * the one named, else the selected one, else the newest. The answer is shown on that screen.
+   */
+  printReceiptCopy(receiptId?: string): Promise<void> {
+    return this.serial(async () => {
+      const db = this.db;
+      if (!db) return;
+      const id = receiptId ?? this.state.history.selected ?? (await shiftReceipts(db, this.now()))[0]?.receiptId;
+      const seq = (this.state.history.copy?.seq ?? 0) + 1;
+      if (!id) return this.set({ history: { ...this.state.history, copy: { receiptId: '', busy: false, ok: false, error: 'notFound', seq } } });
+      const view = { receiptId: id, busy: true, ok: null, error: null, seq };
+      this.set({ history: { selected: id, copy: view } });
+      const terminal = this.state.status?.terminal;
+      const r = !this.state.status?.fiscal
+        ? { ok: false as const, error: 'notConfigured' }
+        : await printReceiptCopy({ request: (req) => this.opts.host.request(req), db, storeName: terminal?.storeName, tillName: terminal?.terminalName }, id);
+      this.set({ history: { ...this.state.history, copy: { ...view, busy: false, ok: r.ok, error: r.ok ? null : r.error } } });
+    });
+  }
+
   /** Cash in or out of the drawer on the register (manager screen); answers the drawer's cash or an error code. */
   cashMovement(kind: 'cashIn' | 'cashOut', amountKopecks: number, reason: string): Promise<{ ok: true; cashInDrawer: number } | { ok: false; error: string }> {
     return this.serial(async () => {
@@ -1703,10 +1741,12 @@ export class TillSession {
         }
       }
     }
-    if (payment.method === 'card' && result.totals.refund > 0 && !pending.refund) {
+    // Gift certificates paid part of the sale: the money goes back first, the rest onto the certificates.
+    const split = refundSplit(receipt, result.totals.refund);
+    if (payment.method === 'card' && split.money > 0 && !pending.refund) {
       // To the card it was paid with, against the payment's bank reference.
       if (!payment.rrn) return { ok: false, message: 'refund:noReference', resumed: begun.resumed };
-      const res = await this.opts.host.request({ op: 'refund', amountKopecks: result.totals.refund, receiptId: pending.returnId, originalRrn: payment.rrn });
+      const res = await this.opts.host.request({ op: 'refund', amountKopecks: split.money, receiptId: pending.returnId, originalRrn: payment.rrn });
       const answer = res.ok ? PaymentAnswer.safeParse(res.value) : null;
       if (!answer?.success || !answer.data.approved) {
         const reason = !res.ok
@@ -1719,6 +1759,12 @@ export class TillSession {
         return { ok: false, message: `refund:${reason}`, resumed: begun.resumed };
       }
       await save({ ...pending, refund: answer.data.rrn ? { rrn: answer.data.rrn } : {} });
+    }
+    for (const back of split.certificates) {
+      // Credited at the server under the return's id: a retry after a crash is applied once.
+      const part = { ...back, moveId: pending.returnId, balanceAfterKopecks: 0 };
+      const credited = await releaseCertificate(this.api, part, receiptId);
+      if (!credited.ok) return { ok: false, message: `certificate:${credited.reason}`, resumed: begun.resumed };
     }
     let fiscal: SaleFiscal | undefined;
     if (deps && receipt.priced) {
@@ -1733,6 +1779,7 @@ export class TillSession {
           result,
           payment.method,
           pending.markingCodes,
+          result.totals.refund - split.money,
         );
       const done = await fiscaliseReturn(deps, pending.fiscal, build, (f) => save({ ...pending, fiscal: f }));
       if (!done.ok) return { ok: false, message: `fiscal:${done.error}`, resumed: begun.resumed };
@@ -1743,7 +1790,8 @@ export class TillSession {
       ...(fiscal ? { fiscal } : {}),
     });
     this.loops?.pushSoon();
-    return { ok: true, refund: committed.totals.refund, card: payment.method === 'card', resumed: begun.resumed };
+    const toCertificates = committed.totals.refund - split.money;
+    return { ok: true, refund: split.money, card: payment.method === 'card', resumed: begun.resumed, ...(toCertificates > 0 ? { toCertificates } : {}) };
   }
 
   /** A receipt to return: this till's, or any till's of the store through the server. */
