@@ -76,6 +76,16 @@ describe('keymap', () => {
     expect(keyIntent('returning', 'Enter', { receiptShown: true })).toBeNull();
   });
 
+  it('on the receipts screen (F4) Ctrl+P prints a copy of the selected receipt and the arrows select one, unless typing', () => {
+    expect(keyIntent('history', 'Ctrl+P')).toBe('printCopy');
+    expect(keyIntent('history', 'ArrowDown')).toBe('lineDown');
+    expect(keyIntent('history', 'ArrowUp')).toBe('lineUp');
+    expect(keyIntent('history', 'ArrowDown', { receiptShown: false, typing: true })).toBeNull();
+    // Elsewhere Ctrl+P stays the price edit of the sale desk, and no copy is printed from the return screen.
+    expect(keyIntent('selling', 'Ctrl+P')).toBe('priceEdit');
+    expect(keyIntent('returning', 'Ctrl+P')).toBeNull();
+  });
+
   it('no key during a payment can leave the payment or reach another screen', () => {
     for (const key of KEYS) {
       for (const mode of ['payingCash', 'payingCard'] as const) {

@@ -19,6 +19,8 @@ export type KeyIntent =
   | 'nextSale'
   /** Manager screen: X report on the fiscal register (F3). */
   | 'fiscalReportX'
+  /** Receipts screen (F4): a non-fiscal copy of the selected receipt on the register (Ctrl+P). */
+  | 'printCopy'
   // The sale desk (saleDesk.ts): combinations, since F1-F12 are all taken.
   | 'openSearch'
   | 'holdSale'
@@ -121,6 +123,9 @@ export function keyIntent(mode: TillMode, key: string, ctx: KeyContext = { recei
       if (ctx.layer === 'approval') return layerKey('approval', key);
       return SELLING[key] ?? null;
     case 'history':
+      // Ctrl+P prints a copy of the selected receipt; the arrows select one when the cursor is in no text.
+      if (key === 'Ctrl+P') return 'printCopy';
+      if (!ctx.typing && (key === 'ArrowUp' || key === 'ArrowDown')) return LINE[key]!;
       return SELLING[key] ?? null;
   }
 }

@@ -133,6 +133,12 @@ export interface FiscalShiftView {
   seq: number;
 }
 
+/** The F4 screen: the receipt the arrow keys selected (null: the newest) and the last copy printed (Ctrl+P). */
+export interface HistoryView {
+  selected: string | null;
+  copy: { receiptId: string; busy: boolean; ok: boolean | null; error: string | null; seq: number } | null;
+}
+
 export interface CashierView {
   loaded: boolean;
   required: boolean;
@@ -174,6 +180,7 @@ export interface TillState {
   returnMarking: { code: string; seq: number } | null;
   /** The SMS code dialog, while it is open. */
   phoneCode: PhoneCodeView | null;
+  history: HistoryView;
 }
 
 export const EMPTY_SALE: SaleView = {
@@ -233,4 +240,5 @@ export const INITIAL_STATE: TillState = {
   desk: EMPTY_DESK,
   returnMarking: null,
   phoneCode: null,
+  history: { selected: null, copy: null },
 };
