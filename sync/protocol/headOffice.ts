@@ -49,15 +49,28 @@ export const RangeFigures = z.object({
 });
 export type RangeFigures = z.infer<typeof RangeFigures>;
 
-/** GET /api/v1/admin/chains/:chainId/offer-uptake: one row per offer and store. */
+/**
+ * GET /api/v1/admin/chains/:chainId/offer-uptake: one row per offer and store, net of returns. A
+ * sale counts on its own day and store, a return on its own (like the range figures).
+ */
 export const UptakeRow = z.object({
   offerId: z.string(),
   offerName: z.object({ ru: z.string(), en: z.string() }).nullable(),
   storeId: z.number().int(),
   regionId: z.number().int().nullable(),
+  /** Receipts the offer touched, sold in the period. */
   receipts: z.number().int(),
+  /** Money discount and bonus cost on those receipts, before returns. */
   discount: z.number().int(),
   bonusCost: z.number().int(),
+  /** Sale receipts with a return in the period that took back a line the offer touched. */
+  returnedReceipts: z.number().int(),
+  /** The offer's share of what those returns took back (sync/server/uptakeReturns.ts). */
+  discountReturned: z.number().int(),
+  bonusCostReturned: z.number().int(),
+  /** discount − discountReturned, bonusCost − bonusCostReturned. */
+  discountNet: z.number().int(),
+  bonusCostNet: z.number().int(),
 });
 export type UptakeRow = z.infer<typeof UptakeRow>;
 export const OfferUptake = z.object({ from: z.string(), to: z.string(), rows: z.array(UptakeRow) });

@@ -5,6 +5,7 @@ import { RANGE_SUMMED, UptakeRow, type RangeFigures, type RangeFiguresRow, type 
 export { UptakeRow };
 import type { Sql } from './db/database';
 import { HttpError } from './httpError';
+import { offerReturns, type OfferEffect, type ReturnedLineFigures, type SoldLine } from './uptakeReturns';
 
 const isoDay = z.iso.date().refine((d) => d >= '2000-01-01' && d <= '2999-12-31', 'a date between 2000 and 2999');
 const positiveId = z.coerce.number().int().positive().max(2_147_483_647);
@@ -200,26 +201,96 @@ export async function rangeFigures(db: Sql, chainId: number, q: RangeQuery): Pro
 }
 
 /**
- * Per-offer uptake over local dates, per store (with its region): receipts the offer touched,
- * the money discount it gave (percent and n-for-m) and the bonuses it cost (its extra accrual and
- * fixed bonuses), from the engine's explanations on the receipt the ledger posted. Returns do not
- * reduce uptake: a return takes back the receipt's totals, not one offer's share.
+ * Per-offer uptake over local dates, per store (with its region), net of returns: receipts the
+ * offer touched, the money discount it gave (percent and n-for-m) and the bonuses it cost (its
+ * extra accrual and fixed bonuses), from the engine's explanations on the receipt the ledger
+ * posted; then what returns took back of each offer's share (uptakeReturns.ts). A sale counts on
+ * its own day and store, a return on its own, as in the range figures.
  */
 export async function offerUptake(db: Sql, chainId: number, q: RangeQuery): Promise<UptakeRow[]> {
   const stores = await storesOf(db, chainId, q);
-  const rows = await db.query<{ offer_id: string; store_id: number; region_id: number | null; receipts: number; discount: string; bonus: string }>(
-    `SELECT e->>'offerId' AS offer_id, r.store_id, s.region_id, count(DISTINCT r.event_id)::int AS receipts,
+  const regionOf = new Map(stores.map((s) => [s.id, s.region_id === null ? null : Number(s.region_id)]));
+  const args = [stores.map((s) => s.id), q.from, q.to];
+  const window = (col: string) =>
+    `s.id = ANY($1::int[]) AND ${col} >= $2::date - 1 AND ${col} < $3::date + 2 AND (${col} AT TIME ZONE s.time_zone)::date BETWEEN $2::date AND $3::date`;
+  const sold = await db.query<{ offer_id: string; store_id: number; receipts: number; discount: string; bonus: string }>(
+    `SELECT e->>'offerId' AS offer_id, r.store_id, count(DISTINCT r.event_id)::int AS receipts,
             COALESCE(sum((e->>'amount')::bigint) FILTER (WHERE e->>'code' IN ('offerDiscount', 'offerFreeItems')), 0)::bigint AS discount,
             COALESCE(sum((e->>'amount')::bigint) FILTER (WHERE e->>'code' IN ('offerAccrual', 'offerFixedBonus')), 0)::bigint AS bonus
      FROM receipts r JOIN stores s ON s.id = r.store_id
      CROSS JOIN LATERAL jsonb_array_elements(r.posted->'explanations') e
-     WHERE s.id = ANY($1::int[]) AND r.sold_at >= $2::date - 1 AND r.sold_at < $3::date + 2
-       AND (r.sold_at AT TIME ZONE s.time_zone)::date BETWEEN $2::date AND $3::date
+     WHERE ${window('r.sold_at')}
        AND e->>'offerId' IS NOT NULL AND e->>'code' IN ('offerDiscount', 'offerFreeItems', 'offerAccrual', 'offerFixedBonus')
-     GROUP BY 1, 2, 3 ORDER BY 1, 2`,
-    [stores.map((s) => s.id), q.from, q.to],
+     GROUP BY 1, 2`,
+    args,
   );
-  const ids = [...new Set(rows.map((r) => r.offer_id))];
+  type Acc = Omit<UptakeRow, 'offerName' | 'regionId' | 'discountNet' | 'bonusCostNet'> & { returnedSales: Set<string> };
+  const acc = new Map<string, Acc>();
+  const rowOf = (offerId: string, storeId: number): Acc => {
+    const key = `${offerId}|${storeId}`;
+    let row = acc.get(key);
+    if (!row) {
+      row = {
+        offerId,
+        storeId,
+        receipts: 0,
+        discount: 0,
+        bonusCost: 0,
+        returnedReceipts: 0,
+        discountReturned: 0,
+        bonusCostReturned: 0,
+        returnedSales: new Set(),
+      };
+      acc.set(key, row);
+    }
+    return row;
+  };
+  for (const r of sold) {
+    const row = rowOf(r.offer_id, Number(r.store_id));
+    row.receipts += Number(r.receipts);
+    row.discount += Number(r.discount);
+    row.bonusCost += Number(r.bonus);
+  }
+
+  // Returns made in the period, each priced against its sale after the sale's earlier returns.
+  const returned = await db.query<{ event_id: string; sale_event_id: string; store_id: number }>(
+    `SELECT x.event_id::text AS event_id, x.sale_event_id::text AS sale_event_id, x.store_id
+     FROM receipt_returns x JOIN stores s ON s.id = x.store_id WHERE ${window('x.occurred_at')}`,
+    args,
+  );
+  if (returned.length > 0) {
+    const saleIds = [...new Set(returned.map((x) => x.sale_event_id))];
+    const sales = await db.query<{ event_id: string; lines: SoldLine[]; explanations: OfferEffect[] }>(
+      `SELECT event_id::text AS event_id, posted->'lines' AS lines, posted->'explanations' AS explanations
+       FROM receipts WHERE event_id = ANY($1::uuid[])`,
+      [saleIds],
+    );
+    // Every return of those sales, in the order applyReturn priced them.
+    const all = await db.query<{ event_id: string; sale_event_id: string; lines: ReturnedLineFigures[] }>(
+      `SELECT event_id::text AS event_id, sale_event_id::text AS sale_event_id, result->'lines' AS lines
+       FROM receipt_returns WHERE sale_event_id = ANY($1::uuid[]) ORDER BY sale_event_id, returned_at, event_id`,
+      [saleIds],
+    );
+    const inPeriod = new Map(returned.map((x) => [x.event_id, Number(x.store_id)]));
+    const bySale = new Map<string, (typeof all)[number][]>();
+    for (const x of all) bySale.set(x.sale_event_id, [...(bySale.get(x.sale_event_id) ?? []), x]);
+    for (const sale of sales) {
+      const list = bySale.get(sale.event_id) ?? [];
+      const taken = offerReturns(sale, list);
+      list.forEach((x, k) => {
+        const storeId = inPeriod.get(x.event_id);
+        if (storeId === undefined) return;
+        for (const [offerId, back] of taken[k] ?? []) {
+          const row = rowOf(offerId, storeId);
+          row.returnedSales.add(sale.event_id);
+          row.discountReturned += back.discount;
+          row.bonusCostReturned += back.bonusCost;
+        }
+      });
+    }
+  }
+  const rows = [...acc.values()].sort((a, b) => (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : a.storeId - b.storeId));
+  const ids = [...new Set(rows.map((r) => r.offerId))];
   const offers = ids.length
     ? await db.query<{ id: string; name: { ru?: unknown; en?: unknown } | null }>(
         "SELECT id, body->'name' AS name FROM offers WHERE chain_id = $1 AND id = ANY($2::text[])",
@@ -229,13 +300,18 @@ export async function offerUptake(db: Sql, chainId: number, q: RangeQuery): Prom
   const names = new Map(
     offers.flatMap((o) => (typeof o.name?.ru === 'string' && typeof o.name.en === 'string' ? [[o.id, { ru: o.name.ru, en: o.name.en }] as const] : [])),
   );
-  return rows.map((r) => ({
-    offerId: r.offer_id,
-    offerName: names.get(r.offer_id) ?? null,
-    storeId: Number(r.store_id),
-    regionId: r.region_id === null ? null : Number(r.region_id),
-    receipts: Number(r.receipts),
-    discount: Number(r.discount),
-    bonusCost: Number(r.bonus),
+  return rows.map(({ returnedSales, ...r }) => ({
+    offerId: r.offerId,
+    offerName: names.get(r.offerId) ?? null,
+    storeId: r.storeId,
+    regionId: regionOf.get(r.storeId) ?? null,
+    receipts: r.receipts,
+    discount: r.discount,
+    bonusCost: r.bonusCost,
+    returnedReceipts: returnedSales.size,
+    discountReturned: r.discountReturned,
+    bonusCostReturned: r.bonusCostReturned,
+    discountNet: r.discount - r.discountReturned,
+    bonusCostNet: r.bonusCost - r.bonusCostReturned,
   }));
 }

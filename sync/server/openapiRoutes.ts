@@ -393,7 +393,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     response: ChainFeedback,
   },
   'GET /api/v1/admin/chains/:chainId/offer-uptake': {
-    summary: 'Per-offer uptake per store',
+    summary: 'Per-offer uptake per store, net of returns',
     tag: 'head office',
     auth: 'admin',
     query: RangeQuery,
