@@ -10,6 +10,7 @@ import { CashierInfo, CashierList, CreateCashierRequest, PinUpgradeRequest } fro
 import { ConsentHistory, ConsentText, PutConsentTextRequest, WithdrawConsentRequest } from '../protocol/consents';
 import { PushRequest, PushResponse } from '../protocol/events';
 import { ImportReport } from '../protocol/exchange';
+import { SegmentCounts, SegmentsRun } from '../protocol/segments';
 import { PhoneCodeCheck, PhoneCodeRequest, PhoneCodeSent, PhoneCodeVerified } from '../protocol/phoneCodes';
 import { SmsGatewayConfig } from './sms/smsGateway';
 import {
@@ -257,8 +258,18 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     auth: 'admin',
     response: z.object({ batchId: z.string(), coupons: z.array(CouponSchema) }),
   },
-  'GET /api/v1/admin/chains/:chainId/segments': { summary: 'Customers per lifecycle segment and per store', tag: 'offers', auth: 'admin', response: Ok },
-  'POST /api/v1/admin/chains/:chainId/segments/run': { summary: 'Run the segments job for the chain now', tag: 'offers', auth: 'admin', response: Ok },
+  'GET /api/v1/admin/chains/:chainId/segments': {
+    summary: 'Customers per lifecycle segment, per store and per RFM score',
+    tag: 'offers',
+    auth: 'admin',
+    response: SegmentCounts,
+  },
+  'POST /api/v1/admin/chains/:chainId/segments/run': {
+    summary: 'Run the segments job for the chain now',
+    tag: 'offers',
+    auth: 'admin',
+    response: SegmentsRun,
+  },
   'GET /api/v1/admin/chains/:chainId/offers': { summary: "The chain's offers", tag: 'offers', auth: 'admin', query: StoreOffersQuery, response: Ok },
   'GET /api/v1/admin/chains/:chainId/offers/:offerId': { summary: 'One offer', tag: 'offers', auth: 'admin', response: Ok },
   'PUT /api/v1/admin/chains/:chainId/offers/:offerId': { summary: 'Create or replace one offer', tag: 'offers', auth: 'admin', body: Ok, response: Ok },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContextPage } from '../protocol/pull';
+import { SegmentCounts } from '../protocol/segments';
 import { testDatabases } from './testing/databases';
 import { line, sale } from './testing/events';
 import { admin, startTestServer, type TestServer } from './testing/fixtures';
@@ -61,6 +62,12 @@ describe.each(testDatabases())('segments job ($name)', (engine) => {
         { storeId: 1, lifecycle: 'lost', customers: 1 },
       ]),
     );
+    // As head office's page reads it: when it ran, and every customer once in each RFM score's distribution.
+    const parsed = SegmentCounts.parse(counts);
+    expect(parsed.computedAt).not.toBeNull();
+    expect(Number.isNaN(Date.parse(parsed.computedAt!))).toBe(false);
+    for (const k of ['r', 'f', 'm'] as const) expect(parsed.rfm[k].reduce((a, b) => a + b, 0)).toBe(12);
+    expect(parsed.rfm.r[0]).toBeGreaterThanOrEqual(8);
 
     // Nothing changed since: a second run moves no customer, so tills have nothing new to pull.
     expect((await s.inject({ method: 'POST', url: '/api/v1/admin/chains/1/segments/run', headers: admin })).json()).toMatchObject({ changed: 0 });

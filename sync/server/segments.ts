@@ -1,4 +1,5 @@
-import { classify, mergeSegments, SegmentRulesSchema, type SegmentRules } from '../../core/loyalty/segments';
+import { classify, mergeSegments, SegmentRulesSchema, type Lifecycle, type SegmentRules } from '../../core/loyalty/segments';
+import type { SegmentCounts } from '../protocol/segments';
 import { guardChangeFeed } from './changeFeed';
 import type { Database, Sql } from './db/database';
 import { HttpError } from './httpError';
@@ -115,30 +116,32 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s) => b.includes(s));
 }
 
-export interface SegmentCounts {
-  computedAt: string | null;
-  bySegment: { lifecycle: string; customers: number }[];
-  byStore: { storeId: number | null; lifecycle: string; customers: number }[];
-}
-
-/** Customers per lifecycle segment, and per store of their last purchase, as the job last computed them. */
+/** Customers per lifecycle segment, per store of their last purchase, and per RFM score, as the job last computed them. */
 export async function segmentCounts(db: Sql, chainId: number): Promise<SegmentCounts> {
-  const rows = await db.query<{ store_id: number | null; lifecycle: string; n: number; at: string | null }>(
-    `SELECT store_id, lifecycle, count(*)::int AS n, max(computed_at)::text AS at FROM customer_segments WHERE chain_id = $1
+  const rows = await db.query<{ store_id: number | null; lifecycle: string; n: number; at_ms: number | null }>(
+    `SELECT store_id, lifecycle, count(*)::int AS n, (extract(epoch FROM max(computed_at)) * 1000)::float8 AS at_ms
+     FROM customer_segments WHERE chain_id = $1
      GROUP BY store_id, lifecycle ORDER BY store_id NULLS FIRST, lifecycle`,
     [chainId],
   );
-  const totals = new Map<string, number>();
-  for (const r of rows) totals.set(r.lifecycle, (totals.get(r.lifecycle) ?? 0) + Number(r.n));
-  const at =
-    rows
-      .map((r) => r.at)
-      .filter((a): a is string => a !== null)
-      .sort()
-      .at(-1) ?? null;
+  const scores = await db.query<{ k: string; score: number; n: number }>(
+    `SELECT 'r' AS k, r AS score, count(*)::int AS n FROM customer_segments WHERE chain_id = $1 GROUP BY r
+     UNION ALL SELECT 'f', f, count(*)::int FROM customer_segments WHERE chain_id = $1 GROUP BY f
+     UNION ALL SELECT 'm', m, count(*)::int FROM customer_segments WHERE chain_id = $1 GROUP BY m`,
+    [chainId],
+  );
+  const totals = new Map<Lifecycle, number>();
+  for (const r of rows) totals.set(r.lifecycle as Lifecycle, (totals.get(r.lifecycle as Lifecycle) ?? 0) + Number(r.n));
+  const atMs = Math.max(...rows.map((r) => (r.at_ms === null ? 0 : Number(r.at_ms))), 0);
+  const rfm = { r: [0, 0, 0, 0, 0], f: [0, 0, 0, 0, 0], m: [0, 0, 0, 0, 0] };
+  for (const x of scores) {
+    const score = Number(x.score);
+    if ((x.k === 'r' || x.k === 'f' || x.k === 'm') && score >= 1 && score <= 5) rfm[x.k][score - 1] = Number(x.n);
+  }
   return {
-    computedAt: at,
+    computedAt: atMs > 0 ? new Date(atMs).toISOString() : null,
     bySegment: [...totals].map(([lifecycle, customers]) => ({ lifecycle, customers })),
-    byStore: rows.map((r) => ({ storeId: r.store_id === null ? null : Number(r.store_id), lifecycle: r.lifecycle, customers: Number(r.n) })),
+    byStore: rows.map((r) => ({ storeId: r.store_id === null ? null : Number(r.store_id), lifecycle: r.lifecycle as Lifecycle, customers: Number(r.n) })),
+    rfm,
   };
 }
