@@ -10,9 +10,10 @@ import { ImportView } from './import/ImportView';
 import { localeOf, setLanguage } from './i18n';
 import { ListsView } from './lists/ListsView';
 import { OffersView } from './offers/OffersView';
+import { SegmentsView } from './segments/SegmentsView';
 import { loadReference, type Reference } from './reference';
 
-const TABS = ['offers', 'figures', 'exceptions', 'lists', 'customers', 'import'] as const;
+const TABS = ['offers', 'figures', 'segments', 'exceptions', 'lists', 'customers', 'import'] as const;
 type Tab = (typeof TABS)[number];
 const TOKEN_KEY = 'lt-headoffice-token';
 const CHAIN_KEY = 'lt-headoffice-chain';
@@ -149,6 +150,7 @@ export function App() {
         {!ctx && !error && <p>{t('ho.common.loading')}</p>}
         {ctx && tab === 'offers' && <OffersView ctx={ctx} />}
         {ctx && tab === 'figures' && <FiguresView ctx={ctx} />}
+        {ctx && tab === 'segments' && <SegmentsView ctx={ctx} />}
         {ctx && tab === 'exceptions' && <ExceptionsView ctx={ctx} />}
         {ctx && tab === 'lists' && <ListsView ctx={ctx} />}
         {ctx && tab === 'customers' && <CustomersView ctx={ctx} />}

@@ -84,16 +84,19 @@ export function OfferEditor({
   ctx,
   initial,
   revision,
+  segments = [],
   onClose,
 }: {
   ctx: Ctx;
   initial: Offer | null;
   revision: string | null;
+  /** A new offer's audience segments to start with (from the segments page). */
+  segments?: string[];
   onClose: (published: Offer | null) => void;
 }) {
   const { t, i18n } = useTranslation();
   const en = i18n.language === 'en';
-  const [form, setForm] = useState<OfferForm>(() => (initial ? offerToForm(initial) : emptyForm()));
+  const [form, setForm] = useState<OfferForm>(() => (initial ? offerToForm(initial) : { ...emptyForm(), segments: segments.join(', ') }));
   const [names, setNames] = useState<Record<string, string>>(() => Object.fromEntries(ctx.ref.catalogue.products.map((p) => [p.id, p.name])));
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);

@@ -12,7 +12,9 @@ import { ProgrammeSettings } from './ProgrammeSettings';
 const ChainOffers = z.object({ total: z.number().int(), offers: z.array(OfferSummary.extend({ revision: z.string() })) });
 const OneOffer = z.object({ offer: z.unknown(), deleted: z.boolean(), revision: z.string() });
 
-type Editing = { offer: Offer | null; revision: string | null };
+type Editing = { offer: Offer | null; revision: string | null; segments?: string[] };
+/** The segment the segments page asked a new offer to target (read once, then forgotten). */
+export const OFFER_SEGMENT_KEY = 'lt-headoffice-offer-segment';
 
 /** The chain's offers: search and filter, open one in the form editor, or start a new one. */
 export function OffersView({ ctx }: { ctx: Ctx }) {
@@ -22,7 +24,12 @@ export function OffersView({ ctx }: { ctx: Ctx }) {
   const [list, setList] = useState<z.infer<typeof ChainOffers> | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [editing, setEditing] = useState<Editing | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(() => {
+    const segment = sessionStorage.getItem(OFFER_SEGMENT_KEY);
+    if (!segment) return null;
+    sessionStorage.removeItem(OFFER_SEGMENT_KEY);
+    return { offer: null, revision: null, segments: [segment] };
+  });
   const base = `/api/v1/admin/chains/${ctx.chainId}/offers`;
   const tierName = (id: string) => {
     const tier = ctx.ref.programme.tiers.find((x) => x.id === id);
@@ -63,6 +70,7 @@ export function OffersView({ ctx }: { ctx: Ctx }) {
         ctx={ctx}
         initial={editing.offer}
         revision={editing.revision}
+        segments={editing.segments}
         onClose={(published) => {
           setEditing(null);
           if (published) setNotice(t('ho.offers.published', { name: i18n.language === 'en' ? published.name.en : published.name.ru }));
