@@ -426,6 +426,13 @@ export const en: Messages = {
     return: 'Return',
     returnOf: 'Return from receipt {{number}}',
     empty: 'No receipts this shift yet.',
+    printCopy: 'Print copy',
+    printCopyOf: 'Print a copy of receipt {{number}}',
+    copyKeys: 'Ctrl+P prints a copy of the selected receipt (not a fiscal document), ↑ ↓ select a receipt',
+    copyPrinting: 'Printing a copy of receipt {{number}}…',
+    copyDone: 'Receipt copy printed',
+    copyFailed: 'The receipt copy was not printed: {{reason}}',
+    copyNotFound: "the receipt is not in the till's journal",
   },
   manager: {
     open: 'Manager (F11)',

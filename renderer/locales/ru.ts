@@ -424,6 +424,13 @@ export const ru = {
     return: 'Возврат',
     returnOf: 'Возврат по чеку {{number}}',
     empty: 'За смену чеков ещё нет.',
+    printCopy: 'Печать копии',
+    printCopyOf: 'Печать копии чека {{number}}',
+    copyKeys: 'Ctrl+P — печать копии выбранного чека (не фискальный документ), ↑ ↓ — выбор чека',
+    copyPrinting: 'Печатается копия чека {{number}}…',
+    copyDone: 'Копия чека напечатана',
+    copyFailed: 'Копия чека не напечатана: {{reason}}',
+    copyNotFound: 'чек не найден в журнале кассы',
   },
   manager: {
     open: 'Менеджер (F11)',
