@@ -342,6 +342,13 @@ test('every head office page and list, with data in it, speaks Russian: no Engli
     await check(`figures ${grouping}`);
   }
 
+  await page.getByRole('link', { name: 'Сегменты' }).click();
+  await page.getByRole('button', { name: 'Пересчитать сейчас' }).click();
+  await expect(page.getByRole('table', { name: 'По магазинам' }).getByRole('row', { name: /^Без покупок/ })).toBeVisible();
+  await page.getByRole('form', { name: 'Пороги сегментов' }).getByRole('button', { name: 'Сохранить пороги' }).click();
+  await expect(page.getByRole('status')).toBeVisible();
+  await check('segments');
+
   await page.getByRole('link', { name: 'Исключения' }).click();
   await page.getByLabel('все').check();
   const report = page.getByRole('table', { name: 'Исключения' });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SaleFiscal } from '../protocol/events';
+import { randomUUID } from 'node:crypto';
+import type { ApprovalEvent, SaleFiscal } from '../protocol/events';
 import { fiscalDigits, type FoundReceipt } from './receiptSearch';
 import { testDatabases } from './testing/databases';
+import { demoProduct } from './demoSeed';
 import { line, sale, saleReturn } from './testing/events';
 import { admin, startTestServer, type TestServer } from './testing/fixtures';
 
@@ -20,6 +22,7 @@ describe.each(testDatabases())('fiscal numbers of receipts on $name', ({ open })
   let sold: ReturnType<typeof sale>;
   let returned: ReturnType<typeof saleReturn>;
   let plain: ReturnType<typeof sale>;
+  let noReceipt: ApprovalEvent;
   beforeAll(async () => {
     s = await startTestServer(open, { customers: 10 });
     const till = await s.enrol(1);
@@ -29,8 +32,22 @@ describe.each(testDatabases())('fiscal numbers of receipts on $name', ({ open })
     returned.event.fiscal = fiscal(1018, '0493817265');
     plain = sale({ customerId: null, lines: [line(7)] });
     // One push: the sale (applied in a run) and the return after it (applied alone), and a sale from a till without a register.
-    const answers = await s.push(till.token, [sold.event, plain.event, returned.event]);
-    expect(answers.map((a) => a.status)).toEqual(['applied', 'applied', 'applied']);
+    // A return without a receipt, approved by a manager at the till, fiscalised as a return receipt.
+    noReceipt = {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      type: 'approval',
+      action: 'returnNoReceipt',
+      managerId: '999999',
+      managerName: 'Ирина Петрова',
+      before: 0,
+      after: 5_000,
+      returnId: 'nr-0001',
+      lines: [{ productId: demoProduct(2).id, quantityMilli: 2_000, priceKopecks: 2_500 }],
+      fiscal: fiscal(1019, '1122334455'),
+    };
+    const answers = await s.push(till.token, [sold.event, plain.event, returned.event, noReceipt]);
+    expect(answers.map((a) => a.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
   });
   afterAll(async () => {
     await s?.close();
@@ -73,6 +90,21 @@ describe.each(testDatabases())('fiscal numbers of receipts on $name', ({ open })
         returnId: returned.event.returnId,
         totalKopecks: returned.priced.totals.refund,
         fiscal: returned.event.fiscal,
+      });
+    }
+  });
+
+  it('finds a return without a receipt by its fiscal document or its return number', async () => {
+    for (const q of ['ФД 1019', '1122334455', 'nr-0001']) {
+      const found = await search(q);
+      expect(found, q).toHaveLength(1);
+      expect(found[0]).toMatchObject({
+        kind: 'return',
+        eventId: noReceipt.eventId,
+        receiptId: null,
+        returnId: 'nr-0001',
+        totalKopecks: 5_000,
+        fiscal: noReceipt.fiscal,
       });
     }
   });

@@ -3,7 +3,7 @@ import { SaleFiscal } from '../protocol/events';
 import type { Sql } from './db/database';
 
 /**
- * Head office finds a sale or a return by what is printed on it or what the OFD reports: the
+ * Head office finds a sale or a return (one without a receipt too, approved at the till) by what is printed on it or what the OFD reports: the
  * fiscal document number (ФД) or the fiscal sign (ФП), both kept with the receipt since
  * migration 27, or the till's receipt number. A query of digits (optionally after "ФД", "ФП",
  * "FD", "FP", "№") looks up the fiscal numbers through their indexes; anything else the receipt
@@ -19,8 +19,8 @@ export const ReceiptSearchQuery = z.object({
 export const FoundReceipt = z.object({
   kind: z.enum(['sale', 'return']),
   eventId: z.string(),
-  /** The sale's receipt number (for a return: the receipt it returns from). */
-  receiptId: z.string(),
+  /** The sale's receipt number (for a return: the receipt it returns from; null: a return without a receipt). */
+  receiptId: z.string().nullable(),
   returnId: z.string().nullable(),
   storeId: z.number().int(),
   store: z.string(),
@@ -41,7 +41,7 @@ export function fiscalDigits(q: string): string | null {
 type Row = {
   kind: 'sale' | 'return';
   event_id: string;
-  receipt_id: string;
+  receipt_id: string | null;
   return_id: string | null;
   store_id: number;
   store: string;
@@ -56,14 +56,11 @@ export async function searchReceipts(db: Sql, chainId: number, query: z.infer<ty
   if (q === '') return [];
   const digits = fiscalDigits(q);
   // ФД as a number (its JSON text has no leading zeros); ФП as the register printed it.
-  const [sales, returns, params] =
+  const fiscalMatch = (t: string) => `${t}.fiscal IS NOT NULL AND (${t}.fiscal->>'documentNumber' = $2 OR ${t}.fiscal->>'fiscalSign' = $3)`;
+  const [sales, returns, unreceipted, params] =
     digits === null
-      ? ['r.receipt_id ILIKE $2', '(x.return_id ILIKE $2 OR r.receipt_id ILIKE $2)', [`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]]
-      : [
-          `r.fiscal IS NOT NULL AND (r.fiscal->>'documentNumber' = $2 OR r.fiscal->>'fiscalSign' = $3)`,
-          `x.fiscal IS NOT NULL AND (x.fiscal->>'documentNumber' = $2 OR x.fiscal->>'fiscalSign' = $3)`,
-          [String(BigInt(digits)), digits],
-        ];
+      ? ['r.receipt_id ILIKE $2', '(x.return_id ILIKE $2 OR r.receipt_id ILIKE $2)', 'a.return_id ILIKE $2', [`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]]
+      : [fiscalMatch('r'), fiscalMatch('x'), fiscalMatch('a'), [String(BigInt(digits)), digits]];
   const rows = await db.query<Row>(
     `SELECT 'sale' AS kind, r.event_id::text AS event_id, r.receipt_id, NULL::text AS return_id, r.store_id, s.name AS store, t.name AS terminal,
             r.sold_at AS at, (r.till_totals->>'payable')::bigint AS total, r.fiscal
@@ -75,6 +72,10 @@ export async function searchReceipts(db: Sql, chainId: number, query: z.infer<ty
      FROM receipt_returns x JOIN receipts r ON r.event_id = x.sale_event_id JOIN stores s ON s.id = x.store_id
           LEFT JOIN terminals t ON t.id = x.terminal_id
      WHERE r.chain_id = $1 AND ${returns}
+     UNION ALL
+     SELECT 'return', a.event_id::text, NULL, a.return_id, a.store_id, s.name, t.name, a.occurred_at, a.after_kopecks, a.fiscal
+     FROM approvals a JOIN stores s ON s.id = a.store_id LEFT JOIN terminals t ON t.id = a.terminal_id
+     WHERE a.chain_id = $1 AND a.action = 'returnNoReceipt' AND ${unreceipted}
      ORDER BY at DESC, event_id LIMIT ${Number(query.limit)}`,
     [chainId, ...params],
   );

@@ -74,7 +74,7 @@ const Receipts = z.object({
     z.object({
       kind: z.enum(['sale', 'return']),
       eventId: z.string(),
-      receiptId: z.string(),
+      receiptId: z.string().nullable(),
       returnId: z.string().nullable(),
       store: z.string(),
       terminal: z.string().nullable(),
@@ -132,7 +132,7 @@ export function ListsView({ ctx }: { ctx: Ctx }) {
                         L(x.kind),
                         x.store,
                         x.terminal ?? t('ho.common.dash'),
-                        x.returnId ? `${x.receiptId} / ${x.returnId}` : x.receiptId,
+                        x.returnId ? `${x.receiptId ?? L('noReceipt')} / ${x.returnId}` : (x.receiptId ?? t('ho.common.dash')),
                         ctx.money(x.totalKopecks),
                         x.fiscal ? x.fiscal.documentNumber : L('notFiscal'),
                         x.fiscal?.fiscalSign ?? t('ho.common.dash'),

@@ -612,6 +612,7 @@ export const en: HeadOfficeMessages = {
         fnNumber: 'Fiscal drive',
         shift: 'Shift',
         notFiscal: 'no register',
+        noReceipt: 'no receipt',
         hint: 'Enter a fiscal document number, a fiscal sign or a receipt number.',
       },
         action: 'Action',
