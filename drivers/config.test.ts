@@ -126,6 +126,9 @@ describe('device config', () => {
     expect(() => parseDeviceConfig({ fiscal: { kind: 'atol-web', url: 'ftp://x' } })).toThrow(/fiscal\.url/);
     expect(() => parseDeviceConfig({ fiscal: { kind: 'atol-web', defaultVat: 'vat18' } })).toThrow(/fiscal\.defaultVat/);
     expect(() => parseDeviceConfig({ fiscal: { kind: 'atol-web', pollIntervalMs: 1 } })).toThrow(/fiscal\.pollIntervalMs/);
+    // 57 mm paper: 32 characters a line for a receipt copy; wider than the 80 mm register's 48 is refused.
+    expect(parseDeviceConfig({ fiscal: { kind: 'atol-web', lineWidth: 32 } }).fiscal).toMatchObject({ lineWidth: 32 });
+    expect(() => parseDeviceConfig({ fiscal: { kind: 'atol-web', lineWidth: 80 } })).toThrow(/fiscal\.lineWidth/);
   });
 
   it('the example in drivers/README.md is a valid config', () => {

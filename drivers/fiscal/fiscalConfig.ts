@@ -30,6 +30,8 @@ export const AtolWebFiscalConfig = z
      * a chain that has not chosen.
      */
     bonuses: z.enum(['discount', 'otherPayment']).default('discount'),
+    /** Characters per line of the register's paper for non-fiscal text (a receipt's copy): 48 on 80 mm, 32 on 57 mm; absent: 48. */
+    lineWidth: z.number().int().min(24).max(48).optional(),
     enabled: z.boolean().default(true),
   })
   .strict();

@@ -31,7 +31,8 @@ function fiscalServiceFor(options: DeviceHubOptions): FiscalService | null {
     onDiagnostic: (code, message) => options.log?.warn(`fiscal register: ${code}: ${message}`),
   });
   if (!register || !config) return null;
-  return createFiscalService(register, { defaultVat: config.defaultVat, bonuses: config.bonuses }, options.log);
+  const settings = { defaultVat: config.defaultVat, bonuses: config.bonuses, ...(config.lineWidth ? { lineWidth: config.lineWidth } : {}) };
+  return createFiscalService(register, settings, options.log);
 }
 
 export function createDeviceHub(options: DeviceHubOptions = {}): DeviceHub {

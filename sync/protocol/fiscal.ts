@@ -158,6 +158,8 @@ export type FiscalResult<T> = { ok: true; value: T } | { ok: false; error: Fisca
 export const FiscalSettings = z.object({
   defaultVat: z.enum(VAT_RATES),
   bonuses: z.enum(['discount', 'otherPayment']),
+  /** Characters per line of non-fiscal text on the register's paper (device config `lineWidth`); absent: 48. */
+  lineWidth: z.number().int().min(24).max(48).optional(),
 });
 export type FiscalSettings = z.infer<typeof FiscalSettings>;
 

@@ -1531,10 +1531,13 @@ export class TillSession {
       if (!id) return this.set({ history: { ...this.state.history, copy: { receiptId: '', busy: false, ok: false, error: 'notFound', seq } } });
       const view = { receiptId: id, busy: true, ok: null, error: null, seq };
       this.set({ history: { selected: id, copy: view } });
-      const terminal = this.state.status?.terminal;
-      const r = !this.state.status?.fiscal
+      const { terminal, fiscal } = this.state.status ?? {};
+      const r = !fiscal
         ? { ok: false as const, error: 'notConfigured' }
-        : await printReceiptCopy({ request: (req) => this.opts.host.request(req), db, storeName: terminal?.storeName, tillName: terminal?.terminalName }, id);
+        : await printReceiptCopy(
+            { request: (req) => this.opts.host.request(req), db, storeName: terminal?.storeName, tillName: terminal?.terminalName, width: fiscal.lineWidth },
+            id,
+          );
       this.set({ history: { ...this.state.history, copy: { ...view, busy: false, ok: r.ok, error: r.ok ? null : r.error } } });
     });
   }
