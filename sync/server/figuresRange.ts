@@ -260,23 +260,31 @@ export async function offerUptake(db: Sql, chainId: number, q: RangeQuery): Prom
   );
   if (returned.length > 0) {
     const saleIds = [...new Set(returned.map((x) => x.sale_event_id))];
-    const sales = await db.query<{ event_id: string; lines: SoldLine[]; explanations: OfferEffect[] }>(
+    const sales = await db.query<{ event_id: string; lines: SoldLine[] | null; explanations: OfferEffect[] | null }>(
       `SELECT event_id::text AS event_id, posted->'lines' AS lines, posted->'explanations' AS explanations
        FROM receipts WHERE event_id = ANY($1::uuid[])`,
       [saleIds],
     );
     // Every return of those sales, in the order applyReturn priced them.
-    const all = await db.query<{ event_id: string; sale_event_id: string; lines: ReturnedLineFigures[] }>(
+    const all = await db.query<{ event_id: string; sale_event_id: string; lines: ReturnedLineFigures[] | null }>(
       `SELECT event_id::text AS event_id, sale_event_id::text AS sale_event_id, result->'lines' AS lines
        FROM receipt_returns WHERE sale_event_id = ANY($1::uuid[]) ORDER BY sale_event_id, returned_at, event_id`,
       [saleIds],
     );
     const inPeriod = new Map(returned.map((x) => [x.event_id, Number(x.store_id)]));
     const bySale = new Map<string, (typeof all)[number][]>();
-    for (const x of all) bySale.set(x.sale_event_id, [...(bySale.get(x.sale_event_id) ?? []), x]);
+    for (const x of all) {
+      const list = bySale.get(x.sale_event_id);
+      if (list) list.push(x);
+      else bySale.set(x.sale_event_id, [x]);
+    }
     for (const sale of sales) {
       const list = bySale.get(sale.event_id) ?? [];
-      const taken = offerReturns(sale, list);
+      // An old receipt may lack either list: it then has no offer share to give back.
+      const taken = offerReturns(
+        { lines: sale.lines ?? [], explanations: sale.explanations ?? [] },
+        list.map((x) => ({ lines: x.lines ?? [] })),
+      );
       list.forEach((x, k) => {
         const storeId = inPeriod.get(x.event_id);
         if (storeId === undefined) return;
