@@ -5,6 +5,7 @@ import { tillForFile, type RunningServer } from './support/processes';
 import { tillReady } from './support/runtime';
 import { addToBasket, kopecksOf } from './support/till';
 import { line, registration, sale, saleReturn } from '../sync/server/testing/events';
+import { offerReturns } from '../sync/server/uptakeReturns';
 
 const till = tillForFile(500);
 
@@ -143,6 +144,17 @@ test('head office figures are net of returns, and per till, cashier and day add 
     expect(await sumOf(table, netColumn), grouping).toBe(gross - refund);
     expect(await sumOf(table, returnsColumn), grouping).toBe(refund);
   }
+  // Per-offer uptake beside it is net of the same return: the returned dairy line takes its share of the double bonuses back.
+  const bonus = sold.priced.explanations.filter((e) => e.offerId === 'milk-x2').reduce((n, e) => n + e.amount, 0);
+  const returned = offerReturns(sold.priced, [back.priced])[0]?.get('milk-x2')?.bonusCost ?? 0;
+  expect(returned).toBeGreaterThan(0);
+  const uptake = page.getByRole('table', { name: 'Акции: сколько использовано' });
+  const uptakeHeader = await uptake.locator('thead th').allTextContents();
+  const milk = uptake.locator('tbody tr', { hasText: 'Двойные бонусы на молочное' });
+  const uptakeCell = (name: string) => milk.locator('td').nth(uptakeHeader.indexOf(name));
+  await expect(uptakeCell('Возвращено чеков')).toHaveText('1');
+  expect(kopecksOf(await uptakeCell('Бонусы').textContent())).toBe(bonus);
+  expect(kopecksOf(await uptakeCell('Бонусы нетто').textContent())).toBe(bonus - returned);
   // Any date range: from a week ago to today still holds the sales and the return; a range before them holds nothing.
   const today = await page.getByLabel('По', { exact: true }).inputValue();
   const day = (offset: number) => new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);

@@ -21,6 +21,28 @@ const MONEY = [
   'redeemedNet',
 ] as const;
 const GROUPS = ['stores', 'terminals', 'cashiers', 'days'] as const;
+/** Uptake figures added up when stores are shown by region; nets are net of returns. */
+const UPTAKE_SUMMED = [
+  'receipts',
+  'returnedReceipts',
+  'discount',
+  'discountReturned',
+  'discountNet',
+  'bonusCost',
+  'bonusCostReturned',
+  'bonusCostNet',
+] as const;
+type UptakeSums = Record<(typeof UPTAKE_SUMMED)[number], number>;
+const emptyUptake = (): UptakeSums => ({
+  receipts: 0,
+  returnedReceipts: 0,
+  discount: 0,
+  discountReturned: 0,
+  discountNet: 0,
+  bonusCost: 0,
+  bonusCostReturned: 0,
+  bonusCostNet: 0,
+});
 type Group = (typeof GROUPS)[number];
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -62,15 +84,13 @@ export function FiguresView({ ctx }: { ctx: Ctx }) {
   const regionName = (id: number | null) => (id === null ? t('ho.figures.noRegion') : (ctx.ref.regions.find((r) => r.id === id)?.name ?? String(id)));
   const uptakeRows = (() => {
     if (!uptake) return [];
-    const m = new Map<string, { offerId: string; offer: string; where: string; receipts: number; discount: number; bonusCost: number }>();
+    const m = new Map<string, { offerId: string; offer: string; where: string } & UptakeSums>();
     for (const r of uptake.rows) {
       const where = uptakeBy === 'store' ? storeName(r.storeId) : regionName(r.regionId);
       const key = `${r.offerId}|${where}`;
       const offer = r.offerName ? (i18n.language === 'en' ? r.offerName.en : r.offerName.ru) : r.offerId;
-      const row = m.get(key) ?? { offerId: r.offerId, offer, where, receipts: 0, discount: 0, bonusCost: 0 };
-      row.receipts += r.receipts;
-      row.discount += r.discount;
-      row.bonusCost += r.bonusCost;
+      const row = m.get(key) ?? { offerId: r.offerId, offer, where, ...emptyUptake() };
+      for (const k of UPTAKE_SUMMED) row[k] += r[k];
       m.set(key, row);
     }
     return [...m.values()];
@@ -176,7 +196,7 @@ export function FiguresView({ ctx }: { ctx: Ctx }) {
       <table aria-label={t('ho.figures.uptake')}>
         <thead>
           <tr>
-            {(['offer', 'where', 'receipts', 'discount', 'bonus'] as const).map((c) => (
+            {(['offer', 'where', 'receipts', 'returns', 'discount', 'discountNet', 'bonus', 'bonusNet'] as const).map((c) => (
               <th key={c}>{t(`ho.figures.uptakeColumns.${c}`)}</th>
             ))}
           </tr>
@@ -187,8 +207,11 @@ export function FiguresView({ ctx }: { ctx: Ctx }) {
               <td>{r.offer}</td>
               <td>{r.where}</td>
               <td>{r.receipts}</td>
+              <td>{r.returnedReceipts}</td>
               <td>{ctx.money(r.discount)}</td>
+              <td>{ctx.money(r.discountNet)}</td>
               <td>{ctx.money(r.bonusCost)}</td>
+              <td>{ctx.money(r.bonusCostNet)}</td>
             </tr>
           ))}
         </tbody>

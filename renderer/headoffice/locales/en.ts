@@ -331,8 +331,18 @@ export const en: HeadOfficeMessages = {
       noCashier: 'No cashier',
       uptake: 'Offer uptake',
       uptakeBy: { store: 'by store', region: 'by region' },
-      uptakeColumns: { offer: 'Offer', where: 'Where', receipts: 'Receipts', discount: 'Discount', bonus: 'Bonuses' },
-      uptakeHint: 'Discount in money; bonuses the offer itself gave (above the tier). Returns are not subtracted.',
+      uptakeColumns: {
+        offer: 'Offer',
+        where: 'Where',
+        receipts: 'Receipts',
+        returns: 'Receipts returned',
+        discount: 'Discount',
+        discountNet: 'Discount, net',
+        bonus: 'Bonuses',
+        bonusNet: 'Bonuses, net',
+      },
+      uptakeHint:
+        "Discount in money; bonuses the offer itself gave (above the tier). Net = less the offer's share of returns: a sale counts on its day and in its store, a return on the day and in the store it was made.",
       noRegion: 'no region',
     },
     feedback: {
