@@ -490,7 +490,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     response: { file: 'text/html', description: 'The feedback page (or a page saying why not).' },
   },
   'POST /f/:token': {
-    summary: 'Send the feedback form (application/x-www-form-urlencoded): one answer per receipt, 409 for a second; counted in the manager and head office scores',
+    summary:
+      'Send the feedback form (application/x-www-form-urlencoded): one answer per receipt, 409 for a second; counted in the manager and head office scores',
     tag: 'feedback',
     auth: 'none',
     query: z.object({ lang: z.enum(['ru', 'en']).optional() }),
