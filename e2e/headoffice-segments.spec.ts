@@ -92,6 +92,12 @@ test('head office sees customers per segment and store, changes a threshold, rec
   await expect(count('Активные')).toHaveText('1');
   await expect(count('Спящие')).toHaveText('0');
 
+  // The same page in English, the counts as they are.
+  await page.getByLabel('Язык').selectOption('en');
+  await expect(page.getByRole('heading', { name: 'Customer segments' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'By region' }).getByRole('columnheader')).toHaveText(['Region', 'New', 'Active', 'Sleeping', 'Lost', 'Total']);
+  await page.getByLabel('Language').selectOption('ru');
+
   // From a segment to a new offer aimed at it.
   await bySegment
     .getByRole('row', { name: /^Активные/ })
