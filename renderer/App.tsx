@@ -142,7 +142,8 @@ function Till({ bridge }: { bridge: ReturnType<typeof connectHost> }) {
             {ready && selling && (
               <>
                 <SyncProgress sync={sync} />
-                {notice}
+                {/* Paying, the payment dialog shows the notice: behind its backdrop it could not be read. */}
+                {mode !== 'payingCash' && mode !== 'payingCard' && notice}
                 <div className="columns">
                   <div className="col-sale">
                     <nav className="row modes" aria-label={t('modes.label')}>

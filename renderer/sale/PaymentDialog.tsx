@@ -14,7 +14,10 @@ import { declineText } from './declineReason';
 export function PaymentDialog() {
   const { t, i18n } = useTranslation();
   const session = useSession();
-  const { mode, sale } = useTillState();
+  const { mode, sale, notice } = useTillState();
+  // Only what is said while the dialog is open: an older notice belongs to the sale screen.
+  const [openedAt] = useState(() => notice?.seq ?? -1);
+  const said = notice && notice.seq > openedAt ? notice : null;
   const payable = sale.priced?.totals.payable ?? 0;
   // What is left for money once gift certificates paid their parts.
   const parts = sale.certificates?.parts ?? [];
@@ -156,6 +159,12 @@ export function PaymentDialog() {
         {problem && (
           <p role="alert" className="warn">
             {problem}
+          </p>
+        )}
+        {/* A scan refused while paying, a certificate taken or refused: said here, where the cashier looks. */}
+        {said && (
+          <p role={said.tone === 'warn' ? 'alert' : 'status'} className={said.tone === 'warn' ? 'warn' : 'sync-done'} key={said.seq}>
+            {t(said.key, said.params)}
           </p>
         )}
         <div className="row">
