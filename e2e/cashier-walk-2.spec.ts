@@ -116,6 +116,9 @@ test('5: a certificate sold, then paying part of a receipt with the card paying 
   await page.keyboard.press('F4');
   await page.getByRole('button', { name: `Возврат по чеку ${receiptNo}` }).click();
   await page.getByRole('table', { name: 'Позиции чека' }).getByLabel(`Вернуть: ${BREAD.name}`).fill('1');
+  // Before it is made, the cashier sees what goes where.
+  await expect(page.getByLabel('Вернуть покупателю', { exact: true })).toHaveText(/^73,90\s₽$/);
+  await expect(page.getByLabel('Вернуть на подарочный сертификат', { exact: true })).toHaveText(/^50,00\s₽$/);
   await page.getByRole('button', { name: 'Оформить возврат' }).click();
   await expect(page.getByText(/Возврат оформлен: 73,90\s₽ возвращено на карту покупателя. На подарочный сертификат возвращено 50,00\s₽./)).toBeVisible({
     timeout: 20_000,

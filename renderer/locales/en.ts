@@ -406,6 +406,7 @@ export const en: Messages = {
     resumedHere: 'The return started earlier on this receipt is finished.',
     resumed: 'The return on receipt {{number}}, interrupted by a restart, is finished.',
     pendingLeft: 'The return on receipt {{number}} is not finished: open the receipt in the return mode and retry.',
+    toCertificate: 'Back onto the gift certificate',
     certificateFailed: 'The gift certificate was not credited back: {{reason}}. The return is not made.',
     toCertificates: '{{amount}} went back onto the gift certificate.',
     refundFailed: 'The card refund did not go through: {{reason}}. The return is not made.',

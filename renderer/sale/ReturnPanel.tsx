@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
 import type { ReceiptRecord } from '../../sync/client/outbox';
-import { previewReturn, returnable } from '../../sync/client/returns';
+import { previewReturn, refundSplit, returnable } from '../../sync/client/returns';
 import { markingMatchesProduct, parseMarkingCode } from '../../core/fiscal/markingCode';
 import type { TillDb } from '../../sync/client/tillDb';
 import { localeOf } from '../i18n';
@@ -91,9 +91,12 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
     .filter((l) => l.quantityMilli > 0);
   let preview = null;
   let previewError: string | null = null;
+  // Gift certificates paid part of the sale: their share goes back onto them, not to the customer.
+  let split: ReturnType<typeof refundSplit> | null = null;
   if (receipt && chosen.length > 0) {
     try {
       preview = previewReturn(receipt, chosen);
+      split = refundSplit(receipt, preview.totals.refund);
     } catch {
       // The engine's reason is for developers; the cashier is told what to do, in their language.
       previewError = receipt.priced ? t('return.previewFailed') : t('return.legacyReceipt', { number: receipt.receiptId });
@@ -213,7 +216,13 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
           {preview && (
             <dl className="totals" aria-label={t('return.effect')}>
               <dt>{t('return.refund')}</dt>
-              <dd aria-label={t('return.refund')}>{money(preview.totals.refund)}</dd>
+              <dd aria-label={t('return.refund')}>{money(split!.money)}</dd>
+              {split!.money < preview.totals.refund && (
+                <>
+                  <dt>{t('return.toCertificate')}</dt>
+                  <dd aria-label={t('return.toCertificate')}>{money(preview.totals.refund - split!.money)}</dd>
+                </>
+              )}
               {receipt.customerId && (
                 <>
                   <dt>{t('return.restored')}</dt>
