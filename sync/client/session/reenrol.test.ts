@@ -108,6 +108,20 @@ describe('re-enrolment', () => {
     again.close();
   });
 
+  it("single-use coupons used here and the day's own figures come along: the code is still refused here, the allowance still counted", async () => {
+    const p = prefix();
+    const old = await earlier(`${p}old`);
+    await old.db.couponsUsed.put({ code: 'SPRING25', eventId: old.sale.eventId, atMs: 1_000 });
+    await old.db.tally.put({ eventId: 'tally-1', at: 1_000, cashierId: 'c-101', figures: { receipts: 1, salesKopecks: 9_980 } });
+    const next = open(`${p}new`);
+    await carryOverEarlierEnrolments(next, open, [`${p}old`], p);
+    expect(await next.couponsUsed.get('SPRING25')).toEqual({ code: 'SPRING25', eventId: old.sale.eventId, atMs: 1_000 });
+    expect(await next.tally.get('tally-1')).toEqual({ eventId: 'tally-1', at: 1_000, cashierId: 'c-101', figures: { receipts: 1, salesKopecks: 9_980 } });
+    const again = open(`${p}old`);
+    expect([await again.couponsUsed.count(), await again.tally.count()]).toEqual([0, 0]);
+    again.close();
+  });
+
   it('an empty earlier database costs nothing and is left alone', async () => {
     const p = prefix();
     const empty = open(`${p}old`);

@@ -14,16 +14,19 @@ export async function carryOverEarlierEnrolments(db: TillDb, open: (name: string
     if (!name.startsWith(prefix) || name === db.name) continue;
     const old = open(name);
     try {
-      const [outbox, journal, deltas, draft, held, pending] = await Promise.all([
+      const [outbox, journal, deltas, draft, held, pending, couponsUsed, tally] = await Promise.all([
         old.outbox.orderBy('seq').toArray(),
         old.journal.toArray(),
         old.balanceDeltas.toArray(),
         old.draft.get('current'),
         old.held.toArray(),
         old.pendingNoReceipt.toArray(),
+        old.couponsUsed.toArray(),
+        old.tally.toArray(),
       ]);
-      if (outbox.length === 0 && journal.length === 0 && !draft && held.length === 0 && pending.length === 0) continue;
-      const tables = [db.outbox, db.journal, db.balanceDeltas, db.draft, db.held, db.pendingNoReceipt];
+      if (outbox.length === 0 && journal.length === 0 && !draft && held.length === 0 && pending.length === 0 && couponsUsed.length === 0 && tally.length === 0)
+        continue;
+      const tables = [db.outbox, db.journal, db.balanceDeltas, db.draft, db.held, db.pendingNoReceipt, db.couponsUsed, db.tally];
       await db.transaction('rw', tables, async () => {
         for (const r of outbox) {
           if (await db.outbox.where('eventId').equals(r.eventId).count()) continue;
@@ -41,9 +44,15 @@ export async function carryOverEarlierEnrolments(db: TillDb, open: (name: string
         // vanished from the held list after a re-enrolment), and approved returns not yet recorded.
         for (const h of held) if (!(await db.held.get(h.id))) await db.held.add(h);
         for (const r of pending) if (!(await db.pendingNoReceipt.get(r.returnId))) await db.pendingNoReceipt.add(r);
+        // Single-use coupons taken here (refused here again at once; counted against the offline
+        // allowance until their sales reach the server) and the till's own figures of the day
+        // (found walking the till: both started from nothing after a re-enrolment).
+        await db.couponsUsed.bulkPut(couponsUsed);
+        for (const t of tally) if (!(await db.tally.get(t.eventId))) await db.tally.add(t);
       });
-      await old.transaction('rw', [old.outbox, old.journal, old.balanceDeltas, old.draft, old.held, old.pendingNoReceipt], async () => {
-        await Promise.all([old.outbox, old.journal, old.balanceDeltas, old.draft, old.held, old.pendingNoReceipt].map((t) => t.clear()));
+      const olds = [old.outbox, old.journal, old.balanceDeltas, old.draft, old.held, old.pendingNoReceipt, old.couponsUsed, old.tally];
+      await old.transaction('rw', olds, async () => {
+        await Promise.all(olds.map((t) => t.clear()));
       });
     } finally {
       old.close();
