@@ -364,7 +364,10 @@ test('6: re-enrolled from diagnostics with a receipt held and sales just made: t
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').getByText(/· Касса 2/)).toBeVisible({ timeout: 30_000 });
 
-  // Done, the form stays filled in on the diagnostics screen (no word that it worked but the bar): Esc back to the sale.
+  // Done: the screen says so and the form with the manager's PIN in it goes; Esc back to the sale.
+  await expect(page.getByText('Касса перерегистрирована: «Касса 2».')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Перерегистрация кассы' })).toBeHidden();
+  await expect(page.getByLabel('PIN-код менеджера (или приложите карту менеджера)')).toHaveCount(0);
   await page.keyboard.press('Escape');
   await expect(page.getByRole('heading', { name: 'Диагностика' })).toBeHidden();
   await expect(page.getByText('Отложенные (1) (Ctrl+O)')).toBeVisible({ timeout: 30_000 });

@@ -71,6 +71,7 @@ export const en: Messages = {
     managerHint: 'This till is enrolled and working. To enrol it again, a manager of this store enters their PIN.',
     managerPinFormat: 'A PIN is 4 to 8 digits',
     reenrol: 'Re-enrol this till',
+    reenrolled: 'The till is re-enrolled: “{{name}}”.',
     reenrolTitle: 'Re-enrol the till',
     reenrolHint: 'This till is enrolled and working. A new enrolment replaces it only once the store manager confirms: the manager PIN or card.',
     currentServer: 'Now',

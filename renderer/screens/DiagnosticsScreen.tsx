@@ -159,7 +159,15 @@ export function DiagnosticsScreen({ bridge, db, sync, onClose, refreshSeq = 0, r
           defaultName={reenrol.defaultName ?? reenrol.current.terminalName}
           current={reenrol.current}
           scanned={reenrol.scanned ?? null}
-          enrol={reenrol.enrol}
+          enrol={async (url, code, name, manager) => {
+            const res = await reenrol.enrol(url, code, name, manager);
+            // Done: the form (with the manager's PIN in it) goes, and the screen says it worked.
+            if (res.ok) {
+              setReenrolling(false);
+              setNotice({ text: t('setup.reenrolled', { name }), bad: false });
+            }
+            return res;
+          }}
           onCancel={() => setReenrolling(false)}
         />
       )}
