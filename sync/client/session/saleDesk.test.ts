@@ -106,6 +106,21 @@ describe('sale desk: products', () => {
     expect(quantities(w)).toEqual([[BREAD.name, 1_000]]);
   });
 
+  it('a 4* before a scan the till refuses (under the weight dialog) goes with it: the next product comes in once', async () => {
+    const w = await till();
+    await scan(w, FRUIT.ean);
+    expect(w.session.quantityPrefix('4*')).toBe(true);
+    await scan(w, BREAD.ean);
+    expect(w.state.notice?.key).toBe('scan.refused.weightFirst');
+    expect(w.state.desk.quantityPrefix).toBeNull();
+    await w.run(w.session.enterWeight('0,5'));
+    await scan(w, BREAD.ean);
+    expect(quantities(w)).toEqual([
+      [FRUIT.name, 500],
+      [BREAD.name, 1_000],
+    ]);
+  });
+
   it('refuses a fractional count of piece goods and a quantity with letters', async () => {
     const w = await till();
     await w.run(w.session.addProduct(`1,5*${YOGHURT.ean}`));

@@ -874,6 +874,9 @@ export class TillSession {
   }
 
   private refuse(reason: ScanRefusal): void {
+    // A `4*` typed for the refused scan goes with it: it must not land on whatever comes next
+    // (found by the model test: a scan refused under the weight dialog left 4* for a quick key).
+    this.desk.clearQuantityPrefix();
     this.notice(`scan.refused.${reason}`);
   }
 
