@@ -146,6 +146,41 @@ test('5: a certificate sold, then paying part of a receipt with the card paying 
   expect(till.sim.state().invalidTasks).toEqual([]);
 });
 
+test('5b: a gift certificate sold by card and brought back: refunded to the card, taken off at the server, refused as payment afterwards', async ({ page }) => {
+  test.setTimeout(180_000);
+  const {
+    codes: [code = ''],
+  } = await server.admin<{ codes: string[] }>('POST', '/api/v1/admin/chains/1/certificates', { nominalKopecks: 5_000, count: 1 });
+  await ready(page);
+  await page.getByText('Продать подарочный сертификат…').click();
+  await expect(async () => {
+    await page.getByLabel('Продать сертификат (код или штрихкод)').fill(code);
+    await page.getByLabel('Продать сертификат (код или штрихкод)').press('Enter');
+    await expect(page.getByRole('table', { name: 'Корзина' }).getByText(`Подарочный сертификат ${code}`)).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await pressPay(page);
+  await page.keyboard.press('F10');
+  await expect(receipt(page).getByRole('heading', { name: /проведён/ })).toBeVisible({ timeout: 20_000 });
+  const receiptNo = /Чек (\S+) проведён/.exec((await receipt(page).getByRole('heading').first().textContent()) ?? '')![1]!;
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('К отправке: 0')).toBeVisible({ timeout: 60_000 });
+
+  await page.keyboard.press('F4');
+  await page.getByRole('button', { name: `Возврат по чеку ${receiptNo}` }).click();
+  await page.getByRole('table', { name: 'Позиции чека' }).getByLabel(`Вернуть: Подарочный сертификат ${code}`).fill('1');
+  await page.getByRole('button', { name: 'Оформить возврат' }).click();
+  await expect(page.getByText(/Возврат оформлен: 50,00\s₽ возвращено на карту покупателя/)).toBeVisible({ timeout: 20_000 });
+  expect(lines('REFUND').at(-1)).toMatch(/ 5000 000123456789$/);
+  expect(returns().at(-1)!.totalKopecks).toBe(5_000);
+  const seen = await hostRpc<{ value: { status: number; body: { balanceKopecks: number } } }>(page, {
+    op: 'api',
+    method: 'GET',
+    path: `/api/v1/certificates/${code}`,
+  });
+  expect(seen.value.body.balanceKopecks).toBe(0);
+  expect(till.sim.state().invalidTasks).toEqual([]);
+});
+
 test('1: a card sale earning a next-order coupon, reloaded between the approval and the register: one document, one charge, the coupon printed once and shown', async ({
   page,
 }) => {

@@ -408,6 +408,8 @@ export const en: Messages = {
     resumed: 'The return on receipt {{number}}, interrupted by a restart, is finished.',
     pendingLeft: 'The return on receipt {{number}} is not finished: open the receipt in the return mode and retry.',
     toCertificate: 'Back onto the gift certificate',
+    certificateBack: 'The gift certificate was not taken back: {{reason}}. The return is not made.',
+    certificateSpent: 'it has been spent from; only an unused certificate can be returned',
     certificateFailed: 'The gift certificate was not credited back: {{reason}}. The return is not made.',
     toCertificates: '{{amount}} went back onto the gift certificate.',
     refundFailed: 'The card refund did not go through: {{reason}}. The return is not made.',

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRoubles } from '../../core/money';
 import type { ReceiptRecord } from '../../sync/client/outbox';
+import { soldCertificateCode } from '../../core/loyalty/certificates';
 import { previewReturn, refundSplit, returnable } from '../../sync/client/returns';
 import { markingMatchesProduct, parseMarkingCode } from '../../core/fiscal/markingCode';
 import type { TillDb } from '../../sync/client/tillDb';
@@ -122,6 +123,10 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
     } else if (res.message.startsWith('fiscal:')) {
       const code = res.message.slice('fiscal:'.length);
       setMessage({ kind: 'error', text: t('fiscal.returnBlocked', { reason: t(`fiscal.errors.${code}`, { defaultValue: code }) }) });
+    } else if (res.message.startsWith('certificateBack:')) {
+      const code = res.message.slice('certificateBack:'.length);
+      const reason = code === 'insufficient' ? t('return.certificateSpent') : t(`certificate.refused.${code}`, { defaultValue: code });
+      setMessage({ kind: 'error', text: t('return.certificateBack', { reason }) });
     } else if (res.message.startsWith('certificate:')) {
       const code = res.message.slice('certificate:'.length);
       setMessage({ kind: 'error', text: t('return.certificateFailed', { reason: t(`certificate.refused.${code}`, { defaultValue: code }) }) });
@@ -167,7 +172,9 @@ export function ReturnPanel({ db, receiptNo }: { db: TillDb; receiptNo: string |
             <tbody>
               {receipt.event.sale.lines.map((l) => {
                 const remaining = Math.floor((left.get(l.lineId) ?? 0) / 1000);
-                const name = names.get(l.productId) ?? l.productId;
+                // A gift certificate sold is no catalogue product: named as on the sale screen, not by its id.
+                const certificate = soldCertificateCode(l.productId);
+                const name = certificate !== null ? t('certificate.line', { code: certificate }) : (names.get(l.productId) ?? l.productId);
                 return (
                   <tr key={l.lineId}>
                     <td>{name}</td>

@@ -151,6 +151,21 @@ export async function holdCertificate(
   return { ok: true, value: { code, amountKopecks: amount, moveId, balanceAfterKopecks: held.value.balanceKopecks } };
 }
 
+/**
+ * A certificate sold and now returned: its whole nominal is taken off it at the server (under the
+ * return's id, applied once) before the money goes back, so it cannot be both refunded and spent.
+ * One already spent from (insufficient) or unreachable (offline) is refused.
+ */
+export async function takeBackCertificate(
+  api: ApiCaller,
+  code: string,
+  nominalKopecks: number,
+  returnId: string,
+  receiptId: string,
+): Promise<CertificateCheck<CertificateView>> {
+  return ask(api, 'POST', `${path(code)}/moves`, { eventId: returnId, kind: 'redemption', amountKopecks: nominalKopecks, receiptId });
+}
+
 /** Give a part back (the payment was cancelled): a refund under the hold's id, applied once. */
 export async function releaseCertificate(api: ApiCaller, part: CertificatePayment, receiptId: string): Promise<CertificateCheck<CertificateView>> {
   return ask(api, 'POST', `${path(part.code)}/moves`, { eventId: part.moveId, kind: 'refund', amountKopecks: part.amountKopecks, receiptId });

@@ -69,3 +69,38 @@ describe('returning a receipt a gift certificate paid part of', () => {
     expect(await balanceOf(code!)).toBe(10_000);
   }, 120_000);
 });
+
+describe('returning a gift certificate that was sold', () => {
+  it('takes its whole nominal off at the server before the money goes back; one already spent from is refused and nothing is refunded', async () => {
+    const {
+      codes: [unused, spent],
+    } = await admin<{ codes: string[] }>('POST', '/api/v1/admin/chains/1/certificates', { nominalKopecks: 10_000, count: 2 });
+    const w = await till();
+    expect(await w.run(w.session.sellCertificate(unused!))).toBe(true);
+    expect(await w.run(w.session.sellCertificate(spent!))).toBe(true);
+    await w.run(w.session.openPay());
+    const receipt = await w.run(w.session.payCash(20_000));
+    await w.waitFor(async () => (await balanceOf(unused!)) === 10_000 && (await balanceOf(spent!)) === 10_000, 'both activated');
+    await w.tick(1_000);
+    // The second one pays for a loaf.
+    await w.run(w.session.scan({ kind: 'text', text: demoProduct(2).ean }));
+    await w.settle();
+    await w.run(w.session.openPay());
+    expect(await w.run(w.session.payWithCertificate(spent!))).toBe(true);
+    expect(await w.run(w.session.payCash(12_390 - 10_000))).toBeTruthy();
+
+    const record = (await w.db.journal.get(receipt!.receiptId))!;
+    const [first, second] = record.event.sale.lines;
+    // The unused one comes back: 100 ₽ in cash, and it can no longer pay for anything.
+    const back = await w.run(w.session.commitReturn(record, [{ lineId: first!.lineId, quantityMilli: 1_000 }]));
+    expect(back).toMatchObject({ ok: true, refund: 10_000 });
+    expect(await balanceOf(unused!)).toBe(0);
+    // The spent one is refused, and no money is recorded as given.
+    const again = (await w.db.journal.get(receipt!.receiptId))!;
+    const refused = await w.run(w.session.commitReturn(again, [{ lineId: second!.lineId, quantityMilli: 1_000 }]));
+    expect(refused).toMatchObject({ ok: false, message: 'certificateBack:insufficient' });
+    const after = (await w.db.journal.get(receipt!.receiptId))!;
+    expect(after.returns ?? []).toHaveLength(1);
+    expect(after.pendingReturn).toBeUndefined();
+  }, 120_000);
+});

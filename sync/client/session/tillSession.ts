@@ -10,7 +10,8 @@ import type { DraftRecord, LocalCustomer, OutboxRecord, PendingNoReceiptReturn, 
 import { registerCustomer, welcomeFor, type RegistrationForm } from '../registration';
 import { checkRegistration, validPhone, type RegistrationProblems } from '../registrationCheck';
 import { findStoreReceipt, type FoundReceipt } from '../returnsRemote';
-import { releaseCertificate } from '../certificates';
+import { soldCertificateCode } from '../../../core/loyalty/certificates';
+import { releaseCertificate, takeBackCertificate } from '../certificates';
 import { shiftTotals, type ShiftTotals } from '../returns';
 import { beginReturn, commitNothing, commitReturn, previewReturn, receiptsWithPendingReturn, refundSplit, savePendingReturn } from '../returns';
 import { LINE_MAX_MILLI, customerPanel, priceDraft, saleContext, saleEvent, setQuantity, type SaleContext } from '../saleDraft';
@@ -1746,6 +1747,21 @@ export class TillSession {
           return { ok: false, message: `fiscal:${checked.error}` };
         }
       }
+    }
+    // A gift certificate sold on this receipt and brought back: taken off at the server before any money moves.
+    let takenBack = 0;
+    for (const l of result.lines) {
+      const sold = receipt.event.sale.lines.find((s) => s.lineId === l.lineId);
+      const code = sold ? soldCertificateCode(sold.productId) : null;
+      if (!sold || code === null || l.quantityMilli <= 0) continue;
+      const nominal = Math.round((sold.unitPriceKopecks * l.quantityMilli) / 1000);
+      const taken = await takeBackCertificate(this.api, code, nominal, pending.returnId, receiptId);
+      if (!taken.ok) {
+        // Nothing moved yet: the return is dropped (a later try of the same goods starts afresh).
+        if (!begun.resumed && takenBack === 0) await commitNothing(db, receiptId);
+        return { ok: false, message: `certificateBack:${taken.reason}`, resumed: begun.resumed };
+      }
+      takenBack++;
     }
     // Gift certificates paid part of the sale: the money goes back first, the rest onto the certificates.
     const split = refundSplit(receipt, result.totals.refund);
