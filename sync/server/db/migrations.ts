@@ -16,6 +16,7 @@ import { MIGRATION_025_ELECTRONIC_CERTIFICATES } from './migration025ElectronicC
 import { MIGRATION_026_FEEDBACK_LINKS } from './migration026FeedbackLinks';
 import { MIGRATION_027_RECEIPT_FISCAL } from './migration027ReceiptFiscal';
 import { MIGRATION_028_NEXT_ORDER_COUPON_SMS } from './migration028NextOrderCouponSms';
+import { MIGRATION_029_LZ4_RECEIPTS } from './migration029Lz4Receipts';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -504,6 +505,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_026_FEEDBACK_LINKS,
   MIGRATION_027_RECEIPT_FISCAL,
   MIGRATION_028_NEXT_ORDER_COUPON_SMS,
+  MIGRATION_029_LZ4_RECEIPTS,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
