@@ -25,14 +25,17 @@ export function NoReceiptReturn({ db }: { db: TillDb }) {
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const typed = code.trim();
+    const typedQuantity = quantity;
     if (!typed) return;
     const product = (await db.products.where('ean').equals(typed).first()) ?? (await db.products.get(typed));
     if (!product) return setMessage({ kind: 'error', text: t('return.noReceipt.unknown', { code: typed }) });
     const milli = parseKilograms(quantity);
     if (milli === null || milli <= 0 || (!product.weighed && milli % 1000 !== 0)) return setMessage({ kind: 'error', text: t('return.noReceipt.badQuantity') });
     setLines((ls) => [...ls, { product, quantityMilli: milli }]);
-    setCode('');
-    setQuantity('1');
+    // Cleared only if still what was added: the next code may have been scanned or typed while the
+    // catalogue was read, and must not be wiped (the e2e lost its second product so under load).
+    setCode((c) => (c.trim() === typed ? '' : c));
+    setQuantity((q) => (q === typedQuantity ? '1' : q));
     setMessage(null);
   };
 
