@@ -10,8 +10,9 @@ import { openDatabase } from './db/database';
 import { migrate } from './db/migrations';
 import { seedDemo } from './demoSeed';
 import { scheduleLedgerJobs } from './jobs';
-import { scheduleFeedbackSms } from './feedbackLinks';
-import { scheduleCouponSms } from './nextOrderCoupons';
+import { FEEDBACK_SMS } from './feedbackLinks';
+import { COUPON_SMS } from './nextOrderCoupons';
+import { scheduleSmsOutboxes } from './sms/smsOutbox';
 import { defaultGatewayOf } from './phoneCodes';
 import { scheduleRekey } from './lookupSecrets';
 import { safeError } from './safeLog';
@@ -84,17 +85,13 @@ async function main(): Promise<void> {
   );
   // Webhook deliveries are claimed with a lease, so every instance may send them too.
   const stopWebhooks = scheduleWebhooks(db, 10_000, (err) => app.log.error(safeError(err), 'webhooks failed'));
-  // Feedback SMS that failed are retried here too, not only with the next push (claimed: any instance may).
-  const stopFeedbackSms = scheduleFeedbackSms({ db, gatewayOf: defaultGatewayOf, fallback: null }, 60_000, (err) =>
-    app.log.error(safeError(err), 'feedback SMS failed'),
-  );
-  // Next-order coupon SMS (issue 16) that failed are retried the same way.
-  const stopCouponSms = scheduleCouponSms({ db, gatewayOf: defaultGatewayOf, fallback: null }, 60_000, (err) =>
-    app.log.error(safeError(err), 'coupon SMS failed'),
+  // Feedback and next-order coupon SMS (issue 16) that failed are retried here too, not only with
+  // the next push (each is claimed: any instance may).
+  const stopSms = scheduleSmsOutboxes({ db, gatewayOf: defaultGatewayOf, fallback: null }, [FEEDBACK_SMS, COUPON_SMS], 60_000, (err) =>
+    app.log.error(safeError(err), 'SMS retries failed'),
   );
   const stop = async () => {
-    await stopCouponSms();
-    await stopFeedbackSms();
+    await stopSms();
     await stopWebhooks();
     await stopRekey();
     await stopJobs();

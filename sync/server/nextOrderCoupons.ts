@@ -5,9 +5,7 @@ import type { SaleEvent } from '../protocol/events';
 import { guardChangeFeed } from './changeFeed';
 import type { Sql } from './db/database';
 import type { ExceptionDraft } from './exceptions';
-import { MAX_SMS_ATTEMPTS, SMS_CONSENTED, type FeedbackSmsDeps } from './feedbackLinks';
-import { gatewayForChain } from './phoneCodes';
-import { SmsGatewayError } from './sms/smsGateway';
+import { chainsWithDueSms, sendDueSms, SMS_CONSENTED, type SmsOutbox, type SmsOutboxDeps } from './sms/smsOutbox';
 
 /**
  * Next-order coupons at the server (issue 16, core/engine/nextOrder.ts). The till printed a code
@@ -94,76 +92,21 @@ export function printsNextOrderCoupons(events: readonly unknown[]): boolean {
   });
 }
 
-/**
- * Send the chain's due coupon SMS (at most `limit`), each once. Consent is read again at sending,
- * and a coupon used or taken back by a return meanwhile is not sent. Returns how many went.
- */
-export async function sendDueCouponSms(deps: FeedbackSmsDeps, chainId: number, log?: FastifyBaseLogger, limit = 20): Promise<number> {
-  const due = await deps.db.query<{ code: string }>(
-    `SELECT code FROM coupons WHERE chain_id = $1 AND sms_state = 'due' AND sms_next_at <= now() ORDER BY sms_next_at LIMIT $2`,
-    [chainId, limit],
-  );
-  let sent = 0;
-  for (const { code } of due) {
-    const [claimed] = await deps.db.query<{ attempts: number; phone: string | null; consented: boolean; usable: boolean; text: string | null }>(
-      `UPDATE coupons c SET sms_state = 'sending', sms_attempts = c.sms_attempts + 1
-       WHERE c.chain_id = $1 AND c.code = $2 AND c.sms_state = 'due'
-       RETURNING c.sms_attempts AS attempts, c.sms_text AS text, c.redeemed_event IS NULL AS usable,
-                 (SELECT x.phone_e164 FROM customers x WHERE x.id = c.customer_id) AS phone,
-                 ${SMS_CONSENTED('c.customer_id')} AS consented`,
-      [chainId, code],
-    );
-    if (!claimed) continue;
-    if (!claimed.phone || !claimed.consented || !claimed.usable || !claimed.text) {
-      await deps.db.query('UPDATE coupons SET sms_state = NULL WHERE chain_id = $1 AND code = $2', [chainId, code]);
-      continue;
-    }
-    try {
-      const gateway = await gatewayForChain(deps, chainId);
-      await gateway.send({ to: claimed.phone, text: claimed.text });
-      await deps.db.query(`UPDATE coupons SET sms_state = 'sent' WHERE chain_id = $1 AND code = $2`, [chainId, code]);
-      sent++;
-    } catch (err) {
-      const retry = !(err instanceof SmsGatewayError && !err.retryable) && Number(claimed.attempts) < MAX_SMS_ATTEMPTS;
-      await deps.db.query(`UPDATE coupons SET sms_state = $3, sms_next_at = now() + make_interval(mins => $4::int) WHERE chain_id = $1 AND code = $2`, [
-        chainId,
-        code,
-        retry ? 'due' : 'failed',
-        2 ** Number(claimed.attempts),
-      ]);
-      // Never the phone or the code: the code is the customer's.
-      log?.warn({ chainId, attempts: Number(claimed.attempts), err: err instanceof Error ? err.message : String(err) }, 'coupon SMS not sent');
-    }
-  }
-  return sent;
+/** The coupon SMS: its text as issued, unless the coupon was used or taken back by a return meanwhile. */
+export const COUPON_SMS: SmsOutbox = {
+  table: 'coupons',
+  key: 'code',
+  returning: 'o.sms_text AS text, o.redeemed_event IS NULL AS usable',
+  message: async (_db, _chainId, _code, row) => (row.usable === true && typeof row.text === 'string' ? row.text : null),
+  failed: 'coupon SMS not sent',
+};
+
+/** Send the chain's due coupon SMS (at most `limit`), each once; consent is read again at sending. */
+export function sendDueCouponSms(deps: SmsOutboxDeps, chainId: number, log?: FastifyBaseLogger, limit = 20): Promise<number> {
+  return sendDueSms(COUPON_SMS, deps, chainId, log, limit);
 }
 
 /** The chains with coupon SMS due now. */
-export async function chainsWithDueCouponSms(db: Sql): Promise<number[]> {
-  const rows = await db.query<{ chain_id: number }>(`SELECT DISTINCT chain_id FROM coupons WHERE sms_state = 'due' AND sms_next_at <= now()`);
-  return rows.map((r) => Number(r.chain_id));
-}
-
-/**
- * Retries without waiting for the next push with coupons: every `intervalMs`, the due coupon SMS
- * of every chain. Each is claimed before it is sent, so every server instance may run this.
- */
-export function scheduleCouponSms(deps: FeedbackSmsDeps, intervalMs: number, onError: (err: unknown) => void): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  const tick = (): void => {
-    if (running) return;
-    running = (async () => {
-      for (const chainId of await chainsWithDueCouponSms(deps.db)) await sendDueCouponSms(deps, chainId);
-    })()
-      .catch(onError)
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+export function chainsWithDueCouponSms(db: Sql): Promise<number[]> {
+  return chainsWithDueSms(db, COUPON_SMS);
 }
