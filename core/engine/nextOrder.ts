@@ -1,6 +1,7 @@
 import { couponCodeFrom } from '../loyalty/coupons';
 export { nextOrderBatchId, isNextOrderBatch } from '../loyalty/coupons';
-import { sha256Text } from '../sha256';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Programme } from './programme';
 import type { Customer, Store } from './input';
 import type { PricedReceipt } from './pricing';
@@ -44,7 +45,7 @@ const DAY_MS = 86_400_000;
 
 /** The code a sale (its event id) gets from a next-order offer: the same everywhere, different for each sale and offer. */
 export function nextOrderCouponCode(offerId: string, eventId: string): string {
-  const digest = sha256Text(`loyalty-till next-order coupon\u0000${offerId}\u0000${eventId.toLowerCase()}`);
+  const digest = sha256(utf8ToBytes(`loyalty-till next-order coupon\u0000${offerId}\u0000${eventId.toLowerCase()}`));
   return couponCodeFrom(digest.subarray(0, CODE_CHARS), NEXT_ORDER_PREFIX);
 }
 
