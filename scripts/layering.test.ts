@@ -11,8 +11,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const RULES: { room: string; rooms: string[]; packages: RegExp }[] = [
   // Argon2id for lookup keys is a pure function of its inputs (hash-wasm anywhere, the native
-  // binding where Node runs it): computation, no I/O.
-  { room: 'core', rooms: ['core'], packages: /^(zod|libphonenumber-js(\/.*)?|hash-wasm|argon2)$/ },
+  // binding where Node runs it) and SHA-256 for next-order codes (@noble/hashes, synchronous on
+  // the till and the server alike): computation, no I/O.
+  {
+    room: 'core',
+    rooms: ['core'],
+    packages: /^(zod|libphonenumber-js(\/.*)?|hash-wasm|argon2|@noble\/hashes\/[a-z0-9]+\.js)$/,
+  },
   { room: 'sync/protocol', rooms: ['core', 'sync/protocol'], packages: /^zod$/ },
   { room: 'sync/client', rooms: ['core', 'sync/protocol', 'sync/client'], packages: /^(zod|dexie)$/ },
   { room: 'drivers', rooms: ['core', 'drivers'], packages: /^(node:.*|zod|serialport|@serialport\/.*|node-hid)$/ },
