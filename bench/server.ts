@@ -13,7 +13,7 @@
  * - a plain batched INSERT of the same events (the floor any exactly-once ledger write sits on);
  * - a 1M-customer initial pull through GET /api/v1/pull/customers, rows per second.
  * Prints one `name: value unit` per line. Run: DATABASE_URL=... npx tsx bench/server.ts
- * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (30 per terminal), BENCH_WARMUP (5 batches per
+ * Settings: BENCH_TERMINALS (8), BENCH_BATCHES (30 per terminal), BENCH_WARMUP (40 batches per
  * terminal before the clock), BENCH_ONLINE_PUSHES (100 single-sale pushes per terminal),
  * BENCH_INSTANCES (2: one per core, as pgbench's -j 2), BENCH_PULL_CUSTOMERS (1000000), BENCH_PGBENCH
  * (/usr/lib/postgresql/15/bin/pgbench), BENCH_PGBENCH_SCALE (= terminals), BENCH_PGBENCH_SECONDS
@@ -89,7 +89,9 @@ const PULL_CUSTOMERS = Number(process.env.BENCH_PULL_CUSTOMERS ?? 1_000_000);
 const SALE_CUSTOMERS = 10_000;
 // One instance per core, as pgbench runs one client thread per core (-j 2 below).
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+// 40 batches per terminal (about 20 s of pushing): with 5, the first timed rounds still ran on
+// code V8 had not finished optimising (Node's CPU per sale a quarter higher than later on).
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 40);
 const ONLINE_PUSHES = Number(process.env.BENCH_ONLINE_PUSHES ?? 100);
 const ADMIN = randomBytes(24).toString('base64url');
 const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
