@@ -82,6 +82,16 @@ export async function collectTillDiagnostics(db: TillDb | null, sync: SyncView, 
     database,
     outbox,
     storage,
+    ...syncDiagnostics(sync),
+    problems,
+  };
+}
+
+type SyncDiagnostics = Pick<TillDiagnostics, 'lastSyncAt' | 'catalogueAt' | 'online' | 'link' | 'offlineSince' | 'syncError' | 'cache'>;
+
+/** The sync loop's part, cheap to read: the screen shows it live, not as of when it was opened. */
+export function syncDiagnostics(sync: SyncView): SyncDiagnostics {
+  return {
     lastSyncAt: sync.lastSyncAt,
     catalogueAt: sync.catalogueAt ?? null,
     online: sync.link === 'online' ? true : sync.link === 'unknown' ? null : false,
@@ -89,7 +99,6 @@ export async function collectTillDiagnostics(db: TillDb | null, sync: SyncView, 
     offlineSince: sync.offlineSince,
     syncError: sync.error,
     cache: sync.progress ? { loaded: sync.progress.loaded, remaining: sync.progress.remaining, complete: sync.progress.complete } : null,
-    problems,
   };
 }
 

@@ -5,7 +5,7 @@ import type { DeviceInfo, HostDiagnostics } from '../../sync/protocol/host';
 import { formatBytes, formatCount, formatMs, formatSkew, formatTime, SKEW_WARNING_MS } from '../diagnostics/format';
 import { exportHostLogs, loadHostDiagnostics } from '../diagnostics/hostDiagnostics';
 import { downloadText, logFileName } from '../diagnostics/logFile';
-import { collectTillDiagnostics, RENDERER_VERSION, tillExportRecord, type TillDiagnostics } from '../diagnostics/tillDiagnostics';
+import { collectTillDiagnostics, RENDERER_VERSION, syncDiagnostics, tillExportRecord, type TillDiagnostics } from '../diagnostics/tillDiagnostics';
 import type { HostBridge } from '../host/bridge';
 import { SetupScreen, type SetupScreenProps } from '../components/SetupScreen';
 import { localeOf } from '../i18n';
@@ -46,7 +46,7 @@ export function DiagnosticsScreen({ bridge, db, sync, onClose, refreshSeq = 0, r
   const locale = localeOf(i18n.language);
   const titleId = useId();
   const [host, setHost] = useState<HostState>({ state: 'loading' });
-  const [till, setTill] = useState<TillDiagnostics | null>(null);
+  const [tillSnapshot, setTill] = useState<TillDiagnostics | null>(null);
   const [busy, setBusy] = useState(false);
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<{ text: string; bad: boolean } | null>(null);
@@ -54,6 +54,8 @@ export function DiagnosticsScreen({ bridge, db, sync, onClose, refreshSeq = 0, r
   // The latest sync view without making every sync tick refresh the screen.
   const syncRef = useRef(sync);
   syncRef.current = sync;
+  // The sync loop's fields live (the first sync may finish while the screen is open), the rest as of the last refresh.
+  const till = tillSnapshot && { ...tillSnapshot, ...syncDiagnostics(sync) };
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;
