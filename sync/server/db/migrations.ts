@@ -17,6 +17,7 @@ import { MIGRATION_026_FEEDBACK_LINKS } from './migration026FeedbackLinks';
 import { MIGRATION_027_RECEIPT_FISCAL } from './migration027ReceiptFiscal';
 import { MIGRATION_028_NEXT_ORDER_COUPON_SMS } from './migration028NextOrderCouponSms';
 import { MIGRATION_029_LZ4_RECEIPTS } from './migration029Lz4Receipts';
+import { MIGRATION_030_OPEN_LOTS_SPEND_INDEX } from './migration030OpenLotsSpendIndex';
 
 /**
  * Schema migrations, one SQL text each, applied in order on start. The same SQL runs on
@@ -506,6 +507,7 @@ ALTER TABLE products ADD COLUMN marked boolean NOT NULL DEFAULT false;
   MIGRATION_027_RECEIPT_FISCAL,
   MIGRATION_028_NEXT_ORDER_COUPON_SMS,
   MIGRATION_029_LZ4_RECEIPTS,
+  MIGRATION_030_OPEN_LOTS_SPEND_INDEX,
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
