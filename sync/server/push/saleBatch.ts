@@ -45,22 +45,27 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  *
  * 1. With BEGIN: custom plans for this transaction (its statements join arrays of ids against
  *    tables that grow: a plan cached while they were small would scan them), the change-feed
- *    guard, every event id claimed in `applied_events` (in id order, so that runs sharing ids
- *    wait for each other rather than deadlock), then what needs no lock: the recorded answers of
+ *    guard, the transaction's clock, then what needs no lock: the recorded answers of
  *    duplicates, cashiers, receipt ids already used, ledger ids for new lots, the customers the
  *    run names.
  * 2. The customers locked in id order. With `skipLocked`, a customer another run holds is
  *    skipped, not waited for: runs sharing a customer would otherwise queue behind each other
- *    whole. That customer's sales are deferred, in order, to a next transaction (their claims
- *    given back): sales of different customers do not see each other, so the answers are those
+ *    whole. That customer's sales are deferred, in order, to a next transaction: sales of different customers do not see each other, so the answers are those
  *    of applying the sales one by one in an order that keeps each customer's own.
  * 3. Under the locks, the books, spend in each sale's tier period and offer uses; every sale
  *    decided in memory, in order (saleOutcome.ts, as applySale does), against the books as the
  *    sales before it left them. A rejected sale rolls its customer's book back to a checkpoint,
  *    the in-memory savepoint.
  * 4. With COMMIT: everything written in one statement (ledger, lots, balances, customers,
- *    receipts, offer uses, exceptions, recorded answers; claims of retryable rejections and
- *    deferred sales given back), which fails unless every claim is answered or given back.
+ *    receipts, offer uses, exceptions, and each answer, once, into `applied_events`).
+ *    Retryable rejections and deferred sales leave nothing.
+ *
+ * Exactly once rests on `applied_events`' primary key. The answers are inserted with the rest,
+ * not claimed first and updated (which wrote every event's row twice, the second time outside
+ * its page: a tenth of the run's database work). A delivery of the same event still in flight
+ * elsewhere (a resend after a lost answer, the one-by-one path) is not seen at BEGIN; the
+ * answer's insert then waits for it and fails on its key, the whole run rolls back, and its
+ * sales go one by one, where that event is found answered.
  *
  * A database error rolls the whole run back and throws RunFailed: nothing of it was written,
  * and the caller applies the sales one by one, where only a failing one fails.
@@ -84,13 +89,13 @@ export async function applySaleRun(
   // Everything before the locks rides with BEGIN, in one round trip: so no parameters, values inlined.
   const begin = `SET LOCAL plan_cache_mode = force_custom_plan;
     SELECT 1 AS opened${guardSelect(db)};
-    ${inlined(CLAIM, [[...ids].sort(), terminal.terminalId, terminal.storeId])};
+    ${CLOCK};
     ${inlined(SNAPSHOT, [ids, terminal.storeId, cashierIds, terminal.terminalId, receiptIds, run.length, terminal.chainId, refs.ids, refs.aliases])}`;
   try {
     return await db
       .transaction(
         (tx, begun) =>
-          applyClaimed(tx, rules, terminal, run, (begun.at(-2) ?? []) as Claimed[], begun.at(-1)?.[0] as Snapshot | undefined, refs.refs, skipLocked),
+          applyUnanswered(tx, rules, terminal, run, begun.at(-2)?.[0] as Clock | undefined, begun.at(-1)?.[0] as Snapshot | undefined, refs.refs, skipLocked),
         { begin, beforeCommit: (done) => done.write },
       )
       .then((done) => done.result);
@@ -99,16 +104,13 @@ export async function applySaleRun(
   }
 }
 
-/** Each event id claimed in id order; a duplicate's claim waits for the transaction holding it, then finds it. */
-const CLAIM = `INSERT INTO applied_events (event_id, terminal_id, store_id, type, status, result)
-  SELECT id, $2::uuid, $3::int, 'sale', 'applying', '{}'::jsonb FROM unnest($1::uuid[]) AS id ORDER BY id
-  ON CONFLICT (event_id) DO NOTHING
-  RETURNING event_id::text AS event_id, (extract(epoch FROM received_at) * 1000)::float8 AS now_ms`;
-type Claimed = { event_id: string; now_ms: number };
+/** The instant the run's sales are decided at: the transaction's start, which its answers record as received_at. */
+const CLOCK = `SELECT (extract(epoch FROM now()) * 1000)::float8 AS now_ms`;
+type Clock = { now_ms: number };
 
 /**
- * After the claim: the answers of ids already recorded (claims of this transaction are still
- * 'applying'), the run's cashiers of this store, receipt ids this terminal used, ledger ids for
+ * The answers of ids already recorded (a claim of the one-by-one path, 'applying', is not an
+ * answer yet), the run's cashiers of this store, receipt ids this terminal used, ledger ids for
  * new lots, and the customers the run names.
  */
 const SNAPSHOT = `SELECT
@@ -132,21 +134,20 @@ interface Known {
   lookups: SaleLookups;
 }
 
-async function applyClaimed(
+async function applyUnanswered(
   tx: Sql,
   rules: ChainRules,
   terminal: TerminalContext,
   run: readonly RunSale[],
-  claimedRows: readonly Claimed[],
+  clock: Clock | undefined,
   snap: Snapshot | undefined,
   refs: readonly string[],
   skipLocked: boolean,
 ): Promise<{ result: RunResult; write: string | null }> {
-  if (!snap) throw new Error('sale run: no snapshot');
-  const claimed = new Set(claimedRows.map((r) => r.event_id));
-  const nowMs = Number(claimedRows[0]?.now_ms ?? Date.now());
-  const items = duplicates(run, claimed, snap, terminal);
-  const mine = run.filter((s) => claimed.has(s.eventId.toLowerCase()));
+  if (!snap || !clock) throw new Error('sale run: no snapshot');
+  const nowMs = Number(clock.now_ms);
+  const items = duplicates(run, snap, terminal);
+  const mine = run.filter((s) => !items.has(s.eventId));
   if (mine.length === 0) return { result: { items, deferred: [], faults: [] }, write: null };
 
   const resolved = resolvedRefs(refs, snap.resolved);
@@ -163,20 +164,17 @@ async function applyClaimed(
   const cashiers = new Set(snap.cashiers);
   const known = await readBooks(tx, rules, terminal, todo, byRef, cashiers, nowMs, new LedgerIds(snap.ids.map(Number)));
   const decided = await decideRun(tx, known, { rules, terminal, todo, nowMs, cashiers, usedReceiptIds: new Set(snap.used) });
-  decided.givenBack.push(...deferred.map((s) => s.eventId));
   for (const [id, item] of decided.items) items.set(id, item);
   return { result: { items, deferred, faults: decided.faults }, write: runWrite(terminal, decided) };
 }
 
 /** Answers for ids recorded before: the first answer, or a refusal when the id was another store's (a client fault). */
-function duplicates(run: readonly RunSale[], claimed: ReadonlySet<string>, snap: Snapshot, terminal: TerminalContext): Map<string, PushResultItem> {
+function duplicates(run: readonly RunSale[], snap: Snapshot, terminal: TerminalContext): Map<string, PushResultItem> {
   const prev = new Map((snap.dups ?? []).map((d) => [String(d.id), d]));
   const out = new Map<string, PushResultItem>();
   for (const { eventId } of run) {
-    if (claimed.has(eventId.toLowerCase())) continue;
     const p = prev.get(eventId.toLowerCase());
-    // Claimed by a transaction that then gave the claim back: apply the run again, one by one.
-    if (!p) throw Object.assign(new Error('event row vanished'), { code: '40001' });
+    if (!p) continue;
     out.set(
       eventId,
       p.store !== terminal.storeId
@@ -287,7 +285,6 @@ interface RunWrites {
   offerUses: OfferUse[];
   exceptions: { eventId: string; draft: ExceptionDraft }[];
   recorded: { eventId: string; outcome: EventOutcome }[];
-  givenBack: string[];
 }
 
 /**
@@ -315,7 +312,7 @@ async function decideRun(
   const receiptIds = new Set(inputs.usedReceiptIds);
   const purchases = new Map<number, number>();
   const tiers = new Map<number, string>();
-  const out: RunWrites = { items: new Map(), faults: [], changes: [], receipts: [], offerUses: [], exceptions: [], recorded: [], givenBack: [] };
+  const out: RunWrites = { items: new Map(), faults: [], changes: [], receipts: [], offerUses: [], exceptions: [], recorded: [] };
 
   for (const [i, { eventId, ev }] of todo.entries()) {
     const ref = ev.sale.customer?.id ?? null;
@@ -378,8 +375,7 @@ async function decideRun(
         out.items.set(eventId, { eventId, status: 'rejected', code: err.code, message: err.message, retryable: false });
         continue;
       }
-      // Retryable, or a fault: not recorded, the claim is given back and the till sends the sale again.
-      out.givenBack.push(eventId);
+      // Retryable, or a fault: nothing recorded, and the till sends the sale again.
       if (!(err instanceof Rejection)) out.faults.push({ eventId, err });
       out.items.set(
         eventId,
@@ -400,11 +396,12 @@ async function decideRun(
 
 /**
  * Everything the run writes, as one statement that rides with COMMIT (values inlined); null when
- * there is nothing to write. It divides by zero, so the transaction rolls back, unless every
- * claim is answered or given back.
+ * there is nothing to write. An answer recorded meanwhile by another transaction fails the
+ * answers' insert on its key, and with it the whole run (in event id order, as every run inserts
+ * them, so that two runs sharing ids wait for each other rather than deadlock).
  */
 function runWrite(terminal: TerminalContext, w: RunWrites): string | null {
-  if (w.changes.length === 0 && w.receipts.length === 0 && w.recorded.length === 0 && w.givenBack.length === 0) return null;
+  if (w.changes.length === 0 && w.receipts.length === 0 && w.recorded.length === 0) return null;
   const books = bookWrites(w.changes, 1);
   const sales = receiptWrites(terminal, w.receipts, w.offerUses, 1 + books.params.length);
   const n = 1 + books.params.length + sales.params.length;
@@ -417,13 +414,12 @@ function runWrite(terminal: TerminalContext, w: RunWrites): string | null {
        ORDER BY x.n
        RETURNING 1),
      run_answers AS (
-       UPDATE applied_events a SET status = j->'outcome'->>'status', result = j->'outcome'
+       INSERT INTO applied_events (event_id, terminal_id, store_id, type, status, result)
+       SELECT (j->>'eventId')::uuid, ${$(2)}::uuid, ${$(3)}::int, 'sale', j->'outcome'->>'status', j->'outcome'
        FROM jsonb_array_elements(${$(5)}::jsonb) AS x(j)
-       WHERE a.event_id = (j->>'eventId')::uuid
-       RETURNING 1),
-     run_given_back AS (
-       DELETE FROM applied_events WHERE event_id = ANY(${$(6)}::uuid[]) RETURNING 1)
-     SELECT 1 / CASE WHEN (SELECT count(*) FROM run_answers) = ${$(7)}::int AND (SELECT count(*) FROM run_given_back) = ${$(8)}::int THEN 1 ELSE 0 END AS answered`;
+       ORDER BY (j->>'eventId')::uuid
+       RETURNING 1)
+     SELECT (SELECT count(*) FROM run_answers) AS answered`;
   return inlined(text, [
     ...books.params,
     ...sales.params,
@@ -434,8 +430,5 @@ function runWrite(terminal: TerminalContext, w: RunWrites): string | null {
       w.exceptions.map((e) => ({ kind: e.draft.kind, eventId: e.eventId, customerId: e.draft.customerId ?? null, details: e.draft.details ?? {} })),
     ),
     JSON.stringify(w.recorded),
-    w.givenBack,
-    w.recorded.length,
-    w.givenBack.length,
   ]);
 }
