@@ -59,6 +59,8 @@ export interface SaleOptions {
   available?: number;
   rollingSpend?: number;
   purchaseCount?: number;
+  /** The customer's birthday as the till knows it (day and month); absent: none on file. */
+  birthday?: { month: number; day: number } | null;
   lines: BasketLine[];
   redeem?: number | 'max';
   online?: boolean;
@@ -84,7 +86,7 @@ export function sale(o: SaleOptions): { event: SaleEvent; priced: PricedReceipt 
           rollingSpendKopecks: o.rollingSpend ?? 0,
           segments: [],
           purchaseCount: o.purchaseCount ?? 1,
-          birthday: null,
+          birthday: o.birthday ?? null,
         };
   const input = {
     receiptId: o.receiptId ?? `r-${randomUUID()}`,
