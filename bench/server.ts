@@ -5,7 +5,9 @@
  * - sale events per second through the real HTTP push endpoint, 8 terminals in parallel,
  *   batches of 100, and `server.push.vs_pgbench` = events/s / pgbench tps, the two taking turns.
  *   The server runs as BENCH_INSTANCES stateless instances, each in a worker thread with its own
- *   pool (as instances behind a load balancer would); terminal k talks to instance k mod n;
+ *   pool (as instances behind a load balancer would); terminal k talks to instance k mod n.
+ *   Like for like: the push's tables are vacuumed before each push round, as pgbench vacuums its
+ *   own before each run, and the tills' request bodies are serialised before the clock;
  * - the same with one sale per push, as tills online push them (`server.push1.*`);
  * - CPU per event in PostgreSQL (its backends for this run, from /proc, when it runs on this
  *   machine), in this Node process (server and HTTP clients), and the time the server's event
