@@ -50,8 +50,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  *    run names.
  * 2. The customers locked in id order. With `skipLocked`, a customer another run holds is
  *    skipped, not waited for: runs sharing a customer would otherwise queue behind each other
- *    whole. That customer's sales are deferred, in order, to a next transaction: sales of different customers do not see each other, so the answers are those
- *    of applying the sales one by one in an order that keeps each customer's own.
+ *    whole. That customer's sales are deferred, in order, to a next transaction: sales of
+ *    different customers do not see each other, so the answers are those of applying the sales
+ *    one by one in an order that keeps each customer's own.
  * 3. Under the locks, the books, spend in each sale's tier period and offer uses; every sale
  *    decided in memory, in order (saleOutcome.ts, as applySale does), against the books as the
  *    sales before it left them. A rejected sale rolls its customer's book back to a checkpoint,
@@ -62,7 +63,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  *
  * Exactly once rests on `applied_events`' primary key. The answers are inserted with the rest,
  * not claimed first and updated (which wrote every event's row twice, the second time outside
- * its page: a tenth of the run's database work). A delivery of the same event still in flight
+ * its page: in the push bench 4 % of the database's CPU per sale and 7 % of its bytes). A delivery of the same event still in flight
  * elsewhere (a resend after a lost answer, the one-by-one path) is not seen at BEGIN; the
  * answer's insert then waits for it and fails on its key, the whole run rolls back, and its
  * sales go one by one, where that event is found answered.
