@@ -17,10 +17,9 @@
  * Prints one `name: value unit` per line. Run: DATABASE_URL=... npx tsx bench/server.ts
  * Settings: BENCH_TERMINALS (8), BENCH_SALE_CUSTOMERS (100000), BENCH_BATCHES (30 per terminal),
  * BENCH_WARMUP (40 batches per terminal before the clock), BENCH_ONLINE_PUSHES (100 single-sale
- * pushes per terminal),
- * BENCH_INSTANCES (2: one per core, as pgbench's -j 2), BENCH_PULL_CUSTOMERS (1000000), BENCH_PGBENCH
- * (/usr/lib/postgresql/15/bin/pgbench), BENCH_PGBENCH_SCALE (= terminals), BENCH_PGBENCH_SECONDS
- * (30 in all), BENCH_ROUNDS (6: pgbench and the push alternate, a sixth of each per round, so
+ * pushes per terminal), BENCH_INSTANCES (2: one per core, as pgbench's -j 2), BENCH_PULL_CUSTOMERS
+ * (1000000), BENCH_PGBENCH (/usr/lib/postgresql/15/bin/pgbench), BENCH_PGBENCH_SCALE (= terminals),
+ * BENCH_PGBENCH_SECONDS (30 in all), BENCH_ROUNDS (6: pgbench and the push alternate, a sixth of each per round, so
  * that load from other work on a shared machine falls on both alike).
  */
 import { execFile } from 'node:child_process';
@@ -108,10 +107,6 @@ const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 30);
 /** Turns each of pgbench and the push take, alternating. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const run = promisify(execFile);
-/** A request body already serialised. */
-class Serialised {
-  constructor(readonly text: string) {}
-}
 /**
  * What autovacuum would visit between rounds: the tables a sale updates rows of, and receipts,
  * whose visibility map lets the spend in a tier period be read from its index alone.
@@ -218,7 +213,7 @@ try {
     const res = await fetch(`${at}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : body instanceof Serialised ? body.text : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json();
@@ -254,7 +249,7 @@ try {
   // bench's clients share the server's two cores, where pgbench's C client costs next to nothing.
   // The events themselves are let go (but the batch resent below): millions of small objects that
   // the bench's thread would otherwise mark at every full collection, on the clock.
-  const bodies = batches.map((own) => own.map((batch) => new Serialised(JSON.stringify({ events: batch }))));
+  const bodies = batches.map((own) => own.map((batch) => JSON.stringify({ events: batch })));
   const resend = batches[0]![0]!;
   batches.length = 0;
 
